@@ -1,0 +1,98 @@
+"""The REST API object, its error shape and its pagination."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import marshmallow as ma
+from flask import jsonify, render_template, request
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ecopanel.errors import HTTP_MESSAGES, DomainError
+from ecopanel.i18n import Msg, localize, pick_language
+
+log = logging.getLogger(__name__)
+
+
+def request_language() -> str:
+    return pick_language(request.accept_languages, request.args.get("lang"))
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path in ("/health", "/openapi.json")
+
+
+def _flatten_locations(messages: Any) -> dict[str, Any]:
+    """webargs groups errors by location ({"json": {...}}); callers care about the fields."""
+    if not isinstance(messages, dict):
+        return {"_request": messages}
+    flat: dict[str, Any] = {}
+    for location, errs in messages.items():
+        if isinstance(errs, dict):
+            flat.update(errs)
+        else:
+            flat[location if location not in ("json", "form", "query", "files") else "_request"] = errs
+    return flat
+
+
+def error_response(status: int, code: str, message: Msg | str, errors: dict[str, Any] | None = None,
+                   extra: dict[str, Any] | None = None, headers: dict[str, str] | None = None):
+    lang = request_language()
+    if wants_json():
+        body = {"code": code, "message": localize(message, lang), "errors": localize(errors or {}, lang)}
+        for key, value in (extra or {}).items():
+            body[key] = localize(value, lang)
+        response = jsonify(body)
+    else:
+        response = render_template("error.html", status=status, code=code, message=localize(message, lang),
+                                   errors=localize(errors or {}, lang), lang=lang)
+    return response, status, headers or {}
+
+
+def handle_domain_error(error: DomainError):
+    return error_response(error.status, error.code, error.message, error.errors, error.extra)
+
+
+class EcoApi(Api):
+    """flask-smorest's Api with the project's error shape for every HTTP error."""
+
+    def handle_http_exception(self, error: HTTPException):
+        status = error.code or 500
+        if status >= 500 and isinstance(error, InternalServerError):
+            original = getattr(error, "original_exception", None)
+            if original is not None:
+                log.error("unhandled error on %s %s", request.method, request.path, exc_info=original)
+        code, message = HTTP_MESSAGES.get(status, (f"http_{status}", Msg(error.name, error.name)))
+        data = getattr(error, "data", None) or {}
+        errors = {}
+        if "messages" in data:
+            errors = _flatten_locations(data["messages"])
+            if data["messages"] == {"json": ["Invalid JSON body."]}:
+                code, message = "invalid_json", Msg("请求体不是有效的 JSON。", "The request body is not valid JSON.")
+            elif "_request" in errors or "_schema" in errors:
+                code = "invalid_input"
+        if "message" in data:
+            message = data["message"]
+        if "errors" in data:
+            errors = data["errors"]
+        headers = dict(data.get("headers") or {})
+        if status == 401 and wants_json():
+            headers.setdefault("WWW-Authenticate", 'Bearer realm="ecopanel"')
+        return error_response(status, code, message, errors, headers=headers)
+
+
+class PageArgs(ma.Schema):
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
+    page_size = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=200))
+
+
+def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """An envelope ``{"items", "total", "page", "page_size"}`` for a list of ``item_schema``."""
+    return type(name, (ma.Schema,), {
+        "items": ma.fields.List(ma.fields.Nested(item_schema)),
+        "total": ma.fields.Integer(),
+        "page": ma.fields.Integer(),
+        "page_size": ma.fields.Integer(),
+    })

@@ -1,0 +1,129 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask, g
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ecopanel.api import EcoApi, error_response, request_language
+from ecopanel.config import configure
+from ecopanel.errors import DomainError
+from ecopanel.extensions import babel, csrf, db, login_manager, mail, migrate
+from ecopanel.i18n import Msg
+
+log = logging.getLogger(__name__)
+
+
+def migrations_directory() -> str:
+    import migrations
+
+    return str(Path(migrations.__file__).resolve().parent)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app; nothing touches the database here (``ecopanel db upgrade`` or ``demo`` migrates)."""
+    instance_path = os.environ.get("ECOPANEL_INSTANCE_PATH") or os.path.abspath("instance")
+    app = Flask("ecopanel", instance_path=instance_path, root_path=str(Path(__file__).parent))
+    configure(app, test_config)
+    app.json.ensure_ascii = False  # Chinese stays readable in responses
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=migrations_directory(), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "pages.login"
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=request_language)
+
+    _import_models()
+    api = EcoApi(app)
+    app.extensions["ecopanel_api"] = api
+    _register_blueprints(app, api)
+    _register_request_hooks(app)
+    return app
+
+
+def _import_models() -> None:
+    # Every model must be imported before the mappers configure (relationships name each other).
+    import ecopanel.audit
+    import ecopanel.auth.models  # noqa: F401
+    import expert_pool.models  # noqa: F401
+    import scheduling.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask, api: EcoApi) -> None:
+    from ecopanel import pages
+    from ecopanel.health import blp as health_blp
+    from expert_pool.routes import blp as experts_blp
+
+    for blp in (health_blp, experts_blp):
+        api.register_blueprint(blp)
+        csrf.exempt(blp)  # bearer-token API; session callers are checked in the auth guard instead
+    app.register_blueprint(pages.bp)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from ecopanel.auth.guard import authenticate_request
+
+    app.before_request(authenticate_request)
+    app.register_error_handler(DomainError, lambda e: _rollback_then(
+        error_response(e.status, e.code, e.message, e.errors, e.extra)))
+
+    @app.errorhandler(StaleDataError)
+    def _stale(error):
+        return _rollback_then(error_response(412, "etag_mismatch", Msg(
+            "数据已被他人修改，请刷新后重试。", "The data was changed by someone else; reload and try again.")))
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(error):
+        log.warning("integrity error: %s", error.orig)
+        return _rollback_then(error_response(409, "integrity_conflict", Msg(
+            "与已有数据冲突（可能有人同时提交了相同的数据），请刷新后重试。",
+            "This conflicts with stored data (perhaps a simultaneous change); reload and try again.")))
+
+    @app.errorhandler(OperationalError)
+    def _operational(error):
+        log.error("database unavailable: %s", error)
+        return _rollback_then(error_response(503, "database_unavailable", Msg(
+            "数据库暂时不可用，请稍后重试。", "The database is temporarily unavailable; try again shortly.")))
+
+    @app.after_request
+    def _commit(response):
+        # The request boundary commits once, and only for a successful request.
+        if response.status_code < 400:
+            try:
+                db.session.commit()
+            except (IntegrityError, StaleDataError, OperationalError) as exc:
+                db.session.rollback()
+                log.warning("commit failed: %s", exc)
+                body, status, _ = error_response(409, "commit_conflict", Msg(
+                    "保存时与其他修改冲突，请重试。", "Saving conflicted with another change; try again."))
+                body.status_code = status
+                return body
+        else:
+            db.session.rollback()
+        return response
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Content-Security-Policy",
+                                    "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
+        response.headers.setdefault("Content-Language", getattr(g, "lang", None) or request_language())
+        return response
+
+
+def _rollback_then(result):
+    db.session.rollback()
+    return result
+
+
+

@@ -1,0 +1,87 @@
+"""Authentication for every request: nothing is reachable without it unless marked :func:`public`.
+
+API calls authenticate with ``Authorization: Bearer <token>``; pages (and the pages' own API calls)
+with the Flask-Login session, in which case state-changing API calls also need the CSRF token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import current_app, g, redirect, request, url_for
+from flask_login import current_user
+
+from ecopanel.auth.actor import Actor
+from ecopanel.errors import DomainError
+from ecopanel.extensions import csrf, db, login_manager
+from ecopanel.i18n import Msg
+
+F = TypeVar("F", bound=Callable)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class Unauthenticated(DomainError):
+    status = 401
+    default_code = "unauthenticated"
+
+
+def public(view: F) -> F:
+    """Mark a view (function or MethodView class) as reachable without signing in."""
+    view._public = True  # type: ignore[attr-defined]
+    return view
+
+
+def is_public_endpoint(endpoint: str | None) -> bool:
+    if endpoint is None or endpoint == "static" or endpoint.startswith("api-docs."):
+        return True
+    view = current_app.view_functions.get(endpoint)
+    return bool(getattr(view, "_public", False) or getattr(getattr(view, "view_class", None), "_public", False))
+
+
+def current_actor() -> Actor:
+    actor = g.get("actor")
+    if actor is None:
+        raise Unauthenticated(None, Msg("需要登录或有效的访问令牌。", "Authentication required."))
+    return actor
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    from ecopanel.auth.models import User
+
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def authenticate_request():
+    """``before_request``: set ``g.actor`` or refuse the request."""
+    from ecopanel.auth.services import resolve_token
+
+    g.actor = None
+    g.auth_via = None
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("invalid_authorization",
+                                  Msg("Authorization 请求头格式应为 “Bearer <令牌>”。",
+                                      "The Authorization header must be 'Bearer <token>'."))
+        user = resolve_token(token.strip())
+        if user is None:
+            raise Unauthenticated("invalid_token", Msg("访问令牌无效、已过期或已吊销。",
+                                                       "The bearer token is invalid, expired or revoked."))
+        g.actor, g.auth_via = user.actor(), "token"
+    elif current_user.is_authenticated:
+        g.actor, g.auth_via = current_user.actor(), "session"
+
+    if is_public_endpoint(request.endpoint):
+        return None
+    if g.actor is None:
+        if request.path.startswith("/api/"):
+            raise Unauthenticated(None, Msg("需要登录或有效的访问令牌。",
+                                            "Authentication required: sign in or send a valid bearer token."))
+        return redirect(url_for("pages.login", next=request.full_path))
+    if g.auth_via == "session" and request.path.startswith("/api/") and request.method not in SAFE_METHODS:
+        csrf.protect()
+    return None

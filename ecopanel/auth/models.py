@@ -1,0 +1,66 @@
+"""Accounts and API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ecopanel.auth.actor import Actor, Role
+from ecopanel.extensions import db
+from ecopanel.timeutil import UTCDateTime, utcnow
+
+ROLES = ("office", "province", "park", "expert")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('office', 'province', 'park', 'expert')", name="role"),
+        CheckConstraint("role != 'province' OR province IS NOT NULL", name="province_scope"),
+        CheckConstraint("role != 'park' OR park_id IS NOT NULL", name="park_scope"),
+        CheckConstraint("role != 'expert' OR expert_id IS NOT NULL", name="expert_scope"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    province: Mapped[str | None] = mapped_column(String(2))
+    park_id: Mapped[int | None] = mapped_column(ForeignKey("parks.id"))
+    expert_id: Mapped[int | None] = mapped_column(ForeignKey("experts.id"))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    language: Mapped[str] = mapped_column(String(2), default="zh")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def actor(self) -> Actor:
+        return Actor(
+            user_id=self.id, label=self.email, role=Role(self.role), province=self.province,
+            park_id=self.park_id, expert_id=self.expert_id, is_admin=self.is_admin,
+        )
+
+
+class ApiToken(db.Model):
+    """A bearer token; only its SHA-256 is stored (tokens are 256-bit random, so no slow hash is needed)."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="tokens")

@@ -1,0 +1,92 @@
+"""Configuration: defaults, then the environment, then test overrides.
+
+Secrets come only from the environment or from ``instance/secrets.json``, generated on first start so
+that the embedded mode needs no set-up and restarts keep sessions, tokens and the audit chain valid.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # development | production | test; production hides the OpenAPI document
+    "ENVIRONMENT": "development",
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    # imports of 20,000-row spreadsheets fit comfortably; a 10 MB body is refused with 413
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    "IMPORT_MAX_ROWS": 20_000,
+    "API_TITLE": "ecopanel",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+    "MAIL_SERVER": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_DEFAULT_SENDER": "ecopanel@localhost",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+    # Dynamic management of the pool (Art. 37): who the Office should look at
+    "REVIEW_UNCONFIRMED_MONTHS": 12,
+    "REVIEW_TERM_ENDING_DAYS": 60,
+    "TOKEN_DEFAULT_DAYS": 365,
+}
+
+SECRET_KEYS = ("SECRET_KEY", "AUDIT_HMAC_KEY")
+
+
+def normalize_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever spelling the operator gave."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_secrets(instance_path: Path) -> dict[str, str]:
+    """Read, or create once with mode 0600, the instance's generated secrets."""
+    path = instance_path / "secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    values = {key: secrets.token_hex(32) for key in SECRET_KEYS}
+    instance_path.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(values, fh)
+    return values
+
+
+def configure(app, test_config: dict[str, Any] | None) -> None:
+    """Fill ``app.config`` in the documented order."""
+    app.config.update(DEFAULTS)
+    app.config.from_prefixed_env("ECOPANEL")
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if test_config:
+        app.config.update(test_config)
+
+    instance = Path(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        instance.mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'ecopanel.db'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+
+    missing = [key for key in SECRET_KEYS if not app.config.get(key)]
+    if missing:
+        generated = load_secrets(instance)
+        for key in missing:
+            app.config[key] = generated[key]
+
+    if app.config["ENVIRONMENT"] == "production":
+        app.config["OPENAPI_URL_PREFIX"] = None
+        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+
+
+def is_sqlite(app) -> bool:
+    return app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")

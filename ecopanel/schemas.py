@@ -1,0 +1,20 @@
+"""Shared marshmallow pieces: the base schema (unknown fields rejected) and bounded string fields."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+
+class StrictSchema(ma.Schema):
+    """Unknown fields are an error, never silently dropped."""
+
+    class Meta:
+        unknown = ma.RAISE
+        ordered = True
+
+
+def text(max_length: int, *, required: bool = False, min_length: int = 0, **kwargs) -> ma.fields.String:
+    """A string with an upper bound, so a 100,000-character value is refused, not stored."""
+    return ma.fields.String(required=required, validate=validate.Length(min=min_length, max=max_length),
+                            **kwargs)

@@ -1,0 +1,267 @@
+"""Bulk import and export of the pool, as the Office really has it: Excel or CSV, Chinese or English.
+
+Import is all or nothing: every row is validated (row numbers as the spreadsheet shows them), duplicates
+are reported within the file and against the pool, and one bad row stores none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from ecopanel.audit import record_many
+from ecopanel.auth.actor import Actor, Role
+from ecopanel.errors import Forbidden, InvalidInput
+from ecopanel.extensions import db
+from ecopanel.i18n import Msg
+from expert_pool import normalize, policy, tabular
+from expert_pool.models import Employment, Expert, Organization, Specialty, StatusChange
+from expert_pool.services import FORBIDDEN, experts_for_export, snapshot
+
+REQUIRED_MSG = Msg("必填项不能为空。", "This column is required.")
+
+
+def _specialty_lookup() -> dict[str, str]:
+    """Code, Chinese name or English name (any case) -> code."""
+    table: dict[str, str] = {}
+    for s in db.session.scalars(select(Specialty).where(Specialty.active)):
+        for key in (s.code, s.name_zh, s.name_en):
+            table[normalize.normalize_text(key).casefold()] = s.code
+    return table
+
+
+class _RowReader:
+    """Turns one spreadsheet row into expert fields, collecting every problem rather than stopping."""
+
+    def __init__(self, row: tabular.Row, lang_issues: list[dict[str, Any]]):
+        self.row = row
+        self.issues = lang_issues
+        self.ok = True
+
+    def _issue(self, key: str, message: Msg, code: str) -> None:
+        column = tabular.COLUMNS_BY_KEY.get(key)
+        self.issues.append({"row": self.row.number, "column": Msg(column.zh, column.en) if column else key,
+                            "field": key, "code": code, "message": message})
+        self.ok = False
+
+    def get(self, key: str, convert: Callable[[Any], Any] | None = None, *, required: bool = False,
+            default: Any = None) -> Any:
+        raw = self.row.values.get(key)
+        if raw is None or raw == "":
+            if required:
+                self._issue(key, REQUIRED_MSG, "required")
+            return default
+        if convert is None:
+            return raw
+        try:
+            return convert(raw)
+        except normalize.FieldError as exc:
+            self._issue(key, Msg(exc.message_zh, exc.message_en), exc.code)
+            return default
+
+
+def _bounded(max_length: int) -> Callable[[Any], str]:
+    def convert(value: Any) -> str:
+        text = normalize.normalize_text(str(value))
+        if len(text) > max_length:
+            raise normalize.FieldError("too_long", f"不能超过 {max_length} 个字符。",
+                                       f"At most {max_length} characters.")
+        return text
+    return convert
+
+
+def read_rows(actor: Actor, table: tabular.Table, specialties: dict[str, str], today: date):
+    """Validate every row; returns (records, issues)."""
+    issues: list[dict[str, Any]] = []
+    records = []
+    default_recommender = actor.province if actor.role == Role.PROVINCE else "MEE"
+    for row in table.rows:
+        r = _RowReader(row, issues)
+        rec: dict[str, Any] = {"row": row.number}
+        rec["name"] = r.get("name", _bounded(100), required=True)
+        rec["gender"] = r.get("gender", normalize.normalize_gender, required=True)
+        id_number = r.get("id_number", normalize.normalize_id_number, required=True)
+        rec["id_number"] = id_number
+        rec["mobile"] = r.get("mobile", normalize.normalize_mobile, required=True)
+        rec["email"] = r.get("email", normalize.normalize_email, required=True)
+        rec["organization"] = r.get("organization", _bounded(200), required=True)
+        rec["organization_type"] = r.get("organization_type", normalize.normalize_organization_type,
+                                         default="other")
+        rec["title_rank"] = r.get("title", normalize.normalize_title_rank, required=True)
+        rec["province"] = r.get("province", normalize.normalize_province, required=True)
+        rec["city"] = r.get("city", _bounded(50), default="")
+        rec["recommended_by"] = r.get("recommended_by", normalize.normalize_recommended_by,
+                                      default=default_recommender)
+        rec["term_start"] = r.get("term_start", normalize.parse_date)
+        rec["term_end"] = r.get("term_end", normalize.parse_date)
+        rec["status"] = r.get("status", normalize.normalize_status, default="active")
+        rec["language"] = r.get("language", normalize.normalize_language, default="zh")
+        birth_year = r.get("birth_year", normalize.parse_year)
+        raw_specialties = r.get("specialties", _bounded(500), required=True)
+        if raw_specialties:
+            codes, unknown = [], []
+            for item in normalize.split_list(raw_specialties):
+                code = specialties.get(normalize.normalize_text(item).casefold())
+                (codes if code else unknown).append(code or item)
+            if unknown:
+                r._issue("specialties", Msg(f"未知的专业领域：{'、'.join(unknown)}",
+                                            f"Unknown specialties: {', '.join(unknown)}"), "unknown_specialty")
+            rec["specialties"] = list(dict.fromkeys(codes))
+        if id_number:
+            info = normalize.validate_id_number(id_number)
+            if birth_year is not None and birth_year != info.birth_date.year:
+                r._issue("birth_year", Msg("出生年份与身份证号不一致。", "The birth year does not match the ID number."),
+                         "birth_year_mismatch")
+            if rec["gender"] and rec["gender"] != info.gender:
+                r._issue("gender", Msg("性别与身份证号不一致。", "The gender does not match the ID number."),
+                         "gender_mismatch")
+            rec["birth_year"] = info.birth_date.year
+        if rec["term_start"] and rec["term_end"] and rec["term_end"] < rec["term_start"]:
+            r._issue("term_end", Msg("聘期结束日期早于开始日期。", "The term ends before it starts."), "term_order")
+        if r.ok:
+            records.append(rec)
+    return records, issues
+
+
+def _duplicates(records: list[dict[str, Any]], issues: list[dict[str, Any]]) -> None:
+    """Report ID number, mobile and email repeated within the file or already in the pool."""
+    for field in ("id_number", "mobile", "email"):
+        values = [rec[field] for rec in records]
+        existing = set()
+        for start in range(0, len(values), 1000):  # IN lists of bounded size
+            existing.update(db.session.scalars(
+                select(getattr(Expert, field)).where(getattr(Expert, field).in_(values[start:start + 1000]))))
+        first_row: dict[str, int] = {}
+        column = tabular.COLUMNS_BY_KEY[field]
+        for rec in records:
+            value = rec[field]
+            if value in existing:
+                issues.append({"row": rec["row"], "column": Msg(column.zh, column.en), "field": field,
+                               "code": "duplicate_in_pool",
+                               "message": Msg("专家库中已有相同值的专家。", "An expert with this value is already in the pool.")})
+            elif value in first_row:
+                issues.append({"row": rec["row"], "column": Msg(column.zh, column.en), "field": field,
+                               "code": "duplicate_in_file",
+                               "message": Msg(f"与第 {first_row[value]} 行重复。",
+                                              f"Duplicates row {first_row[value]}.")})
+            else:
+                first_row[value] = rec["row"]
+
+
+def import_file(actor: Actor, data: bytes, filename: str, dry_run: bool, today: date, *,
+                max_rows: int = tabular.DEFAULT_MAX_ROWS) -> dict[str, Any]:
+    """Validate a spreadsheet and, unless ``dry_run``, add every expert in it; raise if any row is bad."""
+    if not policy.may_import(actor):
+        raise Forbidden(None, FORBIDDEN)
+    try:
+        table = tabular.read_table(data, filename, max_rows=max_rows)
+    except tabular.TableError as exc:
+        raise InvalidInput(exc.code, Msg(exc.message_zh, exc.message_en),
+                           {"file": [Msg(exc.message_zh, exc.message_en)]}, extra={"details": exc.details}) from None
+    if not table.rows:
+        raise InvalidInput("file_no_rows", Msg("文件中没有数据行。", "The file has no data rows."),
+                           {"file": [Msg("文件中没有数据行。", "The file has no data rows.")]})
+    records, issues = read_rows(actor, table, _specialty_lookup(), today)
+    _duplicates(records, issues)
+    if issues:
+        issues.sort(key=lambda i: (i["row"] or 0, i["field"] or ""))
+        bad_rows = len({i["row"] for i in issues})
+        raise InvalidInput(
+            "import_invalid",
+            Msg(f"导入文件有 {bad_rows} 行存在问题，未导入任何数据。请修改后重新导入。",
+                f"{bad_rows} rows have problems; nothing was imported. Fix them and import again."),
+            {f"row {i['row']}: {i['field']}": [i["message"]] for i in issues},
+            extra={"issues": issues, "dry_run": dry_run, "rows": len(table.rows)})
+    report = {"dry_run": dry_run, "rows": len(records), "created": 0, "organizations_created": [], "issues": []}
+    if dry_run:
+        report["organizations_created"] = sorted(_missing_organizations(records))
+        return report
+    created_orgs = _store(actor, records, today)
+    report["created"] = len(records)
+    report["organizations_created"] = created_orgs
+    return report
+
+
+def _missing_organizations(records: list[dict[str, Any]]) -> set[str]:
+    names = {rec["organization"] for rec in records}
+    known = set(db.session.scalars(select(Organization.name).where(Organization.name.in_(names))))
+    return names - known
+
+
+def _store(actor: Actor, records: list[dict[str, Any]], today: date) -> list[str]:
+    orgs = {o.name: o for o in db.session.scalars(
+        select(Organization).where(Organization.name.in_({rec["organization"] for rec in records})))}
+    created_orgs = []
+    for rec in records:
+        if rec["organization"] not in orgs:
+            org = Organization(name=rec["organization"], type=rec["organization_type"], province=rec["province"])
+            db.session.add(org)
+            orgs[org.name] = org
+            created_orgs.append(org.name)
+    specialties = {s.code: s for s in db.session.scalars(select(Specialty))}
+    contributed_by = actor.province if actor.role == Role.PROVINCE else None
+    experts = []
+    for rec in records:
+        org = orgs[rec["organization"]]
+        expert = Expert(
+            name=rec["name"], gender=rec["gender"], birth_year=rec["birth_year"], id_number=rec["id_number"],
+            mobile=rec["mobile"], email=rec["email"], organization=org, title_rank=rec["title_rank"],
+            province=rec["province"], city=rec["city"], recommended_by=rec["recommended_by"],
+            contributed_by=contributed_by, term_start=rec["term_start"], term_end=rec["term_end"],
+            status=rec["status"], data_confirmed_on=today, language=rec["language"],
+            specialties=[specialties[c] for c in rec["specialties"]],
+        )
+        expert.employments.append(Employment(organization=org, start_date=rec["term_start"] or today))
+        expert.status_changes.append(StatusChange(from_status=None, to_status=rec["status"], reason="import",
+                                                  effective_on=today, actor_user_id=actor.user_id,
+                                                  actor_label=actor.label))
+        experts.append(expert)
+    db.session.add_all(experts)
+    db.session.flush()
+    record_many(actor, [("expert.import", "expert", e.id, {"after": snapshot(e)}) for e in experts])
+    return created_orgs
+
+
+EXPORT_COLUMNS = ("name", "gender", "birth_year", "id_number", "mobile", "email", "organization",
+                  "organization_type", "title", "specialties", "province", "city", "recommended_by", "term_start",
+                  "term_end", "status", "language")
+
+
+def _label(table: dict[str, tuple[str, str]], code: str | None, lang: str) -> str | None:
+    if code is None:
+        return None
+    zh, en = table.get(code, (code, code))
+    return zh if lang == "zh" else en
+
+
+def export_experts(actor: Actor, fmt: str, lang: str, filters: dict[str, Any] | None = None) -> bytes:
+    """The pool as CSV or XLSX, in the import's columns so an export can be edited and re-imported."""
+    experts = experts_for_export(actor, filters or {})
+    names = {s.code: (s.name_zh, s.name_en) for s in db.session.scalars(select(Specialty))}
+    rows = []
+    for e in experts:
+        rows.append({
+            "name": e.name, "gender": _label(normalize.GENDERS, e.gender, lang), "birth_year": e.birth_year,
+            "id_number": e.id_number, "mobile": e.mobile, "email": e.email, "organization": e.organization.name,
+            "organization_type": _label(normalize.ORGANIZATION_TYPES, e.organization.type, lang),
+            "title": _label(normalize.TITLE_RANKS, e.title_rank, lang),
+            "specialties": [_label(names, c, lang) for c in e.specialty_codes],
+            "province": normalize.province_name(e.province, lang), "city": e.city,
+            "recommended_by": (normalize.province_name(e.recommended_by, lang)
+                               if e.recommended_by.isdigit() else e.recommended_by),
+            "term_start": e.term_start, "term_end": e.term_end,
+            "status": _label(normalize.STATUSES, e.status, lang),
+            "language": _label(normalize.LANGUAGES, e.language, lang),
+        })
+    revealed = sum(1 for e in experts if not e.personal_data_masked)
+    record_many(actor, [("expert.export", "pool", None, {"rows": len(rows), "format": fmt,
+                                                          "personal_data_revealed": revealed})])
+    writer = tabular.write_csv if fmt == "csv" else tabular.write_xlsx
+    return writer(list(EXPORT_COLUMNS), rows, lang)
+
+
+def template(lang: str, fmt: str) -> bytes:
+    return tabular.template(lang, fmt)
