@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import flask_smorest
 import marshmallow as ma
-from flask import jsonify, render_template, request
+from flask import jsonify, render_template, request, session
 from flask_smorest import Api
+from flask_wtf.csrf import CSRFError
+from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ecopanel.errors import HTTP_MESSAGES, DomainError
@@ -17,7 +20,10 @@ log = logging.getLogger(__name__)
 
 
 def request_language() -> str:
-    return pick_language(request.accept_languages, request.args.get("lang"))
+    """The API follows Accept-Language; pages also remember a language chosen with ``?lang=``."""
+    if request.path.startswith("/api/"):
+        return pick_language(request.accept_languages)
+    return pick_language(request.accept_languages, request.args.get("lang") or session.get("lang"))
 
 
 def wants_json() -> bool:
@@ -73,6 +79,10 @@ class EcoApi(Api):
                 code, message = "invalid_json", Msg("请求体不是有效的 JSON。", "The request body is not valid JSON.")
             elif "_request" in errors or "_schema" in errors:
                 code = "invalid_input"
+        if isinstance(error, CSRFError):
+            code = "csrf_failed"
+            message = Msg("页面已过期或缺少安全令牌（CSRF），请刷新页面后重试。",
+                          "The page expired or its security token (CSRF) is missing; reload and retry.")
         if "message" in data:
             message = data["message"]
         if "errors" in data:
@@ -96,3 +106,16 @@ def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
         "page": ma.fields.Integer(),
         "page_size": ma.fields.Integer(),
     })
+
+
+class StrictParser(FlaskParser):
+    """Unknown query-string and body fields are errors (webargs drops unknown query fields by default)."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None, "querystring": None,
+                                   "form": None, "json": None, "json_or_form": None}
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """The project's Blueprint: flask-smorest's, with the strict argument parser."""
+
+    ARGUMENTS_PARSER = StrictParser()

@@ -46,6 +46,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["ecopanel_api"] = api
     _register_blueprints(app, api)
     _register_request_hooks(app)
+    from ecopanel.cli import register_commands
+
+    register_commands(app)
     return app
 
 

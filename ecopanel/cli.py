@@ -52,7 +52,7 @@ def _serve(host: str, port: int, with_scheduler: bool) -> None:
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 
-@main.command("demo")
+@click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @with_appcontext
@@ -62,13 +62,13 @@ def demo_command(host: str, port: int) -> None:
 
     upgrade_database()
     if demo.is_empty():
-        click.echo("Loading demo data (deterministic, seed %d)..." % demo.SEED)
+        click.echo(f"Loading demo data (deterministic, seed {demo.SEED})...")
         demo.load()
     click.echo(demo.logins_text(f"http://{host}:{port}"))
     _serve(host, port, with_scheduler=True)
 
 
-@main.command("serve")
+@click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @with_appcontext
@@ -81,7 +81,7 @@ def serve_command(host: str, port: int) -> None:
     _serve(host, port, with_scheduler=True)
 
 
-@main.command("worker")
+@click.command("worker")
 @with_appcontext
 def worker_command() -> None:
     """Run the scheduler, deadline sweeper and mail outbox as a process of their own."""
@@ -91,7 +91,7 @@ def worker_command() -> None:
     run_worker(current_app._get_current_object())
 
 
-@main.command("seed-demo")
+@click.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
     """Load the demo data into an empty database."""
@@ -104,7 +104,7 @@ def seed_demo_command() -> None:
     click.echo(demo.logins_text(current_app.config["PUBLIC_BASE_URL"]))
 
 
-@main.group("users")
+@click.group("users")
 def users_group() -> None:
     """Accounts."""
 
@@ -152,7 +152,7 @@ def _check_reference(park_id: int | None, expert_id: int | None) -> None:
         raise not_found("专家", "Expert", expert_id)
 
 
-@main.group("tokens")
+@click.group("tokens")
 def tokens_group() -> None:
     """API bearer tokens."""
 
@@ -179,7 +179,7 @@ def tokens_issue(email: str, days: int) -> None:
     click.echo(token)
 
 
-@main.group("experts")
+@click.group("experts")
 def experts_group() -> None:
     """Bulk import and export of the pool."""
 
@@ -235,7 +235,7 @@ def experts_export(file: Path, lang: str) -> None:
     click.echo(f"exported to {file}")
 
 
-@main.group("audit")
+@click.group("audit")
 def audit_group() -> None:
     """The tamper-evident audit log."""
 
@@ -253,6 +253,16 @@ def audit_verify() -> None:
     click.echo(f"audit chain broken at entry {report.first_bad_seq}: {report.reason}"
                f" ({report.entries} entries verified before it)", err=True)
     sys.exit(1)
+
+
+COMMANDS = (demo_command, serve_command, worker_command, seed_demo_command, users_group, tokens_group,
+            experts_group, audit_group)
+
+
+def register_commands(app) -> None:
+    """Attach the commands to ``app.cli`` (so ``ecopanel ...`` and ``app.test_cli_runner()`` both see them)."""
+    for command in COMMANDS:
+        app.cli.add_command(command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import text
 
+from ecopanel.api import Blueprint
 from ecopanel.auth.guard import public
 from ecopanel.extensions import db
 

@@ -14,7 +14,7 @@ from ecopanel.api import request_language
 from ecopanel.audit import record
 from ecopanel.auth.guard import current_actor, public
 from ecopanel.extensions import db
-from ecopanel.i18n import Msg
+from ecopanel.i18n import LANGUAGES, Msg
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -22,6 +22,12 @@ bp = Blueprint("pages", __name__, template_folder="templates")
 class LoginForm(FlaskForm):
     email = EmailField(validators=[DataRequired(), Length(max=254)])
     password = PasswordField(validators=[DataRequired(), Length(max=200)])
+
+
+@bp.before_app_request
+def _remember_language():
+    if not request.path.startswith("/api/") and request.args.get("lang") in LANGUAGES:
+        session["lang"] = request.args["lang"]
 
 
 @bp.app_context_processor
@@ -51,7 +57,10 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
+            lang = session.get("lang")
             session.clear()  # a new session on login (no fixation)
+            if lang:
+                session["lang"] = lang
             login_user(user)
             record(user.actor(), "auth.login", "user", user.id, {})
             db.session.commit()

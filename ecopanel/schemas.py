@@ -11,7 +11,6 @@ class StrictSchema(ma.Schema):
 
     class Meta:
         unknown = ma.RAISE
-        ordered = True
 
 
 def text(max_length: int, *, required: bool = False, min_length: int = 0, **kwargs) -> ma.fields.String:

@@ -113,8 +113,8 @@ def read_rows(actor: Actor, table: tabular.Table, specialties: dict[str, str], t
         if id_number:
             info = normalize.validate_id_number(id_number)
             if birth_year is not None and birth_year != info.birth_date.year:
-                r._issue("birth_year", Msg("出生年份与身份证号不一致。", "The birth year does not match the ID number."),
-                         "birth_year_mismatch")
+                r._issue("birth_year", Msg("出生年份与身份证号不一致。",
+                                           "The birth year does not match the ID number."), "birth_year_mismatch")
             if rec["gender"] and rec["gender"] != info.gender:
                 r._issue("gender", Msg("性别与身份证号不一致。", "The gender does not match the ID number."),
                          "gender_mismatch")
@@ -141,7 +141,8 @@ def _duplicates(records: list[dict[str, Any]], issues: list[dict[str, Any]]) -> 
             if value in existing:
                 issues.append({"row": rec["row"], "column": Msg(column.zh, column.en), "field": field,
                                "code": "duplicate_in_pool",
-                               "message": Msg("专家库中已有相同值的专家。", "An expert with this value is already in the pool.")})
+                               "message": Msg("专家库中已有相同值的专家。",
+                                              "An expert with this value is already in the pool.")})
             elif value in first_row:
                 issues.append({"row": rec["row"], "column": Msg(column.zh, column.en), "field": field,
                                "code": "duplicate_in_file",

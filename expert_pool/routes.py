@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Response, current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from ecopanel.api import Blueprint
 from ecopanel.auth.guard import current_actor
 from ecopanel.errors import PreconditionFailed, PreconditionRequired
 from ecopanel.i18n import Msg
@@ -22,8 +22,9 @@ def _etag(expert) -> str:
 def _expected_version(expert) -> int:
     """The version the caller last read, from ``If-Match`` (required: edits must not overwrite blindly)."""
     if not request.if_match:
-        raise PreconditionRequired(None, Msg("修改专家需要 If-Match 请求头（先读取专家以获得 ETag）。",
-                                             "Changing an expert needs an If-Match header (read it first for its ETag)."))
+        raise PreconditionRequired(None, Msg(
+            "修改专家需要 If-Match 请求头（先读取专家以获得 ETag）。",
+            "Changing an expert needs an If-Match header (read it first for its ETag)."))
     if request.if_match.star_tag or request.if_match.contains(_etag(expert).strip('"')):
         return expert.version
     raise PreconditionFailed(None, Msg("专家数据已被他人修改，请刷新后重试。",

@@ -225,7 +225,7 @@ class ExpertQuerySchema(PageArgs):
     status = ma.fields.String(validate=validate.OneOf(STATUSES))
     organization_id = ma.fields.Integer(validate=validate.Range(min=1))
     title_rank = ma.fields.String(validate=validate.OneOf(TITLE_RANKS))
-    contributed_by = ma.fields.String(validate=validate.OneOf(PROVINCE_CODES + ("national",)))
+    contributed_by = ma.fields.String(validate=validate.OneOf((*PROVINCE_CODES, "national")))
     sort = ma.fields.String(load_default="name", validate=validate.OneOf(SORT_KEYS))
 
 

@@ -198,9 +198,9 @@ def find_duplicates(id_number: str | None, mobile: str | None, email: str | None
 
 def _raise_duplicates(errors: dict[str, list[Msg]]) -> None:
     if errors:
-        raise Conflict("duplicate_expert", Msg("专家库中已有相同证件号、手机或邮箱的专家。",
-                                               "An expert with the same ID number, mobile or email is already in the pool."),
-                       errors)
+        raise Conflict("duplicate_expert", Msg(
+            "专家库中已有相同证件号、手机或邮箱的专家。",
+            "An expert with the same ID number, mobile or email is already in the pool."), errors)
 
 
 def _check_contributor(actor: Actor, contributed_by: str | None) -> str | None:
@@ -252,9 +252,8 @@ def update_expert(actor: Actor, expert: Expert, data: dict[str, Any], expected_v
     if expected_version is not None and expected_version != expert.version:
         raise PreconditionFailed(None, Msg("数据已被他人修改，请刷新后重试。",
                                            "The expert was changed by someone else; reload and try again."))
-    if "contributed_by" in data and data["contributed_by"] != expert.contributed_by:
-        if not actor.is_office:
-            raise Forbidden(None, Msg("只有办公室可以更改推荐来源。", "Only the Office may change the contributor."))
+    if "contributed_by" in data and data["contributed_by"] != expert.contributed_by and not actor.is_office:
+        raise Forbidden(None, Msg("只有办公室可以更改推荐来源。", "Only the Office may change the contributor."))
     before = snapshot(expert)
     merged_id = data.get("id_number", expert.id_number)
     _raise_duplicates(find_duplicates(data.get("id_number"), data.get("mobile"), data.get("email"),
@@ -283,7 +282,7 @@ def update_expert(actor: Actor, expert: Expert, data: dict[str, Any], expected_v
                 job.end_date = max(job.start_date, since)
         expert.employments.append(Employment(organization=org, position=data.get("position", ""),
                                              start_date=since))
-        expert.organization = org
+        expert.organization, expert.organization_id = org, org.id
     for field in ("name", "gender", "birth_year", "id_number", "mobile", "email", "title_rank", "province",
                   "city", "recommended_by", "contributed_by", "term_start", "term_end", "language"):
         if field in data:
@@ -301,7 +300,8 @@ def change_status(actor: Actor, expert: Expert, to_status: str, reason: str, eff
     if not status_rules.can_change(expert.status, to_status):
         allowed = sorted(status_rules.allowed_statuses(expert.status))
         raise Conflict("illegal_status_change",
-                       Msg(f"专家当前状态为 {expert.status}，不能改为 {to_status}；可改为：{', '.join(allowed) or '无'}。",
+                       Msg(f"专家当前状态为 {expert.status}，不能改为 {to_status}；"
+                           f"可改为：{', '.join(allowed) or '无'}。",
                            f"The expert is {expert.status} and cannot become {to_status}; allowed: "
                            f"{', '.join(allowed) or 'none'}."),
                        extra={"current": expert.status, "allowed": allowed})
@@ -430,7 +430,8 @@ def create_organization(actor: Actor, data: dict[str, Any]) -> Organization:
         raise Forbidden(None, FORBIDDEN)
     name = " ".join(data["name"].split())
     if db.session.scalar(select(Organization.id).where(Organization.name == name)):
-        raise Conflict("organization_exists", Msg(f"单位“{name}”已存在。", f"The organisation '{name}' already exists."))
+        raise Conflict("organization_exists",
+                       Msg(f"单位“{name}”已存在。", f"The organisation '{name}' already exists."))
     org = Organization(name=name, type=data["type"], province=data.get("province"))
     db.session.add(org)
     db.session.flush()

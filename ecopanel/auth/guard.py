@@ -60,6 +60,9 @@ def authenticate_request():
 
     g.actor = None
     g.auth_via = None
+    # ``g`` outlives a request when an app context was already pushed (tests, CLI-driven requests);
+    # a CSRF token cached there would not be stored in this request's session.
+    g.pop("csrf_token", None)
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, token = header.partition(" ")

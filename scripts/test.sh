@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Set up everything the tests need from the project's own files, then run the whole suite.
+# Extra arguments go to pytest (e.g. `bash scripts/test.sh tests/expert_pool -x`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+
+# Browser tests drive Debian's chromium (Playwright's own browser download is not used).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "note: chromium not installed; browser tests will be skipped (apt-get install chromium)" >&2
+  fi
+fi
+
+exec .venv/bin/python -m pytest "$@"

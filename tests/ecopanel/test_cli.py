@@ -1,0 +1,117 @@
+"""The command line, as an operator uses it."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from ecopanel.auth.models import User
+from expert_pool.models import Expert
+from tests.expert_pool.test_import_export import csv_bytes, zh_row
+
+ECOPANEL = str(Path(sys.executable).with_name("ecopanel"))
+
+
+def test_users_create_and_tokens_issue(app, db, client):
+    runner = app.test_cli_runner()
+    created = runner.invoke(args=["users", "create", "Staff@Example.com", "--role", "province", "--province", "32",
+                                  "--password-stdin"], input="a-long-enough-password\n")
+    assert created.exit_code == 0, created.output
+    user = db.session.scalar(select(User).where(User.email == "staff@example.com"))
+    assert user.province == "32" and user.password_hash.startswith("$argon2")
+
+    issued = runner.invoke(args=["tokens", "issue", "staff@example.com"])
+    assert issued.exit_code == 0
+    token = issued.stdout.strip()
+    assert issued.stdout == token + "\n"  # the token and nothing else
+    response = client.get("/api/v1/experts", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["users", "create", "x@example.com", "--role", "province"], "province"),
+    (["users", "create", "x@example.com", "--role", "province", "--province", "99"], "99"),
+    (["users", "create", "x@example.com", "--role", "park", "--park", "12345"], "12345"),
+    (["users", "create", "x@example.com", "--role", "wizard"], "wizard"),
+])
+def test_users_create_bad_input(app, db, args, fragment):
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code in (1, 2)
+    assert fragment in result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_duplicate_user_is_refused_in_both_languages(app, db):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["users", "create", "a@example.com", "--role", "office"]).exit_code == 0
+    again = runner.invoke(args=["users", "create", "a@example.com", "--role", "office"])
+    assert again.exit_code == 1
+    assert "已存在" in again.output and "already exists" in again.output
+
+
+def test_tokens_issue_for_unknown_user(app):
+    result = app.test_cli_runner().invoke(args=["tokens", "issue", "nobody@example.com"])
+    assert result.exit_code == 1 and result.stdout == ""
+
+
+def test_experts_import_dry_run_then_real_then_export(app, db, tmp_path):
+    runner = app.test_cli_runner()
+    source = tmp_path / "专家名单.csv"
+    source.write_bytes(csv_bytes([zh_row(i) for i in range(3)], encoding="gb18030"))
+    dry = runner.invoke(args=["experts", "import", str(source), "--dry-run"])
+    assert dry.exit_code == 0 and "would import 3" in dry.output
+    assert db.session.scalar(select(func.count()).select_from(Expert)) == 0
+    real = runner.invoke(args=["experts", "import", str(source)])
+    assert real.exit_code == 0 and "imported 3" in real.output
+    assert db.session.scalar(select(func.count()).select_from(Expert)) == 3
+
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv_bytes([zh_row(7, 手机="123")]))
+    failed = runner.invoke(args=["experts", "import", str(bad)])
+    assert failed.exit_code == 1
+    assert "row 2" in failed.output and "mobile" in failed.output.lower()
+
+    out = tmp_path / "pool.xlsx"
+    exported = runner.invoke(args=["experts", "export", str(out)])
+    assert exported.exit_code == 0 and out.stat().st_size > 0
+    assert runner.invoke(args=["experts", "export", str(tmp_path / "pool.txt")]).exit_code == 2
+
+
+def _run(args, cwd, env):
+    return subprocess.run([ECOPANEL, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.slow
+def test_seed_demo_is_realistic_and_deterministic(tmp_path):
+    digests = []
+    for attempt in range(2):
+        workdir = tmp_path / f"run{attempt}"
+        workdir.mkdir()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ECOPANEL_") and k != "DATABASE_URL"}
+        assert _run(["db", "upgrade"], workdir, env).returncode == 0
+        seeded = _run(["seed-demo"], workdir, env)
+        assert seeded.returncode == 0, seeded.stderr
+        assert "office@ecopanel.demo" in seeded.stdout
+        assert (workdir / "instance" / "ecopanel.db").exists()
+        exported = _run(["experts", "export", "pool.csv"], workdir, env)
+        assert exported.returncode == 0, exported.stderr
+        data = (workdir / "pool.csv").read_bytes()
+        digests.append(hashlib.sha256(data).hexdigest())
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+        assert len(rows) >= 2000
+        assert len({r["所在省份"] for r in rows}) == 31
+        statuses = {r["状态"] for r in rows}
+        assert {"在库", "暂停", "退出"} <= statuses
+        again = _run(["seed-demo"], workdir, env)
+        assert again.returncode == 1  # never loaded twice
+        verify = _run(["audit", "verify"], workdir, env)
+        assert verify.returncode == 0, verify.stderr
+    assert digests[0] == digests[1]
