@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import JSON, Integer, String, Text, select, update
+from sqlalchemy import JSON, Integer, String, Text, insert, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ecopanel.auth.actor import Actor
@@ -81,22 +81,26 @@ def _mac(key: str, prev_hash: str, payload: str) -> str:
 
 
 def record(actor: Actor, action: str, object_type: str, object_id: Any, data: dict[str, Any] | None = None,
-           *, now: datetime | None = None) -> AuditEntry:
-    """Append one entry in the current transaction (flushes; the caller commits)."""
-    return record_many(actor, [(action, object_type, object_id, data)], now=now)[0]
+           *, now: datetime | None = None) -> None:
+    """Append one entry in the current transaction (the caller commits)."""
+    record_many(actor, [(action, object_type, object_id, data)], now=now)
 
 
 def record_many(actor: Actor, items: list[tuple[str, str, Any, dict[str, Any] | None]], *,
-                now: datetime | None = None) -> list[AuditEntry]:
+                now: datetime | None = None) -> None:
     """Append several entries ``(action, object_type, object_id, data)`` with one claim on the head."""
+    if not items:
+        return
     key = current_app.config["AUDIT_HMAC_KEY"]
     created_at = (now or utcnow()).astimezone(UTC)
+    # Pending ORM changes must reach the database first, so the log never precedes what it records.
+    db.session.flush()
     seq, prev_hash = db.session.execute(
         update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + len(items))
         .returning(AuditHead.seq, AuditHead.last_hash)
     ).one()
     seq -= len(items)
-    entries = []
+    rows = []
     for action, object_type, object_id, data in items:
         seq += 1
         # Normalise through JSON so what we hash is exactly what the database returns later.
@@ -104,15 +108,14 @@ def record_many(actor: Actor, items: list[tuple[str, str, Any, dict[str, Any] | 
         oid = None if object_id is None else str(object_id)
         digest = _mac(key, prev_hash, _payload(seq, created_at, actor.user_id, actor.label, str(actor.role),
                                                action, object_type, oid, data))
-        entries.append(AuditEntry(seq=seq, created_at=created_at, actor_user_id=actor.user_id,
-                                  actor_label=actor.label, actor_role=str(actor.role), action=action,
-                                  object_type=object_type, object_id=oid, data=data, prev_hash=prev_hash,
-                                  hash=digest))
+        rows.append({"seq": seq, "created_at": created_at, "actor_user_id": actor.user_id,
+                     "actor_label": actor.label, "actor_role": str(actor.role), "action": action,
+                     "object_type": object_type, "object_id": oid, "data": data, "prev_hash": prev_hash,
+                     "hash": digest})
         prev_hash = digest
-    db.session.add_all(entries)
+    # Plain executemany: no ORM identity bookkeeping for rows nobody reads back in this transaction.
+    db.session.execute(insert(AuditEntry), rows)
     db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=prev_hash))
-    db.session.flush()
-    return entries
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
