@@ -28,9 +28,25 @@ def run_migrations_online():
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     with target_db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by copying it (batch mode); with foreign keys on, dropping the old copy
+            # fails while other tables point at it. Switch them off for the migration (it is a no-op inside a
+            # transaction, hence before it) and check every reference afterwards.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+            # pysqlite commits each DDL statement on its own; an explicit BEGIN makes the whole upgrade one
+            # transaction, so a failed migration leaves the database exactly as it was.
+            connection.exec_driver_sql("BEGIN")
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            connection.commit()
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"migration left dangling foreign keys: {broken[:5]}")
 
 
 if context.is_offline_mode():

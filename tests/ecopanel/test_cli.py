@@ -115,3 +115,35 @@ def test_seed_demo_is_realistic_and_deterministic(tmp_path):
         verify = _run(["audit", "verify"], workdir, env)
         assert verify.returncode == 0, verify.stderr
     assert digests[0] == digests[1]
+
+
+@pytest.mark.slow
+def test_demo_serves_at_once(tmp_path):
+    """README's first command, as a new user runs it: migrate, load, print logins, serve."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ECOPANEL_") and k != "DATABASE_URL"}
+    process = subprocess.Popen([ECOPANEL, "demo", "--port", str(port)], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                assert process.poll() is None, process.stdout.read()
+                assert time.monotonic() < deadline, "demo did not start within 120 s"
+                time.sleep(0.5)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as response:
+            assert "登录" in response.read().decode()
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=30)[0]
+    assert "office@ecopanel.demo" in output
