@@ -92,5 +92,17 @@ def experts():
     """The pool, for staff; the page fetches the API with the session and renders a table."""
     from expert_pool.services import list_specialties
 
+    from expert_pool.normalize import STATUSES, TITLE_RANKS
+    from expert_pool.regions import PROVINCES
+
     actor = current_actor()
-    return render_template("experts.html", actor=actor, specialties=list_specialties())
+    specialties = list_specialties()
+    i = 0 if request_language() == "zh" else 1
+    labels = {
+        "specialties": {s.code: (s.name_zh, s.name_en)[i] for s in specialties},
+        "titles": {code: names[i] for code, names in TITLE_RANKS.items()},
+        "statuses": {code: names[i] for code, names in STATUSES.items()},
+        "provinces": {code: names[i] for code, names in PROVINCES.items()},
+    }
+    return render_template("experts.html", actor=actor, specialties=specialties, labels=labels,
+                           statuses=labels["statuses"])

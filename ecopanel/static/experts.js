@@ -3,6 +3,8 @@
   const form = document.getElementById("filters");
   const body = document.querySelector("table[data-testid=experts] tbody");
   const lang = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
+  const labels = JSON.parse(document.getElementById("labels").textContent);
+  const label = (table, code) => (labels[table] && labels[table][code]) || code;
   let page = 1;
   const pageSize = 20;
 
@@ -34,8 +36,10 @@
     body.replaceChildren();
     for (const e of data.items) {
       const tr = document.createElement("tr");
-      tr.append(cell(e.id), cell(e.name), cell(e.organization && e.organization.name), cell(e.title_rank),
-        cell(e.specialties.join(", ")), cell(e.province), cell(e.mobile), cell(e.status));
+      tr.append(cell(e.id), cell(e.name), cell(e.organization && e.organization.name),
+        cell(label("titles", e.title_rank)),
+        cell(e.specialties.map((code) => label("specialties", code)).join(lang === "zh" ? "、" : ", ")),
+        cell(label("provinces", e.province)), cell(e.mobile), cell(label("statuses", e.status)));
       body.append(tr);
     }
     document.getElementById("total").textContent = "(" + data.total + ")";

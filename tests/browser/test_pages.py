@@ -21,7 +21,9 @@ def test_office_signs_in_filters_and_pages(page, live_server):
     total.filter(has_text="25").wait_for()
     rows = page.locator("table[data-testid=experts] tbody tr")
     assert rows.count() == 20
-    assert "13912340000" in rows.first.inner_text()  # the Office sees mobiles whole
+    first = rows.first.inner_text()
+    assert "13912340000" in first  # the Office sees mobiles whole
+    assert "正高级" in first and "江苏省" in first and "在库" in first  # labels, not codes
     page.select_option("select[name=specialty]", "low_carbon")
     page.click("#filters button[type=submit]")
     total.filter(has_text="(4)").wait_for()
@@ -40,6 +42,7 @@ def test_province_user_sees_masked_data_and_english(page, live_server):
     assert "Expert pool" in page.locator("h1").inner_text()
     first = page.locator("table[data-testid=experts] tbody tr").first.inner_text()
     assert "139****0000" in first
+    assert "Jiangsu" in first and "Active" in first
     assert "Provincial users read the whole shared pool" in page.content()
 
 
