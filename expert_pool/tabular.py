@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
-import posixpath
 import re
 import unicodedata
 import warnings
-import xml.etree.ElementTree as ET
 import zipfile
 from collections import Counter
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
@@ -23,15 +21,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import chain, islice
-from typing import IO, Any
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-from openpyxl.utils import column_index_from_string, get_column_letter
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from expert_pool.normalize import (
@@ -128,6 +125,7 @@ class Column:
     example_en: str | date = ""
     as_text: bool = False  # template: format the column as Text so Excel keeps long digit strings intact
     choices: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # template dropdown: (zh list, en list)
+    is_date: bool = False  # a date column: a bare Excel date serial in an XLSX cell is read as a date
 
 
 def _labels(table: Mapping[str, tuple[str, str]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -183,10 +181,10 @@ COLUMNS: tuple[Column, ...] = (
            example_zh="生态环境部", example_en="MEE"),
     Column("term_start", "聘期开始", "Term start", ("聘期起",),
            help_zh="日期，如 2024-01-01", help_en="A date, e.g. 2024-01-01",
-           example_zh=date(2024, 1, 1), example_en=date(2024, 1, 1)),
+           example_zh=date(2024, 1, 1), example_en=date(2024, 1, 1), is_date=True),
     Column("term_end", "聘期结束", "Term end", ("聘期止",),
            help_zh="日期，如 2026-12-31", help_en="A date, e.g. 2026-12-31",
-           example_zh=date(2026, 12, 31), example_en=date(2026, 12, 31)),
+           example_zh=date(2026, 12, 31), example_en=date(2026, 12, 31), is_date=True),
     Column("status", "状态", "Status",
            help_zh="、".join(zh for zh, _ in STATUSES.values()), help_en=", ".join(STATUSES),
            example_zh="在库", example_en="active", choices=_labels(STATUSES)),
@@ -196,6 +194,7 @@ COLUMNS: tuple[Column, ...] = (
 )
 COLUMNS_BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(c.key for c in COLUMNS if c.required)
+_DATE_COLUMNS: frozenset[str] = frozenset(c.key for c in COLUMNS if c.is_date)
 
 # Parenthesised notes such as "身份证号（18位）" or "Mobile [required]"; NFKC has made the brackets ASCII.
 _HEADER_NOTE_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]|【[^】]*】")
@@ -243,14 +242,15 @@ def read_table(data: bytes, filename: str, *, max_rows: int = DEFAULT_MAX_ROWS) 
     """
     if not data or not data.strip():
         raise TableError("file_empty", "上传的文件是空的。", "The uploaded file is empty.")
+    epoch = None
     if _detect_kind(data, filename) == "xlsx":
-        sheet, raw = _xlsx_rows(data)
+        sheet, raw, epoch = _xlsx_rows(data)
         encoding = None
     else:
         text, encoding = _decode(data)
         sheet, raw = None, _csv_rows(text)
     try:
-        table = _build_table(raw, max_rows)
+        table = _build_table(raw, max_rows, epoch)
     finally:
         raw.close()  # closes the workbook's zip file at once, also when a TableError stops the reading
     table.source_format = "csv" if sheet is None else "xlsx"
@@ -295,35 +295,57 @@ def _not_xlsx_error() -> TableError:
     )
 
 
-def _xlsx_rows(data: bytes) -> tuple[str, Generator[tuple[int, Sequence[Any]], None, None]]:
-    """The chosen sheet's name and its rows as (row number, cell values); values as openpyxl's data_only
-    mode gives them (strings, numbers, booleans, datetimes for date-formatted cells)."""
+# Uncompressed bytes we let openpyxl unpack from one upload: a 20,000-row sheet is ~40 MB of XML, and a
+# "zip bomb" of repeated XML must not keep a worker busy for minutes (or fill its memory: openpyxl keeps
+# the shared strings in memory).
+_XLSX_MAX_XML_BYTES = 400_000_000
+# The main namespace of Strict OOXML ("Strict Open XML Spreadsheet" in Excel's Save As). openpyxl finds the
+# sheets of such a workbook but reads no cells from them, which would look like an empty file.
+_STRICT_OOXML_NS = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+
+def _check_package(data: bytes) -> None:
+    """Refuse a zip that is not worth handing to openpyxl: not a zip at all, one that unpacks to more than
+    ``_XLSX_MAX_XML_BYTES``, or a Strict OOXML workbook.
+
+    The sizes come from the zip's directory, which a crafted file can understate; that is still a bound,
+    because :mod:`zipfile` (which openpyxl reads through) never returns more than a member's declared size.
+    """
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            unpacked = sum(info.file_size for info in zf.infolist())
+            head = b""
+            if unpacked <= _XLSX_MAX_XML_BYTES and "xl/workbook.xml" in zf.NameToInfo:
+                with zf.open("xl/workbook.xml") as f:
+                    head = f.read(4096)  # the root element and its namespace are at the very top
+    except Exception as exc:  # not a zip, a truncated one, an encrypted or oddly compressed member ...
         raise _not_xlsx_error() from exc
-    try:
-        book = _XlsxBook(zf)
-    except TableError:
-        zf.close()
-        raise
-    except Exception:
-        # Our reader only knows the common layout; anything odd (but perhaps valid) goes to openpyxl.
-        zf.close()
-        return _openpyxl_rows(data)
-    return book.sheet_name, book.rows()
+    if unpacked > _XLSX_MAX_XML_BYTES:
+        raise TableError(
+            "file_too_large",
+            "Excel 文件解压后过大，请删除多余的工作表、格式或空白行后重新上传，或分批导入。",
+            "The Excel file is too large once unpacked; delete extra sheets, formatting or blank rows, "
+            "or import it in parts.",
+        )
+    if _STRICT_OOXML_NS in head:
+        raise _not_xlsx_error()
 
 
-def _openpyxl_rows(data: bytes) -> tuple[str, Generator[tuple[int, Sequence[Any]], None, None]]:
-    """Fallback: openpyxl's read-only reader (about five times slower than ``_XlsxBook``)."""
+def _xlsx_rows(data: bytes) -> tuple[str, Generator[tuple[int, Sequence[Any]], None, None], datetime]:
+    """The chosen sheet's name, its rows as (row number, cell values) and the workbook's date epoch (1900
+    or 1904 date system). Values as openpyxl's read-only, data-only mode gives them: strings, numbers,
+    booleans, datetimes for cells with a date format openpyxl knows, cached results of formulas (a formula
+    without one is empty). Absent rows come as empty tuples, so the numbers stay right."""
+    _check_package(data)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about workbook features it drops (data validation extensions, default styles);
             # they do not affect cell values, and a warning must not fail an upload.
             warnings.simplefilter("ignore")
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
+    except Exception as exc:  # whatever openpyxl trips over (missing parts, bad XML, entity bombs) is "not xlsx"
         raise _not_xlsx_error() from exc
+    # Hidden sheets (lookup lists and the like) are not what the user means by "the first sheet".
     sheets = [s for s in wb.worksheets if s.sheet_state == "visible"] or wb.worksheets
     if not sheets:
         wb.close()
@@ -336,223 +358,30 @@ def _openpyxl_rows(data: bytes) -> tuple[str, Generator[tuple[int, Sequence[Any]
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 yield from enumerate(ws.iter_rows(values_only=True), start=1)
-        except Exception as exc:
+        except Exception as exc:  # corrupt sheet XML, a shared-string index out of range ...
             raise _not_xlsx_error() from exc
         finally:
             wb.close()
 
-    return ws.title, rows()
+    return ws.title, rows(), wb.epoch
 
 
-# Uncompressed bytes we are willing to parse from one upload: a 20,000-row sheet is ~40 MB of XML, and a
-# "zip bomb" of repeated XML must not keep a worker busy for minutes.
-_XLSX_MAX_XML_BYTES = 400_000_000
-# Number formats Excel stores by built-in id without a format code: 14-22 and 45-47 everywhere, 27-36 and
-# 50-58 in Chinese, Japanese and Korean locales (e.g. 31 is yyyy"年"m"月"d"日").
-_BUILTIN_DATE_FORMATS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
-_MAIN_NAMESPACES = (
-    "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}",
-    "{http://purl.oclc.org/ooxml/spreadsheetml/main}",
-)
+def _excel_serial_date(value: float, epoch: datetime) -> date | float:
+    """A bare number in a date column as a date, if it is a plausible Excel date serial.
 
-
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
-
-
-class _XlsxBook:
-    """A minimal, fast reader of the cell values of one sheet of an .xlsx file.
-
-    openpyxl's read-only mode spends ~12 µs per cell in Python (10,000 experts take over 2 s); this reads
-    the same values at a fraction of the cost by letting ElementTree's C parser build each ``<row>`` and
-    walking it once. It reads only what the import needs: the workbook's sheet list and date system, the
-    shared strings, which cell styles are dates, and the cell values (cached results for formulas, like
-    ``data_only=True``). Both the Transitional and the Strict OOXML namespaces are understood. A package
-    laid out in a way it does not expect makes it raise, and :func:`_xlsx_rows` falls back to openpyxl.
-    """
-
-    def __init__(self, zf: zipfile.ZipFile):
-        self.zf = zf
-        self.budget = _XLSX_MAX_XML_BYTES
-        workbook_path = self._rel_targets("", "_rels/.rels", "officeDocument")[0]
-        base = posixpath.dirname(workbook_path)
-        rels_path = posixpath.join(base, "_rels", posixpath.basename(workbook_path) + ".rels")
-        rels = self._rels(base, rels_path)
-        workbook = ET.fromstring(self._read(workbook_path))
-        # Transitional (what Excel and WPS write) or Strict OOXML; every part then uses the same namespace.
-        self.ns = workbook.tag[: workbook.tag.index("}") + 1]
-        if self.ns not in _MAIN_NAMESPACES:
-            raise ValueError(f"unexpected workbook namespace {self.ns}")
-        self.epoch = CALENDAR_WINDOWS_1900
-        sheets: list[tuple[str, str, bool]] = []  # (name, part, visible)
-        for elem in workbook.iter():
-            name = _local(elem.tag)
-            if name == "workbookPr" and elem.get("date1904", "").lower() in ("1", "true"):
-                self.epoch = CALENDAR_MAC_1904
-            elif name == "sheet":
-                rid = next(v for k, v in elem.attrib.items() if _local(k) == "id")
-                rel_type, target = rels[rid]
-                if rel_type == "worksheet":
-                    sheets.append((elem.get("name", ""), target, elem.get("state", "visible") == "visible"))
-        # Hidden sheets (lookup lists and the like) are not what the user means by "the first sheet".
-        sheets = [s for s in sheets if s[2]] or sheets
-        if not sheets:
-            raise _not_xlsx_error()
-        by_type = {rel_type: target for rel_type, target in rels.values()}
-        self.shared = self._shared_strings(by_type.get("sharedStrings"))
-        self.date_styles = self._date_styles(by_type.get("styles"))
-        self.sheet_name, self.sheet_path, _ = next(
-            (s for s in sheets if normalize_text(s[0]).casefold() in _SHEET_NAMES), sheets[0])
-
-    # -- package plumbing
-
-    def _open(self, path: str) -> IO[bytes]:
-        info = self.zf.getinfo(path)
-        self.budget -= info.file_size
-        if self.budget < 0:
-            raise TableError(
-                "file_too_large",
-                "Excel 文件解压后过大，请删除多余的工作表、格式或空白行后重新上传，或分批导入。",
-                "The Excel file is too large once unpacked; delete extra sheets, formatting or blank rows, "
-                "or import it in parts.",
-            )
-        return self.zf.open(info)
-
-    def _read(self, path: str) -> bytes:
-        with self._open(path) as f:
-            return f.read()
-
-    def _rels(self, base: str, rels_path: str) -> dict[str, tuple[str, str]]:
-        """{relationship id: (type's last path segment, part path)} of one .rels part."""
-        out = {}
-        for rel in ET.fromstring(self._read(rels_path)):
-            target = rel.get("Target", "")
-            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                posixpath.join(base, target))
-            out[rel.get("Id", "")] = (rel.get("Type", "").rpartition("/")[2], path)
-        return out
-
-    def _rel_targets(self, base: str, rels_path: str, rel_type: str) -> list[str]:
-        return [path for t, path in self._rels(base, rels_path).values() if t == rel_type]
-
-    # -- shared strings and styles
-
-    def _text(self, elem: ET.Element) -> str:
-        """The text of a string item (``<si>`` or ``<is>``): plain ``<t>`` or rich-text runs ``<r><t>``,
-        without phonetic guides (``<rPh>``), which are not part of the value."""
-        t_tag = self.ns + "t"
-        if len(elem) == 1 and elem[0].tag == t_tag:
-            return elem[0].text or ""  # the usual case, made fast
-        r_tag = self.ns + "r"
-        parts = []
-        for child in elem:
-            if child.tag == t_tag:
-                parts.append(child.text or "")
-            elif child.tag == r_tag:
-                parts.extend(t.text or "" for t in child if t.tag == t_tag)
-        return "".join(parts)
-
-    def _shared_strings(self, path: str | None) -> list[str]:
-        if path is None or path not in self.zf.NameToInfo:
-            return []
-        strings = []
-        with self._open(path) as f:
-            si_tag = self.ns + "si"
-            for _, elem in ET.iterparse(f):
-                if elem.tag == si_tag:
-                    strings.append(self._text(elem))
-                    elem.clear()
-        return strings
-
-    def _date_styles(self, path: str | None) -> frozenset[int]:
-        """Indices of the cell formats (``s`` attribute of a cell) whose number format shows a date."""
-        if path is None or path not in self.zf.NameToInfo:
-            return frozenset()
-        styles = ET.fromstring(self._read(path))
-        codes: dict[int, str] = {}
-        dates = set()
-        for elem in styles:
-            name = _local(elem.tag)
-            if name == "numFmts":
-                codes = {int(f.get("numFmtId", -1)): f.get("formatCode", "") for f in elem}
-            elif name == "cellXfs":
-                for i, xf in enumerate(elem):
-                    fmt_id = int(xf.get("numFmtId", 0))
-                    code = codes.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id)
-                    if fmt_id in _BUILTIN_DATE_FORMATS or (fmt_id >= 164 and is_date_format(code)):
-                        dates.add(i)
-        return frozenset(dates)
-
-    # -- cells
-
-    def rows(self) -> Generator[tuple[int, Sequence[Any]], None, None]:
-        """(row number, values) for each ``<row>`` present in the sheet; absent rows are simply skipped.
-
-        The hot loop of an import (one pass per cell), hence tag constants and no helper calls per cell.
-        """
-        ns = self.ns
-        row_tag, v_tag, is_tag = ns + "row", ns + "v", ns + "is"
-        shared, date_styles, epoch = self.shared, self.date_styles, self.epoch
-        columns: dict[str, int] = {}  # "AB" -> 27, cached: every row repeats the same letters
-        number = 0
-        try:
-            with self._open(self.sheet_path) as f:
-                for _, row in ET.iterparse(f):
-                    if row.tag != row_tag:
-                        continue
-                    number = int(row.get("r") or number + 1)
-                    values: list[Any] = []
-                    for c in row:
-                        kind = c.get("t", "n")
-                        if kind == "inlineStr":
-                            inline = c.find(is_tag)
-                            value: Any = None if inline is None else self._text(inline)
-                        else:
-                            v = c.find(v_tag)
-                            raw = None if v is None else v.text
-                            if raw is None:
-                                continue
-                            if kind == "s":
-                                value = shared[int(raw)]
-                            elif kind == "n":
-                                value = int(raw) if raw.isdigit() else float(raw)
-                                style = c.get("s")
-                                if style is not None and int(style) in date_styles:
-                                    value = from_excel(value, epoch)
-                            elif kind == "b":
-                                value = raw.strip() in ("1", "true")
-                            elif kind == "d":
-                                value = _iso_datetime(raw)
-                            else:  # "str" (formula result) and "e" (error such as #N/A)
-                                value = raw
-                        if value is None:
-                            continue
-                        ref = c.get("r")
-                        if ref:
-                            letters = ref.rstrip("0123456789")
-                            index = columns.get(letters)
-                            if index is None:
-                                index = columns[letters] = column_index_from_string(letters) - 1
-                        else:
-                            index = len(values)
-                        if index >= len(values):
-                            values.extend([None] * (index + 1 - len(values)))
-                        values[index] = value
-                    row.clear()
-                    yield number, values
-        except TableError:
-            raise
-        except Exception as exc:  # corrupt XML, a shared-string index out of range ...
-            raise _not_xlsx_error() from exc
-        finally:
-            self.zf.close()
-
-
-def _iso_datetime(raw: str) -> datetime | str:
+    Excel in Chinese, Japanese and Korean locales stores date cells with built-in number formats (ids 27-36
+    and 50-58, e.g. 31 is yyyy"年"m"月"d"日") that openpyxl does not know, so such a cell arrives as its
+    serial number. Only serials of the years 1950-2199 count: terms of appointment lie there, and a year such
+    as 2024 typed into a General cell (serial 2024 = 1905) must stay a number for the date check to reject."""
+    if value < 0:
+        return value
     try:
-        return datetime.fromisoformat(raw)
-    except ValueError:
-        return raw
+        result = from_excel(value, epoch=epoch)
+    except (ValueError, OverflowError):
+        return value
+    if isinstance(result, datetime) and 1950 <= result.year <= 2199:
+        return result.date()
+    return value
 
 
 _UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
@@ -669,7 +498,8 @@ def _cell_in(value: Any) -> CellValue:
     return str(value).strip() or None
 
 
-def _build_table(raw: Iterator[tuple[int, Sequence[Any]]], max_rows: int) -> Table:
+def _build_table(raw: Iterator[tuple[int, Sequence[Any]]], max_rows: int, epoch: datetime | None = None) -> Table:
+    """The table from raw rows. ``epoch`` (XLSX only): numbers in date columns are Excel date serials."""
     header_number, header = 0, None
     for number, cells in raw:
         if any(_cell_in(c) is not None for c in cells):
@@ -686,6 +516,8 @@ def _build_table(raw: Iterator[tuple[int, Sequence[Any]]], max_rows: int) -> Tab
     stray_count = 0
     physical_limit = header_number + max_rows * _PHYSICAL_ROWS_FACTOR
     width = len(positions)
+    serial_dates = (frozenset(i for i, key in enumerate(positions) if key in _DATE_COLUMNS)
+                    if epoch is not None else frozenset())
     for number, cells in raw:
         if number > physical_limit:
             raise _too_many_rows(max_rows, physical=True)
@@ -693,6 +525,8 @@ def _build_table(raw: Iterator[tuple[int, Sequence[Any]]], max_rows: int) -> Tab
         for i, cell in enumerate(cells):
             if cell is None or cell == "":
                 continue  # fast path: most cells of most sheets are one of these
+            if i in serial_dates and type(cell) in (int, float):  # not bool, a subclass of int
+                cell = _excel_serial_date(cell, epoch)
             value = _cell_in(cell)
             if value is None:
                 continue

@@ -7,7 +7,7 @@ import io
 import random
 import time
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from xml.sax.saxutils import escape
 
 import pytest
@@ -50,8 +50,9 @@ def error_of(data: bytes, filename: str, **kwargs) -> TableError:
 
 
 # -- A workbook as Excel writes it -------------------------------------------------------------------------
-# openpyxl writes every string inline; Excel and WPS use a shared-string table, style ids for dates, rich
-# text with phonetic guides. This builds such a package by hand so the reader is tested on it.
+# openpyxl writes every string inline; Excel and WPS use a shared-string table, style ids for dates (also
+# the Chinese built-in ones openpyxl does not know), rich text with phonetic guides. This builds such a
+# package by hand so the reader is tested on it.
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -316,6 +317,7 @@ def zip_of(files: dict[str, str]) -> bytes:
     (csv_bytes(sample_rows()), "experts.xlsx", "file_not_xlsx"),  # a CSV renamed .xlsx
     (b"PK\x03\x04 truncated zip", "experts.xlsx", "file_not_xlsx"),
     (zip_of({"word/document.xml": "<w/>"}), "experts.xlsx", "file_not_xlsx"),  # a .docx renamed
+    (zip_of({"a.txt": "x"}), "experts.xlsx", "file_not_xlsx"),
     (zip_of({"mimetype": "application/vnd.oasis.opendocument.spreadsheet"}), "experts.ods", "file_not_xlsx"),
     (OLE, "experts.xls", "file_xls_unsupported"),
     (OLE, "experts.xlsx", "file_xls_unsupported"),  # an .xls renamed .xlsx
@@ -396,32 +398,44 @@ def test_excel_written_workbook():
     assert values["term_start"] == date(2024, 1, 1) and values["term_end"] == date(2026, 12, 31)
 
 
-def test_fast_reader_agrees_with_openpyxl_on_an_excel_written_workbook():
-    header = [*ZH_HEADER[:3], ("rich", ["身份证号", "*"], "シン"), *ZH_HEADER[4:]]
-    rows: list[list[object] | None] = [header]
-    for i in range(1, 30):
-        row: list[object] = [expert(i)[k] for k in KEYS]
-        row[i % len(KEYS)] = [("rich", ["李", "梅"], "リ"), 13800138000, 2.5, True, None, "", -3][i % 7]
-        rows.append(row if i % 5 else None)
-    for date1904 in (False, True):
-        data = excel_like_xlsx([("Sheet1", rows)], date1904=date1904)
-        _, slow_rows = tabular._openpyxl_rows(data)
-        slow = tabular._build_table(slow_rows, 100)
-        fast = read_table(data, "x.xlsx")
-        assert [(r.number, r.values) for r in fast.rows] == [(r.number, r.values) for r in slow.rows]
-        assert len(fast.rows) == 24
-
-
-@pytest.mark.parametrize(("date1904", "fmt_id"), [(False, 14), (False, 31), (False, 57), (True, 14)])
+@pytest.mark.parametrize(("date1904", "fmt_id"), [(False, 14), (False, 31), (False, 57), (True, 14), (True, 31)])
 def test_excel_date_systems_and_chinese_date_formats(date1904, fmt_id):
+    # openpyxl knows format 14 and returns a datetime; 31 (yyyy"年"m"月"d"日") and 57 are Chinese built-ins it
+    # does not know, so it returns the serial and read_table converts it in the date columns.
     data = excel_like_xlsx([("Sheet1", [ZH_HEADER, [expert(1)[k] for k in KEYS]])], date1904=date1904,
                            date_fmt_id=fmt_id)
-    assert read_table(data, "x.xlsx").rows[0].values["term_end"] == date(2026, 12, 31)
+    values = read_table(data, "x.xlsx").rows[0].values
+    assert values["term_start"] == date(2024, 1, 1) and values["term_end"] == date(2026, 12, 31)
 
 
-def test_strict_ooxml_namespace():
+def test_bare_numbers_in_date_columns():
+    """A number in a date column of an XLSX file is a date serial if it lands in 1900-2199; anything else
+    (and any number in a CSV file, or in another column) is left for the date check to reject."""
+    cols = ["birth_year", "term_start", "term_end"]
+    cells = [[1975, 45292, 46387.75], [45292, 0, -1], [None, 20240131, 2958466], [None, True, 1e300]]
+
+    def row(i: int, values: list[object]) -> list[object]:
+        return [dict(expert(i), **dict(zip(cols, values, strict=True)))[k] for k in KEYS]
+
+    rows: list[list[object] | None] = [ZH_HEADER] + [row(i, v) for i, v in enumerate(cells)]
+    for date1904 in (False, True):
+        table = read_table(excel_like_xlsx([("Sheet1", rows)], date1904=date1904), "x.xlsx")
+        start = date(2024, 1, 1) + timedelta(days=1462 if date1904 else 0)  # 1904 system: 1462 days later
+        assert [[r.values[k] for k in cols] for r in table.rows] == [
+            ["1975", start, start + timedelta(days=1095)],
+            ["45292", "0", "-1"],
+            [None, "20240131", "2958466"],
+            [None, "TRUE", "1" + "0" * 300],  # overflows any date; shown as Excel shows the number
+        ]
+    table = read_table(csv_bytes([ZH_HEADER, row(0, [1975, 45292, "2026-12-31"])]), "x.csv")
+    assert [table.rows[0].values[k] for k in cols] == ["1975", "45292", "2026-12-31"]
+
+
+def test_strict_ooxml_is_refused():
+    # openpyxl finds the sheets of a Strict OOXML workbook but reads no cells from them; rather than "the file
+    # contains no data", read_table says it is not an .xlsx workbook it can read (save it as one in Excel).
     data = excel_like_xlsx([("Sheet1", [ZH_HEADER, [expert(1)[k] for k in KEYS]])], ns=STRICT_NS)
-    assert read_table(data, "x.xlsx").rows[0].values["name"] == "张1"
+    assert error_of(data, "x.xlsx").code == "file_not_xlsx"
 
 
 def test_sheet_named_experts_wins_and_hidden_sheets_are_skipped():
@@ -436,7 +450,7 @@ def test_sheet_named_experts_wins_and_hidden_sheets_are_skipped():
         assert table.sheet == expected and table.rows[0].values["name"] == "张7"
 
 
-def test_fast_reader_agrees_with_openpyxl():
+def test_openpyxl_written_workbook_values():
     wb = Workbook()
     ws = wb.active
     ws.append(ZH_HEADER)
@@ -447,26 +461,14 @@ def test_fast_reader_agrees_with_openpyxl():
     ws["A7"] = "  spaced  "
     buf = io.BytesIO()
     wb.save(buf)
-    data = buf.getvalue()
-    fast = read_table(data, "x.xlsx")
-    _, rows = tabular._openpyxl_rows(data)
-    slow = tabular._build_table(rows, 100)
-    assert [(r.number, r.values) for r in fast.rows] == [(r.number, r.values) for r in slow.rows]
-    values = fast.rows[1].values
+    table = read_table(buf.getvalue(), "x.xlsx")
+    assert table.sheet == "Sheet" and [r.number for r in table.rows] == [2, 4, 7]
+    assert table.rows[0].values["term_end"] == date(2026, 12, 31)
+    values = table.rows[1].values
     assert values["email"] == "x@example.com" and values["organization"] is None
     assert values["organization_type"] == "3.25" and values["title"] == "-7"
     assert values["specialties"] == date(2024, 5, 6) and values["province"] == "TRUE"
-    assert [r.number for r in fast.rows] == [2, 4, 7] and fast.rows[2].values["name"] == "spaced"
-
-
-def test_openpyxl_fallback_when_the_package_layout_is_unexpected(monkeypatch):
-    def refuse(self, zf):
-        raise KeyError("layout")
-
-    monkeypatch.setattr(tabular._XlsxBook, "__init__", refuse)
-    table = read_table(tabular.write_xlsx(KEYS, [expert(1)], "zh"), "x.xlsx")
-    assert table.sheet == "专家" and table.rows[0].values["name"] == "张1"
-    assert error_of(zip_of({"a.txt": "x"}), "x.xlsx").code == "file_not_xlsx"
+    assert table.rows[2].values == dict.fromkeys(KEYS) | {"name": "spaced"}
 
 
 def test_corrupt_sheet_xml_is_file_not_xlsx():
@@ -477,9 +479,29 @@ def test_corrupt_sheet_xml_is_file_not_xlsx():
     assert error_of(zip_of(files), "x.xlsx").code == "file_not_xlsx"
 
 
+def test_entity_expansion_in_sheet_xml_is_refused():
+    good = excel_like_xlsx([("Sheet1", [ZH_HEADER, [expert(1)[k] for k in KEYS]])])
+    src = zipfile.ZipFile(io.BytesIO(good))
+    files = {name: src.read(name).decode() for name in src.namelist()}
+    entities = "".join(f'<!ENTITY a{i + 1} "{f"&a{i};" * 10}">' for i in range(8))
+    files["xl/worksheets/sheet1.xml"] = (f'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a0 "lol">{entities}]>'
+                                         + files["xl/worksheets/sheet1.xml"].replace(
+                                             "</sheetData>", '<row r="3"><c r="A3" t="inlineStr"><is><t>&a8;</t>'
+                                                             "</is></c></row></sheetData>"))
+    # openpyxl parses with the standard library's expat (2.4.1 and later stop "billion laughs" expansion
+    # early); if defusedxml is installed openpyxl uses it instead, which refuses any entity declaration.
+    started = time.perf_counter()
+    assert error_of(zip_of(files), "x.xlsx").code == "file_not_xlsx"
+    assert time.perf_counter() - started < 1.0
+
+
 def test_zip_bomb_is_refused(monkeypatch):
-    monkeypatch.setattr(tabular, "_XLSX_MAX_XML_BYTES", 2_000)
     data = excel_like_xlsx([("Sheet1", [ZH_HEADER] + [[expert(i)[k] for k in KEYS] for i in range(50)])])
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        unpacked = sum(info.file_size for info in zf.infolist())
+    monkeypatch.setattr(tabular, "_XLSX_MAX_XML_BYTES", unpacked)
+    assert len(read_table(data, "x.xlsx").rows) == 50
+    monkeypatch.setattr(tabular, "_XLSX_MAX_XML_BYTES", unpacked - 1)
     assert error_of(data, "x.xlsx").code == "file_too_large"
 
 
@@ -582,13 +604,18 @@ def test_template_rejects_unknown_format():
 
 # -- performance ---------------------------------------------------------------------------------------------
 
-def test_ten_thousand_rows_parse_well_under_two_seconds():
+@pytest.mark.slow
+def test_ten_thousand_rows_parse_in_a_few_seconds():
+    # The import's target is 10,000 rows in 10 s end to end; reading the file is the smaller part of that.
     rows = [expert(i) for i in range(10_000)]
-    csv_data = tabular.write_csv(KEYS, rows, "zh")
-    xlsx_data = excel_like_xlsx([("Sheet1", [ZH_HEADER] + [[r[k] for k in KEYS] for r in rows])])
-    for data, name in ((csv_data, "x.csv"), (xlsx_data, "x.xlsx")):
+    for data, name, limit in (
+        (tabular.write_csv(KEYS, rows, "zh"), "x.csv", 2.0),
+        (tabular.write_xlsx(KEYS, rows, "zh"), "x.xlsx", 6.0),  # our export: inline strings
+        (excel_like_xlsx([("Sheet1", [ZH_HEADER] + [[r[k] for k in KEYS] for r in rows])]), "x.xlsx", 6.0),
+    ):
         started = time.perf_counter()
         table = read_table(data, name)
         elapsed = time.perf_counter() - started
         assert len(table.rows) == 10_000 and table.rows[-1].number == 10_001
-        assert elapsed < 2.0, f"{name}: {elapsed:.2f} s"
+        assert table.rows[-1].values["term_end"] in (date(2026, 12, 31), "2026-12-31")
+        assert elapsed < limit, f"{name}: {elapsed:.2f} s"
