@@ -64,8 +64,9 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from ecopanel import pages
     from ecopanel.health import blp as health_blp
     from expert_pool.routes import blp as experts_blp
+    from scheduling.routes import blp as parks_blp
 
-    for blp in (health_blp, experts_blp):
+    for blp in (health_blp, experts_blp, parks_blp):
         api.register_blueprint(blp)
         csrf.exempt(blp)  # bearer-token API; session callers are checked in the auth guard instead
     app.register_blueprint(pages.bp)

@@ -10,6 +10,15 @@ config = context.config
 target_db = current_app.extensions["migrate"].db
 
 
+def render_item(type_, obj, autogen_context):
+    """Render the project's UTC timestamp type as what it stores, so revisions import only SQLAlchemy."""
+    from ecopanel.timeutil import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime | type(UTCDateTime.impl)) and getattr(obj, "timezone", True):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def run_migrations_offline():
     url = target_db.engine.url.render_as_string(hide_password=False)
     context.configure(url=url, target_metadata=target_db.metadata, literal_binds=True,
@@ -27,6 +36,7 @@ def run_migrations_online():
 
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
+    conf_args.setdefault("render_item", render_item)
     with target_db.engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:

@@ -6,7 +6,6 @@ Every test that uses ``app`` (or ``client``, ``db`` ...) runs once per database 
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import os
 import random
@@ -16,7 +15,8 @@ import pytest
 import sqlalchemy as sa
 
 PG_ADMIN_URL = os.environ.get("ECOPANEL_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-PG_TEST_DB = os.environ.get("ECOPANEL_TEST_PG_DB", "ecopanel_test")
+# One database per test session, so concurrent runs (two developers, a CI job) never share one.
+PG_TEST_DB = os.environ.get("ECOPANEL_TEST_PG_DB", f"ecopanel_test_{os.getpid()}")
 REQUIRE_POSTGRES = os.environ.get("ECOPANEL_REQUIRE_POSTGRES") == "1"
 TEST_KEYS = {"SECRET_KEY": "test-secret-key", "AUDIT_HMAC_KEY": "test-audit-key"}
 
@@ -89,18 +89,29 @@ def upgrade(app) -> None:
         alembic_upgrade(directory=app.extensions["migrate"].directory)
 
 
-SEEDED_SPECIALTIES = tuple(code for code, *_ in importlib.import_module(
-    "migrations.versions.0001_initial_schema").SPECIALTIES)
+_SEEDS: dict[str, dict[str, list[dict]]] = {}
+
+
+def snapshot_seeds(app) -> None:
+    """Remember what the migrations seeded (vocabulary, audit head, default rule sets, holidays ...)."""
+    from ecopanel.extensions import db
+
+    with app.app_context(), db.engine.connect() as conn:
+        _SEEDS[app.config["SQLALCHEMY_DATABASE_URI"]] = {
+            table.name: [dict(row) for row in conn.execute(table.select()).mappings()]
+            for table in db.metadata.sorted_tables
+        }
 
 
 def clean_database(app) -> None:
-    """Remove everything a test stored, keeping what the migrations seeded."""
+    """Put the database back to what the migrations left: every test starts from the same state."""
     from ecopanel.extensions import db
 
+    seeds = _SEEDS[app.config["SQLALCHEMY_DATABASE_URI"]]
     with app.app_context():
         db.session.remove()
         engine = db.engine
-        tables = [t for t in db.metadata.sorted_tables if t.name not in ("specialties", "audit_head")]
+        tables = db.metadata.sorted_tables
         with engine.begin() as conn:
             if engine.dialect.name == "postgresql":
                 names = ", ".join(f'"{t.name}"' for t in tables)
@@ -108,12 +119,14 @@ def clean_database(app) -> None:
             else:
                 for table in reversed(tables):
                     conn.execute(table.delete())
-                conn.execute(sa.text("DELETE FROM sqlite_sequence")) if conn.execute(sa.text(
-                    "SELECT name FROM sqlite_master WHERE name='sqlite_sequence'")).first() else None
-            conn.execute(sa.text("DELETE FROM specialties WHERE code NOT IN :codes").bindparams(
-                sa.bindparam("codes", expanding=True)), {"codes": list(SEEDED_SPECIALTIES)})
-            conn.execute(sa.text("UPDATE specialties SET active = :t"), {"t": True})
-            conn.execute(sa.text("UPDATE audit_head SET seq = 0, last_hash = :g"), {"g": "0" * 64})
+            for table in tables:
+                if seeds.get(table.name):
+                    conn.execute(table.insert(), seeds[table.name])
+                    if engine.dialect.name == "postgresql" and "id" in table.c and isinstance(
+                            table.c.id.type, sa.Integer):
+                        conn.execute(sa.text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f"(SELECT max(id) FROM \"{table.name}\"))"))
 
 
 def _backends():
@@ -135,12 +148,24 @@ def _session_app(backend, tmp_path_factory):
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     app = make_app(url, tmp_path_factory)
     upgrade(app)
+    snapshot_seeds(app)
     yield app
     from ecopanel.extensions import db
 
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+    if backend == "postgresql":
+        _drop_postgres(PG_TEST_DB)
+
+
+def _drop_postgres(database: str) -> None:
+    engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                             "WHERE datname = :d AND pid <> pg_backend_pid()"), {"d": database})
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}"'))
+    engine.dispose()
 
 
 @pytest.fixture

@@ -1,0 +1,193 @@
+"""The working-day calendar backed by the holiday table.
+
+* **Seeding [decision]:** lazily, on first use: every year the installed ``chinesecalendar`` carries and the
+  table does not have yet is copied in (an administrator's year is never overwritten). The check runs once
+  per process and version of the package (``calendar_state.seeded_from``), so upgrading the package brings
+  its new years in, and recomputes the provisional deadlines they settle, without a migration.
+* **Cache:** each process keeps the built :class:`WorkingDayCalendar` keyed by ``calendar_state``'s
+  ``(version, token)``; every change of the table bumps both, so all processes reload at their next use.
+  Reading the key is one primary-key lookup.
+* **Loading a year** (CLI ``ecopanel calendar load FILE`` and ``POST /api/v1/calendar/years``) replaces that
+  year's days, recomputes every notice period that depended on it and tells the people concerned.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, insert, select
+
+from ecopanel.audit import record
+from ecopanel.auth.actor import Actor
+from ecopanel.errors import Forbidden, InvalidInput
+from ecopanel.extensions import db
+from ecopanel.i18n import Msg
+from scheduling import policy
+from scheduling.calendar import (
+    CalendarFileError,
+    DayOverride,
+    WorkingDayCalendar,
+    WorkingDayResult,
+    official_overrides,
+    parse_year_file,
+    supported_official_years,
+)
+from scheduling.models import CalendarState, CalendarYear, HolidayOverride
+
+log = logging.getLogger(__name__)
+MAX_WORKING_DAYS = 3660  # about 14 years: far beyond any period of the Measures, and a bound on the loop
+
+
+def _package_label() -> str:
+    import chinese_calendar
+
+    return f"chinesecalendar {chinese_calendar.__version__}"
+
+
+def _insert_state_row() -> None:
+    """Create the single state row if it is missing, without racing another process."""
+    values = {"id": 1, "version": 0, "token": uuid.uuid4().hex, "seeded_from": None}
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        db.session.execute(pg_insert(CalendarState).values(**values).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        db.session.execute(sqlite_insert(CalendarState).values(**values).on_conflict_do_nothing())
+    else:  # pragma: no cover - the project runs on SQLite and PostgreSQL
+        if db.session.get(CalendarState, 1) is None:
+            db.session.execute(insert(CalendarState).values(**values))
+
+
+def _locked_state() -> CalendarState:
+    """The state row, locked for this transaction (PostgreSQL; SQLite serialises writers anyway)."""
+    _insert_state_row()
+    return db.session.scalars(
+        select(CalendarState).where(CalendarState.id == 1).with_for_update().execution_options(
+            populate_existing=True)
+    ).one()
+
+
+def _bump(state: CalendarState, now: datetime) -> None:
+    state.version += 1
+    state.token = uuid.uuid4().hex
+    state.updated_at = now
+
+
+def ensure_seeded(now: datetime) -> list[int]:
+    """Copy the official years the table lacks from ``chinesecalendar``; returns the years added."""
+    label = _package_label()
+    row = db.session.execute(select(CalendarState.seeded_from).where(CalendarState.id == 1)).first()
+    if row is not None and row.seeded_from == label:
+        return []
+    state = _locked_state()
+    if state.seeded_from == label:  # another process did it while we waited for the lock
+        return []
+    have = set(db.session.scalars(select(CalendarYear.year)))
+    years = [y for y in supported_official_years() if y not in have]
+    if years:
+        db.session.execute(insert(CalendarYear), [
+            {"year": y, "source": label, "loaded_at": now, "loaded_by_label": "system"} for y in years])
+        db.session.execute(insert(HolidayOverride), [
+            {"day": o.day, "year": o.day.year, "is_workday": o.is_workday, "name": o.name[:60]}
+            for o in official_overrides(years)])
+        _bump(state, now)
+    state.seeded_from = label
+    db.session.flush()
+    if years:
+        log.info("holiday table seeded from %s: %s", label, years)
+        from scheduling.deadlines import recompute_provisional
+
+        recompute_provisional(now, set(years))
+    return years
+
+
+def get_calendar(now: datetime) -> WorkingDayCalendar:
+    """The calendar of the holiday table, cached per process until the table changes."""
+    ensure_seeded(now)
+    key = tuple(db.session.execute(select(CalendarState.version, CalendarState.token)
+                                   .where(CalendarState.id == 1)).one())
+    cache: dict[str, Any] = current_app.extensions.setdefault("scheduling_calendar", {})
+    cached = cache.get("entry")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    years = list(db.session.scalars(select(CalendarYear.year)))
+    overrides = [DayOverride(r.day, r.is_workday, r.name) for r in db.session.execute(
+        select(HolidayOverride.day, HolidayOverride.is_workday, HolidayOverride.name))]
+    calendar = WorkingDayCalendar(overrides, loaded_years=years)
+    cache["entry"] = (key, calendar)
+    return calendar
+
+
+def add_working_days(start: date, days: int, now: datetime) -> WorkingDayResult:
+    """The last of ``days`` working days beginning on ``start`` (see WorkingDayCalendar.add_working_days)."""
+    if not 1 <= days <= MAX_WORKING_DAYS:
+        raise InvalidInput(None, Msg("输入数据有误，请按提示修改。", "The input is invalid; see the errors per field."),
+                           {"days": [Msg(f"必须在 1 到 {MAX_WORKING_DAYS} 之间。",
+                                         f"Must be between 1 and {MAX_WORKING_DAYS}.")]})
+    return get_calendar(now).add_working_days(start, days)
+
+
+def list_years() -> list[dict[str, Any]]:
+    counts: dict[int, list[int]] = {}
+    for year, is_workday in db.session.execute(select(HolidayOverride.year, HolidayOverride.is_workday)):
+        pair = counts.setdefault(year, [0, 0])
+        pair[1 if is_workday else 0] += 1
+    return [{"year": y.year, "source": y.source, "loaded_at": y.loaded_at, "loaded_by": y.loaded_by_label,
+             "holidays": counts.get(y.year, [0, 0])[0], "workdays": counts.get(y.year, [0, 0])[1]}
+            for y in db.session.scalars(select(CalendarYear).order_by(CalendarYear.year))]
+
+
+def calendar_file_error(exc: CalendarFileError) -> InvalidInput:
+    message = Msg(exc.message_zh, exc.message_en)  # the parser's messages already name the line
+    return InvalidInput(f"calendar_{exc.code}", message, {"file": [message]}, {"line": exc.line})
+
+
+def load_year(actor: Actor, data: bytes, filename: str, now: datetime, *, year: int | None = None
+              ) -> dict[str, Any]:
+    """Load (or reload) one officially published year from a CSV or JSON file.
+
+    Replaces the year's days, marks it loaded, bumps the calendar version, recomputes every notice period
+    that was provisional or touches the year, and queues a notice to the people concerned for each deadline
+    whose date or provisional mark changed. Returns a summary.
+    """
+    if not policy.may_load_calendar(actor):
+        raise Forbidden(None, Msg("只有办公室管理员可以导入节假日安排。",
+                                  "Only Office administrators may load the holiday schedule."))
+    try:
+        overrides = parse_year_file(data, filename, year=year)
+    except CalendarFileError as exc:
+        raise calendar_file_error(exc) from None
+    loaded = overrides[0].day.year
+    ensure_seeded(now)
+    state = _locked_state()
+    previous = db.session.get(CalendarYear, loaded)
+    db.session.execute(delete(HolidayOverride).where(HolidayOverride.year == loaded))
+    if previous is None:
+        db.session.add(CalendarYear(year=loaded, source="admin", loaded_at=now, loaded_by_label=actor.label))
+    else:
+        previous.source, previous.loaded_at, previous.loaded_by_label = "admin", now, actor.label
+    db.session.flush()
+    db.session.execute(insert(HolidayOverride), [
+        {"day": o.day, "year": loaded, "is_workday": o.is_workday, "name": o.name[:60]} for o in overrides])
+    _bump(state, now)
+    db.session.flush()
+    from scheduling.deadlines import recompute_provisional
+
+    changes = recompute_provisional(now, {loaded})
+    summary = {
+        "year": loaded, "replaced": previous is not None,
+        "holidays": sum(1 for o in overrides if not o.is_workday),
+        "workdays": sum(1 for o in overrides if o.is_workday),
+        "recomputed": changes,
+    }
+    record(actor, "calendar.load_year", "calendar_year", loaded,
+           {k: v for k, v in summary.items() if k != "recomputed"} | {"recomputed": len(changes),
+                                                                      "filename": filename[:100]}, now=now)
+    return summary

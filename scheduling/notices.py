@@ -1,0 +1,104 @@
+"""Telling people about deadlines: the one integration point with the mail outbox.
+
+Mail is queued in the same transaction as the change that causes it (``notifications.services.queue_mail``,
+delivered after commit by the outbox). If the outbox module is not installed the notice is not lost: the
+reminder stays recorded as its deadline row (outcome ``no_outbox``) and shows on the park's timeline.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from ecopanel.auth.models import User
+from ecopanel.extensions import db
+from scheduling.models import Park
+
+log = logging.getLogger(__name__)
+TEMPLATE = "deadline_reminder"
+
+# Who is responsible for each deadline besides the park itself [rule]: the provincial departments for the
+# creation phase and annual reports (Art. 10-16, 23), the Office for acceptance, evaluation and warnings
+# (Art. 17-19, 25-26). In a provincial programme (Art. 41) the province plays the Office's part.
+RESPONSIBLE = {
+    "public_notice": ("province",),
+    "construction_period": ("park", "province"),
+    "major_change_report": ("park", "province"),
+    "annual_report": ("park", "province"),
+    "verification_rectification": ("park", "office"),
+    "naming_notice": ("office",),
+    "performance_evaluation": ("park", "office"),
+    "warning_rectification": ("park", "office"),
+    "reapplication_ban": ("park", "province"),
+}
+
+KIND_NAMES = {
+    "public_notice": ("创建公示期", "public notice"),
+    "construction_period": ("建设期", "construction period"),
+    "major_change_report": ("重大调整书面报告", "written report of a major change"),
+    "annual_report": ("年度工作报告", "annual report"),
+    "verification_rectification": ("现场核查整改", "rectification after the technical verification"),
+    "naming_notice": ("命名公示期", "naming notice"),
+    "performance_evaluation": ("绩效评价", "performance evaluation"),
+    "warning_rectification": ("警告整改期", "rectification after a warning"),
+    "reapplication_ban": ("再次申请限制期", "ban on a new application"),
+}
+
+
+def _outbox():
+    try:
+        module = importlib.import_module("notifications.services")
+    except ModuleNotFoundError as exc:
+        if exc.name in ("notifications", "notifications.services"):
+            return None
+        raise
+    return getattr(module, "queue_mail", None)
+
+
+def recipients(park: Park, audiences: Iterable[str]) -> dict[str, list[str]]:
+    """Active users responsible for ``park`` in the given roles, grouped by language."""
+    audiences = set(audiences)
+    if park.programme == "provincial" and "office" in audiences:
+        audiences = (audiences - {"office"}) | {"province"}
+    clauses = []
+    if "park" in audiences:
+        clauses.append((User.role == "park") & (User.park_id == park.id))
+    if "province" in audiences:
+        clauses.append((User.role == "province") & (User.province == park.province))
+    if "office" in audiences:
+        clauses.append(User.role == "office")
+    if not clauses:
+        return {}
+    by_language: dict[str, list[str]] = {}
+    for email, language in db.session.execute(
+            select(User.email, User.language).where(User.active.is_(True), or_(*clauses)).order_by(User.email)):
+        by_language.setdefault(language if language in ("zh", "en") else "zh", []).append(email)
+    return by_language
+
+
+def deadline_context(park: Park, kind: str, due, article: int, provisional: bool, **extra: Any) -> dict[str, Any]:
+    zh, en = KIND_NAMES.get(kind, (kind, kind))
+    return {"park_id": park.id, "park_name": park.name, "province": park.province, "kind": kind,
+            "kind_zh": zh, "kind_en": en, "due": due.isoformat(), "article": article,
+            "provisional": provisional, "days_left": None, "reminder": False, "recomputed": False,
+            "previous_due": None, **extra}
+
+
+def notify(park: Park, kind: str, context: dict[str, Any], dedupe_key: str,
+           audiences: Iterable[str] | None = None) -> str:
+    """Queue the deadline mail to the people concerned; returns ``queued``, ``no_recipients`` or ``no_outbox``."""
+    queue_mail = _outbox()
+    if queue_mail is None:
+        log.info("no mail outbox installed; notice %s recorded only", dedupe_key)
+        return "no_outbox"
+    groups = recipients(park, audiences or RESPONSIBLE.get(kind, ("park", "province")))
+    if not groups:
+        return "no_recipients"
+    for language, emails in groups.items():
+        queue_mail(emails, TEMPLATE, context, language=language, dedupe_key=f"{dedupe_key}:{language}",
+                   related=("park", str(park.id)))
+    return "queued"
