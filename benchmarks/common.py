@@ -28,7 +28,8 @@ def machine() -> str:
             cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), "")
     except OSError:
         pass
-    return f"{os.cpu_count()} cores{mem}, {cpu}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.release()}"
+    return f"{os.cpu_count()} cores{mem}, {cpu}, {system}, Python {platform.python_version()}"
 
 
 def database_url(backend: str, name: str = "ecopanel_bench") -> str | None:

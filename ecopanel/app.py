@@ -57,6 +57,7 @@ def _import_models() -> None:
     import ecopanel.audit
     import ecopanel.auth.models  # noqa: F401
     import expert_pool.models  # noqa: F401
+    import panels.models  # noqa: F401
     import scheduling.models  # noqa: F401
 
 
@@ -64,9 +65,10 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from ecopanel import pages
     from ecopanel.health import blp as health_blp
     from expert_pool.routes import blp as experts_blp
+    from panels.routes import blp as panels_blp
     from scheduling.routes import blp as parks_blp
 
-    for blp in (health_blp, experts_blp, parks_blp):
+    for blp in (health_blp, experts_blp, parks_blp, panels_blp):
         api.register_blueprint(blp)
         csrf.exempt(blp)  # bearer-token API; session callers are checked in the auth guard instead
     app.register_blueprint(pages.bp)

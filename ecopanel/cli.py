@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from ecopanel.errors import DomainError
+from panels.cli import draws_group
 from scheduling.cli import calendar_group
 
 
@@ -257,7 +258,7 @@ def audit_verify() -> None:
 
 
 COMMANDS = (demo_command, serve_command, worker_command, seed_demo_command, users_group, tokens_group,
-            experts_group, audit_group, calendar_group)
+            experts_group, audit_group, calendar_group, draws_group)
 
 
 def register_commands(app) -> None:

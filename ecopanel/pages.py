@@ -90,10 +90,9 @@ def health():
 @bp.route("/experts")
 def experts():
     """The pool, for staff; the page fetches the API with the session and renders a table."""
-    from expert_pool.services import list_specialties
-
     from expert_pool.normalize import STATUSES, TITLE_RANKS
     from expert_pool.regions import PROVINCES
+    from expert_pool.services import list_specialties
 
     actor = current_actor()
     specialties = list_specialties()

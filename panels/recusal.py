@@ -1,0 +1,176 @@
+"""Who may sit on a panel: eligibility and recusal (回避) as plain functions on plain data.
+
+Every expert of the pool passes through four stages, and the first stage that fails records *all* its
+reasons, so an auditor can see why each expert was or was not eligible:
+
+1. ``active``    — status active, within the term of appointment on the meeting date;
+2. ``specialty`` — holds at least one specialty the rule set asks for (when it names any);
+3. ``recusal``   — no tie to the park (DOMAIN.md's rule set): its management agency or a company in the park
+   within the look-back years, the institution that prepared its plan, a blacklisted employer, a declared
+   conflict, an earlier panel of the same park at a stage the rule set forbids repeating, the park's own
+   province when the cap for it is 0;
+4. ``available`` — not unavailable that day, not booked that day, rested enough since the last panel, under
+   the yearly panel cap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+STAGES = ("active", "specialty", "recusal", "available")
+
+
+@dataclass(frozen=True)
+class Employment:
+    organization_id: int
+    start: date
+    end: date | None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    park_id: int | None
+    organization_id: int | None
+    valid_from: date
+    valid_to: date | None
+
+
+@dataclass(frozen=True)
+class ExpertFacts:
+    id: int
+    status: str
+    term_start: date | None
+    term_end: date | None
+    province: str
+    organization_id: int
+    title_rank: str
+    specialties: frozenset[str]
+    employments: tuple[Employment, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    unavailable: tuple[tuple[date, date], ...] = ()
+    booked_days: tuple[date, ...] = ()
+    past_panels: tuple[tuple[int, str], ...] = ()  # (park id, panel kind) of panels sat on
+
+
+@dataclass(frozen=True)
+class ParkContext:
+    id: int
+    province: str
+    agency_id: int
+    enterprise_ids: frozenset[int] = frozenset()
+    planning_institution_id: int | None = None
+    blacklisted_org_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class RecusalRules:
+    relevant_specialties: frozenset[str] = frozenset()
+    employment_lookback_years: int = 3
+    yearly_panel_cap: int | None = None
+    min_rest_days: int = 0
+    repeat_kinds_forbidden: frozenset[str] = frozenset()
+    exclude_own_province: bool = False
+
+
+@dataclass(frozen=True)
+class Assessment:
+    expert_id: int
+    eligible: bool
+    failed_stage: str | None = None
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _overlaps(start: date, end: date | None, since: date, until: date) -> bool:
+    return start <= until and (end is None or end >= since)
+
+
+def _active(e: ExpertFacts, day: date) -> list[str]:
+    reasons = []
+    if e.status != "active":
+        reasons.append(f"status_{e.status}")
+    if e.term_start and day < e.term_start:
+        reasons.append("term_not_started")
+    if e.term_end and day > e.term_end:
+        reasons.append("term_ended")
+    return reasons
+
+
+def _specialty(e: ExpertFacts, rules: RecusalRules) -> list[str]:
+    if rules.relevant_specialties and not (e.specialties & rules.relevant_specialties):
+        return ["no_relevant_specialty"]
+    return []
+
+
+def _recusal(e: ExpertFacts, park: ParkContext, rules: RecusalRules, day: date) -> list[str]:
+    reasons = []
+    since = day - relativedelta(years=rules.employment_lookback_years)
+    worked_at = {job.organization_id for job in e.employments if _overlaps(job.start, job.end, since, day)}
+    worked_at.add(e.organization_id)
+    if park.agency_id in worked_at:
+        reasons.append("park_agency_employment")
+    if worked_at & park.enterprise_ids:
+        reasons.append("park_enterprise_employment")
+    if park.planning_institution_id is not None and park.planning_institution_id in worked_at:
+        reasons.append("planning_institution_employment")
+    if e.organization_id in park.blacklisted_org_ids:
+        reasons.append("blacklisted_employer")
+    tied_orgs = {park.agency_id, *park.enterprise_ids}
+    if park.planning_institution_id is not None:
+        tied_orgs.add(park.planning_institution_id)
+    for c in e.conflicts:
+        if not _overlaps(c.valid_from, c.valid_to, day, day):
+            continue
+        if c.park_id == park.id:
+            reasons.append("declared_conflict_park")
+        elif c.organization_id is not None and c.organization_id in tied_orgs:
+            reasons.append("declared_conflict_organization")
+    if any(p == park.id and kind in rules.repeat_kinds_forbidden for p, kind in e.past_panels):
+        reasons.append("earlier_panel_of_park")
+    if rules.exclude_own_province and e.province == park.province:
+        reasons.append("own_province")
+    return sorted(set(reasons))
+
+
+def _available(e: ExpertFacts, rules: RecusalRules, day: date) -> list[str]:
+    reasons = []
+    if any(start <= day <= end for start, end in e.unavailable):
+        reasons.append("unavailable")
+    if day in e.booked_days:
+        reasons.append("booked_that_day")
+    elif rules.min_rest_days and any(abs((b - day).days) < rules.min_rest_days for b in e.booked_days):
+        reasons.append("rest_days")
+    if rules.yearly_panel_cap is not None and sum(b.year == day.year for b in e.booked_days) >= rules.yearly_panel_cap:
+        reasons.append("yearly_cap")
+    return reasons
+
+
+def assess(e: ExpertFacts, park: ParkContext, rules: RecusalRules, day: date) -> Assessment:
+    """Run the four stages; the first that fails decides, with every reason it found."""
+    for stage, reasons in (("active", _active(e, day)), ("specialty", _specialty(e, rules)),
+                           ("recusal", _recusal(e, park, rules, day)), ("available", _available(e, rules, day))):
+        if reasons:
+            return Assessment(e.id, False, stage, tuple(reasons))
+    return Assessment(e.id, True)
+
+
+def funnel(assessments: Iterable[Assessment]) -> dict[str, int]:
+    """Counts as people read them: pool -> active -> specialty -> recusal -> available."""
+    items = list(assessments)
+    counts = {"pool": len(items)}
+    remaining = len(items)
+    for stage in STAGES:
+        remaining -= sum(1 for a in items if a.failed_stage == stage)
+        counts[stage] = remaining
+    return counts
+
+
+def nearby_days(day: date, span: int = 14) -> list[date]:
+    """Candidate alternative dates, nearest first (for "move the meeting to ..." suggestions)."""
+    out = []
+    for delta in range(1, span + 1):
+        out.extend([day + timedelta(days=delta), day - timedelta(days=delta)])
+    return out

@@ -1,0 +1,100 @@
+"""Rule sets are data: this module turns one into the solver's quotas and the recusal rules.
+
+Pure functions: no Flask, no database. The defaults per panel kind are seeded by a migration; the Office
+edits rule sets through the API, each edit being a new version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from panels.recusal import ExpertFacts, RecusalRules
+from panels.solver import Candidate, Quota, caps_per_value
+
+# Kinds a provincial department convenes (Art. 10, 12, 24); the others are the Office's, which it may
+# delegate to the province for evaluations and rechecks (Art. 25-26).
+PROVINCE_KINDS = frozenset({"plan_argumentation", "change_argumentation", "plan_revision"})
+DELEGABLE_KINDS = frozenset({"performance_evaluation", "recheck"})
+
+RULE_DEFAULTS: dict[str, Any] = {
+    "relevant_specialties": [],
+    "specialty_quotas": [],
+    "max_per_organization": 1,
+    "max_per_province": None,
+    "own_province_cap": None,
+    "min_senior": 0,
+    "chair_senior": True,
+    "yearly_panel_cap": None,
+    "min_rest_days": 0,
+    "repeat_kinds_forbidden": [],
+    "employment_lookback_years": 3,
+    "auto_invite_replacements": True,
+}
+
+
+def effective_rules(rules: Mapping[str, Any]) -> dict[str, Any]:
+    return {**RULE_DEFAULTS, **rules}
+
+
+def recusal_rules(rules: Mapping[str, Any], convened_by: str) -> RecusalRules:
+    r = effective_rules(rules)
+    return RecusalRules(
+        relevant_specialties=frozenset(r["relevant_specialties"]),
+        employment_lookback_years=r["employment_lookback_years"],
+        yearly_panel_cap=r["yearly_panel_cap"],
+        min_rest_days=r["min_rest_days"],
+        repeat_kinds_forbidden=frozenset(r["repeat_kinds_forbidden"]),
+        # A cap of 0 on the park's own province is a recusal reason, not a quota: say so per expert.
+        exclude_own_province=convened_by == "office" and r["own_province_cap"] == 0,
+    )
+
+
+def candidate(expert: ExpertFacts, quota_specialties: frozenset[str]) -> Candidate:
+    """The attributes the solver sees: quota specialties, organisation, province, seniority."""
+    groups = {f"spec:{s}" for s in expert.specialties & quota_specialties}
+    groups.add(f"org:{expert.organization_id}")
+    groups.add(f"prov:{expert.province}")
+    if expert.title_rank == "senior":
+        groups.add("senior")
+    return Candidate(id=str(expert.id), groups=frozenset(groups))
+
+
+def quota_specialties(rules: Mapping[str, Any]) -> frozenset[str]:
+    return frozenset(q["specialty"] for q in effective_rules(rules)["specialty_quotas"])
+
+
+def quotas(rules: Mapping[str, Any], candidates: Iterable[Candidate], park_province: str,
+           convened_by: str) -> tuple[Quota, ...]:
+    """Specialty quotas, per-organisation and per-province caps, the own-province cap, senior minimum."""
+    r = effective_rules(rules)
+    pool = list(candidates)
+    out: list[Quota] = [Quota(f"spec:{q['specialty']}", q.get("min", 0), q.get("max", 1_000_000))
+                        for q in sorted(r["specialty_quotas"], key=lambda q: q["specialty"])]
+    if r["max_per_organization"] is not None:
+        out.extend(caps_per_value(pool, "org", r["max_per_organization"]))
+    own_cap = r["own_province_cap"] if convened_by == "office" else None
+    if r["max_per_province"] is not None:
+        for q in caps_per_value(pool, "prov", r["max_per_province"]):
+            if q.group == f"prov:{park_province}" and own_cap is not None:
+                q = Quota(q.group, 0, min(q.max, own_cap))
+            out.append(q)
+    elif own_cap:
+        out.append(Quota(f"prov:{park_province}", 0, own_cap))
+    if r["min_senior"]:
+        out.append(Quota("senior", r["min_senior"]))
+    return tuple(out)
+
+
+def describe_group(group: str) -> tuple[str, str]:
+    """A quota group in words (zh, en) for explanations."""
+    prefix, _, value = group.partition(":")
+    if group == "senior":
+        return "正高级职称专家", "experts of senior title"
+    if prefix == "spec":
+        return f"专业领域 {value}", f"specialty {value}"
+    if prefix == "org":
+        return f"单位 {value}", f"organisation {value}"
+    if prefix == "prov":
+        return f"省份 {value}", f"province {value}"
+    return group, group

@@ -1,0 +1,162 @@
+"""The panels' input and output boundary."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import ValidationError, validate, validates_schema
+
+from ecopanel.api import PageArgs, page_schema
+from ecopanel.i18n import Msg
+from ecopanel.schemas import StrictSchema, text
+from panels.models import PANEL_KINDS
+
+CODE = validate.Regexp(r"^[a-z][a-z0-9_.-]{1,39}$")
+
+
+class SpecialtyQuotaSchema(StrictSchema):
+    specialty = ma.fields.String(required=True, validate=CODE)
+    min = ma.fields.Integer(load_default=0, validate=validate.Range(min=0, max=50))
+    max = ma.fields.Integer(load_default=50, validate=validate.Range(min=0, max=50))
+
+    @validates_schema
+    def _order(self, data, **kwargs):
+        if data["max"] < data["min"]:
+            raise ValidationError({"max": [Msg("上限小于下限。", "max is below min.")]})
+
+
+class RulesSchema(StrictSchema):
+    relevant_specialties = ma.fields.List(ma.fields.String(validate=CODE), validate=validate.Length(max=50))
+    specialty_quotas = ma.fields.List(ma.fields.Nested(SpecialtyQuotaSchema), validate=validate.Length(max=50))
+    max_per_organization = ma.fields.Integer(allow_none=True, validate=validate.Range(min=1, max=50))
+    max_per_province = ma.fields.Integer(allow_none=True, validate=validate.Range(min=1, max=50))
+    own_province_cap = ma.fields.Integer(allow_none=True, validate=validate.Range(min=0, max=50))
+    min_senior = ma.fields.Integer(validate=validate.Range(min=0, max=50))
+    chair_senior = ma.fields.Boolean()
+    yearly_panel_cap = ma.fields.Integer(allow_none=True, validate=validate.Range(min=1, max=365))
+    min_rest_days = ma.fields.Integer(validate=validate.Range(min=0, max=365))
+    repeat_kinds_forbidden = ma.fields.List(ma.fields.String(validate=validate.OneOf(PANEL_KINDS)))
+    employment_lookback_years = ma.fields.Integer(validate=validate.Range(min=0, max=20))
+    auto_invite_replacements = ma.fields.Boolean()
+
+
+class RuleSetSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    version = ma.fields.Integer()
+    kind = ma.fields.String(allow_none=True)
+    is_default = ma.fields.Boolean()
+    description = ma.fields.String()
+    rules = ma.fields.Dict()
+    created_by = ma.fields.String()
+    created_at = ma.fields.DateTime()
+
+
+class RuleSetRefSchema(ma.Schema):
+    name = ma.fields.String()
+    version = ma.fields.Integer()
+
+
+class RuleSetCreateSchema(StrictSchema):
+    name = ma.fields.String(required=True, validate=validate.Regexp(r"^[\w.-]{2,100}$"))
+    kind = ma.fields.String(allow_none=True, validate=validate.OneOf(PANEL_KINDS))
+    is_default = ma.fields.Boolean(load_default=False)
+    description = text(2000)
+    rules = ma.fields.Nested(RulesSchema, required=True)
+
+
+class PanelCreateSchema(StrictSchema):
+    park_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+    kind = ma.fields.String(required=True, validate=validate.OneOf(PANEL_KINDS))
+    meeting_date = ma.fields.Date(required=True)
+    size = ma.fields.Integer(required=True, validate=validate.Range(min=1, max=31))
+    alternates = ma.fields.Integer(load_default=2, validate=validate.Range(min=0, max=20))
+    rule_set = ma.fields.String(validate=validate.Length(min=1, max=100),
+                                metadata={"description": "Rule set name (newest version); default: the kind's"})
+    seed = ma.fields.Integer(validate=validate.Range(min=0, max=2**63 - 1),
+                             metadata={"description": "Office only: replay with a given seed"})
+    witness = text(200, metadata={"description": "A public value a witness enters, mixed into the seed"})
+    location = text(300)
+
+
+class MemberSchema(ma.Schema):
+    expert_id = ma.fields.Integer()
+    name = ma.fields.String()
+    organization = ma.fields.String()
+    province = ma.fields.String()
+    title_rank = ma.fields.String()
+    specialties = ma.fields.List(ma.fields.String())
+    role = ma.fields.String()
+    rank = ma.fields.Integer()
+    is_chair = ma.fields.Boolean()
+    status = ma.fields.String()
+    status_reason = ma.fields.String()
+    draw_round = ma.fields.Integer()
+
+
+class DrawSummarySchema(ma.Schema):
+    id = ma.fields.Integer()
+    round = ma.fields.Integer()
+    purpose = ma.fields.String()
+    seed = ma.fields.Integer()
+    seed_source = ma.fields.String()
+    commitment = ma.fields.String()
+    witness = ma.fields.String(allow_none=True)
+    engine_version = ma.fields.String()
+    funnel = ma.fields.Dict()
+    min_probability = ma.fields.Float(allow_none=True)
+    optimal = ma.fields.Boolean()
+    created_at = ma.fields.DateTime()
+    created_by = ma.fields.String()
+
+
+class PanelSchema(ma.Schema):
+    id = ma.fields.Integer()
+    park_id = ma.fields.Integer()
+    kind = ma.fields.String()
+    convened_by = ma.fields.String()
+    meeting_date = ma.fields.Date()
+    size = ma.fields.Integer()
+    status = ma.fields.String()
+    location = ma.fields.String()
+    rule_set = ma.fields.Nested(RuleSetRefSchema)
+    members = ma.fields.List(ma.fields.Nested(MemberSchema))
+    alternates = ma.fields.List(ma.fields.Nested(MemberSchema))
+    history = ma.fields.List(ma.fields.Nested(MemberSchema))
+    draw = ma.fields.Nested(DrawSummarySchema)
+    draws = ma.fields.List(ma.fields.Nested(DrawSummarySchema))
+
+
+class EligibilityQuerySchema(PageArgs):
+    class Meta:
+        unknown = ma.RAISE
+
+    eligible = ma.fields.Boolean()
+    round = ma.fields.Integer(validate=validate.Range(min=1))
+
+
+class EligibilityItemSchema(ma.Schema):
+    expert_id = ma.fields.Integer()
+    eligible = ma.fields.Boolean()
+    stage = ma.fields.String(allow_none=True)
+    reasons = ma.fields.List(ma.fields.String())
+    probability = ma.fields.Float(allow_none=True)
+
+
+class EligibilitySchema(ma.Schema):
+    round = ma.fields.Integer()
+    funnel = ma.fields.Dict()
+    min_probability = ma.fields.Float(allow_none=True)
+    max_probability = ma.fields.Float(allow_none=True)
+    items = ma.fields.List(ma.fields.Nested(EligibilityItemSchema))
+    total = ma.fields.Integer()
+    page = ma.fields.Integer()
+    page_size = ma.fields.Integer()
+
+
+class ReplacementSchema(StrictSchema):
+    expert_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+    reason = text(500, required=True, min_length=1)
+    conflict_of_interest = ma.fields.Boolean(load_default=False)
+
+
+RuleSetPageSchema = page_schema(RuleSetSchema, "RuleSetPageSchema")

@@ -1,0 +1,58 @@
+"""A small realistic pool and a park to draw panels for."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ecopanel.auth import SYSTEM
+from expert_pool.models import Organization
+from tests.conftest import valid_id_number
+
+SPECIALTY_CYCLE = [
+    ["park_planning", "eia"], ["circular_economy", "industrial_symbiosis"], ["cleaner_production", "env_monitoring"],
+    ["env_management", "low_carbon"], ["eia", "circular_economy"], ["industrial_symbiosis", "env_management"],
+]
+PROVINCES = ["11", "32", "33", "44", "37", "42", "51", "61", "21", "35"]
+
+
+@pytest.fixture
+def park(db):
+    from scheduling.models import Park
+
+    agency = Organization(name="苏州工业园区管理委员会", type="park_agency", province="32")
+    planner = Organization(name="苏州绿源环境咨询有限公司", type="third_party", province="32")
+    firm = Organization(name="苏州某化工有限公司", type="enterprise", province="32")
+    db.session.add_all([agency, planner, firm])
+    db.session.flush()
+    park = Park(name="苏州工业园区", province="32", city="苏州", management_agency=agency,
+                planning_institution=planner, state="under_construction")
+    park.enterprises = [firm]
+    db.session.add(park)
+    db.session.commit()
+    return park
+
+
+@pytest.fixture
+def pool(db, park):
+    """80 active experts over 10 provinces, each in an organisation of their own."""
+    from expert_pool.services import create_expert
+
+    experts = []
+    for i in range(80):
+        province = PROVINCES[i % len(PROVINCES)]
+        org = Organization(name=f"池单位{i}", type="university", province=province)
+        db.session.add(org)
+        db.session.flush()
+        birth = date(1965 + i % 20, 1 + i % 12, 1 + i % 27)
+        experts.append(create_expert(SYSTEM, {
+            "name": f"池专家{i}", "gender": "M", "birth_year": birth.year,
+            "id_number": valid_id_number(province, birth, True, 3000 + i), "mobile": f"1381000{i:04d}",
+            "email": f"pool{i}@example.cn", "organization_id": org.id,
+            "title_rank": "senior" if i % 2 == 0 else "deputy_senior", "specialties": SPECIALTY_CYCLE[i % 6],
+            "province": province, "recommended_by": "MEE", "status": "active",
+            "term_start": date(2024, 1, 1), "term_end": date(2029, 12, 31),
+        }, date(2026, 11, 24)))
+    db.session.commit()
+    return experts

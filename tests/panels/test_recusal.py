@@ -1,0 +1,90 @@
+"""Recusal and eligibility rules, as plain functions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from panels.recusal import (
+    Assessment,
+    Conflict,
+    Employment,
+    ExpertFacts,
+    ParkContext,
+    RecusalRules,
+    assess,
+    funnel,
+)
+
+DAY = date(2027, 3, 10)
+PARK = ParkContext(id=7, province="32", agency_id=100, enterprise_ids=frozenset({200}), planning_institution_id=300,
+                   blacklisted_org_ids=frozenset({400}))
+
+
+def expert(**kw) -> ExpertFacts:
+    base = dict(id=1, status="active", term_start=date(2024, 1, 1), term_end=date(2028, 12, 31), province="11",
+                organization_id=1, title_rank="senior", specialties=frozenset({"eia"}))
+    base.update(kw)
+    return ExpertFacts(**base)
+
+
+def reasons(e: ExpertFacts, rules: RecusalRules = RecusalRules()) -> tuple[str | None, tuple[str, ...]]:
+    a = assess(e, PARK, rules, DAY)
+    return a.failed_stage, a.reasons
+
+
+def test_eligible_expert():
+    assert assess(expert(), PARK, RecusalRules(), DAY) == Assessment(1, True)
+
+
+def test_status_and_term():
+    assert reasons(expert(status="suspended")) == ("active", ("status_suspended",))
+    assert reasons(expert(term_end=date(2027, 3, 9))) == ("active", ("term_ended",))
+    assert reasons(expert(term_start=date(2027, 3, 11))) == ("active", ("term_not_started",))
+
+
+def test_specialty_stage():
+    rules = RecusalRules(relevant_specialties=frozenset({"low_carbon"}))
+    assert reasons(expert(), rules) == ("specialty", ("no_relevant_specialty",))
+
+
+def test_employment_within_three_years_of_the_meeting():
+    recent = Employment(100, date(2015, 1, 1), date(2024, 3, 11))  # left the agency 2 years 364 days before
+    old = Employment(100, date(2010, 1, 1), date(2024, 3, 9))      # left 3 years and a day before
+    assert reasons(expert(employments=(recent,))) == ("recusal", ("park_agency_employment",))
+    assert assess(expert(employments=(old,)), PARK, RecusalRules(), DAY).eligible
+    assert reasons(expert(organization_id=200)) == ("recusal", ("park_enterprise_employment",))
+    assert reasons(expert(organization_id=300)) == ("recusal", ("planning_institution_employment",))
+
+
+def test_blacklisted_employer_and_declared_conflicts():
+    assert reasons(expert(organization_id=400)) == ("recusal", ("blacklisted_employer",))
+    with_park = Conflict(park_id=7, organization_id=None, valid_from=date(2026, 1, 1), valid_to=None)
+    expired = Conflict(park_id=7, organization_id=None, valid_from=date(2020, 1, 1), valid_to=date(2021, 1, 1))
+    with_firm = Conflict(park_id=None, organization_id=200, valid_from=date(2026, 1, 1), valid_to=None)
+    assert reasons(expert(conflicts=(with_park,))) == ("recusal", ("declared_conflict_park",))
+    assert assess(expert(conflicts=(expired,)), PARK, RecusalRules(), DAY).eligible
+    assert reasons(expert(conflicts=(with_firm,))) == ("recusal", ("declared_conflict_organization",))
+
+
+def test_all_reasons_of_the_failing_stage_are_recorded():
+    e = expert(organization_id=400, province="32", past_panels=((7, "plan_argumentation"),))
+    rules = RecusalRules(exclude_own_province=True, repeat_kinds_forbidden=frozenset({"plan_argumentation"}))
+    assert reasons(e, rules) == ("recusal", ("blacklisted_employer", "earlier_panel_of_park", "own_province"))
+
+
+def test_availability_rest_and_yearly_cap():
+    assert reasons(expert(unavailable=((date(2027, 3, 1), date(2027, 3, 15)),))) == ("available", ("unavailable",))
+    assert reasons(expert(booked_days=(DAY,))) == ("available", ("booked_that_day",))
+    rest = RecusalRules(min_rest_days=3)
+    assert reasons(expert(booked_days=(date(2027, 3, 8),)), rest) == ("available", ("rest_days",))
+    assert assess(expert(booked_days=(date(2027, 3, 7),)), PARK, rest, DAY).eligible
+    cap = RecusalRules(yearly_panel_cap=2)
+    booked = (date(2027, 1, 5), date(2027, 2, 5))
+    assert reasons(expert(booked_days=booked), cap) == ("available", ("yearly_cap",))
+    assert assess(expert(booked_days=(date(2026, 12, 1), date(2026, 12, 2))), PARK, cap, DAY).eligible
+
+
+def test_funnel_counts():
+    items = [Assessment(1, True), Assessment(2, False, "active", ("status_retired",)),
+             Assessment(3, False, "recusal", ("own_province",)), Assessment(4, False, "available", ("unavailable",))]
+    assert funnel(items) == {"pool": 4, "active": 3, "specialty": 3, "recusal": 2, "available": 1}
