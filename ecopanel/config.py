@@ -29,6 +29,27 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_SERVER": "localhost",
     "MAIL_PORT": 25,
     "MAIL_DEFAULT_SENDER": "ecopanel@localhost",
+    # Socket timeout of each SMTP operation, in seconds (Flask-Mail itself sets none)
+    "MAIL_TIMEOUT": 30,
+    # Name sent in EHLO; None: the host's FQDN (smtplib's default)
+    "MAIL_LOCAL_HOSTNAME": None,
+    # Right-hand side of the Message-IDs; None: the domain of MAIL_DEFAULT_SENDER
+    "MAIL_MESSAGE_ID_DOMAIN": None,
+    # The outbox: rows claimed per batch, the claim's lease, attempts and exponential backoff (seconds)
+    "OUTBOX_BATCH_SIZE": 50,
+    "OUTBOX_LEASE_SECONDS": 600,
+    "OUTBOX_MAX_ATTEMPTS": 10,
+    "OUTBOX_BACKOFF_BASE_SECONDS": 60,
+    "OUTBOX_BACKOFF_MAX_SECONDS": 6 * 3600,
+    # Invitations: default days to answer, reminder before the deadline, reminder before the meeting,
+    # the meeting's hours in the calendar entry (Asia/Shanghai), and whom an expert should call
+    # ({"office" or a province code: {"name_zh", "name_en", "phone", "email"}})
+    "INVITATION_RESPONSE_DAYS": 7,
+    "INVITATION_REMINDER_HOURS": 48,
+    "MEETING_REMINDER_DAYS": 3,
+    "MEETING_START": "09:00",
+    "MEETING_END": "17:00",
+    "INVITATION_CONTACTS": {},
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,

@@ -1,0 +1,86 @@
+"""The meeting as an iCalendar object (RFC 5545 / iTIP RFC 5546), made with the ``icalendar`` package.
+
+Pure: plain values in, bytes out; no Flask, no database. One VEVENT per expert and panel, with a UID that
+is stable for that pair, so a moved meeting (``SEQUENCE`` + 1, ``METHOD:REQUEST``) updates the entry the
+expert already has and a cancelled one (``METHOD:CANCEL``, ``STATUS:CANCELLED``) removes it. Times are in
+Asia/Shanghai with the VTIMEZONE included, which Outlook and the common Chinese clients need.
+
+``RSVP=FALSE``: the decision is taken on the confirmation page, where the expert signs the independence
+and confidentiality pledge (Art. 37, 39); an iTIP reply from a calendar client would bypass it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, vCalAddress, vText
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+PRODID = "-//ecopanel//eco-industrial park panels//ZH"
+METHODS = ("REQUEST", "CANCEL")
+
+
+@dataclass(frozen=True)
+class MeetingInvite:
+    uid: str
+    sequence: int
+    method: str  # REQUEST or CANCEL
+    day: date
+    start: time
+    end: time
+    summary: str
+    description: str
+    location: str
+    organizer_email: str
+    organizer_name: str
+    attendee_email: str
+    attendee_name: str
+    stamp: datetime  # DTSTAMP: when this version was made (aware)
+    accepted: bool = False
+    url: str | None = None
+
+
+def meeting_uid(panel_id: int, expert_id: int, domain: str) -> str:
+    """Stable per panel and expert: every update and the cancellation address the same calendar entry."""
+    return f"ecopanel-panel-{panel_id}-expert-{expert_id}@{domain}"
+
+
+def build_calendar(invite: MeetingInvite) -> bytes:
+    if invite.method not in METHODS:
+        raise ValueError(f"unsupported iTIP method {invite.method}")
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", invite.method)
+
+    event = Event()
+    event.add("uid", invite.uid)
+    event.add("sequence", invite.sequence)
+    event.add("dtstamp", invite.stamp.astimezone(ZoneInfo("UTC")))
+    event.add("dtstart", datetime.combine(invite.day, invite.start, tzinfo=SHANGHAI))
+    event.add("dtend", datetime.combine(invite.day, invite.end, tzinfo=SHANGHAI))
+    event.add("summary", invite.summary)
+    event.add("description", invite.description)
+    if invite.location:
+        event.add("location", invite.location)
+    if invite.url:
+        event.add("url", invite.url)
+    event.add("status", "CANCELLED" if invite.method == "CANCEL" else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+
+    organizer = vCalAddress(f"mailto:{invite.organizer_email}")
+    organizer.params["cn"] = vText(invite.organizer_name)
+    event.add("organizer", organizer)
+    attendee = vCalAddress(f"mailto:{invite.attendee_email}")
+    attendee.params["cn"] = vText(invite.attendee_name)
+    attendee.params["role"] = vText("REQ-PARTICIPANT")
+    attendee.params["partstat"] = vText("ACCEPTED" if invite.accepted else "NEEDS-ACTION")
+    attendee.params["rsvp"] = vText("FALSE")
+    event.add("attendee", attendee)
+
+    cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
