@@ -97,7 +97,9 @@ def record_many(actor: Actor, items: list[tuple[str, str, Any, dict[str, Any] | 
     db.session.flush()
     seq, prev_hash = db.session.execute(
         update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + len(items))
-        .returning(AuditHead.seq, AuditHead.last_hash)
+        .returning(AuditHead.seq, AuditHead.last_hash),
+        # Nobody holds the head row in the session; skip scanning the identity map for it on every append.
+        execution_options={"synchronize_session": False},
     ).one()
     seq -= len(items)
     rows = []
@@ -115,7 +117,8 @@ def record_many(actor: Actor, items: list[tuple[str, str, Any, dict[str, Any] | 
         prev_hash = digest
     # Plain executemany: no ORM identity bookkeeping for rows nobody reads back in this transaction.
     db.session.execute(insert(AuditEntry), rows)
-    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=prev_hash))
+    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=prev_hash),
+                       execution_options={"synchronize_session": False})
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -1,0 +1,89 @@
+"""The demo parks: registered and driven through the lifecycle services, so their state, history, materials and
+deadlines agree with each other and the API serves them like any other park."""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import pairwise
+
+import pytest
+from sqlalchemy import select
+
+pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
+
+
+def test_demo_parks_have_a_history_facts_materials_and_deadlines(app, db, client, monkeypatch):
+    from ecopanel import demo
+    from ecopanel.auth import SYSTEM
+    from ecopanel.auth.models import User
+    from ecopanel.auth.services import issue_token
+    from scheduling.lifecycle import PHASE_OF, State
+    from scheduling.materials import material_path
+    from scheduling.models import DeadlineRecord, Material, Park, ParkTransition, WarningProposalRecord
+
+    demo.load()
+    monkeypatch.setitem(app.config, "SCHEDULING_CLOCK", lambda: demo.DEMO_NOW)
+
+    parks = {p.id: p for p in db.session.scalars(select(Park).order_by(Park.id))}
+    assert len(parks) >= 60
+    states = Counter(p.state for p in parks.values())
+    assert {"applied", "under_construction", "named"} <= set(states), states
+    assert states["under_construction"] >= 25 and states["named"] + states["warned"] >= 8, states
+
+    # Every park's state is where its history leads: transitions chain from "new", in date order.
+    history: dict[int, list[ParkTransition]] = {}
+    for t in db.session.scalars(select(ParkTransition).order_by(ParkTransition.park_id, ParkTransition.seq)):
+        history.setdefault(t.park_id, []).append(t)
+    assert set(history) == set(parks)
+    for park_id, transitions in history.items():
+        park = parks[park_id]
+        assert [t.seq for t in transitions] == list(range(1, len(transitions) + 1))
+        assert transitions[0].from_state == "new" and transitions[0].action == "submit_application"
+        for before, after in pairwise(transitions):
+            assert after.from_state == before.to_state, (park.name, after.action)
+            assert after.on >= before.on
+        assert transitions[-1].to_state == park.state, park.name
+        assert park.last_transition_on == transitions[-1].on <= demo.DEMO_TODAY
+
+    # Facts, materials and deadlines came with the history.
+    building = [p for p in parks.values() if p.state == "under_construction"]
+    assert all(p.approved_on and p.applied_on and p.approved_on.year >= 2023 for p in building)
+    assert all(p.named_on and 2019 <= p.named_on.year <= 2023 for p in parks.values() if p.state == "named")
+    assert any(p.extension_requested_on for p in building)
+    cited = db.session.scalars(select(Material).where(Material.park_id == building[0].id)).all()
+    assert {"application_letter", "construction_plan", "compliance_commitment", "planning_eia",
+            "annual_report"} <= {m.kind for m in cited}
+    assert material_path(cited[0]).read_bytes().startswith(b"%PDF-")
+    pending = db.session.scalars(select(DeadlineRecord).where(DeadlineRecord.state == "pending")).all()
+    construction = {d.park_id for d in pending if d.kind == "construction_period"}
+    assert construction == {p.id for p in building}
+    assert {p.id for p in building} <= {d.park_id for d in pending if d.kind == "annual_report"}
+    assert all(d.fire_at > demo.DEMO_NOW for d in pending)  # the sweeper has caught up with the demo's today
+    assert db.session.scalar(select(ParkTransition.id).where(ParkTransition.actor == "system")) is not None
+    open_proposals = db.session.scalars(select(WarningProposalRecord).where(WarningProposalRecord.status == "open"))
+    assert any(p.reason == "annual_report" for p in open_proposals)
+
+    # The demo park account still has its park.
+    park_user = db.session.scalar(select(User).where(User.email == "park1@ecopanel.demo"))
+    assert park_user.park_id in parks
+
+    office = db.session.scalar(select(User).where(User.email == "office@ecopanel.demo"))
+    headers = {"Authorization": f"Bearer {issue_token(SYSTEM, office)}", "Accept-Language": "en"}
+    db.session.commit()
+    samples = [park_user.park_id] + [next(p.id for p in parks.values() if p.state == s)
+                                     for s in ("named", "warned", "rectifying_verification", "revoked")]
+    for park_id in samples:
+        response = client.get(f"/api/v1/parks/{park_id}/timeline", headers=headers)
+        assert response.status_code == 200, response.json
+        timeline = response.json
+        assert timeline["park"]["state"] == parks[park_id].state
+        assert [e["action"] for e in timeline["events"] if e["type"] == "transition"] == [
+            t.action for t in history[park_id]]
+        if PHASE_OF[State(parks[park_id].state)].value != "ended":
+            assert timeline["due"], parks[park_id].name
+
+    public = client.get("/api/v1/public/parks?page_size=200").json
+    listed = {item["id"]: item["status"] for item in public["items"]}
+    expected = {p.id for p in parks.values() if PHASE_OF[State(p.state)].value in ("creation", "named")}
+    assert set(listed) == expected and public["total"] == len(expected)
+    assert {"named", "under_construction"} <= set(listed.values())
