@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from ecopanel import clock
 from ecopanel.extensions import db
 from ecopanel.timeutil import utcnow
 
@@ -47,7 +48,7 @@ def tick(app: Flask, sweeper: Sweeper) -> int:
     """Run one sweeper once in its own transaction."""
     with app.app_context():
         try:
-            handled = sweeper.run(utcnow())
+            handled = sweeper.run(clock.now())
             db.session.commit()
             return handled
         except Exception:

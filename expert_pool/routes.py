@@ -7,9 +7,9 @@ from flask.views import MethodView
 
 from ecopanel.api import Blueprint
 from ecopanel.auth.guard import current_actor
+from ecopanel.clock import today as today_shanghai
 from ecopanel.errors import PreconditionFailed, PreconditionRequired
 from ecopanel.i18n import Msg
-from ecopanel.timeutil import today_shanghai
 from expert_pool import exchange, schemas, services
 
 blp = Blueprint("experts", __name__, url_prefix="/api/v1", description="The national expert pool (Art. 37-39)")

@@ -35,8 +35,8 @@ from flask_mail import Attachment, Connection, Message
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import aliased
 
+from ecopanel import clock
 from ecopanel.extensions import db
-from ecopanel.timeutil import utcnow
 from notifications.models import OutboxAttachment, OutboxMessage
 from notifications.rendering import json_ready, render_mail
 
@@ -93,7 +93,7 @@ def queue_mail(recipients: list[str], template: str, context: dict, *, language:
             return existing
     stored_context = json_ready(context)
     rendered = render_mail(template, language, stored_context)
-    now = utcnow()
+    now = clock.now()
     values = {
         # random and short (no header folding); fixed here, so every attempt carries the same one
         "message_id": f"<{uuid.uuid4().hex}@{_message_id_domain()}>",

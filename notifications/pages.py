@@ -25,10 +25,10 @@ from wtforms.validators import Length, ValidationError
 
 from ecopanel.api import request_language
 from ecopanel.auth.guard import public
+from ecopanel.clock import now as utcnow
 from ecopanel.errors import InvalidInput
 from ecopanel.extensions import csrf, db
 from ecopanel.i18n import localize
-from ecopanel.timeutil import utcnow
 from ecopanel.transactions import retrying
 from expert_pool.models import Expert
 from notifications import services

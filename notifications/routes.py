@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ecopanel.api import Blueprint
 from ecopanel.auth.guard import current_actor
-from ecopanel.timeutil import utcnow
+from ecopanel.clock import now as utcnow
 from ecopanel.transactions import retrying
 from notifications import schemas, services
 from panels.schemas import PanelSchema

@@ -9,9 +9,9 @@ from flask.views import MethodView
 
 from ecopanel.api import Blueprint
 from ecopanel.auth.guard import current_actor
+from ecopanel.clock import today as today_shanghai
 from ecopanel.errors import Forbidden
 from ecopanel.i18n import Msg
-from ecopanel.timeutil import today_shanghai
 from ecopanel.transactions import retrying
 from panels import schemas, services
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, send_file
+from flask import send_file
 from flask.views import MethodView
 
+from ecopanel import clock
 from ecopanel.api import Blueprint, PageArgs
 from ecopanel.auth.guard import current_actor, public
-from ecopanel.timeutil import utcnow
 from scheduling import calendar_service, materials, reports, schemas, services
 
 blp = Blueprint("parks", __name__, url_prefix="/api/v1",
@@ -15,10 +15,7 @@ blp = Blueprint("parks", __name__, url_prefix="/api/v1",
 
 
 def _now():
-    """The request's clock: ``SCHEDULING_CLOCK`` (a callable returning an aware instant) if configured, so
-    tests and drills can move time; else the real UTC instant."""
-    clock = current_app.config.get("SCHEDULING_CLOCK")
-    return clock() if clock is not None else utcnow()
+    return clock.now()
 
 
 def _page(items, total, args):

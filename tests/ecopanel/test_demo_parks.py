@@ -22,7 +22,7 @@ def test_demo_parks_have_a_history_facts_materials_and_deadlines(app, db, client
     from scheduling.models import DeadlineRecord, Material, Park, ParkTransition, WarningProposalRecord
 
     demo.load()
-    monkeypatch.setitem(app.config, "SCHEDULING_CLOCK", lambda: demo.DEMO_NOW)
+    monkeypatch.setitem(app.config, "CLOCK", lambda: demo.DEMO_NOW)
 
     parks = {p.id: p for p in db.session.scalars(select(Park).order_by(Park.id))}
     assert len(parks) >= 60

@@ -17,7 +17,7 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.panels.conftest import park, pool  # noqa: F401 - fixtures reused here
+from tests.panels.conftest import park, pinned_clock, pool  # noqa: F401 - fixtures reused here
 
 MEETING = "2027-03-10"
 

@@ -9,7 +9,8 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from ecopanel.timeutil import SHANGHAI, utcnow
+from ecopanel import clock
+from ecopanel.timeutil import SHANGHAI
 from expert_pool.models import ConflictDeclaration, Expert
 from notifications import pages
 from notifications.models import Invitation, OutboxMessage
@@ -20,7 +21,7 @@ from tests.notifications.conftest import MEETING, calendar_part, html_part, page
 
 
 def deliver(at: datetime | None = None) -> int:
-    return send_due(at or utcnow())
+    return send_due(at or clock.now())
 
 
 def invite(api, panel_id, **body):

@@ -20,7 +20,7 @@ def at(day: date, hour: int = 10) -> datetime:
 
 
 class Clock:
-    """The clock the routes read (``SCHEDULING_CLOCK``); tests move it, nothing sleeps."""
+    """The clock the routes read (``CLOCK``); tests move it, nothing sleeps."""
 
     def __init__(self, day: date):
         self.now = at(day)
@@ -40,7 +40,7 @@ class Clock:
 @pytest.fixture
 def clock(app, monkeypatch):
     c = Clock(date(2026, 3, 2))
-    monkeypatch.setitem(app.config, "SCHEDULING_CLOCK", c)
+    monkeypatch.setitem(app.config, "CLOCK", c)
     return c
 
 

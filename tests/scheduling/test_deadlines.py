@@ -215,7 +215,7 @@ def test_the_worker_ticks_the_sweeper_in_its_own_transaction(app, db, approved_p
     import ecopanel.worker as worker
 
     park = approved_park(date(2024, 3, 15))
-    monkeypatch.setattr(worker, "utcnow", lambda: at(date(2027, 3, 16)))
+    monkeypatch.setitem(app.config, "CLOCK", lambda: at(date(2027, 3, 16)))  # the worker reads the app clock
     [sweeper] = [s for s in worker.registered_sweepers() if s.name == "deadlines"]
     assert worker.tick(app, sweeper) > 0
     db.session.expire_all()
