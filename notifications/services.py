@@ -623,7 +623,7 @@ def reschedule_meeting(actor: Actor, panel: Panel, *, meeting_date: date | None,
                        reason: str, now: datetime) -> Panel:
     """Move the meeting (its bookings move with it) and/or change its place; everyone invited gets an updated
     calendar entry (same UID, ``SEQUENCE`` + 1)."""
-    from panels.services import lock_meeting_day
+    from panels.services import lock_meeting_day, members_ineligible_on
 
     if panel.status in ("cancelled", "held"):
         raise Conflict("panel_closed", Msg("该评审组已取消或已开会。", "The panel is cancelled or was held."))
@@ -645,6 +645,14 @@ def reschedule_meeting(actor: Actor, panel: Panel, *, meeting_date: date | None,
             raise Conflict("experts_booked", Msg(f"专家 {clash} 在 {new_date} 已参加其他评审组。",
                                                  f"Experts {clash} already sit on another panel on {new_date}."),
                            extra={"experts": clash})
+        unfit = members_ineligible_on(panel, new_date)
+        if unfit:
+            listed = "; ".join(f"{e}: {', '.join(r)}" for e, r in sorted(unfit.items()))
+            raise Conflict("members_ineligible_on_date",
+                           Msg(f"改期后以下专家不再符合条件（{listed}），请先替换或另选日期。",
+                               f"On the new date these members would no longer qualify ({listed}); replace them "
+                               "first or choose another date."),
+                           extra={"experts": {str(e): r for e, r in sorted(unfit.items())}})
         db.session.execute(update(Booking).where(Booking.panel_id == panel.id).values(day=new_date),
                            execution_options={"synchronize_session": False})
         panel.meeting_date = new_date

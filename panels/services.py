@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -232,6 +233,31 @@ def _draw_round(actor: Actor, panel: Panel, park: Park, *, purpose: str, fixed: 
         "draw_id": draw.id, "round": round_no, "purpose": purpose, "commitment": commitment, "seed": seed,
         "seed_source": seed_source, "members": result["members"], "alternates": result["alternates"]})
     return draw, result
+
+
+def members_ineligible_on(panel: Panel, day: date) -> dict[int, list[str]]:
+    """The booked members who could not sit if the meeting moved to ``day``, with the reasons the draw's
+    own rules give (term, status, recusal with the look-back moved, unavailability, bookings, rest days,
+    yearly cap). Their booking for this panel is left out, since it moves with the meeting."""
+    park = db.session.get(Park, panel.park_id)
+    rrules = recusal_rules_for(panel.rule_set, panel)
+    booked = set(db.session.scalars(select(Booking.expert_id).where(Booking.panel_id == panel.id)))
+    own_day = panel.meeting_date
+    facts = [f for f in pool_facts(park, day, rrules) if f.id in booked]
+    ctx = _park_context(park, day)
+    out: dict[int, list[str]] = {}
+    for f in facts:
+        days = list(f.booked_days)
+        if own_day in days:
+            days.remove(own_day)
+        # an earlier panel "of this park" that is this very panel is not a reason to recuse
+        past = list(f.past_panels)
+        if (park.id, panel.kind) in past:
+            past.remove((park.id, panel.kind))
+        verdict = recusal.assess(replace(f, booked_days=tuple(days), past_panels=tuple(past)), ctx, rrules, day)
+        if not verdict.eligible:
+            out[f.id] = list(verdict.reasons)
+    return out
 
 
 def lock_meeting_day(day: date) -> None:

@@ -516,3 +516,24 @@ def test_deadline_reminders_from_scheduling_go_through_the_outbox(db, smtp, park
     deliver()
     [message] = smtp.messages()
     assert message["To"] == "js-office@example.cn" and "2027-06-30" in message["Subject"]
+
+
+def test_a_move_onto_a_day_a_member_is_away_is_refused_with_the_reasons(db, office_api, invited):
+    from expert_pool.models import Unavailability
+
+    member = invited["members"][1]["expert_id"]
+    db.session.add(Unavailability(expert_id=member, start_date=date(2027, 3, 23), end_date=date(2027, 3, 26),
+                                  reason="出国"))
+    db.session.commit()
+    response = office_api.post(f"/panels/{invited['id']}/reschedule", json={"meeting_date": "2027-03-24",
+                                                                           "reason": "x"},
+                               headers={"Accept-Language": "en"})
+    assert response.status_code == 409 and response.json["code"] == "members_ineligible_on_date"
+    assert response.json["experts"] == {str(member): ["unavailable"]}
+    assert "replace them first" in response.json["message"]
+    db.session.expire_all()
+    assert db.session.get(Panel, invited["id"]).meeting_date == date(2027, 3, 10)
+    # the day after the absence is fine, and the members' own booking does not count against them
+    moved = office_api.post(f"/panels/{invited['id']}/reschedule", json={"meeting_date": "2027-03-29",
+                                                                        "reason": "x"})
+    assert moved.status_code == 200, moved.json
