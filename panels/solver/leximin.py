@@ -12,6 +12,7 @@ aggregating.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
@@ -45,8 +46,9 @@ class LeximinOutcome:
 
 
 class _Master:
-    def __init__(self, sizes: tuple[int, ...]) -> None:
+    def __init__(self, sizes: tuple[int, ...], target: Sequence[float] | None = None) -> None:
         self.sizes = sizes
+        self.target = tuple(target) if target is not None else (1.0,) * len(sizes)
         self.columns: list[Column] = []
         self.seen: set[Column] = set()
         self.fixed: dict[int, float] = {}
@@ -66,7 +68,7 @@ class _Master:
                 row = self.lp.Constraint(self.fixed[t] * (1.0 - FIX_SLACK), inf)
             else:
                 row = self.lp.Constraint(0.0, inf)
-                row.SetCoefficient(self.z, -1.0)
+                row.SetCoefficient(self.z, -self.target[t])
             self.rows.append(row)
         self.conv = self.lp.Constraint(1.0, 1.0)
         objective = self.lp.Objective()
@@ -132,11 +134,20 @@ def solve_leximin(
     maximin_only: bool = False,
     max_rounds: int = 20_000,
     deadline: float | None = None,
+    target: Sequence[float] | None = None,
+    upper: float | None = None,
+    rel_gap: float = REL_GAP,
 ) -> LeximinOutcome:
-    """Column generation for the leximin (or only the maximin) distribution over type panels."""
+    """Column generation for the leximin (or only the maximin) distribution over type panels.
+
+    With ``target``, the first stage maximises ``z`` such that every type's per-person probability is at
+    least ``z * target[t]`` (a profile to follow instead of a plain minimum). ``upper`` is a known upper
+    bound on the first stage's value (the stage stops once it is reached within ``rel_gap``); every stage
+    stops when its proven gap is within ``rel_gap``, and ``optimal`` refers to ``REL_GAP`` regardless.
+    """
     sizes = pricer.tm.sizes
     swaps = SwapNeighbourhood(pricer.tm)
-    master = _Master(sizes)
+    master = _Master(sizes, target)
     for col in initial:
         master.add(col)
     rounds = _cover(master, pricer)
@@ -152,14 +163,14 @@ def solve_leximin(
         # blend cuts the number of rounds several-fold without affecting correctness, since every bound is
         # computed for the dual actually priced and mis-priced rounds fall back to the LP dual.
         centre: list[float] | None = None
-        best_bound = float("inf")
+        best_bound = upper if upper is not None and stages == 1 else float("inf")
 
         fixed_rhs = [0.0 if free[t] else master.rows[t].lb() for t in range(len(sizes))]
         while True:
             z, duals, sigma = master.solve()
             if time_limited or iteration_limited:
                 break
-            if best_bound - z <= REL_GAP * max(z, 1e-12):
+            if best_bound - z <= rel_gap * max(z, 1e-12):
                 break
             lp_weights = [d / s for d, s in zip(duals, sizes, strict=True)]
             alpha = SMOOTHING if centre is not None else 0.0
@@ -204,7 +215,7 @@ def solve_leximin(
         tight = [t for t in range(len(sizes)) if free[t] and duals[t] > DUAL_TOL]
         if not tight:
             # Degenerate duals: fix the free types that sit at the stage value.
-            values = _type_values(snapshot, sizes)
+            values = type_values(snapshot, sizes)
             tight = [t for t in range(len(sizes)) if free[t] and values[t] <= z * (1 + 1e-6) + 1e-12]
             if not tight:
                 optimal = False
@@ -254,7 +265,7 @@ def _cover(master: _Master, pricer: TypePricer) -> int:
     return calls
 
 
-def _type_values(distribution: tuple[list[Column], list[float]], sizes: tuple[int, ...]) -> list[float]:
+def type_values(distribution: tuple[list[Column], list[float]], sizes: tuple[int, ...]) -> list[float]:
     values = [0.0] * len(sizes)
     for col, p in zip(*distribution, strict=True):
         for t, n in col:

@@ -12,7 +12,7 @@ from typing import Literal
 
 #: Bumped whenever a change can alter which panel a given (inputs, seed) produces. Stored with every draw
 #: so that an audit re-run knows which engine to use.
-ENGINE_VERSION = "ecopanel-leximin/1.0"
+ENGINE_VERSION = "ecopanel-leximin/1.1"
 
 Side = Literal["min", "max"]
 

@@ -18,6 +18,8 @@ from .model import Candidate, Quota, QuotaBound
 
 #: Above this many exact types, try to leave one disjoint cap family out of the signatures.
 EXACT_TYPE_LIMIT = 300
+#: Above this many types (after the cap family), look for a second cap family to relax (``lottery.py``).
+RELAX_TYPE_LIMIT = 300
 
 
 @dataclass(frozen=True)
@@ -155,16 +157,25 @@ def binding_quotas(prep: Prepared, people: Sequence[str]) -> list[int]:
 
 
 def build_type_model(
-    prep: Prepared, people: Sequence[str], *, allow_family: bool = True, exact_limit: int | None = None
+    prep: Prepared,
+    people: Sequence[str],
+    *,
+    allow_family: bool = True,
+    exact_limit: int | None = None,
+    drop: str | None = None,
 ) -> TypeModel:
     """Aggregate ``people`` (sorted ids) into types over the binding quotas.
 
     With ``allow_family`` and more than ``exact_limit`` exact types, the disjoint cap-only family whose
     removal leaves the fewest types is enforced through fractional rows instead of the signatures.
+    ``drop`` leaves out every quota of the groups with that prefix: a *relaxation* of the draw, whose
+    panels need not be valid (``lottery.py`` uses it only for bounds, targets and starting columns).
     """
     if exact_limit is None:
         exact_limit = EXACT_TYPE_LIMIT  # read at call time, so tests can force the family path
     binding = binding_quotas(prep, people)
+    if drop is not None:
+        binding = [i for i in binding if _prefix(prep.quotas[i].group) != drop]
     groups = sorted({prep.quotas[i].group for i in binding})
     family = None
     if allow_family:
@@ -252,6 +263,30 @@ def build_type_model(
 
 def _prefix(group: str) -> str | None:
     return group.split(":", 1)[0] if ":" in group else None
+
+
+def relaxable_family(prep: Prepared, tm: TypeModel, limit: int | None = None) -> str | None:
+    """A second disjoint cap-only family in the signatures of ``tm`` whose removal divides the types.
+
+    Returns the prefix whose removal leaves the fewest types (at most half of them), or None when ``tm``
+    has at most ``limit`` types or no such family exists.
+    """
+    if limit is None:
+        limit = RELAX_TYPE_LIMIT
+    if len(tm.members) <= limit:
+        return None
+    rows = [r for r in tm.rows if _prefix(r.group) is not None and _prefix(r.group) != tm.family]
+    with_min = {r.group for r in rows if r.lo > 0}
+    sig_of = [prep.groups_of[ms[0]] & {r.group for r in tm.rows} for ms in tm.members]
+    best, best_types = None, len(tm.members) // 2 + 1
+    for p in sorted({_prefix(r.group) for r in rows}):
+        fam = frozenset(r.group for r in rows if _prefix(r.group) == p)
+        if len(fam) < 2 or fam & with_min or any(len(sig & fam) > 1 for sig in sig_of):
+            continue
+        n_types = len({sig - fam for sig in sig_of})
+        if n_types < best_types:
+            best, best_types = p, n_types
+    return best
 
 
 def _best_family(
