@@ -69,6 +69,7 @@ def run_draw(inputs: Mapping[str, Any], seed: int, time_limit_s: float = 60.0) -
     return {
         "members": list(result.members), "drawn": list(result.drawn), "alternates": list(result.alternates),
         "chair": chair, "min_probability": result.min_probability, "optimal": result.optimal,
+        "gap": result.gap,
         "lottery_digest": result.lottery_digest, "engine_version": result.engine_version,
         "marginals": {k: round(v, 12) for k, v in sorted((result.marginals or {}).items())},
     }

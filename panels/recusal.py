@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -105,9 +106,15 @@ def _specialty(e: ExpertFacts, rules: RecusalRules) -> list[str]:
     return []
 
 
+@lru_cache(maxsize=64)
+def lookback_start(day: date, years: int) -> date:
+    """The first day of the employment look-back window (cached: the same for every expert of one draw)."""
+    return day - relativedelta(years=years)
+
+
 def _recusal(e: ExpertFacts, park: ParkContext, rules: RecusalRules, day: date) -> list[str]:
     reasons = []
-    since = day - relativedelta(years=rules.employment_lookback_years)
+    since = lookback_start(day, rules.employment_lookback_years)
     worked_at = {job.organization_id for job in e.employments if _overlaps(job.start, job.end, since, day)}
     worked_at.add(e.organization_id)
     if park.agency_id in worked_at:

@@ -277,7 +277,8 @@ def relaxable_family(prep: Prepared, tm: TypeModel, limit: int | None = None) ->
         return None
     rows = [r for r in tm.rows if _prefix(r.group) is not None and _prefix(r.group) != tm.family]
     with_min = {r.group for r in rows if r.lo > 0}
-    sig_of = [prep.groups_of[ms[0]] & {r.group for r in tm.rows} for ms in tm.members]
+    row_groups = frozenset(r.group for r in tm.rows)
+    sig_of = [prep.groups_of[ms[0]] & row_groups for ms in tm.members]
     best, best_types = None, len(tm.members) // 2 + 1
     for p in sorted({_prefix(r.group) for r in rows}):
         fam = frozenset(r.group for r in rows if _prefix(r.group) == p)

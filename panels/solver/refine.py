@@ -26,6 +26,13 @@ from .swaps import SwapNeighbourhood
 REFINE_SEED = 0x5EED_2027
 
 
+def _uniforms(rng: random.Random, count: int) -> np.ndarray:
+    """``count`` uniforms in [0, 1) from Python's Mersenne Twister (its byte stream is fixed across versions
+    and machines, unlike numpy's generators' distributions), 53 bits each, as ``random.random`` makes them."""
+    words = np.frombuffer(rng.randbytes(8 * count), dtype="<u8")
+    return (words >> np.uint64(11)).astype(np.float64) * (1.0 / 2**53)
+
+
 def refine_columns(
     tm: TypeModel,
     coarse_of: Sequence[int],
@@ -54,10 +61,10 @@ def refine_columns(
             f = len(types)
             # A random order of the fine types per sample (argsort of uniform keys), then systematic
             # sampling: the n points u, u+1, ... over the cumulated expected counts n * size / coarse size.
-            keys = np.fromiter((rng.random() for _ in range(k * f)), dtype=np.float64, count=k * f)
+            keys = _uniforms(rng, k * f)
             order = np.argsort(keys.reshape(k, f), axis=1, kind="stable")
             cum = np.cumsum((n / coarse_size[s]) * sizes[types][order], axis=1)
-            start = np.fromiter((rng.random() for _ in range(k)), dtype=np.float64, count=k)
+            start = _uniforms(rng, k)
             points = start[:, None] + np.arange(n)[None, :]
             shift = (rows * (n + 2.0))[:, None]  # keep each sample's search inside its own row
             pos = np.searchsorted((cum + shift).ravel(), (points + shift).ravel(), side="right")
