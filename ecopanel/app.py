@@ -6,7 +6,7 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, g
+from flask import Flask, g, request
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,6 +15,7 @@ from ecopanel.config import configure
 from ecopanel.errors import DomainError
 from ecopanel.extensions import babel, csrf, db, login_manager, mail, migrate
 from ecopanel.i18n import Msg
+from ecopanel.transactions import RETRYABLE_SQLSTATES
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["ecopanel_api"] = api
     _register_blueprints(app, api)
     _register_request_hooks(app)
+    from ecopanel.auth.limits import init_rate_limits
+
+    init_rate_limits(app)  # after the blueprints: it wraps some of their views
     from ecopanel.cli import register_commands
 
     register_commands(app)
@@ -64,6 +68,7 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from ecopanel import pages
+    from ecopanel.auth.routes import blp as tokens_blp
     from ecopanel.health import blp as health_blp
     from expert_pool.routes import blp as experts_blp
     from notifications import pages as invitation_pages
@@ -71,7 +76,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from panels.routes import blp as panels_blp
     from scheduling.routes import blp as parks_blp
 
-    for blp in (health_blp, experts_blp, parks_blp, panels_blp, notifications_blp):
+    for blp in (health_blp, experts_blp, parks_blp, panels_blp, notifications_blp, tokens_blp):
         api.register_blueprint(blp)
         csrf.exempt(blp)  # bearer-token API; session callers are checked in the auth guard instead
     app.register_blueprint(pages.bp)
@@ -82,8 +87,10 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
 
 def _register_request_hooks(app: Flask) -> None:
     from ecopanel.auth.guard import authenticate_request
+    from ecopanel.auth.permissions import authorize_request
 
     app.before_request(authenticate_request)
+    app.before_request(authorize_request)  # the permission matrix: role per endpoint, deny by default
     app.register_error_handler(DomainError, lambda e: _rollback_then(
         error_response(e.status, e.code, e.message, e.errors, e.extra)))
 
@@ -99,11 +106,14 @@ def _register_request_hooks(app: Flask) -> None:
             "与已有数据冲突（可能有人同时提交了相同的数据），请刷新后重试。",
             "This conflicts with stored data (perhaps a simultaneous change); reload and try again.")))
 
+    def _database_unavailable():
+        return error_response(503, "database_unavailable", Msg(
+            "数据库暂时不可用，请稍后重试。", "The database is temporarily unavailable; try again shortly."))
+
     @app.errorhandler(OperationalError)
     def _operational(error):
         log.error("database unavailable: %s", error)
-        return _rollback_then(error_response(503, "database_unavailable", Msg(
-            "数据库暂时不可用，请稍后重试。", "The database is temporarily unavailable; try again shortly.")))
+        return _rollback_then(_database_unavailable())
 
     @app.after_request
     def _commit(response):
@@ -114,8 +124,14 @@ def _register_request_hooks(app: Flask) -> None:
             except (IntegrityError, StaleDataError, OperationalError) as exc:
                 db.session.rollback()
                 log.warning("commit failed: %s", exc)
-                body, status, _ = error_response(409, "commit_conflict", Msg(
-                    "保存时与其他修改冲突，请重试。", "Saving conflicted with another change; try again."))
+                if isinstance(exc, OperationalError) and getattr(
+                        exc.orig, "sqlstate", None) not in RETRYABLE_SQLSTATES:
+                    # The connection died (database restarted, network): nothing was saved, and it is no
+                    # conflict; a deadlock or serialization failure still is one.
+                    body, status, _ = _database_unavailable()
+                else:
+                    body, status, _ = error_response(409, "commit_conflict", Msg(
+                        "保存时与其他修改冲突，请重试。", "Saving conflicted with another change; try again."))
                 body.status_code = status
                 return body
         else:
@@ -130,6 +146,12 @@ def _register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("Content-Security-Policy",
                                     "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
         response.headers.setdefault("Content-Language", getattr(g, "lang", None) or request_language())
+        if request.endpoint != "static":
+            # API answers and pages carry personal data or confidential panels: no cache may keep them.
+            response.headers.setdefault("Cache-Control", "no-store")
+        if request.is_secure and app.config.get("HSTS_SECONDS"):
+            response.headers.setdefault("Strict-Transport-Security",
+                                        f"max-age={int(app.config['HSTS_SECONDS'])}; includeSubDomains")
         return response
 
 

@@ -20,6 +20,8 @@ DEFAULTS: dict[str, Any] = {
     # imports of 20,000-row spreadsheets fit comfortably; a 10 MB body is refused with 413
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "IMPORT_MAX_ROWS": 20_000,
+    # Strict-Transport-Security on requests that arrived over TLS (behind a proxy: ProxyFix); 0 turns it off
+    "HSTS_SECONDS": 365 * 24 * 3600,
     "API_TITLE": "ecopanel",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.0.3",
@@ -41,6 +43,8 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOX_MAX_ATTEMPTS": 10,
     "OUTBOX_BACKOFF_BASE_SECONDS": 60,
     "OUTBOX_BACKOFF_MAX_SECONDS": 6 * 3600,
+    # (With these values an unreachable SMTP server is retried for at least 4 h 15 min, at most about 8.5 h,
+    # before a mail goes dead; tests/faults/test_smtp_outage.py holds the lower bound above 4 h.)
     # Invitations: default days to answer, reminder before the deadline, reminder before the meeting,
     # the meeting's hours in the calendar entry (Asia/Shanghai), and whom an expert should call
     # ({"office" or a province code: {"name_zh", "name_en", "phone", "email"}})
@@ -57,6 +61,24 @@ DEFAULTS: dict[str, Any] = {
     "REVIEW_UNCONFIRMED_MONTHS": 12,
     "REVIEW_TERM_ENDING_DAYS": 60,
     "TOKEN_DEFAULT_DAYS": 365,
+    # Page sessions (ASVS 3.3): signed out after this long without a request, and this long after sign-in
+    "SESSION_IDLE_MINUTES": 30,
+    "SESSION_ABSOLUTE_HOURS": 12,
+    # Sign-in lockout, counted in the database: this many failures lock the account for this long
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCKOUT_MINUTES": 15,
+    # Between the password and the second factor (TOTP code or enrolment), at most this long
+    "MFA_PENDING_MINUTES": 5,
+    "TOTP_ISSUER": "ecopanel",
+    # Flask-Limiter: per-IP limits on sign-in and the experts' invitation links, per user on new tokens.
+    # Storage "memory://" suits one process (the embedded mode); several processes need e.g. redis://...
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_KEY_PREFIX": "ecopanel",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "LOGIN_RATE_LIMIT": "20 per minute;200 per hour",
+    "INVITATION_RATE_LIMIT": "30 per minute",
+    "TOKEN_ISSUE_RATE_LIMIT": "20 per hour",
 }
 
 SECRET_KEYS = ("SECRET_KEY", "AUDIT_HMAC_KEY")
@@ -91,6 +113,12 @@ def configure(app, test_config: dict[str, Any] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if test_config:
         app.config.update(test_config)
+    # Engine options given in the environment or a test config add to pre-ping instead of dropping it: a
+    # pooled connection that died while idle (database restart, failover) is then replaced before use
+    # instead of failing a request. An explicit ``"pool_pre_ping": false`` still wins. (A copy, too, so no
+    # app shares the defaults' dict.)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True,
+                                               **(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})}
 
     instance = Path(app.instance_path)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):

@@ -87,6 +87,7 @@ SPECIALTY_WEIGHTS = {
 }
 DEMO_PASSWORDS = {
     "office@ecopanel.demo": "office-demo-2026",
+    "admin@ecopanel.demo": "admin-demo-2026",
     "jiangsu@ecopanel.demo": "jiangsu-demo-2026",
     "guangdong@ecopanel.demo": "guangdong-demo-2026",
     "park1@ecopanel.demo": "park1-demo-2026",
@@ -778,7 +779,10 @@ def load(seed: int = SEED, experts: int = EXPERTS) -> None:
 
 def _users(parks, experts, create_user) -> None:
     expert = next(e for e in experts if e.status == "active")
-    create_user(SYSTEM, "office@ecopanel.demo", "office", password=DEMO_PASSWORDS["office@ecopanel.demo"],
+    # Office staff browse at once; the administrator (calendar loads, everyone's tokens) needs TOTP, so it
+    # is a separate account that sets up its authenticator at the first sign-in.
+    create_user(SYSTEM, "office@ecopanel.demo", "office", password=DEMO_PASSWORDS["office@ecopanel.demo"])
+    create_user(SYSTEM, "admin@ecopanel.demo", "office", password=DEMO_PASSWORDS["admin@ecopanel.demo"],
                 is_admin=True)
     create_user(SYSTEM, "jiangsu@ecopanel.demo", "province", province="32",
                 password=DEMO_PASSWORDS["jiangsu@ecopanel.demo"])
@@ -793,7 +797,7 @@ def _users(parks, experts, create_user) -> None:
 def logins_text(base_url: str) -> str:
     lines = [f"ecopanel demo at {base_url}/  (API: {base_url}/api/v1, OpenAPI: {base_url}/openapi.json)",
              "Demo logins (email / password):"]
-    roles = {"office": "Office (administrator)", "jiangsu": "Jiangsu province (32)",
+    roles = {"office": "Office staff", "admin": "Office administrator (sets up TOTP at first sign-in)", "jiangsu": "Jiangsu province (32)",
              "guangdong": "Guangdong province (44)", "park1": "park user (park 1)", "expert1": "expert user"}
     for email, password in DEMO_PASSWORDS.items():
         lines.append(f"  {email:<26} {password:<22} {roles[email.split('@')[0]]}")

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import math
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
-from flask_login import login_user, logout_user
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from ecopanel import clock
 from ecopanel.api import request_language
 from ecopanel.audit import record
+from ecopanel.auth import sessions, totp
 from ecopanel.auth.guard import current_actor, public
+from ecopanel.auth.models import User
+from ecopanel.errors import DomainError
 from ecopanel.extensions import db
 from ecopanel.i18n import LANGUAGES, Msg
 
@@ -22,6 +28,23 @@ bp = Blueprint("pages", __name__, template_folder="templates")
 class LoginForm(FlaskForm):
     email = EmailField(validators=[DataRequired(), Length(max=254)])
     password = PasswordField(validators=[DataRequired(), Length(max=200)])
+
+
+class CodeForm(FlaskForm):
+    code = StringField(validators=[DataRequired(), Length(max=10)])
+
+
+WRONG_PASSWORD = Msg("邮箱或密码错误。", "Wrong email or password.")
+WRONG_CODE = Msg("验证码不正确。", "Wrong code.")
+REPLAYED_CODE = Msg("该验证码已使用过，请等待验证器显示下一个验证码。",
+                    "This code was already used; wait for the next one in your authenticator.")
+NOTICES = {
+    "expired": Msg("会话已过期，请重新登录。", "Your session expired; sign in again."),
+    "signed_out": Msg("该会话已结束，请重新登录。", "This session was ended; sign in again."),
+    "mfa_required": Msg("管理员须启用两步验证，请重新登录并完成设置。",
+                        "Administrators need two-step verification; sign in again to set it up."),
+    "mfa_timeout": Msg("验证超时，请重新登录。", "The sign-in took too long; start again."),
+}
 
 
 @bp.before_app_request
@@ -47,32 +70,192 @@ def _safe_next(target: str | None) -> str:
     return url_for("pages.index")
 
 
+def _ip() -> str | None:
+    return request.remote_addr
+
+
+def _text(message: Msg) -> str:
+    return message.get(request_language())
+
+
+def _locked(template: str, until: datetime, now: datetime, **context):
+    """429 with a readable page: the account is locked (the failures are already committed)."""
+    seconds = max(1, math.ceil((until - now).total_seconds()))
+    minutes = math.ceil(seconds / 60)
+    error = Msg(f"登录失败次数过多，账户已暂时锁定，请 {minutes} 分钟后再试。",
+                f"Too many failed attempts: the account is locked; try again in {minutes} minutes.")
+    return render_template(template, error=_text(error), **context), 429, {"Retry-After": str(seconds)}
+
+
+def _lockout(user: User, now: datetime) -> datetime | None:
+    from ecopanel.auth.services import register_failed_login
+
+    config = current_app.config
+    until = register_failed_login(user, now, max_failures=config["LOGIN_MAX_FAILURES"],
+                                  lockout=timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"]))
+    if until is not None:
+        from ecopanel.auth.services import anonymous
+
+        record(anonymous(_ip()), "auth.lockout", "user", user.id, {"email": user.email, "until": until})
+    return until
+
+
+def _finish(user: User, now: datetime, next_url: str | None, *, mfa: bool):
+    """Every factor passed: a new session, the failure count cleared, the sign-in recorded."""
+    from ecopanel.auth.services import clear_failed_logins
+
+    sessions.start(user, now)
+    clear_failed_logins(user)
+    record(user.actor(), "auth.login", "user", user.id, {"mfa": mfa, "ip": _ip()})
+    db.session.commit()
+    return redirect(_safe_next(next_url))
+
+
+def _restart(notice: str):
+    sessions.renew()
+    session[sessions.NOTICE] = notice
+    return redirect(url_for("pages.login"))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
-    from ecopanel.auth.services import authenticate
+    from ecopanel.auth.services import anonymous, authenticate, find_user, locked_until
 
     form = LoginForm()
-    error = None
+    notice = NOTICES.get(session.pop(sessions.NOTICE, None) or "")
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user is not None:
-            lang = session.get("lang")
-            session.clear()  # a new session on login (no fixation)
-            if lang:
-                session["lang"] = lang
-            login_user(user)
-            record(user.actor(), "auth.login", "user", user.id, {})
+        now = clock.now()
+        user = find_user(form.email.data)
+        until = locked_until(user, now) if user is not None else None
+        if until is not None:
+            # A locked account is not even asked: no password oracle while it is locked.
+            record(anonymous(_ip()), "auth.login_failed", "user", user.id, {"email": user.email, "reason": "locked"})
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
-        error = Msg("邮箱或密码错误。", "Wrong email or password.").get(request_language())
-    return render_template("login.html", form=form, error=error), 200 if error is None else 401
+            return _locked("login.html", until, now, form=form)
+        authed = authenticate(form.email.data, form.password.data)
+        if authed is None:
+            # The typed text of an unknown account is not recorded: it may be a password typed in the wrong box.
+            record(anonymous(_ip()), "auth.login_failed", "user", user.id if user else None,
+                   {"email": user.email, "reason": "password"} if user else {"reason": "unknown_account"})
+            until = _lockout(user, now) if user is not None else None
+            db.session.commit()
+            if until is not None:
+                return _locked("login.html", until, now, form=form)
+            return render_template("login.html", form=form, error=_text(WRONG_PASSWORD)), 401
+        next_url = request.args.get("next")
+        if authed.totp_enabled or authed.is_admin:
+            # Not signed in yet: the second factor (or, for an administrator without one, its enrolment) first.
+            sessions.begin_pending(authed, now, next_url)
+            db.session.commit()
+            return redirect(url_for("pages.login_totp" if authed.totp_enabled else "pages.enrol_totp"))
+        return _finish(authed, now, next_url, mfa=False)
+    return render_template("login.html", form=form, error=None, notice=notice and _text(notice))
+
+
+@bp.route("/login/totp", methods=["GET", "POST"])
+@public
+def login_totp():
+    """The second step for an account with TOTP: a 6-digit code, usable once, failures count to the lockout."""
+    from ecopanel.auth.services import anonymous, locked_until
+
+    now = clock.now()
+    user = sessions.pending_user(now)
+    if user is None or not user.totp_enabled:
+        return _restart("mfa_timeout")
+    form = CodeForm()
+    until = locked_until(user, now)
+    if until is not None:
+        sessions.renew()
+        return _locked("login_totp.html", until, now, form=form)
+    if form.validate_on_submit():
+        result = totp.check_code(user, form.code.data, now)
+        if result is totp.Check.OK:
+            return _finish(user, now, sessions.pending_next(), mfa=True)
+        record(anonymous(_ip()), "auth.login_failed", "user", user.id,
+               {"email": user.email, "reason": "totp_replayed" if result is totp.Check.REPLAYED else "totp"})
+        until = _lockout(user, now)
+        db.session.commit()
+        if until is not None:
+            sessions.renew()
+            return _locked("login_totp.html", until, now, form=form)
+        error = REPLAYED_CODE if result is totp.Check.REPLAYED else WRONG_CODE
+        return render_template("login_totp.html", form=form, error=_text(error)), 401
+    return render_template("login_totp.html", form=form, error=None)
+
+
+@bp.route("/login/totp/enrol", methods=["GET", "POST"])
+@public
+def enrol_totp():
+    """An Office administrator's first sign-in: set up the authenticator before anything else."""
+    now = clock.now()
+    user = sessions.pending_user(now)
+    if user is None or user.totp_enabled:
+        return _restart("mfa_timeout")
+    form = CodeForm()
+    secret = totp.pending_secret(user)
+    error, status = None, 200
+    if form.validate_on_submit():
+        try:
+            totp.confirm_enrolment(user.actor(), user, form.code.data, now)
+        except DomainError as exc:
+            error, status = _text(exc.message), 422
+        else:
+            return _finish(user, now, sessions.pending_next(), mfa=True)
+    db.session.commit()  # the secret shown must be the one kept, whatever the status
+    return render_template("totp_enrol.html", form=form, error=error, secret=secret,
+                           uri=totp.provisioning_uri(user, secret, current_app.config["TOTP_ISSUER"]),
+                           action=url_for("pages.enrol_totp"), required=True), status
+
+
+@bp.route("/account/totp", methods=["GET", "POST"])
+def account_totp():
+    """Two-step verification for the signed-in user: optional, except for Office administrators."""
+    user = db.session.get(User, current_user.id)
+    form = CodeForm()
+    error, status, now = None, 200, clock.now()
+    if user.totp_enabled:
+        return render_template("account_totp.html", form=form, error=None, user=user)
+    secret = totp.pending_secret(user)
+    if form.validate_on_submit():
+        try:
+            totp.confirm_enrolment(current_actor(), user, form.code.data, now)
+        except DomainError as exc:
+            error, status = _text(exc.message), 422
+        else:
+            db.session.commit()
+            return redirect(url_for("pages.account_totp"))
+    db.session.commit()
+    return render_template("totp_enrol.html", form=form, error=error, secret=secret,
+                           uri=totp.provisioning_uri(user, secret, current_app.config["TOTP_ISSUER"]),
+                           action=url_for("pages.account_totp"), required=False), status
+
+
+@bp.route("/account/totp/disable", methods=["POST"])
+def disable_totp():
+    user = db.session.get(User, current_user.id)
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            totp.disable(current_actor(), user, form.code.data, clock.now())
+        except DomainError as exc:
+            db.session.rollback()
+            return render_template("account_totp.html", form=form, error=_text(exc.message), user=user), exc.status
+        db.session.commit()
+    return redirect(url_for("pages.account_totp"))
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
-    session.clear()
+    from ecopanel.auth.services import end_all_sessions
+
+    user = db.session.get(User, current_user.id)
+    record(current_actor(), "auth.logout", "user", user.id, {"ip": _ip()})
+    # The cookie cannot be recalled from the browser (or from whoever copied it): bumping the version
+    # voids it, and with it the user's other page sessions.
+    end_all_sessions(user)
+    sessions.end()
+    db.session.commit()
     return redirect(url_for("pages.login"))
 
 

@@ -77,8 +77,11 @@ def make_app(database_url: str, tmp_path_factory, **overrides):
 
     instance = tmp_path_factory.mktemp("instance")
     os.environ["ECOPANEL_INSTANCE_PATH"] = str(instance)
+    # Rate limits are off unless a test turns them on (tests/ecopanel/test_auth_hardening.py): a suite that
+    # signs in many times from one address must not trip them.
     config = {"ENVIRONMENT": "test", "TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
-              "WTF_CSRF_ENABLED": True, "PUBLIC_BASE_URL": "http://testserver", **TEST_KEYS, **overrides}
+              "WTF_CSRF_ENABLED": True, "PUBLIC_BASE_URL": "http://testserver", "RATELIMIT_ENABLED": False,
+              **TEST_KEYS, **overrides}
     return create_app(config)
 
 

@@ -56,10 +56,14 @@ def _load_user(user_id: str):
 
 def authenticate_request():
     """``before_request``: set ``g.actor`` or refuse the request."""
-    from ecopanel.auth.services import resolve_token
+    from ecopanel.auth import sessions
+    from ecopanel.auth.services import resolve_token_row
+    from ecopanel.clock import now
 
     g.actor = None
     g.auth_via = None
+    g.token_id = None
+    expired = None
     # ``g`` outlives a request when an app context was already pushed (tests, CLI-driven requests);
     # a CSRF token cached there would not be stored in this request's session.
     g.pop("csrf_token", None)
@@ -70,18 +74,26 @@ def authenticate_request():
             raise Unauthenticated("invalid_authorization",
                                   Msg("Authorization 请求头格式应为 “Bearer <令牌>”。",
                                       "The Authorization header must be 'Bearer <token>'."))
-        user = resolve_token(token.strip())
-        if user is None:
+        # Tokens live on the real clock (issued and checked with it), not on the movable app clock.
+        row = resolve_token_row(token.strip())
+        if row is None:
             raise Unauthenticated("invalid_token", Msg("访问令牌无效、已过期或已吊销。",
                                                        "The bearer token is invalid, expired or revoked."))
-        g.actor, g.auth_via = user.actor(), "token"
+        g.actor, g.auth_via, g.token_id = row.user.actor(), "token", row.id
     elif current_user.is_authenticated:
-        g.actor, g.auth_via = current_user.actor(), "session"
+        expired = sessions.expiry_reason(current_user, now())
+        if expired is None:
+            g.actor, g.auth_via = current_user.actor(), "session"
+        else:
+            sessions.end(notice=expired)
 
     if is_public_endpoint(request.endpoint):
         return None
     if g.actor is None:
         if request.path.startswith("/api/"):
+            if expired is not None:
+                raise Unauthenticated("session_expired", Msg("会话已过期，请重新登录。",
+                                                             "The session expired; sign in again."))
             raise Unauthenticated(None, Msg("需要登录或有效的访问令牌。",
                                             "Authentication required: sign in or send a valid bearer token."))
         return redirect(url_for("pages.login", next=request.full_path))

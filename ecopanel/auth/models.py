@@ -35,12 +35,27 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     language: Mapped[str] = mapped_column(String(2), default="zh")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Lockout (ASVS 2.2.1): failures are counted here, not in a process, so every worker sees them.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Second factor. The secret is shown only until ``totp_enabled_at`` is set; ``totp_last_step`` is the
+    # last accepted 30-second step, so a code cannot be used twice (RFC 6238 section 5.2).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # Page sessions are signed cookies with nothing on the server; bumping this number (sign-out)
+    # makes every cookie issued before it worthless, including copies an attacker may hold.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    @property
+    def totp_enabled(self) -> bool:
+        return self.totp_enabled_at is not None
 
     def actor(self) -> Actor:
         return Actor(

@@ -8,12 +8,13 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ecopanel.audit import record
-from ecopanel.auth.actor import Actor
+from ecopanel.auth.actor import Actor, Role
 from ecopanel.auth.models import ROLES, ApiToken, User
-from ecopanel.errors import Conflict, InvalidInput
+from ecopanel.errors import Conflict, Forbidden, InvalidInput, not_found
 from ecopanel.extensions import db
 from ecopanel.i18n import Msg
 from ecopanel.timeutil import as_utc, utcnow
@@ -77,18 +78,65 @@ def _token_hash(token: str) -> str:
 def issue_token(actor: Actor, user: User, *, name: str = "", days: int | None = 365,
                 now: datetime | None = None) -> str:
     """Create a bearer token for ``user`` and return it; it is shown once and stored only hashed."""
+    return issue_token_row(actor, user, name=name, days=days, now=now)[0]
+
+
+def issue_token_row(actor: Actor, user: User, *, name: str = "", days: int | None = 365,
+                    now: datetime | None = None, not_after: datetime | None = None) -> tuple[str, ApiToken]:
+    """:func:`issue_token`, also returning the stored row; ``not_after`` caps the expiry."""
     now = now or utcnow()
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, token_hash=_token_hash(token), name=name,
-                   expires_at=now + timedelta(days=days) if days else None, created_at=now)
+    expires_at = now + timedelta(days=days) if days else None
+    if not_after is not None and (expires_at is None or expires_at > not_after):
+        expires_at = not_after
+    row = ApiToken(user_id=user.id, token_hash=_token_hash(token), name=name, expires_at=expires_at,
+                   created_at=now)
     db.session.add(row)
     db.session.flush()
-    record(actor, "token.issue", "user", user.id, {"token_id": row.id, "name": name})
-    return token
+    record(actor, "token.issue", "user", user.id, {"token_id": row.id, "name": name, "expires_at": expires_at})
+    return token, row
+
+
+def is_office_admin(actor: Actor) -> bool:
+    return actor.role == Role.SYSTEM or (actor.role == Role.OFFICE and actor.is_admin)
+
+
+def list_tokens(actor: Actor, user_id: int | None, page: int, page_size: int) -> tuple[list[ApiToken], int]:
+    """The caller's own tokens; an Office administrator may name any user. Newest first."""
+    if user_id is None or user_id == actor.user_id:
+        user_id = actor.user_id
+    elif not is_office_admin(actor):
+        raise Forbidden("forbidden", Msg("只有办公室管理员可以查看他人的访问令牌。",
+                                         "Only Office administrators may list other users' tokens."))
+    query = select(ApiToken).where(ApiToken.user_id == user_id)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(query.order_by(ApiToken.id.desc()).offset((page - 1) * page_size)
+                              .limit(page_size)).all()
+    return list(rows), total
+
+
+def revoke_token(actor: Actor, token_id: int, now: datetime) -> ApiToken:
+    """Revoke one token: one's own, or anyone's for an Office administrator. Revoking twice is a no-op."""
+    row = db.session.get(ApiToken, token_id)
+    # Someone else's token is "not found" to a non-administrator: its existence is none of their business.
+    if row is None or (row.user_id != actor.user_id and not is_office_admin(actor)):
+        raise not_found("访问令牌", "Token", token_id)
+    if row.revoked_at is None:
+        row.revoked_at = now
+        db.session.flush()
+        record(actor, "token.revoke", "user", row.user_id, {"token_id": row.id, "name": row.name})
+    return row
+
 
 
 def resolve_token(token: str, now: datetime | None = None) -> User | None:
     """The active user behind a bearer token, or None if it is unknown, expired or revoked."""
+    row = resolve_token_row(token, now)
+    return row.user if row is not None else None
+
+
+def resolve_token_row(token: str, now: datetime | None = None) -> ApiToken | None:
+    """The usable token row (unexpired, unrevoked, of an active user) for a bearer token, or None."""
     now = now or utcnow()
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
     if row is None or row.revoked_at is not None:
@@ -98,11 +146,32 @@ def resolve_token(token: str, now: datetime | None = None) -> User | None:
         return None
     if not row.user.active:
         return None
-    return row.user
+    _note_use(row, now)
+    return row
+
+
+#: ``last_used_at`` is kept to this resolution, so a busy token costs one write per window, not per request.
+LAST_USED_RESOLUTION = timedelta(minutes=10)
+
+
+def _note_use(row: ApiToken, now: datetime) -> None:
+    """Record when the token was last used (shown in the token list, to spot forgotten or stolen ones)."""
+    last = as_utc(row.last_used_at)
+    if last is not None and now - last < LAST_USED_RESOLUTION:
+        return
+    # A guarded UPDATE rather than an ORM change, so concurrent requests with one token write it once.
+    db.session.execute(update(ApiToken).where(ApiToken.id == row.id, or_(
+        ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - LAST_USED_RESOLUTION)).values(
+        last_used_at=now), execution_options={"synchronize_session": False})
+    set_committed_value(row, "last_used_at", now)
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
 def authenticate(email: str, password: str) -> User | None:
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = find_user(email)
     if user is None:
         # Spend the same time as a real check so response time does not reveal which accounts exist.
         _hasher.hash(password or "x")
@@ -110,3 +179,46 @@ def authenticate(email: str, password: str) -> User | None:
     if not user.active or not verify_password(user, password):
         return None
     return user
+
+
+# --- sign-in lockout --------------------------------------------------------------------------------------
+
+def anonymous(ip: str | None) -> Actor:
+    """The audit log's actor for someone not (yet) signed in. Only ever recorded, never authorised."""
+    return Actor(user_id=None, label=f"anonymous ({ip or 'unknown address'})", role=Role.SYSTEM)
+
+
+def locked_until(user: User, now: datetime) -> datetime | None:
+    until = as_utc(user.locked_until)
+    return until if until is not None and until > now else None
+
+
+def register_failed_login(user: User, now: datetime, *, max_failures: int, lockout: timedelta) -> datetime | None:
+    """Count one failed password or code; the failure that reaches ``max_failures`` locks the account.
+
+    The increment is a single UPDATE so that failures from several processes at once are all counted.
+    Returns the end of the lock if this failure set one.
+    """
+    count = db.session.execute(
+        update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins), execution_options={"synchronize_session": False}).scalar_one()
+    until = None
+    if count >= max_failures:
+        until = now + lockout
+        db.session.execute(update(User).where(User.id == user.id).values(failed_logins=0, locked_until=until),
+                           execution_options={"synchronize_session": False})
+    db.session.expire(user, ["failed_logins", "locked_until"])
+    return until
+
+
+def clear_failed_logins(user: User) -> None:
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.flush()
+
+
+def end_all_sessions(user: User) -> None:
+    """Invalidate every page session of ``user`` (each cookie carries the version it was issued under)."""
+    db.session.execute(update(User).where(User.id == user.id).values(session_version=User.session_version + 1),
+                       execution_options={"synchronize_session": False})
+    db.session.expire(user, ["session_version"])

@@ -92,3 +92,28 @@ def test_security_headers(client):
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Strict-Transport-Security" not in response.headers  # plain HTTP: HSTS would be meaningless
+    secure = client.get("/login", base_url="https://ecopanel.example")
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_personal_data_is_never_cached(office_api, make_expert, client):
+    make_expert()
+    listing = office_api.get("/experts")
+    assert listing.status_code == 200 and listing.headers["Cache-Control"] == "no-store"
+    static = client.get("/static/app.css")
+    static.close()  # a file response: close it, or the open file warns
+    assert static.headers.get("Cache-Control") != "no-store"  # static files may be cached
+
+
+def test_passwords_are_argon2id_and_old_parameters_are_rehashed(db, make_user):
+    from argon2 import PasswordHasher
+
+    from ecopanel.auth.services import verify_password
+
+    user, _ = make_user("office")
+    user.password_hash = PasswordHasher(time_cost=1, memory_cost=8192).hash("correct horse battery")
+    assert verify_password(user, "correct horse battery")
+    assert user.password_hash.startswith("$argon2id$") and "m=8192" not in user.password_hash
+    assert not verify_password(user, "wrong horse battery")

@@ -1,0 +1,221 @@
+"""The permission matrix: who may call which endpoint, in one place.
+
+Every endpoint that is not :func:`~ecopanel.auth.guard.public` has one :class:`Permission` per HTTP method:
+the roles that may call it, and the scope rule that confines a permitted role to its own objects.
+
+* The **role** part is enforced here, centrally, by :func:`authorize_request` (a ``before_request`` hook that
+  runs after authentication): a caller whose role is not listed gets ``403 forbidden`` before the view runs.
+  An endpoint (or method) missing from the table is refused to everybody: deny by default. Pages (outside
+  ``/api/``) admit a signed-in page session only; a bearer token is for the API.
+* The **scope** part needs the object (the park's province, the panel's convening authority, the expert's
+  contributing province), so the services check it; :attr:`Permission.enforced_by` names the check, and
+  ``tests/security/test_permission_matrix.py`` proves each rule for every role, against objects in and out of
+  the caller's scope. The same test fails when an endpoint of the routing table has no entry here.
+
+Roles: ``office`` (national Office; ``office_admin`` narrows to its administrators), ``province`` (a
+provincial department, scoped to its 2-digit code), ``park`` (a park's management agency, its park only),
+``expert`` (one expert record, itself only).
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass
+
+from flask import g, request
+
+from ecopanel.auth.actor import Actor, Role
+from ecopanel.errors import Forbidden
+from ecopanel.i18n import Msg
+
+log = logging.getLogger(__name__)
+
+
+class Who(enum.StrEnum):
+    """Who an entry admits. ``OFFICE_ADMIN`` is the Office's administrators only (``OFFICE`` includes them)."""
+
+    OFFICE = "office"
+    OFFICE_ADMIN = "office_admin"
+    PROVINCE = "province"
+    PARK = "park"
+    EXPERT = "expert"
+
+
+class Scope(enum.StrEnum):
+    """The rule that confines a permitted role to its objects (checked where the object is loaded)."""
+
+    NONE = "none"
+    """No object scope: the role alone decides (vocabularies, the calendar, Office-only operations)."""
+    POOL = "pool"
+    """The whole shared pool (Art. 37); ID number and mobile masked for everyone but the Office."""
+    POOL_OR_SELF = "pool_or_self"
+    """As POOL for Office and provinces (provinces read masked); an expert reads only itself, unmasked."""
+    CONTRIBUTED = "contributed"
+    """Office: any expert; a province: only experts its province contributed."""
+    CONTRIBUTED_OR_SELF = "contributed_or_self"
+    """As CONTRIBUTED, and an expert for itself."""
+    OWN_PROVINCE = "own_province"
+    """Creating: the Office for any province, a province only for / in the name of its own province."""
+    PARK = "park"
+    """The park's scope: Office any park; a province the parks of its province; a park user its own park."""
+    CONVENING = "convening"
+    """A panel: the Office, or the province that convened it (membership is confidential)."""
+    FILTERED = "filtered"
+    """A list any permitted role may ask for; the rows are filtered to the caller's scope."""
+    SELF = "self"
+    """The caller's own records only (an expert's invitations, a user's own tokens)."""
+
+
+@dataclass(frozen=True)
+class Permission:
+    roles: frozenset[Who]
+    scope: Scope
+    enforced_by: str = ""
+    """Where the scope rule is checked (the service function or policy), for the reader and the tests."""
+
+    def admits(self, actor: Actor) -> bool:
+        """Whether the caller's role may call the endpoint at all (the scope is checked on the object)."""
+        if actor.role == Role.SYSTEM:
+            return True
+        if actor.role == Role.OFFICE:
+            return Who.OFFICE in self.roles or (actor.is_admin and Who.OFFICE_ADMIN in self.roles)
+        return Who(actor.role.value) in self.roles
+
+
+OF, OA, PR, PK, EX = Who.OFFICE, Who.OFFICE_ADMIN, Who.PROVINCE, Who.PARK, Who.EXPERT
+ANYONE = frozenset({OF, PR, PK, EX})
+OFFICE = frozenset({OF})
+OFFICE_ADMIN = frozenset({OA})
+STAFF = frozenset({OF, PR})  # the Office and the provincial departments
+PARK_STAFF = frozenset({OF, PR, PK})
+
+
+def _p(roles: frozenset[Who], scope: Scope = Scope.NONE, enforced_by: str = "") -> Permission:
+    return Permission(roles, scope, enforced_by)
+
+
+_EXPERT = "expert_pool.services.get_expert (policy.may_read_expert)"
+_EDIT = "expert_pool.policy.may_edit_expert"
+_PARK = "scheduling.services.get_park (policy.may_see_park)"
+_PANEL = "panels.services.get_panel (may_view)"
+_MANAGE = "notifications.services.managed_panel (may_manage)"
+
+#: (endpoint, method) -> who may call it. HEAD is checked as GET; OPTIONS carries no data and is not checked.
+PERMISSIONS: dict[tuple[str, str], Permission] = {
+    # --- pages (the API behind them applies its own rows) ---------------------------------------------------
+    ("pages.index", "GET"): _p(ANYONE),
+    ("pages.experts", "GET"): _p(ANYONE, Scope.FILTERED, "the page fetches /api/v1/experts, which applies its rule"),
+    ("pages.logout", "POST"): _p(ANYONE, Scope.SELF, "logs out the caller's own session"),
+    # --- the expert pool (Art. 37-39) ----------------------------------------------------------------------
+    ("experts.Experts", "GET"): _p(STAFF, Scope.POOL, "expert_pool.services.list_experts (masking in present)"),
+    ("experts.Experts", "POST"): _p(STAFF, Scope.OWN_PROVINCE, "expert_pool.services._check_contributor"),
+    ("experts.ExpertItem", "GET"): _p(STAFF | {EX}, Scope.POOL_OR_SELF, _EXPERT),
+    ("experts.ExpertItem", "PATCH"): _p(STAFF, Scope.CONTRIBUTED, f"expert_pool.services.update_expert ({_EDIT})"),
+    ("experts.change_status", "POST"): _p(STAFF, Scope.CONTRIBUTED, f"expert_pool.services.change_status ({_EDIT})"),
+    ("experts.confirm", "POST"): _p(STAFF | {EX}, Scope.CONTRIBUTED_OR_SELF,
+                                    "expert_pool.services.confirm_data (policy.may_confirm_expert)"),
+    ("experts.history", "GET"): _p(STAFF | {EX}, Scope.POOL_OR_SELF, _EXPERT),
+    ("experts.add_employment", "POST"): _p(STAFF, Scope.CONTRIBUTED, f"expert_pool.services.add_employment ({_EDIT})"),
+    ("experts.add_conflict", "POST"): _p(STAFF | {EX}, Scope.CONTRIBUTED_OR_SELF, "expert_pool.services.add_conflict"),
+    ("experts.add_unavailability", "POST"): _p(STAFF | {EX}, Scope.CONTRIBUTED_OR_SELF,
+                                               "expert_pool.services.add_unavailability"),
+    ("experts.review", "GET"): _p(STAFF, Scope.FILTERED,
+                                  "expert_pool.services.experts_due_for_review (a province: its contributed)"),
+    ("experts.import_template", "GET"): _p(STAFF),
+    ("experts.export", "GET"): _p(STAFF, Scope.POOL, "expert_pool.services.experts_for_export (masked)"),
+    ("experts.import_experts", "POST"): _p(STAFF, Scope.OWN_PROVINCE,
+                                           "expert_pool.exchange._store (contributed by the caller's province)"),
+    ("experts.Specialties", "GET"): _p(ANYONE),
+    ("experts.Specialties", "POST"): _p(OFFICE),
+    ("experts.Organizations", "GET"): _p(ANYONE),
+    ("experts.Organizations", "POST"): _p(STAFF),
+    ("experts.organization", "GET"): _p(ANYONE),
+    ("experts.blacklist", "POST"): _p(OFFICE),
+    ("experts.lift_blacklist", "POST"): _p(OFFICE),
+    # --- parks and their lifecycle (Art. 6-28) ---------------------------------------------------------------
+    ("parks.Parks", "GET"): _p(PARK_STAFF, Scope.FILTERED, "scheduling.services.list_parks (_scoped)"),
+    ("parks.Parks", "POST"): _p(STAFF, Scope.OWN_PROVINCE, "scheduling.services.create_park (policy.may_create_park)"),
+    ("parks.park", "GET"): _p(PARK_STAFF, Scope.PARK, _PARK),
+    ("parks.transition", "POST"): _p(PARK_STAFF, Scope.PARK,
+                                     f"scheduling.services.transition_park: {_PARK}, then the lifecycle's actors"),
+    ("parks.park_timeline", "GET"): _p(PARK_STAFF, Scope.PARK, _PARK),
+    ("parks.add_objection", "POST"): _p(STAFF, Scope.PARK, "scheduling.services.record_objection"),
+    ("parks.resolve_objection", "POST"): _p(STAFF, Scope.PARK, "scheduling.services.resolve_objection"),
+    ("parks.add_major_change", "POST"): _p(STAFF, Scope.PARK, "scheduling.services.record_major_change"),
+    ("parks.proposals", "GET"): _p(STAFF, Scope.FILTERED, "scheduling.services.list_proposals"),
+    ("parks.dismiss", "POST"): _p(STAFF, Scope.PARK,
+                                  "scheduling.services.dismiss_proposal (policy.may_decide_proposal)"),
+    ("parks.Materials", "GET"): _p(PARK_STAFF, Scope.PARK, "scheduling.materials.list_materials"),
+    ("parks.Materials", "POST"): _p(PARK_STAFF, Scope.PARK, "scheduling.materials.upload_material"),
+    ("parks.material", "GET"): _p(PARK_STAFF, Scope.PARK, "scheduling.materials.get_material"),
+    ("parks.material_content", "GET"): _p(PARK_STAFF, Scope.PARK, "scheduling.materials.get_material"),
+    ("parks.AnnualReports", "GET"): _p(PARK_STAFF, Scope.PARK, "scheduling.reports.report_rows"),
+    ("parks.AnnualReports", "POST"): _p(frozenset({OF, PK}), Scope.PARK, "scheduling.reports.submit_report"),
+    ("parks.review_report", "POST"): _p(STAFF, Scope.PARK, "scheduling.reports.review_report"),
+    ("parks.forward_report", "POST"): _p(STAFF, Scope.PARK, "scheduling.reports.forward_report"),
+    ("parks.add_working_days", "GET"): _p(ANYONE),
+    ("parks.CalendarYears", "GET"): _p(ANYONE),
+    ("parks.CalendarYears", "POST"): _p(OFFICE_ADMIN, Scope.NONE, "scheduling.policy.may_load_calendar"),
+    # --- panels (Art. 37) -----------------------------------------------------------------------------------
+    ("panels.create_panel", "POST"): _p(STAFF, Scope.PARK,
+                                        "panels.services.convening_authority (a province: its parks)"),
+    ("panels.read_panel", "GET"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("panels.panel_eligibility", "GET"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("panels.panel_audit", "GET"): _p(OFFICE, Scope.CONVENING, _PANEL),
+    ("panels.replace", "POST"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("panels.RuleSets", "GET"): _p(STAFF),
+    ("panels.RuleSets", "POST"): _p(OFFICE),
+    # --- invitations, meetings and the outbox ----------------------------------------------------------------
+    ("notifications.invite", "POST"): _p(STAFF, Scope.CONVENING, _MANAGE),
+    ("notifications.list_invitations", "GET"): _p(STAFF, Scope.CONVENING, _MANAGE),
+    ("notifications.preview_invitation", "GET"): _p(STAFF, Scope.CONVENING, _MANAGE),
+    ("notifications.reschedule", "POST"): _p(STAFF, Scope.CONVENING, _MANAGE),
+    ("notifications.cancel", "POST"): _p(STAFF, Scope.CONVENING, _MANAGE),
+    ("notifications.my_invitations", "GET"): _p(frozenset({EX}), Scope.SELF,
+                                                "notifications.services.my_invitations"),
+    ("notifications.list_outbox", "GET"): _p(OFFICE),
+    ("notifications.read_outbox", "GET"): _p(OFFICE),
+    ("notifications.retry_outbox", "POST"): _p(OFFICE),
+    ("notifications.preview_template", "POST"): _p(OFFICE),
+    # --- the caller's own account: second factor, API tokens (auth hardening) ---------------------------------
+    ("pages.account_totp", "GET"): _p(ANYONE, Scope.SELF, "the signed-in user's own account"),
+    ("pages.account_totp", "POST"): _p(ANYONE, Scope.SELF, "the signed-in user's own account"),
+    ("pages.disable_totp", "POST"): _p(ANYONE, Scope.SELF, "ecopanel.auth.totp.disable (not for administrators)"),
+    ("tokens.Tokens", "GET"): _p(ANYONE, Scope.SELF,
+                                 "ecopanel.auth.services.list_tokens (Office administrators: any user_id)"),
+    ("tokens.Tokens", "POST"): _p(ANYONE, Scope.SELF, "ecopanel.auth.routes.Tokens.post (issues for the caller)"),
+    ("tokens.token", "DELETE"): _p(ANYONE, Scope.SELF,
+                                   "ecopanel.auth.services.revoke_token (Office administrators: anyone's)"),
+}
+
+NOT_LISTED = Msg("该接口未登记访问权限，已拒绝。", "This endpoint has no entry in the permission matrix; refused.")
+SESSION_REQUIRED = Msg("页面需要登录后访问；访问令牌仅用于 API。",
+                       "Pages need a signed-in session; bearer tokens are for the API.")
+NOT_YOUR_ROLE = Msg("无权执行此操作。", "You are not allowed to do this.")
+
+
+def permission_for(endpoint: str, method: str) -> Permission | None:
+    return PERMISSIONS.get((endpoint, "GET" if method == "HEAD" else method))
+
+
+def authorize_request():
+    """``before_request`` after authentication: refuse a caller whose role the matrix does not admit."""
+    from ecopanel.auth.guard import Unauthenticated, current_actor, is_public_endpoint
+
+    endpoint = request.endpoint
+    if request.method == "OPTIONS" or is_public_endpoint(endpoint):
+        return None
+    actor = current_actor()  # authentication ran first; without an actor it has refused already
+    if g.get("auth_via") == "token" and not request.path.startswith("/api/"):
+        # Pages work on the signed-in session (account pages read ``current_user``): a bearer token is for
+        # the API. Without this, a token opening /account/totp failed with a 500.
+        raise Unauthenticated("session_required", SESSION_REQUIRED)
+    permission = permission_for(endpoint, request.method)
+    if permission is None:
+        log.error("refused %s %s: endpoint %s has no entry in the permission matrix",
+                  request.method, request.path, endpoint)
+        raise Forbidden("forbidden", NOT_LISTED)
+    if not permission.admits(actor):
+        raise Forbidden("forbidden", NOT_YOUR_ROLE)
+    return None

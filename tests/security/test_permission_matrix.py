@@ -1,0 +1,781 @@
+"""The permission matrix (ecopanel/auth/permissions.py), proven against the routing table.
+
+Generated from ``app.url_map``: every endpoint and method that is not public must have a matrix entry and a
+request builder here; a new endpoint without them fails :func:`test_every_endpoint_has_a_matrix_entry` and
+its own case below. Each case builds a small world (park P and Q of province A, park R of province B,
+expert X contributed by A, expert Y contributed by B, a panel of P convened by A ...), then calls the
+endpoint as eight users against A's / P's / X's objects and asserts what the matrix says:
+
+* admitted (role and scope): never 401/403/404 and never 5xx (2xx, or a 409/412/422 of the domain);
+* refused: 403 or 404 (never 2xx, never 5xx).
+
+Refused callers go first, so that an admitted caller's change cannot be what makes a refusal pass.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import cached_property
+from typing import Any
+
+import pytest
+
+from ecopanel.auth.actor import Actor, Role
+from ecopanel.auth.guard import is_public_endpoint
+from ecopanel.auth.permissions import PERMISSIONS, Permission, Scope, Who, permission_for
+from tests.conftest import Api, valid_id_number
+
+PROVINCE_A, PROVINCE_B = "32", "44"
+NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai; meetings in 2027 lie ahead
+TODAY = "2026-11-24"
+MEETING = "2027-03-10"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PERSONAS = ("office", "office_admin", "province_a", "province_b", "park_p", "park_q", "expert_x", "expert_y")
+SKIPPED_METHODS = {"HEAD", "OPTIONS"}
+
+
+def _routes() -> list[tuple[str, str, str]]:
+    """(endpoint, method, rule) of the routing table, built once at collection from a throwaway app."""
+    from ecopanel.app import create_app
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "collect",
+                      "AUDIT_HMAC_KEY": "collect", "ENVIRONMENT": "test"})
+    out = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if is_public_endpoint(rule.endpoint):
+                continue
+            out += [(rule.endpoint, m, rule.rule) for m in sorted(rule.methods - SKIPPED_METHODS)]
+    return sorted(out)
+
+
+ROUTES = _routes()
+
+
+# --- the world --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Persona:
+    name: str
+    actor: Actor
+    api: Api
+
+
+@dataclass
+class Req:
+    method: str
+    path: str
+    json: Any = None
+    data: Any = None
+    query: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    target: dict[str, Any] = field(default_factory=dict)
+    """What the request acts on, for the scope rule: province, park_id, expert_id, contributed_by, convened_by."""
+
+
+def office_actor() -> Actor:
+    return Actor(user_id=None, label="matrix-setup", role=Role.OFFICE, is_admin=True)
+
+
+class World:
+    """The objects of the matrix, built lazily (a panel draw only for the cases that need one)."""
+
+    def __init__(self, app, db, client, make_org, make_expert, expert_payload, make_user):
+        self.app, self.db, self.client = app, db, client
+        self.make_org, self.make_expert, self.expert_payload, self.make_user = (
+            make_org, make_expert, expert_payload, make_user)
+        self.n = 0
+
+    def serial(self) -> int:
+        self.n += 1
+        return self.n
+
+    # parks
+    def _park(self, province: str, name: str, state: str = "under_construction"):
+        from scheduling.models import Park
+
+        agency = self.make_org(name=f"{name}管委会", type="park_agency", province=province)
+        park = Park(name=name, province=province, city="南京", management_agency=agency, state=state,
+                    approved_on=date(2024, 3, 15), created_at=NOW)
+        self.db.session.add(park)
+        self.db.session.commit()
+        return park
+
+    @cached_property
+    def park_p(self):
+        return self._park(PROVINCE_A, "矩阵园区P")
+
+    @cached_property
+    def park_q(self):
+        return self._park(PROVINCE_A, "矩阵园区Q")
+
+    @cached_property
+    def park_r(self):
+        return self._park(PROVINCE_B, "矩阵园区R")
+
+    # experts
+    @cached_property
+    def expert_x(self):
+        return self.make_expert(contributed_by=PROVINCE_A, province=PROVINCE_A, status="active")
+
+    @cached_property
+    def expert_y(self):
+        return self.make_expert(contributed_by=PROVINCE_B, province=PROVINCE_B, status="active")
+
+    @cached_property
+    def org(self):
+        org = self.make_org(name="矩阵测试大学", province=PROVINCE_A)
+        self.db.session.commit()  # the factories flush; a request runs in a session of its own
+        return org
+
+    @cached_property
+    def blacklisted_org(self):
+        from expert_pool.models import Blacklisting
+
+        org = self.make_org(name="矩阵黑名单单位", type="third_party", province=PROVINCE_A)
+        self.db.session.add(Blacklisting(organization=org, listed_on=date(2025, 1, 1), reason="造假"))
+        self.db.session.commit()
+        return org
+
+    # personas
+    @cached_property
+    def personas(self) -> dict[str, Persona]:
+        specs = {
+            "office": ("office", {}),
+            "office_admin": ("office", {"is_admin": True}),
+            "province_a": ("province", {"province": PROVINCE_A}),
+            "province_b": ("province", {"province": PROVINCE_B}),
+            "park_p": ("park", {"park_id": self.park_p.id}),
+            "park_q": ("park", {"park_id": self.park_q.id}),
+            "expert_x": ("expert", {"expert_id": self.expert_x.id}),
+            "expert_y": ("expert", {"expert_id": self.expert_y.id}),
+        }
+        out = {}
+        for name, (role, kw) in specs.items():
+            user, token = self.make_user(role, password=None, **kw)
+            if user.is_admin:
+                user.totp_secret, user.totp_enabled_at = "JBSWY3DPEHPK3PXP", NOW  # admins' pages need it
+                self.db.session.commit()
+            out[name] = Persona(name, user.actor(), Api(self.client, token))
+        return out
+
+    def page_client(self, persona: Persona):
+        """A client signed in to the pages as ``persona`` (the session sign-in leaves behind)."""
+        from flask_login.utils import _create_identifier
+
+        from ecopanel.auth.models import User
+
+        user = self.db.session.get(User, persona.actor.user_id)
+        client = self.app.test_client()
+        with self.app.test_request_context(environ_base=client.environ_base):  # Flask-Login's "strong" mode
+            ident = _create_identifier()
+        with client.session_transaction() as session:
+            session.update({"_user_id": str(user.id), "_fresh": True, "_id": ident, "auth_at": int(NOW.timestamp()),
+                            "seen_at": int(NOW.timestamp()), "auth_v": user.session_version})
+        return client
+
+    def spare_token(self, persona: Persona) -> int:
+        """Another token of the persona's own (revoking it leaves the one the test signs in with)."""
+        from sqlalchemy import select
+
+        from ecopanel.auth import SYSTEM
+        from ecopanel.auth.models import ApiToken, User
+        from ecopanel.auth.services import issue_token
+
+        issue_token(SYSTEM, self.db.session.get(User, persona.actor.user_id), name="spare")
+        self.db.session.commit()
+        return self.db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == persona.actor.user_id)
+                                      .order_by(ApiToken.id.desc()).limit(1))
+
+    # park objects
+    @cached_property
+    def material(self):
+        from scheduling.materials import upload_material
+
+        m = upload_material(office_actor(), self.park_p.id, PDF, "年报.pdf", {"kind": "annual_report", "year": 2025},
+                            NOW)
+        self.db.session.commit()
+        return m
+
+    def report(self, *, reviewed: bool):
+        from scheduling.models import AnnualReportRecord
+
+        r = AnnualReportRecord(park_id=self.park_p.id, year=2025, due=date(2026, 6, 30), material_id=self.material.id,
+                               submitted_on=date(2026, 1, 10), reviewed_on=date(2026, 2, 1) if reviewed else None,
+                               compliant=True if reviewed else None, review_comment="", updated_at=NOW)
+        self.db.session.add(r)
+        self.db.session.commit()
+        return r
+
+    @cached_property
+    def submitted_report(self):
+        return self.report(reviewed=False)
+
+    @cached_property
+    def reviewed_report(self):
+        return self.report(reviewed=True)
+
+    @cached_property
+    def objection(self):
+        from scheduling.models import NoticeObjection
+
+        o = NoticeObjection(park_id=self.park_p.id, cycle=1, notice="public_notice", received_on=date(2024, 1, 10),
+                            summary="异议", finding="", recorded_by_label="matrix")
+        self.db.session.add(o)
+        self.db.session.commit()
+        return o
+
+    def proposal(self, park, audience: str = "province"):
+        from scheduling.models import WarningProposalRecord
+
+        p = WarningProposalRecord(park_id=park.id, key=f"matrix-{self.serial()}", reason="late_annual_report",
+                                  article=27, item=1, message_zh="建议警告", message_en="Warning proposed",
+                                  audience=audience, status="open", proposed_on=date(2026, 7, 1))
+        self.db.session.add(p)
+        self.db.session.commit()
+        return p
+
+    # panels
+    @cached_property
+    def pool(self):
+        """Twelve active experts outside province A, each in an organisation of its own."""
+        from expert_pool.models import Organization
+
+        provinces = ["11", "33", "37", "42", "51", "61"]
+        experts = []
+        for i in range(12):
+            province = provinces[i % len(provinces)]
+            org = Organization(name=f"矩阵池单位{i}", type="university", province=province)
+            self.db.session.add(org)
+            self.db.session.flush()
+            experts.append(self.make_expert(organization_id=org.id, province=province, status="active",
+                                            specialties=["circular_economy", "eia"],
+                                            id_number=valid_id_number(province, date(1970, 1, 1 + i), True, 7000 + i)))
+        return experts
+
+    @cached_property
+    def rule_set(self) -> str:
+        from panels.models import RuleSet
+
+        self.db.session.add(RuleSet(name="matrix-open", version=1, kind=None, is_default=False, created_by="test",
+                                    rules={"max_per_organization": 1, "own_province_cap": 0, "min_senior": 0,
+                                           "chair_senior": False}))
+        self.db.session.commit()
+        return "matrix-open"
+
+    def draw(self, park, province: str):
+        from panels.services import draw_new_panel
+
+        assert self.pool and self.rule_set
+        actor = Actor(user_id=None, label=f"province-{province}", role=Role.PROVINCE, province=province)
+        panel = draw_new_panel(actor, {"park_id": park.id, "kind": "plan_argumentation",
+                                       "meeting_date": date.fromisoformat(MEETING), "size": 3, "alternates": 3,
+                                       "rule_set": self.rule_set, "location": "南京"})
+        self.db.session.commit()
+        return panel
+
+    @cached_property
+    def panel(self):
+        """A panel for park P, convened by province A."""
+        return self.draw(self.park_p, PROVINCE_A)
+
+    @cached_property
+    def members(self) -> list[int]:
+        return sorted(m.expert_id for m in self.panel.members if m.role == "member")
+
+    @cached_property
+    def outbox_message(self):
+        from notifications.models import OutboxMessage
+
+        row = OutboxMessage(message_id=f"<matrix-{self.serial()}@ecopanel.test>", state="dead",
+                            recipients=["someone@example.cn"], template="invitation", subject="邀请", body_text="正文",
+                            max_attempts=5, attempts=5, next_attempt_at=NOW, dead_at=NOW)
+        self.db.session.add(row)
+        self.db.session.commit()
+        return row
+
+
+# --- one realistic request per endpoint and method ---------------------------------------------------------
+
+A = {"province": PROVINCE_A}
+
+
+def _expert_target(w: World) -> dict[str, Any]:
+    return {"province": PROVINCE_A, "expert_id": w.expert_x.id, "contributed_by": PROVINCE_A}
+
+
+def _park_target(w: World) -> dict[str, Any]:
+    return {"province": PROVINCE_A, "park_id": w.park_p.id}
+
+
+def _panel_target(w: World) -> dict[str, Any]:
+    return {"province": PROVINCE_A, "park_id": w.park_p.id, "convened_by": PROVINCE_A}
+
+
+def _expert_body(w: World, who: str) -> dict[str, Any]:
+    data = w.expert_payload(province=PROVINCE_A, contributed_by=PROVINCE_A, status="applicant")
+    data["organization_id"] = w.org.id
+    return data
+
+
+def _transition(w: World, who: str) -> dict[str, Any]:
+    if who.startswith("park"):
+        return {"action": "report_major_change", "date": TODAY, "changed_on": "2026-10-01"}
+    if who.startswith("province"):
+        return {"action": "require_plan_revision", "date": TODAY}
+    return {"action": "start_verification", "date": TODAY}  # the Office has no action here: 409, not 403
+
+
+def _member_for(w: World, who: str) -> int:
+    return w.members[{"office": 0, "office_admin": 1, "province_a": 2}.get(who, 0)]
+
+
+def _file(content: bytes, name: str, **form) -> dict[str, Any]:
+    return {"file": (io.BytesIO(content), name), **form}
+
+
+BUILDERS: dict[tuple[str, str], Any] = {
+    ("pages.index", "GET"): lambda w, who: Req("GET", "/"),
+    ("pages.experts", "GET"): lambda w, who: Req("GET", "/experts"),
+    ("pages.logout", "POST"): lambda w, who: Req("POST", "/logout"),
+    ("pages.account_totp", "GET"): lambda w, who: Req("GET", "/account/totp"),
+    ("pages.account_totp", "POST"): lambda w, who: Req("POST", "/account/totp"),
+    ("pages.disable_totp", "POST"): lambda w, who: Req("POST", "/account/totp/disable"),
+    # the caller's own tokens
+    ("tokens.Tokens", "GET"): lambda w, who: Req("GET", "/api/v1/tokens"),
+    ("tokens.Tokens", "POST"): lambda w, who: Req("POST", "/api/v1/tokens", json={"name": "matrix", "days": 30}),
+    ("tokens.token", "DELETE"): lambda w, who: Req("DELETE", f"/api/v1/tokens/{w.spare_token(w.personas[who])}"),
+    # experts
+    ("experts.Experts", "GET"): lambda w, who: Req("GET", "/api/v1/experts"),
+    ("experts.Experts", "POST"): lambda w, who: Req("POST", "/api/v1/experts", json=_expert_body(w, who), target=A),
+    ("experts.ExpertItem", "GET"): lambda w, who: Req("GET", f"/api/v1/experts/{w.expert_x.id}",
+                                                      target=_expert_target(w)),
+    ("experts.ExpertItem", "PATCH"): lambda w, who: Req("PATCH", f"/api/v1/experts/{w.expert_x.id}",
+                                                        json={"city": "无锡"}, headers={"If-Match": "*"},
+                                                        target=_expert_target(w)),
+    ("experts.change_status", "POST"): lambda w, who: Req(
+        "POST", f"/api/v1/experts/{w.expert_x.id}/status", json={"status": "suspended", "reason": "矩阵测试"},
+        target=_expert_target(w)),
+    ("experts.confirm", "POST"): lambda w, who: Req("POST", f"/api/v1/experts/{w.expert_x.id}/confirm",
+                                                    target=_expert_target(w)),
+    ("experts.history", "GET"): lambda w, who: Req("GET", f"/api/v1/experts/{w.expert_x.id}/history",
+                                                   target=_expert_target(w)),
+    ("experts.add_employment", "POST"): lambda w, who: Req(
+        "POST", f"/api/v1/experts/{w.expert_x.id}/employments",
+        json={"organization_id": w.org.id, "start_date": "2020-01-01", "end_date": "2021-01-01"},
+        target=_expert_target(w)),
+    ("experts.add_conflict", "POST"): lambda w, who: Req(
+        "POST", f"/api/v1/experts/{w.expert_x.id}/conflicts", json={"relation": "relative", "park_id": w.park_p.id},
+        target=_expert_target(w)),
+    ("experts.add_unavailability", "POST"): lambda w, who: Req(
+        "POST", f"/api/v1/experts/{w.expert_x.id}/unavailability",
+        json={"start_date": "2027-01-04", "end_date": "2027-01-08", "reason": "出差"}, target=_expert_target(w)),
+    ("experts.review", "GET"): lambda w, who: Req("GET", "/api/v1/experts/review"),
+    ("experts.import_template", "GET"): lambda w, who: Req("GET", "/api/v1/experts/import-template", query="format=csv"),
+    ("experts.export", "GET"): lambda w, who: Req("GET", "/api/v1/experts/export", query="format=csv"),
+    ("experts.import_experts", "POST"): lambda w, who: Req(
+        "POST", "/api/v1/experts/import", data=_file("姓名\r\n".encode(), "x.csv", dry_run="true")),
+    ("experts.Specialties", "GET"): lambda w, who: Req("GET", "/api/v1/specialties"),
+    ("experts.Specialties", "POST"): lambda w, who: Req(
+        "POST", "/api/v1/specialties", json={"code": f"matrix_{who}", "name_zh": "矩阵", "name_en": "Matrix"}),
+    ("experts.Organizations", "GET"): lambda w, who: Req("GET", "/api/v1/organizations"),
+    ("experts.Organizations", "POST"): lambda w, who: Req(
+        "POST", "/api/v1/organizations", json={"name": f"矩阵新单位{who}", "type": "university", "province": "32"}),
+    ("experts.organization", "GET"): lambda w, who: Req("GET", f"/api/v1/organizations/{w.org.id}"),
+    ("experts.blacklist", "POST"): lambda w, who: Req(
+        "POST", f"/api/v1/organizations/{w.org.id}/blacklist", json={"listed_on": TODAY, "reason": "造假"}),
+    ("experts.lift_blacklist", "POST"): lambda w, who: Req(
+        "POST", f"/api/v1/organizations/{w.blacklisted_org.id}/blacklist/lift",
+        json={"lifted_on": TODAY, "reason": "整改完成"}),
+    # parks
+    ("parks.Parks", "GET"): lambda w, who: Req("GET", "/api/v1/parks"),
+    ("parks.Parks", "POST"): lambda w, who: Req(
+        "POST", "/api/v1/parks", json={"name": f"矩阵新园区{who}", "province": PROVINCE_A,
+                                       "management_agency_id": w.org.id}, target=A),
+    ("parks.park", "GET"): lambda w, who: Req("GET", f"/api/v1/parks/{w.park_p.id}", target=_park_target(w)),
+    ("parks.transition", "POST"): lambda w, who: Req(
+        "POST", f"/api/v1/parks/{w.park_p.id}/transitions", json=_transition(w, who), target=_park_target(w)),
+    ("parks.park_timeline", "GET"): lambda w, who: Req("GET", f"/api/v1/parks/{w.park_p.id}/timeline",
+                                                       target=_park_target(w)),
+    ("parks.add_objection", "POST"): lambda w, who: Req(
+        "POST", f"/api/v1/parks/{w.park_p.id}/objections",
+        json={"notice": "public_notice", "received_on": TODAY, "summary": "异议"}, target=_park_target(w)),
+    ("parks.resolve_objection", "POST"): lambda w, who: Req(
+        "POST", f"/api/v1/parks/{w.park_p.id}/objections/{w.objection.id}/resolve",
+        json={"resolved_on": TODAY, "upheld": False, "finding": "不成立"}, target=_park_target(w)),
+    ("parks.add_major_change", "POST"): lambda w, who: Req(
+        "POST", f"/api/v1/parks/{w.park_p.id}/major-changes", json={"changed_on": "2026-09-01"},
+        target=_park_target(w)),
+    ("parks.proposals", "GET"): lambda w, who: Req("GET", "/api/v1/warning-proposals"),
+    ("parks.dismiss", "POST"): lambda w, who: Req(
+        "POST", f"/api/v1/warning-proposals/{w.proposal(w.park_p).id}/dismiss", json={"comment": "已核实"},
+        target=_park_target(w)),
+    ("parks.Materials", "GET"): lambda w, who: Req("GET", f"/api/v1/parks/{w.park_p.id}/materials",
+                                                   target=_park_target(w)),
+    ("parks.Materials", "POST"): lambda w, who: Req(
+        "POST", f"/api/v1/parks/{w.park_p.id}/materials", data=_file(PDF, "规划.pdf", kind="construction_plan"),
+        target=_park_target(w)),
+    ("parks.material", "GET"): lambda w, who: Req(
+        "GET", f"/api/v1/parks/{w.park_p.id}/materials/{w.material.id}", target=_park_target(w)),
+    ("parks.material_content", "GET"): lambda w, who: Req(
+        "GET", f"/api/v1/parks/{w.park_p.id}/materials/{w.material.id}/content", target=_park_target(w)),
+    ("parks.AnnualReports", "GET"): lambda w, who: Req("GET", f"/api/v1/parks/{w.park_p.id}/annual-reports",
+                                                       target=_park_target(w)),
+    ("parks.AnnualReports", "POST"): lambda w, who: Req(
+        "POST", f"/api/v1/parks/{w.park_p.id}/annual-reports", json={"year": 2025, "material_id": w.material.id},
+        target=_park_target(w)),
+    ("parks.review_report", "POST"): lambda w, who: Req(
+        "POST", f"/api/v1/parks/{w.park_p.id}/annual-reports/{w.submitted_report.year}/review",
+        json={"compliant": True}, target=_park_target(w)),
+    ("parks.forward_report", "POST"): lambda w, who: Req(
+        "POST", f"/api/v1/parks/{w.park_p.id}/annual-reports/{w.reviewed_report.year}/forward", json={},
+        target=_park_target(w)),
+    ("parks.add_working_days", "GET"): lambda w, who: Req("GET", "/api/v1/calendar/working-days/add",
+                                                          query=f"start={TODAY}&days=5"),
+    ("parks.CalendarYears", "GET"): lambda w, who: Req("GET", "/api/v1/calendar/years"),
+    ("parks.CalendarYears", "POST"): lambda w, who: Req(
+        "POST", "/api/v1/calendar/years", data=_file(b"not,a,calendar\n", "2031.csv")),
+    # panels
+    ("panels.create_panel", "POST"): lambda w, who: Req(
+        "POST", "/api/v1/panels", json={"park_id": w.park_p.id, "kind": "plan_argumentation", "meeting_date": "2027-03-11",
+                                        "size": 3, "alternates": 0, "rule_set": w.rule_set, "location": f"{len(w.pool)}"},
+        target=_park_target(w)),
+    ("panels.read_panel", "GET"): lambda w, who: Req("GET", f"/api/v1/panels/{w.panel.id}", target=_panel_target(w)),
+    ("panels.panel_eligibility", "GET"): lambda w, who: Req("GET", f"/api/v1/panels/{w.panel.id}/eligibility",
+                                                            target=_panel_target(w)),
+    ("panels.panel_audit", "GET"): lambda w, who: Req("GET", f"/api/v1/panels/{w.panel.id}/audit",
+                                                      target=_panel_target(w)),
+    ("panels.replace", "POST"): lambda w, who: Req(
+        "POST", f"/api/v1/panels/{w.panel.id}/replacements",
+        json={"expert_id": _member_for(w, who), "reason": "时间冲突"}, target=_panel_target(w)),
+    ("panels.RuleSets", "GET"): lambda w, who: Req("GET", "/api/v1/rule-sets"),
+    ("panels.RuleSets", "POST"): lambda w, who: Req(
+        "POST", "/api/v1/rule-sets", json={"name": f"matrix-{who}", "rules": {"max_per_organization": 1}}),
+    # invitations, meetings, outbox
+    ("notifications.invite", "POST"): lambda w, who: Req("POST", f"/api/v1/panels/{w.panel.id}/invitations", json={},
+                                                         target=_panel_target(w)),
+    ("notifications.list_invitations", "GET"): lambda w, who: Req(
+        "GET", f"/api/v1/panels/{w.panel.id}/invitations", target=_panel_target(w)),
+    ("notifications.preview_invitation", "GET"): lambda w, who: Req(
+        "GET", f"/api/v1/panels/{w.panel.id}/invitations/preview", target=_panel_target(w)),
+    ("notifications.reschedule", "POST"): lambda w, who: Req(
+        "POST", f"/api/v1/panels/{w.panel.id}/reschedule", json={"location": f"南京{who}", "reason": "会场调整"},
+        target=_panel_target(w)),
+    ("notifications.cancel", "POST"): lambda w, who: Req(
+        "POST", f"/api/v1/panels/{w.panel.id}/cancel", json={"reason": "取消"}, target=_panel_target(w)),
+    ("notifications.my_invitations", "GET"): lambda w, who: Req("GET", "/api/v1/invitations/mine"),
+    ("notifications.list_outbox", "GET"): lambda w, who: Req("GET", "/api/v1/outbox"),
+    ("notifications.read_outbox", "GET"): lambda w, who: Req("GET", f"/api/v1/outbox/{w.outbox_message.id}"),
+    ("notifications.retry_outbox", "POST"): lambda w, who: Req("POST", f"/api/v1/outbox/{w.outbox_message.id}/retry"),
+    ("notifications.preview_template", "POST"): lambda w, who: Req(
+        "POST", "/api/v1/mail-templates/preview", json={"template": "invitation", "language": "zh", "context": {}}),
+}
+
+
+# --- what the matrix says --------------------------------------------------------------------------------
+
+
+def in_scope(permission: Permission, actor: Actor, target: dict[str, Any]) -> bool:
+    """The scope rule of ``permission`` for ``actor`` on ``target`` (the role is already admitted)."""
+    office = actor.role == Role.OFFICE
+    scope = permission.scope
+    if scope in (Scope.NONE, Scope.FILTERED, Scope.POOL, Scope.SELF):
+        return True
+    if scope == Scope.POOL_OR_SELF:
+        return actor.role != Role.EXPERT or actor.expert_id == target["expert_id"]
+    if scope in (Scope.CONTRIBUTED, Scope.CONTRIBUTED_OR_SELF):
+        if actor.role == Role.EXPERT:
+            return scope == Scope.CONTRIBUTED_OR_SELF and actor.expert_id == target["expert_id"]
+        return office or actor.province == target["contributed_by"]
+    if scope == Scope.OWN_PROVINCE:
+        return office or target.get("province") is None or actor.province == target["province"]
+    if scope == Scope.PARK:
+        if actor.role == Role.PARK:
+            return actor.park_id == target["park_id"]
+        return office or actor.province == target["province"]
+    if scope == Scope.CONVENING:
+        return office or actor.province == target["convened_by"]
+    raise AssertionError(f"no rule for scope {scope}")
+
+
+def expected(permission: Permission, actor: Actor, target: dict[str, Any]) -> bool:
+    return permission.admits(actor) and in_scope(permission, actor, target)
+
+
+# --- the tests ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(app, db, client, make_org, make_expert, expert_payload, make_user, monkeypatch):
+    monkeypatch.setitem(app.config, "CLOCK", lambda: NOW)
+    return World(app, db, client, make_org, make_expert, expert_payload, make_user)
+
+
+def test_every_endpoint_has_a_matrix_entry():
+    missing = [(e, m, r) for e, m, r in ROUTES if (e, m) not in PERMISSIONS]
+    assert not missing, f"endpoints without a permission-matrix entry (ecopanel/auth/permissions.py): {missing}"
+    stale = sorted(set(PERMISSIONS) - {(e, m) for e, m, _ in ROUTES})
+    assert not stale, f"matrix entries for endpoints that do not exist: {stale}"
+
+
+def test_every_endpoint_has_a_request_builder():
+    missing = [(e, m, r) for e, m, r in ROUTES if (e, m) not in BUILDERS]
+    assert not missing, f"endpoints the matrix test cannot call yet (add a builder here): {missing}"
+
+
+def test_scope_rules_name_their_check():
+    for key, permission in PERMISSIONS.items():
+        if permission.scope not in (Scope.NONE,):
+            assert permission.enforced_by, f"{key}: a scoped rule must name the check that enforces it"
+
+
+def _call(world: World, persona: Persona, req: Req):
+    """The API with the persona's bearer token; pages with its signed-in page session."""
+    url = req.path + (f"?{req.query}" if req.query else "")
+    if req.path.startswith("/api/"):
+        client = persona.api.client
+        headers = {"Authorization": f"Bearer {persona.api.token}", "Accept-Language": "en", **req.headers}
+    else:
+        client = world.page_client(persona)
+        headers = dict(req.headers)
+    kwargs: dict[str, Any] = {"headers": headers}
+    if req.json is not None:
+        kwargs["json"] = req.json
+    if req.data is not None:
+        kwargs["data"], kwargs["content_type"] = req.data, "multipart/form-data"
+    response = client.open(url, method=req.method, **kwargs)
+    response.get_data()
+    response.close()  # a file download (send_file) holds the file open until closed
+    return response
+
+
+@pytest.mark.parametrize(("endpoint", "method", "rule"), ROUTES, ids=[f"{e}-{m}" for e, m, _ in ROUTES])
+def test_matrix(world, endpoint, method, rule):
+    permission = permission_for(endpoint, method)
+    assert permission is not None, f"{endpoint} {method} has no matrix entry"
+    builder = BUILDERS.get((endpoint, method))
+    assert builder is not None, f"{endpoint} {method} has no request builder in this test"
+    personas = world.personas
+    plan = []
+    for name in PERSONAS:
+        req = builder(world, name)
+        assert req.method == method
+        plan.append((name, req, expected(permission, personas[name].actor, req.target)))
+    plan.sort(key=lambda item: item[2])  # refused callers first: nothing has changed yet when they ask
+    outcomes = {}
+    for name, req, allowed in plan:
+        response = _call(world, personas[name], req)
+        status = response.status_code
+        body = response.get_json(silent=True)
+        body = body if isinstance(body, dict) else {}
+        outcomes[name] = status
+        last = (body.get("code"), body.get("message"), body.get("errors"))
+        where = f"{method} {req.path} as {name}: {status} {body.get('code')} {body.get('message')}"
+        assert status < 500, where
+        if allowed:
+            assert status not in (401, 403, 404), f"admitted by the matrix but refused: {where}"
+            assert "/login" not in response.headers.get("Location", ""), f"sent to sign in: {where}"
+        else:
+            assert status in (403, 404), f"refused by the matrix but got through: {where}"
+            if req.path.startswith("/api/"):
+                assert body.get("code") in ("forbidden", "not_found"), where
+                assert set(body) >= {"code", "message", "errors"}, where
+    assert len(outcomes) == len(PERSONAS)
+    print(endpoint, method, outcomes, last)
+
+
+# --- lists return only in-scope rows ---------------------------------------------------------------------------
+
+
+def test_park_lists_are_filtered_to_scope(world):
+    p, q, r = world.park_p, world.park_q, world.park_r
+    personas = world.personas
+
+    def ids(name):
+        response = personas[name].api.get("/parks?page_size=200")
+        assert response.status_code == 200, response.json
+        return {item["id"] for item in response.json["items"]}
+
+    assert {p.id, q.id, r.id} <= ids("office")
+    assert ids("province_a") == {p.id, q.id}
+    assert ids("province_b") == {r.id}
+    assert ids("park_p") == {p.id}
+    assert ids("park_q") == {q.id}
+    assert personas["expert_x"].api.get("/parks").status_code == 403
+
+
+def test_warning_proposals_are_filtered_to_scope(world):
+    in_a, in_b = world.proposal(world.park_p), world.proposal(world.park_r)
+    personas = world.personas
+
+    def ids(name, query=""):
+        response = personas[name].api.get(f"/warning-proposals?page_size=200{query}")
+        assert response.status_code == 200, response.json
+        return {item["id"] for item in response.json["items"]}
+
+    assert ids("office") == {in_a.id, in_b.id}
+    assert ids("province_a") == {in_a.id}
+    assert ids("province_b") == {in_b.id}
+    assert ids("province_a", f"&park_id={world.park_r.id}") == set()  # asking for B's park gives nothing
+    for name in ("park_p", "expert_x"):
+        assert personas[name].api.get("/warning-proposals").status_code == 403
+    # dismissing B's proposal is refused to A, and leaves it open
+    refused = personas["province_a"].api.post(f"/warning-proposals/{in_b.id}/dismiss", json={"comment": "x"})
+    assert refused.status_code == 403
+    assert ids("province_b") == {in_b.id} and world.db.session.get(type(in_b), in_b.id).status == "open"
+
+
+def test_review_list_is_filtered_to_the_provinces_own_experts(world):
+    from expert_pool.models import Expert
+
+    x, y = world.expert_x, world.expert_y
+    for e in (x, y):  # both due: data never confirmed
+        world.db.session.get(Expert, e.id).data_confirmed_on = None
+    world.db.session.commit()
+    personas = world.personas
+
+    def ids(name):
+        response = personas[name].api.get("/experts/review?page_size=200")
+        assert response.status_code == 200, response.json
+        return {item["expert"]["id"] for item in response.json["items"]}
+
+    assert {x.id, y.id} <= ids("office")
+    assert x.id in ids("province_a") and y.id not in ids("province_a")
+    assert y.id in ids("province_b") and x.id not in ids("province_b")
+
+
+def test_the_shared_pool_is_masked_for_provinces_and_open_to_the_office(world):
+    x, y = world.expert_x, world.expert_y
+    personas = world.personas
+    office = {e["id"]: e for e in personas["office"].api.get("/experts?page_size=200").json["items"]}
+    assert office[y.id]["id_number"] == y.id_number and office[y.id]["mobile"] == y.mobile
+    province = {e["id"]: e for e in personas["province_a"].api.get("/experts?page_size=200").json["items"]}
+    assert {x.id, y.id} <= set(province)  # the whole pool ...
+    for e in (x, y):  # ... masked, also for the province's own contributions
+        assert province[e.id]["id_number"] != e.id_number and province[e.id]["mobile"] != e.mobile
+        assert province[e.id]["personal_data_masked"] is True
+    one = personas["province_a"].api.get(f"/experts/{y.id}").json
+    assert one["id_number"] != y.id_number and one["mobile"] != y.mobile
+    export = personas["province_a"].api.get("/experts/export?format=csv")
+    assert export.status_code == 200
+    assert y.id_number.encode() not in export.data and y.mobile.encode() not in export.data
+    assert y.id_number.encode() in personas["office"].api.get("/experts/export?format=csv").data
+    history = personas["province_a"].api.get(f"/experts/{y.id}/history")
+    assert history.status_code == 200 and y.id_number not in history.get_data(as_text=True)
+    # the expert sees itself unmasked, nobody else
+    mine = personas["expert_x"].api.get(f"/experts/{x.id}").json
+    assert mine["id_number"] == x.id_number
+    assert personas["expert_x"].api.get(f"/experts/{y.id}").status_code in (403, 404)
+
+
+def test_a_province_edits_only_its_own_contributions(world):
+    x, y = world.expert_x, world.expert_y
+    api = world.personas["province_a"].api
+    assert api.patch(f"/experts/{x.id}", json={"city": "苏州"}, headers={"If-Match": "*"}).status_code == 200
+    assert api.patch(f"/experts/{y.id}", json={"city": "苏州"}, headers={"If-Match": "*"}).status_code == 403
+    assert api.post(f"/experts/{y.id}/status", json={"status": "suspended", "reason": "x"}).status_code == 403
+    # and cannot take over someone else's expert by re-labelling the contributor
+    assert api.patch(f"/experts/{x.id}", json={"contributed_by": PROVINCE_B},
+                     headers={"If-Match": "*"}).status_code == 403
+
+
+def test_province_b_cannot_reach_province_a_panels(world):
+    panel = world.panel
+    b = world.personas["province_b"].api
+    for path in (f"/panels/{panel.id}", f"/panels/{panel.id}/eligibility", f"/panels/{panel.id}/invitations",
+                 f"/panels/{panel.id}/invitations/preview", f"/panels/{panel.id}/audit"):
+        assert b.get(path).status_code in (403, 404), path
+    assert b.post("/panels", json={"park_id": world.park_p.id, "kind": "plan_argumentation",
+                                   "meeting_date": "2027-03-12", "size": 3, "alternates": 0,
+                                   "rule_set": world.rule_set}).status_code == 403
+
+
+def test_an_expert_sees_only_its_own_invitations(world):
+    from notifications.services import invite_members
+    from panels.models import Panel
+
+    panel = world.db.session.get(Panel, world.panel.id)
+    invite_members(office_actor(), panel, respond_by=None, expert_ids=None, now=NOW)
+    world.db.session.commit()
+    invited = world.members[0]
+    _user, token = world.make_user("expert", password=None, expert_id=invited)
+    mine = Api(world.client, token).get("/invitations/mine")
+    assert mine.status_code == 200 and mine.json["total"] == 1
+    assert world.personas["expert_x"].api.get("/invitations/mine").json["total"] == 0
+
+
+# --- deny by default ------------------------------------------------------------------------------------------
+
+
+def test_an_endpoint_missing_from_the_matrix_is_refused(tmp_path, monkeypatch):
+    """A route registered without a matrix entry is refused to everyone, the Office included, with 403."""
+    from ecopanel.app import create_app
+    from ecopanel.auth.models import ApiToken, User
+    from ecopanel.auth.services import _token_hash
+    from ecopanel.extensions import db
+
+    monkeypatch.setenv("ECOPANEL_INSTANCE_PATH", str(tmp_path))
+    app = create_app({"TESTING": True, "ENVIRONMENT": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                      "SECRET_KEY": "k", "AUDIT_HMAC_KEY": "k"})
+
+    @app.route("/api/v1/unlisted")
+    def unlisted():
+        return {"secret": 42}
+
+    with app.app_context():
+        db.create_all()
+        token = "ecp_matrix-deny-by-default"
+        user = User(email="admin@example.cn", role="office", is_admin=True)  # no migrations here: no audit head
+        db.session.add_all([user, ApiToken(user=user, token_hash=_token_hash(token), name="t")])
+        db.session.commit()
+        response = app.test_client().get("/api/v1/unlisted", headers={"Authorization": f"Bearer {token}"})
+        db.session.remove()
+        db.drop_all()
+    assert response.status_code == 403
+    assert response.json["code"] == "forbidden" and set(response.json) >= {"code", "message", "errors"}
+    assert "secret" not in response.json
+
+
+def test_roles_outside_the_entry_are_refused_before_the_view_runs(world):
+    """The central check answers before argument parsing: a park user gets 403, not a 422 for a bad body."""
+    response = world.personas["park_p"].api.post("/experts", json={"nonsense": True})
+    assert response.status_code == 403 and response.json["code"] == "forbidden"
+
+
+def test_office_admin_entries_exclude_plain_office():
+    from ecopanel.auth.permissions import OFFICE_ADMIN
+
+    assert PERMISSIONS[("parks.CalendarYears", "POST")].roles == OFFICE_ADMIN
+    plain = Actor(user_id=1, label="o", role=Role.OFFICE)
+    admin = Actor(user_id=2, label="a", role=Role.OFFICE, is_admin=True)
+    entry = PERMISSIONS[("parks.CalendarYears", "POST")]
+    assert not entry.admits(plain) and entry.admits(admin)
+    assert all(Who(r) in Who for p in PERMISSIONS.values() for r in p.roles)
+
+
+def test_tokens_are_the_callers_own(world):
+    personas = world.personas
+    x, y, office, admin = (personas[n] for n in ("expert_x", "expert_y", "office", "office_admin"))
+    theirs = world.spare_token(y)
+
+    def delete(persona, token_id):
+        return world.client.delete(f"/api/v1/tokens/{token_id}",
+                                   headers={"Authorization": f"Bearer {persona.api.token}"})
+
+    assert delete(x, theirs).status_code == 404  # someone else's token does not exist for the caller
+    assert delete(office, theirs).status_code == 404  # nor for plain Office staff
+    for persona in (x, office):
+        assert persona.api.get(f"/tokens?user_id={y.actor.user_id}").status_code == 403
+    assert admin.api.get(f"/tokens?user_id={y.actor.user_id}").status_code == 200
+    assert y.api.get("/tokens").json["total"] == 2  # untouched
+
+
+def test_a_bearer_token_does_not_open_the_pages(world):
+    """Pages run on the page session; a bearer token there is refused (it used to crash /account/totp)."""
+    token = world.personas["office"].api.token
+    for path in ("/account/totp", "/experts"):
+        response = world.client.get(path, headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401, (path, response.status_code)
