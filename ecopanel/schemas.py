@@ -6,6 +6,15 @@ import marshmallow as ma
 from marshmallow import validate
 
 
+class StrictBoolean(ma.fields.Boolean):
+    """A JSON boolean: ``true`` or ``false`` only (marshmallow also takes 0/1, "yes", "on" ... as booleans)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):  # not a set lookup: 0 == False and 1 == True in Python
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class StrictSchema(ma.Schema):
     """Unknown fields are an error, never silently dropped."""
 

@@ -7,7 +7,7 @@ from marshmallow import ValidationError, validate, validates_schema
 
 from ecopanel.api import PageArgs, page_schema
 from ecopanel.i18n import Msg
-from ecopanel.schemas import StrictSchema, text
+from ecopanel.schemas import StrictBoolean, StrictSchema, text
 from panels.models import PANEL_KINDS
 
 CODE = validate.Regexp(r"^[a-z][a-z0-9_.-]{1,39}$")
@@ -15,8 +15,8 @@ CODE = validate.Regexp(r"^[a-z][a-z0-9_.-]{1,39}$")
 
 class SpecialtyQuotaSchema(StrictSchema):
     specialty = ma.fields.String(required=True, validate=CODE)
-    min = ma.fields.Integer(load_default=0, validate=validate.Range(min=0, max=50))
-    max = ma.fields.Integer(load_default=50, validate=validate.Range(min=0, max=50))
+    min = ma.fields.Integer(strict=True, load_default=0, validate=validate.Range(min=0, max=50))
+    max = ma.fields.Integer(strict=True, load_default=50, validate=validate.Range(min=0, max=50))
 
     @validates_schema
     def _order(self, data, **kwargs):
@@ -27,16 +27,16 @@ class SpecialtyQuotaSchema(StrictSchema):
 class RulesSchema(StrictSchema):
     relevant_specialties = ma.fields.List(ma.fields.String(validate=CODE), validate=validate.Length(max=50))
     specialty_quotas = ma.fields.List(ma.fields.Nested(SpecialtyQuotaSchema), validate=validate.Length(max=50))
-    max_per_organization = ma.fields.Integer(allow_none=True, validate=validate.Range(min=1, max=50))
-    max_per_province = ma.fields.Integer(allow_none=True, validate=validate.Range(min=1, max=50))
-    own_province_cap = ma.fields.Integer(allow_none=True, validate=validate.Range(min=0, max=50))
-    min_senior = ma.fields.Integer(validate=validate.Range(min=0, max=50))
-    chair_senior = ma.fields.Boolean()
-    yearly_panel_cap = ma.fields.Integer(allow_none=True, validate=validate.Range(min=1, max=365))
-    min_rest_days = ma.fields.Integer(validate=validate.Range(min=0, max=365))
+    max_per_organization = ma.fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=50))
+    max_per_province = ma.fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=50))
+    own_province_cap = ma.fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=0, max=50))
+    min_senior = ma.fields.Integer(strict=True, validate=validate.Range(min=0, max=50))
+    chair_senior = StrictBoolean()
+    yearly_panel_cap = ma.fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=365))
+    min_rest_days = ma.fields.Integer(strict=True, validate=validate.Range(min=0, max=365))
     repeat_kinds_forbidden = ma.fields.List(ma.fields.String(validate=validate.OneOf(PANEL_KINDS)))
-    employment_lookback_years = ma.fields.Integer(validate=validate.Range(min=0, max=20))
-    auto_invite_replacements = ma.fields.Boolean()
+    employment_lookback_years = ma.fields.Integer(strict=True, validate=validate.Range(min=0, max=20))
+    auto_invite_replacements = StrictBoolean()
 
 
 class RuleSetSchema(ma.Schema):
@@ -59,7 +59,7 @@ class RuleSetRefSchema(ma.Schema):
 class RuleSetCreateSchema(StrictSchema):
     name = ma.fields.String(required=True, validate=validate.Regexp(r"^[\w.-]{2,100}$"))
     kind = ma.fields.String(allow_none=True, validate=validate.OneOf(PANEL_KINDS))
-    is_default = ma.fields.Boolean(load_default=False)
+    is_default = StrictBoolean(load_default=False)
     description = text(2000)
     rules = ma.fields.Nested(RulesSchema, required=True)
 
@@ -105,6 +105,10 @@ class DrawSummarySchema(ma.Schema):
     funnel = ma.fields.Dict()
     min_probability = ma.fields.Float(allow_none=True)
     optimal = ma.fields.Boolean()
+    #: proven: no lottery over valid panels gives its least-chance expert more than min_probability + gap
+    gap = ma.fields.Float(allow_none=True)
+    #: min_probability / (min_probability + gap): the share of the best possible minimum this draw certifies
+    fairness_ratio = ma.fields.Float(allow_none=True)
     created_at = ma.fields.DateTime()
     created_by = ma.fields.String()
 
@@ -156,7 +160,7 @@ class EligibilitySchema(ma.Schema):
 class ReplacementSchema(StrictSchema):
     expert_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
     reason = text(500, required=True, min_length=1)
-    conflict_of_interest = ma.fields.Boolean(load_default=False)
+    conflict_of_interest = StrictBoolean(load_default=False)
 
 
 RuleSetPageSchema = page_schema(RuleSetSchema, "RuleSetPageSchema")

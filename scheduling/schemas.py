@@ -8,7 +8,7 @@ from marshmallow import ValidationError, validate, validates_schema
 
 from ecopanel.api import PageArgs, page_schema
 from ecopanel.i18n import Msg, localize
-from ecopanel.schemas import StrictSchema, text
+from ecopanel.schemas import StrictBoolean, StrictSchema, text
 from expert_pool.regions import PROVINCES
 from scheduling.lifecycle import Action, RevocationReason, StopReason, WarningReason
 from scheduling.models import MATERIAL_KINDS, NOTICES, PARK_TYPES, PROGRAMMES, PROPOSAL_STATUSES, STATES
@@ -154,7 +154,7 @@ class TransitionRequestSchema(Strict):
                                metadata={"description": "Ids of uploaded materials the act rests on"})
     reason = ma.fields.String(validate=validate.OneOf(REASONS),
                               metadata={"description": "stop (Art. 14), warn (Art. 27), revoke (Art. 28)"})
-    as_leading_group = ma.fields.Boolean(load_default=False, metadata={
+    as_leading_group = StrictBoolean(load_default=False, metadata={
         "description": "Office staff entering a decision of the leading group (naming, revocation)"})
     extension_months = ma.fields.Integer(validate=validate.Range(min=1, max=12),
                                          metadata={"description": "grant_extension: length granted"})
@@ -165,7 +165,7 @@ class TransitionRequestSchema(Strict):
     rectification_months = ma.fields.Integer(validate=validate.Range(min=1, max=12),
                                              metadata={"description": "warn: rectification period (<= 12)"})
     proposal_ids = ma.fields.List(ma.fields.Integer(validate=validate.Range(min=1)), validate=validate.Length(max=50))
-    excellent = ma.fields.Boolean(metadata={"description": "pass_evaluation: rated excellent (Art. 26)"})
+    excellent = StrictBoolean(metadata={"description": "pass_evaluation: rated excellent (Art. 26)"})
 
 
 class MaterialRefSchema(ma.Schema):
@@ -271,7 +271,7 @@ class ObjectionCreateSchema(Strict):
 
 class ObjectionResolveSchema(Strict):
     resolved_on = ma.fields.Date(required=True)
-    upheld = ma.fields.Boolean(required=True, metadata={"description": "true: the objection was found true"})
+    upheld = StrictBoolean(required=True, metadata={"description": "true: the objection was found true"})
     finding = text(4000)
 
 
@@ -398,7 +398,7 @@ class AnnualReportSubmitSchema(Strict):
 
 
 class AnnualReportReviewSchema(Strict):
-    compliant = ma.fields.Boolean(required=True)
+    compliant = StrictBoolean(required=True)
     reviewed_on = ma.fields.Date()
     comment = text(4000)
 

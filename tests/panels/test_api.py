@@ -38,6 +38,10 @@ def test_draw_satisfies_the_rules_and_records_why(office_api, park, pool):
     assert len(chairs) == 1 and by_id[chairs[0]["expert_id"]].title_rank == "senior"
     assert len(panel["draw"]["commitment"]) == 64
     assert panel["draw"]["funnel"]["pool"] == 80 and panel["draw"]["funnel"]["recusal"] == 72
+    # the certificate: no lottery could give the least-chance expert more than min_probability + gap
+    assert panel["draw"]["gap"] >= 0 and panel["draw"]["fairness_ratio"] >= 0.95
+    assert panel["draw"]["fairness_ratio"] == pytest.approx(
+        panel["draw"]["min_probability"] / (panel["draw"]["min_probability"] + panel["draw"]["gap"]), abs=1e-6)
 
     eligibility = office_api.get(f"/panels/{panel['id']}/eligibility?page_size=200").json
     assert eligibility["total"] == 80
