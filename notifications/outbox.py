@@ -33,6 +33,7 @@ from typing import Any
 from flask import current_app
 from flask_mail import Attachment, Connection, Message
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import aliased
 
 from ecopanel import clock
@@ -42,6 +43,9 @@ from notifications.rendering import json_ready, render_mail
 
 log = logging.getLogger(__name__)
 _jitter = random.Random()
+# Waits (seconds) between attempts to record a mail's outcome when the database connection is lost: about
+# 16 s in all, enough for a database restart or failover.
+OUTCOME_RETRY_DELAYS = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 4.0, 8.0)
 
 
 @dataclass(frozen=True)
@@ -279,13 +283,27 @@ def build_message(row: _Outgoing) -> Message:
 def _finish(row_id: int, worker: str, **values: Any) -> bool:
     """Write an outcome if the row is still ours (a lost lease means someone else owns it now), and commit at
     once: the smaller the gap between the server's 250 and this commit, the smaller a crash's duplicate window.
-    Core on the table, not the ORM: this runs once per mail."""
+    Core on the table, not the ORM: this runs once per mail.
+
+    A database connection lost here (restart, failover) is retried for a while on a fresh connection
+    (``OUTCOME_RETRY_DELAYS``): the mail is already out, and an outcome left unwritten would send it again
+    once the lease expires. Retrying is safe: the guarded update applies at most once."""
     t = OutboxMessage.__table__
-    result = db.session.execute(
-        update(t).where(t.c.id == row_id, t.c.claimed_by == worker, t.c.state == "sending")
-        .values(claimed_by=None, claimed_until=None, **values))
-    db.session.commit()
-    if result.rowcount != 1:
+    statement = (update(t).where(t.c.id == row_id, t.c.claimed_by == worker, t.c.state == "sending")
+                 .values(claimed_by=None, claimed_until=None, **values))
+    for delay in (*OUTCOME_RETRY_DELAYS, None):
+        try:
+            result = db.session.execute(statement)
+            db.session.commit()
+            break
+        except OperationalError as exc:
+            db.session.rollback()
+            if delay is None:
+                raise
+            log.warning("outbox row %s: database unavailable while recording its outcome (%s); retrying in %.2f s",
+                        row_id, exc.orig, delay)
+            time.sleep(delay)
+    if result.rowcount != 1:  # also after a commit whose acknowledgement was lost: then the row is written
         log.warning("outbox row %s was no longer claimed by %s when its outcome was written", row_id, worker)
         return False
     return True
