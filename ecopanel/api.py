@@ -17,6 +17,7 @@ from werkzeug.routing import IntegerConverter
 
 from ecopanel.errors import HTTP_MESSAGES, DomainError
 from ecopanel.i18n import Msg, localize, pick_language
+from ecopanel.schemas import MAX_ID  # ids and years are INTEGER columns
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,6 @@ class ErrorSchema(ma.Schema):
     errors = ma.fields.Dict(required=True, metadata={"description": "Messages per field (empty if none)"})
 
 
-MAX_ID = 2**31 - 1  # ids and years are INTEGER columns
 # ``<int:...>`` up to the INTEGER range: a larger number matches no route (404) instead of overflowing the
 # database driver (a 500 on SQLite, found by the OpenAPI fuzz test). Still werkzeug's IntegerConverter.
 BoundedInt = functools.partial(IntegerConverter, max=MAX_ID)

@@ -15,6 +15,12 @@ class StrictBoolean(ma.fields.Boolean):
         return value
 
 
+#: A record id in a request body: positive and within the INTEGER columns' range, so a huge number is a
+#: 422 and never reaches the database driver (which overflows on SQLite: a 500).
+MAX_ID = 2**31 - 1
+ID_RANGE = validate.Range(min=1, max=MAX_ID)
+
+
 class StrictSchema(ma.Schema):
     """Unknown fields are an error, never silently dropped."""
 

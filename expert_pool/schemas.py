@@ -10,7 +10,7 @@ from marshmallow import ValidationError, validate, validates_schema
 
 from ecopanel.api import PageArgs, page_schema
 from ecopanel.i18n import Msg
-from ecopanel.schemas import StrictSchema, text
+from ecopanel.schemas import ID_RANGE, StrictSchema, text
 from expert_pool import normalize
 from expert_pool.models import MINISTRIES, ORGANIZATION_TYPES, STATUSES, TITLE_RANKS
 from expert_pool.regions import PROVINCES
@@ -54,7 +54,7 @@ class ExpertWriteSchema(StrictSchema):
     id_number = NormalizedString(normalize.normalize_id_number, max_length=40, required=True)
     mobile = NormalizedString(normalize.normalize_mobile, max_length=40, required=True)
     email = NormalizedString(normalize.normalize_email, max_length=254, required=True)
-    organization_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+    organization_id = ma.fields.Integer(required=True, validate=ID_RANGE)
     organization_since = ma.fields.Date(
         metadata={"description": "Start of the current employment (default: today)"})
     position = text(100)
@@ -110,7 +110,7 @@ class EmploymentSchema(ma.Schema):
 
 
 class EmploymentCreateSchema(StrictSchema):
-    organization_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+    organization_id = ma.fields.Integer(required=True, validate=ID_RANGE)
     position = text(100)
     start_date = ma.fields.Date(required=True)
     end_date = ma.fields.Date(allow_none=True)
@@ -133,8 +133,8 @@ class ConflictSchema(ma.Schema):
 
 
 class ConflictCreateSchema(StrictSchema):
-    park_id = ma.fields.Integer(validate=validate.Range(min=1))
-    organization_id = ma.fields.Integer(validate=validate.Range(min=1))
+    park_id = ma.fields.Integer(validate=ID_RANGE)
+    organization_id = ma.fields.Integer(validate=ID_RANGE)
     relation = ma.fields.String(required=True,
                                 validate=validate.OneOf(("relative", "former_employment", "interest", "other")))
     note = text(500)
@@ -223,7 +223,7 @@ class ExpertQuerySchema(PageArgs):
     specialty = ma.fields.List(text(40), metadata={"description": "Specialty code; repeat for all of several"})
     province = ma.fields.String(validate=validate.OneOf(PROVINCE_CODES))
     status = ma.fields.String(validate=validate.OneOf(STATUSES))
-    organization_id = ma.fields.Integer(validate=validate.Range(min=1))
+    organization_id = ma.fields.Integer(validate=ID_RANGE)
     title_rank = ma.fields.String(validate=validate.OneOf(TITLE_RANKS))
     contributed_by = ma.fields.String(validate=validate.OneOf((*PROVINCE_CODES, "national")))
     sort = ma.fields.String(load_default="name", validate=validate.OneOf(SORT_KEYS))

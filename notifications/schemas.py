@@ -6,7 +6,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from ecopanel.api import PageArgs, page_schema
-from ecopanel.schemas import StrictSchema, text
+from ecopanel.schemas import ID_RANGE, StrictSchema, text
 from notifications.models import OUTBOX_STATES
 
 LANG = validate.OneOf(("zh", "en"))
@@ -16,7 +16,7 @@ class InviteSchema(StrictSchema):
     respond_by = ma.fields.Date(metadata={"description": "Last day to answer (Asia/Shanghai; the links expire at "
                                                          "its end). Default: INVITATION_RESPONSE_DAYS from today, at "
                                                          "the latest the day before the meeting"})
-    expert_ids = ma.fields.List(ma.fields.Integer(validate=validate.Range(min=1)), validate=validate.Length(max=100),
+    expert_ids = ma.fields.List(ma.fields.Integer(validate=ID_RANGE), validate=validate.Length(max=100),
                                 metadata={"description": "Only these drawn members (default: every member not "
                                                          "invited yet)"})
 

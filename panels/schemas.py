@@ -7,7 +7,7 @@ from marshmallow import ValidationError, validate, validates_schema
 
 from ecopanel.api import PageArgs, page_schema
 from ecopanel.i18n import Msg
-from ecopanel.schemas import StrictBoolean, StrictSchema, text
+from ecopanel.schemas import ID_RANGE, StrictBoolean, StrictSchema, text
 from panels.models import PANEL_KINDS
 
 CODE = validate.Regexp(r"^[a-z][a-z0-9_.-]{1,39}$")
@@ -65,7 +65,7 @@ class RuleSetCreateSchema(StrictSchema):
 
 
 class PanelCreateSchema(StrictSchema):
-    park_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+    park_id = ma.fields.Integer(required=True, validate=ID_RANGE)
     kind = ma.fields.String(required=True, validate=validate.OneOf(PANEL_KINDS))
     meeting_date = ma.fields.Date(required=True)
     size = ma.fields.Integer(required=True, validate=validate.Range(min=1, max=31))
@@ -158,7 +158,7 @@ class EligibilitySchema(ma.Schema):
 
 
 class ReplacementSchema(StrictSchema):
-    expert_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+    expert_id = ma.fields.Integer(required=True, validate=ID_RANGE)
     reason = text(500, required=True, min_length=1)
     conflict_of_interest = StrictBoolean(load_default=False)
 

@@ -8,7 +8,7 @@ from marshmallow import ValidationError, validate, validates_schema
 
 from ecopanel.api import PageArgs, page_schema
 from ecopanel.i18n import Msg, localize
-from ecopanel.schemas import StrictBoolean, StrictSchema, text
+from ecopanel.schemas import ID_RANGE, StrictBoolean, StrictSchema, text
 from expert_pool.regions import PROVINCES
 from scheduling.lifecycle import Action, RevocationReason, StopReason, WarningReason
 from scheduling.models import MATERIAL_KINDS, NOTICES, PARK_TYPES, PROGRAMMES, PROPOSAL_STATUSES, STATES
@@ -42,11 +42,11 @@ class ParkCreateSchema(Strict):
     programme = ma.fields.String(load_default="national", validate=validate.OneOf(PROGRAMMES),
                                  metadata={"description": "national, or provincial (a province's own, Art. 41)"})
     park_type = ma.fields.String(load_default="other", validate=validate.OneOf(PARK_TYPES))
-    management_agency_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
-    planning_institution_id = ma.fields.Integer(allow_none=True, validate=validate.Range(min=1),
+    management_agency_id = ma.fields.Integer(required=True, validate=ID_RANGE)
+    planning_institution_id = ma.fields.Integer(allow_none=True, validate=ID_RANGE,
                                                 metadata={"description": "The third party that prepared the plan"})
     leading_industries = ma.fields.List(text(50, min_length=1), validate=validate.Length(max=10))
-    enterprise_ids = ma.fields.List(ma.fields.Integer(validate=validate.Range(min=1)),
+    enterprise_ids = ma.fields.List(ma.fields.Integer(validate=ID_RANGE),
                                     validate=validate.Length(max=500))
 
 
@@ -164,7 +164,7 @@ class TransitionRequestSchema(Strict):
     description = text(2000)
     rectification_months = ma.fields.Integer(validate=validate.Range(min=1, max=12),
                                              metadata={"description": "warn: rectification period (<= 12)"})
-    proposal_ids = ma.fields.List(ma.fields.Integer(validate=validate.Range(min=1)), validate=validate.Length(max=50))
+    proposal_ids = ma.fields.List(ma.fields.Integer(validate=ID_RANGE), validate=validate.Length(max=50))
     excellent = StrictBoolean(metadata={"description": "pass_evaluation: rated excellent (Art. 26)"})
 
 
@@ -311,7 +311,7 @@ class ProposalQuerySchema(PageArgs):
     status = ma.fields.String(validate=validate.OneOf(PROPOSAL_STATUSES))
     audience = ma.fields.String(validate=validate.OneOf(("office", "province")))
     reason = ma.fields.String(validate=validate.OneOf(tuple(WarningReason)))
-    park_id = ma.fields.Integer(validate=validate.Range(min=1))
+    park_id = ma.fields.Integer(validate=ID_RANGE)
 
 
 class ProposalSchema(ma.Schema):
@@ -393,7 +393,7 @@ MaterialPageSchema = page_schema(MaterialSchema, "MaterialPage")
 
 class AnnualReportSubmitSchema(Strict):
     year = ma.fields.Integer(required=True, validate=validate.Range(min=2000, max=2200))
-    material_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+    material_id = ma.fields.Integer(required=True, validate=ID_RANGE)
     submitted_on = ma.fields.Date()
 
 

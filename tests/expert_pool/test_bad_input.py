@@ -131,3 +131,15 @@ def test_unauthenticated_and_bad_tokens(client):
     response = client.get("/api/v1/experts", headers={"Authorization": "Basic abc"})
     assert response.status_code == 401 and response.json["code"] == "invalid_authorization"
     assert client.get("/api/v1/health").status_code == 200
+
+
+def test_ids_beyond_the_integer_range_are_422_not_500(office_api, make_expert):
+    expert = make_expert()
+    huge = 2**63
+    for path, body, field in (
+            ("/panels", {"park_id": huge, "kind": "acceptance_meeting", "meeting_date": "2027-03-10", "size": 7,
+                         "alternates": 0}, "park_id"),
+            (f"/experts/{expert.id}/conflicts", {"organization_id": huge, "reason": "x"}, "organization_id")):
+        response = office_api.post(path, json=body)
+        assert response.status_code == 422, (path, response.status_code, response.json)
+        assert field in response.json["errors"], response.json
