@@ -172,15 +172,11 @@ def test_an_outbox_sweep_whose_connection_dies_delivers_every_mail_once(app, db,
     from notifications.models import OutboxMessage
     from notifications.outbox import queue_mail
     from notifications.tasks import send_due
-    from tests.notifications.conftest import SmtpServer
+    from tests.notifications.conftest import SmtpServer, send_mail_to
 
     server = SmtpServer()
     server.start()
-    state = app.extensions["mail"]
-    monkeypatch.setattr(state, "server", "127.0.0.1")
-    monkeypatch.setattr(state, "port", server.port)
-    monkeypatch.setattr(state, "suppress", False)
-    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 5)
+    send_mail_to(server, app, monkeypatch)
     monkeypatch.setitem(app.config, "OUTBOX_BATCH_SIZE", 10)
     try:
         for i in range(30):

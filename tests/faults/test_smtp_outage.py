@@ -19,7 +19,7 @@ from ecopanel.worker import Sweeper, tick
 from notifications.models import OutboxMessage
 from notifications.outbox import backoff_delay, queue_mail
 from notifications.tasks import send_due
-from tests.notifications.conftest import SmtpServer
+from tests.notifications.conftest import SmtpServer, send_mail_to
 
 pytestmark = pytest.mark.postgres_only
 
@@ -61,11 +61,7 @@ def test_the_configured_backoff_retries_for_hours_before_dead_lettering(app):
 def smtp_down(app, monkeypatch):
     """A port with nothing listening (connection refused) that an aiosmtpd server can later take over."""
     server = SmtpServer()
-    state = app.extensions["mail"]
-    monkeypatch.setattr(state, "server", "127.0.0.1")
-    monkeypatch.setattr(state, "port", server.port)
-    monkeypatch.setattr(state, "suppress", False)
-    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 5)
+    send_mail_to(server, app, monkeypatch)
     yield server
     server.stop()
 

@@ -89,16 +89,21 @@ class SmtpServer:
             self.sink.reply_code = reply
 
 
-@pytest.fixture
-def smtp(app, monkeypatch):
-    """The running server, with the app's Flask-Mail pointed at it (and really sending)."""
-    server = SmtpServer()
-    server.start()
+def send_mail_to(server: SmtpServer, app, monkeypatch) -> None:
+    """Point the app's Flask-Mail at ``server``'s port, really sending (whether it listens yet or not)."""
     state = app.extensions["mail"]
     monkeypatch.setattr(state, "server", "127.0.0.1")
     monkeypatch.setattr(state, "port", server.port)
     monkeypatch.setattr(state, "suppress", False)
     monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 5)
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    """The running server, with the app's Flask-Mail pointed at it (and really sending)."""
+    server = SmtpServer()
+    server.start()
+    send_mail_to(server, app, monkeypatch)
     monkeypatch.setitem(app.config, "MAIL_LOCAL_HOSTNAME", "ecopanel.test")
     yield server
     server.stop()
