@@ -17,7 +17,7 @@ from werkzeug.routing import IntegerConverter
 
 from ecopanel.errors import HTTP_MESSAGES, DomainError
 from ecopanel.i18n import Msg, localize, pick_language
-from ecopanel.schemas import MAX_ID  # ids and years are INTEGER columns
+from ecopanel.schemas import MAX_ID, Integer  # ids and years are INTEGER columns
 
 log = logging.getLogger(__name__)
 
@@ -127,17 +127,17 @@ class EcoApi(Api):
 
 
 class PageArgs(ma.Schema):
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
-    page_size = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=200))
+    page = Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
+    page_size = Integer(load_default=20, validate=ma.validate.Range(min=1, max=200))
 
 
 def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
     """An envelope ``{"items", "total", "page", "page_size"}`` for a list of ``item_schema``."""
     return type(name, (ma.Schema,), {
         "items": ma.fields.List(ma.fields.Nested(item_schema)),
-        "total": ma.fields.Integer(),
-        "page": ma.fields.Integer(),
-        "page_size": ma.fields.Integer(),
+        "total": Integer(),
+        "page": Integer(),
+        "page_size": Integer(),
     })
 
 

@@ -10,7 +10,7 @@ from marshmallow import ValidationError, validate, validates_schema
 
 from ecopanel.api import PageArgs, page_schema
 from ecopanel.i18n import Msg
-from ecopanel.schemas import ID_RANGE, StrictSchema, text
+from ecopanel.schemas import ID_RANGE, Integer, StrictSchema, text
 from expert_pool import normalize
 from expert_pool.models import MINISTRIES, ORGANIZATION_TYPES, STATUSES, TITLE_RANKS
 from expert_pool.regions import PROVINCES
@@ -50,11 +50,11 @@ def _birth_year_range(value: int) -> None:
 class ExpertWriteSchema(StrictSchema):
     name = text(100, required=True, min_length=1)
     gender = ma.fields.String(required=True, validate=validate.OneOf(("M", "F")))
-    birth_year = ma.fields.Integer(required=True, validate=_birth_year_range)
+    birth_year = Integer(required=True, validate=_birth_year_range)
     id_number = NormalizedString(normalize.normalize_id_number, max_length=40, required=True)
     mobile = NormalizedString(normalize.normalize_mobile, max_length=40, required=True)
     email = NormalizedString(normalize.normalize_email, max_length=254, required=True)
-    organization_id = ma.fields.Integer(required=True, validate=ID_RANGE)
+    organization_id = Integer(required=True, validate=ID_RANGE)
     organization_since = ma.fields.Date(
         metadata={"description": "Start of the current employment (default: today)"})
     position = text(100)
@@ -96,13 +96,13 @@ class ExpertPatchSchema(ExpertWriteSchema):
 
 
 class OrganizationRefSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     name = ma.fields.String()
     type = ma.fields.String()
 
 
 class EmploymentSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     organization = ma.fields.Nested(OrganizationRefSchema)
     position = ma.fields.String()
     start_date = ma.fields.Date()
@@ -110,7 +110,7 @@ class EmploymentSchema(ma.Schema):
 
 
 class EmploymentCreateSchema(StrictSchema):
-    organization_id = ma.fields.Integer(required=True, validate=ID_RANGE)
+    organization_id = Integer(required=True, validate=ID_RANGE)
     position = text(100)
     start_date = ma.fields.Date(required=True)
     end_date = ma.fields.Date(allow_none=True)
@@ -122,9 +122,9 @@ class EmploymentCreateSchema(StrictSchema):
 
 
 class ConflictSchema(ma.Schema):
-    id = ma.fields.Integer()
-    park_id = ma.fields.Integer(allow_none=True)
-    organization_id = ma.fields.Integer(allow_none=True)
+    id = Integer()
+    park_id = Integer(allow_none=True)
+    organization_id = Integer(allow_none=True)
     relation = ma.fields.String()
     note = ma.fields.String()
     valid_from = ma.fields.Date()
@@ -133,8 +133,8 @@ class ConflictSchema(ma.Schema):
 
 
 class ConflictCreateSchema(StrictSchema):
-    park_id = ma.fields.Integer(validate=ID_RANGE)
-    organization_id = ma.fields.Integer(validate=ID_RANGE)
+    park_id = Integer(validate=ID_RANGE)
+    organization_id = Integer(validate=ID_RANGE)
     relation = ma.fields.String(required=True,
                                 validate=validate.OneOf(("relative", "former_employment", "interest", "other")))
     note = text(500)
@@ -150,7 +150,7 @@ class ConflictCreateSchema(StrictSchema):
 
 
 class UnavailabilitySchema(StrictSchema):
-    id = ma.fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
     start_date = ma.fields.Date(required=True)
     end_date = ma.fields.Date(required=True)
     reason = text(200)
@@ -162,7 +162,7 @@ class UnavailabilitySchema(StrictSchema):
 
 
 class StatusChangeSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     from_status = ma.fields.String(allow_none=True)
     to_status = ma.fields.String()
     reason = ma.fields.String()
@@ -180,10 +180,10 @@ class StatusChangeRequestSchema(StrictSchema):
 class ExpertSchema(ma.Schema):
     """An expert as shown; ``id_number`` and ``mobile`` arrive already masked for callers who may not see them."""
 
-    id = ma.fields.Integer()
+    id = Integer()
     name = ma.fields.String()
     gender = ma.fields.String()
-    birth_year = ma.fields.Integer()
+    birth_year = Integer()
     id_number = ma.fields.String()
     mobile = ma.fields.String()
     email = ma.fields.String()
@@ -200,7 +200,7 @@ class ExpertSchema(ma.Schema):
     status = ma.fields.String()
     data_confirmed_on = ma.fields.Date(allow_none=True)
     language = ma.fields.String()
-    version = ma.fields.Integer()
+    version = Integer()
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
 
@@ -223,7 +223,7 @@ class ExpertQuerySchema(PageArgs):
     specialty = ma.fields.List(text(40), metadata={"description": "Specialty code; repeat for all of several"})
     province = ma.fields.String(validate=validate.OneOf(PROVINCE_CODES))
     status = ma.fields.String(validate=validate.OneOf(STATUSES))
-    organization_id = ma.fields.Integer(validate=ID_RANGE)
+    organization_id = Integer(validate=ID_RANGE)
     title_rank = ma.fields.String(validate=validate.OneOf(TITLE_RANKS))
     contributed_by = ma.fields.String(validate=validate.OneOf((*PROVINCE_CODES, "national")))
     sort = ma.fields.String(load_default="name", validate=validate.OneOf(SORT_KEYS))
@@ -245,7 +245,7 @@ ReviewPageSchema = page_schema(ReviewItemSchema, "ReviewPageSchema")
 
 
 class AuditEntrySchema(ma.Schema):
-    seq = ma.fields.Integer()
+    seq = Integer()
     created_at = ma.fields.DateTime()
     actor_label = ma.fields.String()
     action = ma.fields.String()
@@ -266,7 +266,7 @@ class SpecialtySchema(StrictSchema):
 
 
 class BlacklistingSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     listed_on = ma.fields.Date()
     reason = ma.fields.String()
     lifted_on = ma.fields.Date(allow_none=True)
@@ -274,7 +274,7 @@ class BlacklistingSchema(ma.Schema):
 
 
 class OrganizationSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     name = ma.fields.String()
     type = ma.fields.String()
     province = ma.fields.String(allow_none=True)
@@ -324,7 +324,7 @@ class ImportFileSchema(ma.Schema):
 
 
 class ImportIssueSchema(ma.Schema):
-    row = ma.fields.Integer(allow_none=True)
+    row = Integer(allow_none=True)
     column = ma.fields.String(allow_none=True)
     field = ma.fields.String(allow_none=True)
     code = ma.fields.String()
@@ -333,7 +333,7 @@ class ImportIssueSchema(ma.Schema):
 
 class ImportReportSchema(ma.Schema):
     dry_run = ma.fields.Boolean()
-    rows = ma.fields.Integer()
-    created = ma.fields.Integer()
+    rows = Integer()
+    created = Integer()
     organizations_created = ma.fields.List(ma.fields.String())
     issues = ma.fields.List(ma.fields.Nested(ImportIssueSchema))

@@ -6,7 +6,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from ecopanel.api import PageArgs, page_schema
-from ecopanel.schemas import ID_RANGE, StrictSchema, text
+from ecopanel.schemas import ID_RANGE, Integer, StrictSchema, text
 from notifications.models import OUTBOX_STATES
 
 LANG = validate.OneOf(("zh", "en"))
@@ -16,7 +16,7 @@ class InviteSchema(StrictSchema):
     respond_by = ma.fields.Date(metadata={"description": "Last day to answer (Asia/Shanghai; the links expire at "
                                                          "its end). Default: INVITATION_RESPONSE_DAYS from today, at "
                                                          "the latest the day before the meeting"})
-    expert_ids = ma.fields.List(ma.fields.Integer(validate=ID_RANGE), validate=validate.Length(max=100),
+    expert_ids = ma.fields.List(Integer(validate=ID_RANGE), validate=validate.Length(max=100),
                                 metadata={"description": "Only these drawn members (default: every member not "
                                                          "invited yet)"})
 
@@ -28,9 +28,9 @@ class HistoryItemSchema(ma.Schema):
 
 
 class InvitationSchema(ma.Schema):
-    id = ma.fields.Integer()
-    panel_id = ma.fields.Integer()
-    expert_id = ma.fields.Integer()
+    id = Integer()
+    panel_id = Integer()
+    expert_id = Integer()
     expert_name = ma.fields.String(allow_none=True)
     status = ma.fields.String()
     language = ma.fields.String()
@@ -41,7 +41,7 @@ class InvitationSchema(ma.Schema):
     decline_reason = ma.fields.String()
     conflict_of_interest = ma.fields.Boolean()
     pledge_version = ma.fields.String(allow_none=True)
-    ical_sequence = ma.fields.Integer()
+    ical_sequence = Integer()
     created_at = ma.fields.DateTime()
     history = ma.fields.List(ma.fields.Nested(HistoryItemSchema))
 
@@ -51,12 +51,12 @@ InvitationPageSchema = page_schema(InvitationSchema, "InvitationPageSchema")
 
 class InvitationListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(InvitationSchema))
-    total = ma.fields.Integer()
+    total = Integer()
 
 
 class MyInvitationSchema(ma.Schema):
-    id = ma.fields.Integer()
-    panel_id = ma.fields.Integer()
+    id = Integer()
+    panel_id = Integer()
     kind = ma.fields.String()
     park_name = ma.fields.String()
     meeting_date = ma.fields.Date()
@@ -72,7 +72,7 @@ MyInvitationPageSchema = page_schema(MyInvitationSchema, "MyInvitationPageSchema
 
 
 class InvitationPreviewQuerySchema(StrictSchema):
-    expert_id = ma.fields.Integer(validate=validate.Range(min=1))
+    expert_id = Integer(validate=validate.Range(min=1))
     language = ma.fields.String(validate=LANG)
 
 
@@ -123,7 +123,7 @@ class OutboxAttachmentSchema(ma.Schema):
 
 
 class OutboxMessageSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     message_id = ma.fields.String()
     state = ma.fields.String()
     recipients = ma.fields.List(ma.fields.String())
@@ -133,8 +133,8 @@ class OutboxMessageSchema(ma.Schema):
     dedupe_key = ma.fields.String(allow_none=True)
     related_type = ma.fields.String(allow_none=True)
     related_id = ma.fields.String(allow_none=True)
-    attempts = ma.fields.Integer()
-    max_attempts = ma.fields.Integer()
+    attempts = Integer()
+    max_attempts = Integer()
     next_attempt_at = ma.fields.DateTime()
     claimed_until = ma.fields.DateTime(allow_none=True)
     first_attempt_at = ma.fields.DateTime(allow_none=True)

@@ -7,7 +7,7 @@ from marshmallow import ValidationError, validate, validates_schema
 
 from ecopanel.api import PageArgs, page_schema
 from ecopanel.i18n import Msg
-from ecopanel.schemas import ID_RANGE, StrictBoolean, StrictSchema, text
+from ecopanel.schemas import ID_RANGE, Integer, StrictBoolean, StrictSchema, text
 from panels.models import PANEL_KINDS
 
 CODE = validate.Regexp(r"^[a-z][a-z0-9_.-]{1,39}$")
@@ -15,8 +15,8 @@ CODE = validate.Regexp(r"^[a-z][a-z0-9_.-]{1,39}$")
 
 class SpecialtyQuotaSchema(StrictSchema):
     specialty = ma.fields.String(required=True, validate=CODE)
-    min = ma.fields.Integer(strict=True, load_default=0, validate=validate.Range(min=0, max=50))
-    max = ma.fields.Integer(strict=True, load_default=50, validate=validate.Range(min=0, max=50))
+    min = Integer(strict=True, load_default=0, validate=validate.Range(min=0, max=50))
+    max = Integer(strict=True, load_default=50, validate=validate.Range(min=0, max=50))
 
     @validates_schema
     def _order(self, data, **kwargs):
@@ -27,22 +27,22 @@ class SpecialtyQuotaSchema(StrictSchema):
 class RulesSchema(StrictSchema):
     relevant_specialties = ma.fields.List(ma.fields.String(validate=CODE), validate=validate.Length(max=50))
     specialty_quotas = ma.fields.List(ma.fields.Nested(SpecialtyQuotaSchema), validate=validate.Length(max=50))
-    max_per_organization = ma.fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=50))
-    max_per_province = ma.fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=50))
-    own_province_cap = ma.fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=0, max=50))
-    min_senior = ma.fields.Integer(strict=True, validate=validate.Range(min=0, max=50))
+    max_per_organization = Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=50))
+    max_per_province = Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=50))
+    own_province_cap = Integer(strict=True, allow_none=True, validate=validate.Range(min=0, max=50))
+    min_senior = Integer(strict=True, validate=validate.Range(min=0, max=50))
     chair_senior = StrictBoolean()
-    yearly_panel_cap = ma.fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=365))
-    min_rest_days = ma.fields.Integer(strict=True, validate=validate.Range(min=0, max=365))
+    yearly_panel_cap = Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=365))
+    min_rest_days = Integer(strict=True, validate=validate.Range(min=0, max=365))
     repeat_kinds_forbidden = ma.fields.List(ma.fields.String(validate=validate.OneOf(PANEL_KINDS)))
-    employment_lookback_years = ma.fields.Integer(strict=True, validate=validate.Range(min=0, max=20))
+    employment_lookback_years = Integer(strict=True, validate=validate.Range(min=0, max=20))
     auto_invite_replacements = StrictBoolean()
 
 
 class RuleSetSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     name = ma.fields.String()
-    version = ma.fields.Integer()
+    version = Integer()
     kind = ma.fields.String(allow_none=True)
     is_default = ma.fields.Boolean()
     description = ma.fields.String()
@@ -53,7 +53,7 @@ class RuleSetSchema(ma.Schema):
 
 class RuleSetRefSchema(ma.Schema):
     name = ma.fields.String()
-    version = ma.fields.Integer()
+    version = Integer()
 
 
 class RuleSetCreateSchema(StrictSchema):
@@ -65,39 +65,39 @@ class RuleSetCreateSchema(StrictSchema):
 
 
 class PanelCreateSchema(StrictSchema):
-    park_id = ma.fields.Integer(required=True, validate=ID_RANGE)
+    park_id = Integer(required=True, validate=ID_RANGE)
     kind = ma.fields.String(required=True, validate=validate.OneOf(PANEL_KINDS))
     meeting_date = ma.fields.Date(required=True)
-    size = ma.fields.Integer(required=True, validate=validate.Range(min=1, max=31))
-    alternates = ma.fields.Integer(load_default=2, validate=validate.Range(min=0, max=20))
+    size = Integer(required=True, validate=validate.Range(min=1, max=31))
+    alternates = Integer(load_default=2, validate=validate.Range(min=0, max=20))
     rule_set = ma.fields.String(validate=validate.Length(min=1, max=100),
                                 metadata={"description": "Rule set name (newest version); default: the kind's"})
-    seed = ma.fields.Integer(validate=validate.Range(min=0, max=2**63 - 1),
+    seed = Integer(validate=validate.Range(min=0, max=2**63 - 1),
                              metadata={"description": "Office only: replay with a given seed"})
     witness = text(200, metadata={"description": "A public value a witness enters, mixed into the seed"})
     location = text(300)
 
 
 class MemberSchema(ma.Schema):
-    expert_id = ma.fields.Integer()
+    expert_id = Integer()
     name = ma.fields.String()
     organization = ma.fields.String()
     province = ma.fields.String()
     title_rank = ma.fields.String()
     specialties = ma.fields.List(ma.fields.String())
     role = ma.fields.String()
-    rank = ma.fields.Integer()
+    rank = Integer()
     is_chair = ma.fields.Boolean()
     status = ma.fields.String()
     status_reason = ma.fields.String()
-    draw_round = ma.fields.Integer()
+    draw_round = Integer()
 
 
 class DrawSummarySchema(ma.Schema):
-    id = ma.fields.Integer()
-    round = ma.fields.Integer()
+    id = Integer()
+    round = Integer()
     purpose = ma.fields.String()
-    seed = ma.fields.Integer()
+    seed = Integer()
     seed_source = ma.fields.String()
     commitment = ma.fields.String()
     witness = ma.fields.String(allow_none=True)
@@ -114,12 +114,12 @@ class DrawSummarySchema(ma.Schema):
 
 
 class PanelSchema(ma.Schema):
-    id = ma.fields.Integer()
-    park_id = ma.fields.Integer()
+    id = Integer()
+    park_id = Integer()
     kind = ma.fields.String()
     convened_by = ma.fields.String()
     meeting_date = ma.fields.Date()
-    size = ma.fields.Integer()
+    size = Integer()
     status = ma.fields.String()
     location = ma.fields.String()
     rule_set = ma.fields.Nested(RuleSetRefSchema)
@@ -135,11 +135,11 @@ class EligibilityQuerySchema(PageArgs):
         unknown = ma.RAISE
 
     eligible = ma.fields.Boolean()
-    round = ma.fields.Integer(validate=validate.Range(min=1))
+    round = Integer(validate=validate.Range(min=1))
 
 
 class EligibilityItemSchema(ma.Schema):
-    expert_id = ma.fields.Integer()
+    expert_id = Integer()
     eligible = ma.fields.Boolean()
     stage = ma.fields.String(allow_none=True)
     reasons = ma.fields.List(ma.fields.String())
@@ -147,18 +147,18 @@ class EligibilityItemSchema(ma.Schema):
 
 
 class EligibilitySchema(ma.Schema):
-    round = ma.fields.Integer()
+    round = Integer()
     funnel = ma.fields.Dict()
     min_probability = ma.fields.Float(allow_none=True)
     max_probability = ma.fields.Float(allow_none=True)
     items = ma.fields.List(ma.fields.Nested(EligibilityItemSchema))
-    total = ma.fields.Integer()
-    page = ma.fields.Integer()
-    page_size = ma.fields.Integer()
+    total = Integer()
+    page = Integer()
+    page_size = Integer()
 
 
 class ReplacementSchema(StrictSchema):
-    expert_id = ma.fields.Integer(required=True, validate=ID_RANGE)
+    expert_id = Integer(required=True, validate=ID_RANGE)
     reason = text(500, required=True, min_length=1)
     conflict_of_interest = StrictBoolean(load_default=False)
 

@@ -8,7 +8,7 @@ from marshmallow import ValidationError, validate, validates_schema
 
 from ecopanel.api import PageArgs, page_schema
 from ecopanel.i18n import Msg, localize
-from ecopanel.schemas import ID_RANGE, StrictBoolean, StrictSchema, text
+from ecopanel.schemas import ID_RANGE, Integer, StrictBoolean, StrictSchema, text
 from expert_pool.regions import PROVINCES
 from scheduling.lifecycle import Action, RevocationReason, StopReason, WarningReason
 from scheduling.models import MATERIAL_KINDS, NOTICES, PARK_TYPES, PROGRAMMES, PROPOSAL_STATUSES, STATES
@@ -42,11 +42,11 @@ class ParkCreateSchema(Strict):
     programme = ma.fields.String(load_default="national", validate=validate.OneOf(PROGRAMMES),
                                  metadata={"description": "national, or provincial (a province's own, Art. 41)"})
     park_type = ma.fields.String(load_default="other", validate=validate.OneOf(PARK_TYPES))
-    management_agency_id = ma.fields.Integer(required=True, validate=ID_RANGE)
-    planning_institution_id = ma.fields.Integer(allow_none=True, validate=ID_RANGE,
+    management_agency_id = Integer(required=True, validate=ID_RANGE)
+    planning_institution_id = Integer(allow_none=True, validate=ID_RANGE,
                                                 metadata={"description": "The third party that prepared the plan"})
     leading_industries = ma.fields.List(text(50, min_length=1), validate=validate.Length(max=10))
-    enterprise_ids = ma.fields.List(ma.fields.Integer(validate=ID_RANGE),
+    enterprise_ids = ma.fields.List(Integer(validate=ID_RANGE),
                                     validate=validate.Length(max=500))
 
 
@@ -62,27 +62,27 @@ class ParkQuerySchema(PageArgs):
 
 
 class ParkOrganizationSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     name = ma.fields.String()
     type = ma.fields.String()
 
 
 class BlockedSchema(ma.Schema):
     code = ma.fields.String()
-    article = ma.fields.Integer()
+    article = Integer()
     message = Localized()
 
 
 class OptionSchema(ma.Schema):
     action = ma.fields.String()
-    article = ma.fields.Integer()
+    article = Integer()
     as_ = ma.fields.String(data_key="as", attribute="as",
                            metadata={"description": "the lifecycle role: leading_group = entered for the group"})
     blocked = ma.fields.Nested(BlockedSchema, allow_none=True)
 
 
 class ParkSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     name = ma.fields.String()
     province = ma.fields.String()
     city = ma.fields.String()
@@ -91,10 +91,10 @@ class ParkSchema(ma.Schema):
     management_agency = ma.fields.Nested(ParkOrganizationSchema)
     planning_institution = ma.fields.Nested(ParkOrganizationSchema, allow_none=True)
     leading_industries = ma.fields.List(ma.fields.String())
-    enterprise_ids = ma.fields.List(ma.fields.Integer())
+    enterprise_ids = ma.fields.List(Integer())
     state = ma.fields.String()
     phase = ma.fields.String()
-    cycle = ma.fields.Integer()
+    cycle = Integer()
     may_use_title = ma.fields.Boolean()
     publicly_listed = ma.fields.Boolean()
     facts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw())
@@ -103,14 +103,14 @@ class ParkSchema(ma.Schema):
 
 
 class ParkListItemSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     name = ma.fields.String()
     province = ma.fields.String()
     city = ma.fields.String()
     programme = ma.fields.String()
     park_type = ma.fields.String()
     state = ma.fields.String()
-    cycle = ma.fields.Integer()
+    cycle = Integer()
     approved_on = ma.fields.Date(allow_none=True)
     named_on = ma.fields.Date(allow_none=True)
 
@@ -127,7 +127,7 @@ class PublicQuerySchema(PageArgs):
 
 
 class PublicParkSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     name = ma.fields.String()
     province = ma.fields.String()
     city = ma.fields.String()
@@ -150,42 +150,42 @@ class TransitionRequestSchema(Strict):
     action = ma.fields.String(required=True, validate=validate.OneOf(ACTIONS))
     date = ma.fields.Date(required=True, metadata={"description": "The date of the act (Asia/Shanghai)"})
     comment = text(2000)
-    documents = ma.fields.List(ma.fields.Integer(validate=validate.Range(min=1)), validate=validate.Length(max=50),
+    documents = ma.fields.List(Integer(validate=validate.Range(min=1)), validate=validate.Length(max=50),
                                metadata={"description": "Ids of uploaded materials the act rests on"})
     reason = ma.fields.String(validate=validate.OneOf(REASONS),
                               metadata={"description": "stop (Art. 14), warn (Art. 27), revoke (Art. 28)"})
     as_leading_group = StrictBoolean(load_default=False, metadata={
         "description": "Office staff entering a decision of the leading group (naming, revocation)"})
-    extension_months = ma.fields.Integer(validate=validate.Range(min=1, max=12),
+    extension_months = Integer(validate=validate.Range(min=1, max=12),
                                          metadata={"description": "grant_extension: length granted"})
     changed_on = ma.fields.Date(metadata={"description": "report_major_change: when the change happened"})
     subjects = ma.fields.List(ma.fields.String(validate=validate.OneOf(CHANGE_SUBJECTS)),
                               validate=validate.Length(max=5))
     description = text(2000)
-    rectification_months = ma.fields.Integer(validate=validate.Range(min=1, max=12),
+    rectification_months = Integer(validate=validate.Range(min=1, max=12),
                                              metadata={"description": "warn: rectification period (<= 12)"})
-    proposal_ids = ma.fields.List(ma.fields.Integer(validate=ID_RANGE), validate=validate.Length(max=50))
+    proposal_ids = ma.fields.List(Integer(validate=ID_RANGE), validate=validate.Length(max=50))
     excellent = StrictBoolean(metadata={"description": "pass_evaluation: rated excellent (Art. 26)"})
 
 
 class MaterialRefSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     kind = ma.fields.String()
     filename = ma.fields.String()
 
 
 class TransitionSchema(ma.Schema):
-    id = ma.fields.Integer()
-    park_id = ma.fields.Integer()
-    seq = ma.fields.Integer()
-    cycle = ma.fields.Integer()
+    id = Integer()
+    park_id = Integer()
+    seq = Integer()
+    cycle = Integer()
     from_state = ma.fields.String()
     to_state = ma.fields.String()
     action = ma.fields.String()
     actor = ma.fields.String()
     actor_label = ma.fields.String()
     on = ma.fields.Date()
-    article = ma.fields.Integer()
+    article = Integer()
     reason = ma.fields.String(allow_none=True)
     comment = ma.fields.String()
     data = ma.fields.Dict()
@@ -199,21 +199,21 @@ class TransitionSchema(ma.Schema):
 class TimelineEventSchema(ma.Schema):
     type = ma.fields.String()
     on = ma.fields.Date()
-    seq = ma.fields.Integer()
-    cycle = ma.fields.Integer()
+    seq = Integer()
+    cycle = Integer()
     action = ma.fields.String()
     from_state = ma.fields.String()
     to_state = ma.fields.String()
     actor = ma.fields.String()
     actor_label = ma.fields.String()
-    article = ma.fields.Integer(allow_none=True)
+    article = Integer(allow_none=True)
     reason = ma.fields.String(allow_none=True)
     comment = ma.fields.String()
     data = ma.fields.Dict()
     documents = ma.fields.List(ma.fields.Nested(MaterialRefSchema))
     reported_on = ma.fields.Date(allow_none=True)
     subjects = ma.fields.List(ma.fields.String())
-    year = ma.fields.Integer()
+    year = Integer()
     due = ma.fields.Date()
     late = ma.fields.Boolean()
     notice = ma.fields.String()
@@ -230,23 +230,23 @@ class DueSchema(ma.Schema):
     kind = ma.fields.String()
     key = ma.fields.String()
     due = ma.fields.Date()
-    article = ma.fields.Integer()
+    article = Integer()
     provisional = ma.fields.Boolean()
     consequence = ma.fields.String(allow_none=True)
     state = ma.fields.String()
     outcome = ma.fields.String(allow_none=True)
-    days_left = ma.fields.Integer()
+    days_left = Integer()
     next_reminder_at = ma.fields.DateTime(allow_none=True)
     fired_at = ma.fields.DateTime(allow_none=True)
 
 
 class TimelineParkSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     name = ma.fields.String()
     province = ma.fields.String()
     state = ma.fields.String()
     phase = ma.fields.String()
-    cycle = ma.fields.Integer()
+    cycle = Integer()
     may_use_title = ma.fields.Boolean()
 
 
@@ -276,9 +276,9 @@ class ObjectionResolveSchema(Strict):
 
 
 class ObjectionSchema(ma.Schema):
-    id = ma.fields.Integer()
-    park_id = ma.fields.Integer()
-    cycle = ma.fields.Integer()
+    id = Integer()
+    park_id = Integer()
+    cycle = Integer()
     notice = ma.fields.String()
     received_on = ma.fields.Date()
     summary = ma.fields.String()
@@ -295,9 +295,9 @@ class MajorChangeCreateSchema(Strict):
 
 
 class MajorChangeSchema(ma.Schema):
-    id = ma.fields.Integer()
-    park_id = ma.fields.Integer()
-    cycle = ma.fields.Integer()
+    id = Integer()
+    park_id = Integer()
+    cycle = Integer()
     changed_on = ma.fields.Date()
     reported_on = ma.fields.Date(allow_none=True)
     subjects = ma.fields.List(ma.fields.String())
@@ -311,16 +311,16 @@ class ProposalQuerySchema(PageArgs):
     status = ma.fields.String(validate=validate.OneOf(PROPOSAL_STATUSES))
     audience = ma.fields.String(validate=validate.OneOf(("office", "province")))
     reason = ma.fields.String(validate=validate.OneOf(tuple(WarningReason)))
-    park_id = ma.fields.Integer(validate=ID_RANGE)
+    park_id = Integer(validate=ID_RANGE)
 
 
 class ProposalSchema(ma.Schema):
-    id = ma.fields.Integer()
-    park_id = ma.fields.Integer()
+    id = Integer()
+    park_id = Integer()
     key = ma.fields.String()
     reason = ma.fields.String()
-    article = ma.fields.Integer()
-    item = ma.fields.Integer()
+    article = Integer()
+    item = Integer()
     message = ma.fields.Method("_message")
     audience = ma.fields.String()
     status = ma.fields.String()
@@ -348,7 +348,7 @@ class DismissSchema(Strict):
 class MaterialFormSchema(Strict):
     kind = ma.fields.String(required=True, validate=validate.OneOf(MATERIAL_KINDS))
     title = text(200)
-    year = ma.fields.Integer(validate=validate.Range(min=2000, max=2200))
+    year = Integer(validate=validate.Range(min=2000, max=2200))
     covers_from = ma.fields.Date()
     covers_to = ma.fields.Date()
 
@@ -370,15 +370,15 @@ class MaterialQuerySchema(PageArgs):
 
 
 class MaterialSchema(ma.Schema):
-    id = ma.fields.Integer()
-    park_id = ma.fields.Integer()
+    id = Integer()
+    park_id = Integer()
     kind = ma.fields.String()
     title = ma.fields.String()
     filename = ma.fields.String()
     content_type = ma.fields.String()
-    size_bytes = ma.fields.Integer()
+    size_bytes = Integer()
     sha256 = ma.fields.String()
-    year = ma.fields.Integer(allow_none=True)
+    year = Integer(allow_none=True)
     covers_from = ma.fields.Date(allow_none=True)
     covers_to = ma.fields.Date(allow_none=True)
     uploaded_by_label = ma.fields.String()
@@ -392,8 +392,8 @@ MaterialPageSchema = page_schema(MaterialSchema, "MaterialPage")
 
 
 class AnnualReportSubmitSchema(Strict):
-    year = ma.fields.Integer(required=True, validate=validate.Range(min=2000, max=2200))
-    material_id = ma.fields.Integer(required=True, validate=ID_RANGE)
+    year = Integer(required=True, validate=validate.Range(min=2000, max=2200))
+    material_id = Integer(required=True, validate=ID_RANGE)
     submitted_on = ma.fields.Date()
 
 
@@ -408,17 +408,17 @@ class AnnualReportForwardSchema(Strict):
 
 
 class AnnualReportSchema(ma.Schema):
-    year = ma.fields.Integer()
+    year = Integer()
     due = ma.fields.Date()
     status = ma.fields.String()
     late = ma.fields.Boolean()
-    days_late = ma.fields.Integer()
+    days_late = Integer()
     submitted_on = ma.fields.Date(allow_none=True)
     reviewed_on = ma.fields.Date(allow_none=True)
     compliant = ma.fields.Boolean(allow_none=True)
     review_comment = ma.fields.String()
     forwarded_on = ma.fields.Date(allow_none=True)
-    material_id = ma.fields.Integer(allow_none=True)
+    material_id = Integer(allow_none=True)
 
 
 AnnualReportPageSchema = page_schema(AnnualReportSchema, "AnnualReportPage")
@@ -429,7 +429,7 @@ AnnualReportPageSchema = page_schema(AnnualReportSchema, "AnnualReportPage")
 
 class WorkingDaysQuerySchema(Strict):
     start = ma.fields.Date(required=True, metadata={"description": "YYYY-MM-DD; counted if a working day"})
-    days = ma.fields.Integer(required=True, validate=validate.Range(min=1, max=3660))
+    days = Integer(required=True, validate=validate.Range(min=1, max=3660))
 
 
 class WorkingDaysResultSchema(ma.Schema):
@@ -438,7 +438,7 @@ class WorkingDaysResultSchema(ma.Schema):
 
 
 class CalendarFormSchema(Strict):
-    year = ma.fields.Integer(validate=validate.Range(min=1950, max=9999),
+    year = Integer(validate=validate.Range(min=1950, max=9999),
                              metadata={"description": "The year you mean to load (checked against the file)"})
 
 
@@ -447,24 +447,24 @@ class CalendarFileSchema(ma.Schema):
 
 
 class RecomputedSchema(ma.Schema):
-    park_id = ma.fields.Integer()
+    park_id = Integer()
     park_name = ma.fields.String()
     public_notice = ma.fields.Dict()
     naming_notice = ma.fields.Dict()
 
 
 class CalendarLoadSchema(ma.Schema):
-    year = ma.fields.Integer()
+    year = Integer()
     replaced = ma.fields.Boolean()
-    holidays = ma.fields.Integer()
-    workdays = ma.fields.Integer()
+    holidays = Integer()
+    workdays = Integer()
     recomputed = ma.fields.List(ma.fields.Nested(RecomputedSchema))
 
 
 class CalendarYearSchema(ma.Schema):
-    year = ma.fields.Integer()
+    year = Integer()
     source = ma.fields.String()
     loaded_at = ma.fields.DateTime()
     loaded_by = ma.fields.String()
-    holidays = ma.fields.Integer()
-    workdays = ma.fields.Integer()
+    holidays = Integer()
+    workdays = Integer()

@@ -7,26 +7,26 @@ import marshmallow as ma
 from marshmallow import validate
 
 from ecopanel.api import PageArgs, page_schema
-from ecopanel.schemas import StrictSchema, text
+from ecopanel.schemas import Integer, StrictSchema, text
 
 MAX_TOKEN_DAYS = 3650
 
 
 class TokenQuerySchema(PageArgs):
-    user_id = ma.fields.Integer(validate=validate.Range(min=1), metadata={
+    user_id = Integer(validate=validate.Range(min=1), metadata={
         "description": "Another user's tokens (Office administrators only); default: the caller's own"})
 
 
 class TokenCreateSchema(StrictSchema):
     name = text(100, load_default="", metadata={"description": "What the token is for, e.g. the script's name"})
-    days = ma.fields.Integer(validate=validate.Range(min=1, max=MAX_TOKEN_DAYS), load_default=None, metadata={
+    days = Integer(validate=validate.Range(min=1, max=MAX_TOKEN_DAYS), load_default=None, metadata={
         "description": "Days until it expires; default TOKEN_DEFAULT_DAYS (365). Never longer than the "
                        "bearer token used to create it."})
 
 
 class TokenSchema(ma.Schema):
-    id = ma.fields.Integer()
-    user_id = ma.fields.Integer()
+    id = Integer()
+    user_id = Integer()
     name = ma.fields.String()
     created_at = ma.fields.DateTime()
     expires_at = ma.fields.DateTime(allow_none=True)

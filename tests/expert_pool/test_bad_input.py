@@ -143,3 +143,10 @@ def test_ids_beyond_the_integer_range_are_422_not_500(office_api, make_expert):
         response = office_api.post(path, json=body)
         assert response.status_code == 422, (path, response.status_code, response.json)
         assert field in response.json["errors"], response.json
+
+
+def test_huge_integers_in_queries_are_422_in_the_callers_language(office_api):
+    response = office_api.get(f"/experts?organization_id={2**63}", headers={"Accept-Language": "zh"})
+    assert response.status_code == 422, response.json
+    assert response.json["errors"]["organization_id"] == ["必须大于等于 -2147483648 且小于等于 2147483647。"]
+    assert office_api.get(f"/tokens?user_id={2**63}").status_code == 422
