@@ -46,7 +46,20 @@ class StrictSchema(ma.Schema):
         unknown = ma.RAISE
 
 
+class TrimmedString(ma.fields.String):
+    """A string kept without its surrounding white space, so that a minimum length applies to what is kept
+    (a name of one tab is empty, not one character long). The maximum applies to the string as sent, as
+    the OpenAPI document says."""
+
+    def __init__(self, *, max_length: int, **kwargs):
+        super().__init__(**kwargs)
+        self._as_sent = validate.Length(max=max_length)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return self._as_sent(super()._deserialize(value, attr, data, **kwargs)).strip()
+
+
 def text(max_length: int, *, required: bool = False, min_length: int = 0, **kwargs) -> ma.fields.String:
-    """A string with an upper bound, so a 100,000-character value is refused, not stored."""
-    return ma.fields.String(required=required, validate=validate.Length(min=min_length, max=max_length),
-                            **kwargs)
+    """A trimmed string with an upper bound, so a 100,000-character value is refused, not stored."""
+    return TrimmedString(max_length=max_length, required=required,
+                         validate=validate.Length(min=min_length, max=max_length), **kwargs)

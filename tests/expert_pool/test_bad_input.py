@@ -150,3 +150,11 @@ def test_huge_integers_in_queries_are_422_in_the_callers_language(office_api):
     assert response.status_code == 422, response.json
     assert response.json["errors"]["organization_id"] == ["必须大于等于 -2147483648 且小于等于 2147483647。"]
     assert office_api.get(f"/tokens?user_id={2**63}").status_code == 422
+
+
+def test_blank_names_are_refused_not_stored_empty(office_api):
+    response = office_api.post("/specialties", json={"code": "key_projects", "name_zh": "重点项目", "name_en": "\t"})
+    assert response.status_code == 422 and "name_en" in response.json["errors"], response.json
+    created = office_api.post("/specialties", json={"code": "key_projects", "name_zh": " 重点项目 ",
+                                                    "name_en": "Key projects"})
+    assert created.status_code == 201 and created.json["name_zh"] == "重点项目"
