@@ -40,11 +40,12 @@ DEFAULTS: dict[str, Any] = {
     # The outbox: rows claimed per batch, the claim's lease, attempts and exponential backoff (seconds)
     "OUTBOX_BATCH_SIZE": 50,
     "OUTBOX_LEASE_SECONDS": 600,
-    "OUTBOX_MAX_ATTEMPTS": 10,
+    "OUTBOX_MAX_ATTEMPTS": 17,
     "OUTBOX_BACKOFF_BASE_SECONDS": 60,
     "OUTBOX_BACKOFF_MAX_SECONDS": 6 * 3600,
-    # (With these values an unreachable SMTP server is retried for at least 4 h 15 min, at most about 8.5 h,
-    # before a mail goes dead; tests/faults/test_smtp_outage.py holds the lower bound above 4 h.)
+    # (With these values an unreachable SMTP server is retried for at least 25 h before a mail goes dead: a
+    # mail server down overnight or for a working day loses no invitation, whose silence would count as a
+    # decline; tests/faults/test_smtp_outage.py holds the lower bound above 24 h.)
     # Invitations: default days to answer, reminder before the deadline, reminder before the meeting,
     # the meeting's hours in the calendar entry (Asia/Shanghai), and whom an expert should call
     # ({"office" or a province code: {"name_zh", "name_en", "phone", "email"}})
