@@ -22,9 +22,18 @@ from .swaps import SwapNeighbourhood, as_array
 
 #: A stage stops when the optimum is provably within this relative distance of the LP value.
 REL_GAP = 1e-7
-#: A fixed type may drop this little (relative) below its stage value, so that LP round-off cannot make the
-#: next stage infeasible.
+#: A fixed type may drop this little below its stage value (relative, and at least absolute), so that LP
+#: round-off cannot make the next stage infeasible. GLOP (unscaled) accepts solutions that violate a row by
+#: up to its absolute primal tolerance of 1e-8, so the value read back for a type may already sit that far
+#: below what its row says: a purely relative slack is far too small for stage values of ~1e-3 (a 2,400-
+#: expert pool: the later stage was infeasible, status 2).
 FIX_SLACK = 1e-9
+FIX_ABS_SLACK = 1e-7
+
+
+def _fixed_floor(value: float) -> float:
+    return value - max(value * FIX_SLACK, FIX_ABS_SLACK)
+
 DUAL_TOL = 1e-9
 SMOOTHING = 0.8
 SWAP_COLUMNS = 10
@@ -65,7 +74,7 @@ class _Master:
         self.rows = []
         for t in range(len(self.sizes)):
             if t in self.fixed:
-                row = self.lp.Constraint(self.fixed[t] * (1.0 - FIX_SLACK), inf)
+                row = self.lp.Constraint(_fixed_floor(self.fixed[t]), inf)
             else:
                 row = self.lp.Constraint(0.0, inf)
                 row.SetCoefficient(self.z, -self.target[t])
@@ -110,7 +119,7 @@ class _Master:
         self.fixed[t] = value
         row = self.rows[t]
         row.SetCoefficient(self.z, 0.0)
-        row.SetLb(value * (1.0 - FIX_SLACK))
+        row.SetLb(_fixed_floor(value))
 
     def distribution(self) -> tuple[list[Column], list[float]]:
         cols, probs = [], []

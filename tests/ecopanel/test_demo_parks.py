@@ -87,3 +87,10 @@ def test_demo_parks_have_a_history_facts_materials_and_deadlines(app, db, client
     expected = {p.id for p in parks.values() if PHASE_OF[State(p.state)].value in ("creation", "named")}
     assert set(listed) == expected and public["total"] == len(expected)
     assert {"named", "under_construction"} <= set(listed.values())
+
+    # A default acceptance panel for the first demo park, as a newcomer would draw it on the demo data. It
+    # once failed here (engine 1.1: a later leximin stage infeasible from LP round-off, status 2, a 500).
+    drawn = client.post("/api/v1/panels", headers=headers, json={
+        "park_id": 1, "kind": "acceptance_meeting", "meeting_date": "2027-04-14", "size": 7, "alternates": 2})
+    assert drawn.status_code == 201, drawn.json
+    assert len(drawn.json["members"]) == 7 and drawn.json["draw"]["fairness_ratio"] >= 0.95
