@@ -9,11 +9,12 @@ from flask.views import MethodView
 
 from ecopanel.api import Blueprint
 from ecopanel.auth.guard import current_actor
+from ecopanel.clock import now as clock_now
 from ecopanel.clock import today as today_shanghai
 from ecopanel.errors import Forbidden
 from ecopanel.i18n import Msg
 from ecopanel.transactions import retrying
-from panels import schemas, services
+from panels import dates, schemas, services
 
 blp = Blueprint("panels", __name__, url_prefix="/api/v1", description="Review panels drawn from the pool (Art. 37)")
 
@@ -73,6 +74,15 @@ def replace(data, panel_id):
 
     panel = retrying(work, what="replacement")
     return services.present_panel(panel)
+
+
+@blp.route("/meetings/date-suggestions")
+@blp.arguments(schemas.DateSuggestionQuerySchema, location="query")
+@blp.response(200, schemas.DateSuggestionSchema(many=True))
+def date_suggestions(args):
+    """Working days of a span on which the park's panel can be formed, best first"""
+    return dates.suggest_meeting_dates(current_actor(), args["park_id"], args["kind"], args["start"], args["end"],
+                                       args["size"], args.get("rule_set"), clock_now())
 
 
 @blp.route("/rule-sets")

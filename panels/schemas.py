@@ -130,6 +130,22 @@ class PanelSchema(ma.Schema):
     draws = ma.fields.List(ma.fields.Nested(DrawSummarySchema))
 
 
+class DateSuggestionQuerySchema(StrictSchema):
+    park_id = Integer(required=True, validate=ID_RANGE)
+    kind = ma.fields.String(required=True, validate=validate.OneOf(PANEL_KINDS))
+    start = ma.fields.Date(required=True, data_key="from")
+    end = ma.fields.Date(required=True, data_key="to")
+    size = Integer(load_default=7, validate=validate.Range(min=1, max=50))
+    rule_set = ma.fields.String(validate=validate.Length(min=1, max=100))
+
+
+class DateSuggestionSchema(ma.Schema):
+    date = ma.fields.Date()
+    feasible = ma.fields.Boolean(metadata={"description": "A panel satisfying the rule set exists that day"})
+    eligible = Integer(metadata={"description": "Experts who pass every recusal and availability rule that day"})
+    provisional = ma.fields.Boolean(metadata={"description": "The official holidays of that year are not loaded"})
+
+
 class EligibilityQuerySchema(PageArgs):
     class Meta:
         unknown = ma.RAISE

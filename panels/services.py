@@ -122,7 +122,7 @@ def create_rule_set(actor: Actor, data: dict[str, Any]) -> RuleSet:
 
 # --- the pool as the rules see it -------------------------------------------------------------------------
 
-def _park_context(park: Park, day: date) -> recusal.ParkContext:
+def park_context(park: Park, day: date) -> recusal.ParkContext:
     blacklisted = frozenset(db.session.scalars(select(Blacklisting.organization_id).where(
         Blacklisting.listed_on <= day, or_(Blacklisting.lifted_on.is_(None), Blacklisting.lifted_on > day))))
     return recusal.ParkContext(
@@ -131,8 +131,13 @@ def _park_context(park: Park, day: date) -> recusal.ParkContext:
         planning_institution_id=park.planning_institution_id, blacklisted_org_ids=blacklisted)
 
 
-def pool_facts(park: Park, day: date, rules: recusal.RecusalRules) -> list[recusal.ExpertFacts]:
-    """Every expert of the pool with what the rules need, in a handful of set-based queries."""
+def pool_facts(park: Park, day: date, rules: recusal.RecusalRules,
+               until: date | None = None) -> list[recusal.ExpertFacts]:
+    """Every expert of the pool with what the rules need, in a handful of set-based queries.
+
+    With ``until``, the facts serve every day from ``day`` to ``until`` (absences and bookings of the whole
+    span; the rules compare them with the day they assess)."""
+    until = until or day
     since = day - relativedelta(years=rules.employment_lookback_years)
     specialties: dict[int, set[str]] = defaultdict(set)
     for expert_id, code in db.session.execute(select(expert_specialties.c.expert_id,
@@ -150,11 +155,11 @@ def pool_facts(park: Park, day: date, rules: recusal.RecusalRules) -> list[recus
         conflicts[row[0]].append(recusal.Conflict(row[1], row[2], row[3], row[4]))
     away: dict[int, list[tuple[date, date]]] = defaultdict(list)
     for row in db.session.execute(select(Unavailability.expert_id, Unavailability.start_date,
-                                         Unavailability.end_date).where(Unavailability.start_date <= day,
+                                         Unavailability.end_date).where(Unavailability.start_date <= until,
                                                                         Unavailability.end_date >= day)):
         away[row[0]].append((row[1], row[2]))
     first = min(date(day.year, 1, 1), day - timedelta(days=rules.min_rest_days))
-    last = max(date(day.year, 12, 31), day + timedelta(days=rules.min_rest_days))
+    last = max(date(until.year, 12, 31), until + timedelta(days=rules.min_rest_days))
     booked: dict[int, list[date]] = defaultdict(list)
     for expert_id, booked_day in db.session.execute(select(Booking.expert_id, Booking.day).where(
             Booking.day >= first, Booking.day <= last)):
@@ -180,7 +185,7 @@ def _inputs(panel: Panel, rule_set: RuleSet, facts: list[recusal.ExpertFacts], p
             fixed: list[str], excluded: list[str], alternates: int) -> tuple[dict[str, Any], list]:
     """The canonical inputs of a draw, and the per-expert assessments."""
     rules = rule_set.rules
-    ctx = _park_context(park, panel.meeting_date)
+    ctx = park_context(park, panel.meeting_date)
     rrules = recusal_rules_for(rule_set, panel)
     fixed_ids = {int(f) for f in fixed}
     assessments = [recusal.assess(f, ctx, rrules, panel.meeting_date) if f.id not in fixed_ids
@@ -275,7 +280,7 @@ def members_ineligible_on(panel: Panel, day: date) -> dict[int, list[str]]:
     booked = set(db.session.scalars(select(Booking.expert_id).where(Booking.panel_id == panel.id)))
     own_day = panel.meeting_date
     facts = [f for f in pool_facts(park, day, rrules) if f.id in booked]
-    ctx = _park_context(park, day)
+    ctx = park_context(park, day)
     out: dict[int, list[str]] = {}
     for f in facts:
         days = list(f.booked_days)
@@ -374,7 +379,7 @@ def suggest_dates(panel: Panel, park: Park, rule_set: RuleSet, facts, fixed, exc
 
     found = []
     rrules = recusal_rules_for(rule_set, panel)
-    ctx = _park_context(park, panel.meeting_date)
+    ctx = park_context(park, panel.meeting_date)
     for day in recusal.nearby_days(panel.meeting_date, 10):
         if day.weekday() >= 5:
             continue

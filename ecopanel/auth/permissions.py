@@ -164,6 +164,8 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("panels.panel_eligibility", "GET"): _p(STAFF, Scope.CONVENING, _PANEL),
     ("panels.panel_audit", "GET"): _p(OFFICE, Scope.CONVENING, _PANEL),
     ("panels.replace", "POST"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("panels.date_suggestions", "GET"): _p(STAFF, Scope.PARK,
+                                           "panels.services.convening_authority (a province: its parks)"),
     ("panels.RuleSets", "GET"): _p(STAFF),
     ("panels.RuleSets", "POST"): _p(OFFICE),
     # --- invitations, meetings and the outbox ----------------------------------------------------------------

@@ -204,3 +204,40 @@ def test_bundle_is_canonical_json(office_api, park, pool):
     data = office_api.get(f"/panels/{panel['id']}/audit").data.decode()
     doc = json.loads(data)
     assert doc["bundles"][0]["inputs"]["rule_set"]["name"] == "default-acceptance_meeting"
+
+
+def test_date_suggestions_check_each_working_day_and_put_the_best_first(office_api, park, pool, db):
+    from datetime import date
+
+    from expert_pool.models import Unavailability
+
+    for expert in pool[:75]:  # most of the pool is away on Tuesday: no panel that day
+        db.session.add(Unavailability(expert_id=expert.id, start_date=date(2027, 3, 9), end_date=date(2027, 3, 9),
+                                      reason="会议"))
+    for expert in pool[75:]:  # a few are away on Thursday: still a panel, with less choice
+        db.session.add(Unavailability(expert_id=expert.id, start_date=date(2027, 3, 11), end_date=date(2027, 3, 11),
+                                      reason="出差"))
+    db.session.commit()
+    response = office_api.get("/meetings/date-suggestions", query_string={
+        "park_id": park.id, "kind": "acceptance_meeting", "from": "2027-03-08", "to": "2027-03-14"})
+    assert response.status_code == 200, response.json
+    rows = response.json
+    assert [r["date"] for r in rows] == ["2027-03-08", "2027-03-10", "2027-03-12", "2027-03-11", "2027-03-09"]
+    assert [r["feasible"] for r in rows] == [True, True, True, True, False]  # the weekend is left out
+    # 8 of the 80 are from the park's own province (recused for an Office panel); 5 away on Thursday
+    assert [r["eligible"] for r in rows] == [72, 72, 72, 67, 5]
+    # a panel drawn for Monday books its members: Monday now offers less choice than the other days
+    assert draw(office_api, park, meeting_date="2027-03-08").status_code == 201
+    again = office_api.get("/meetings/date-suggestions", query_string={
+        "park_id": park.id, "kind": "acceptance_meeting", "from": "2027-03-08", "to": "2027-03-12"}).json
+    assert [(r["date"], r["eligible"]) for r in again] == [
+        ("2027-03-10", 72), ("2027-03-12", 72), ("2027-03-11", 67), ("2027-03-08", 72 - 7), ("2027-03-09", 5)]
+
+
+@pytest.mark.parametrize(("query", "field"), [
+    ({"from": "2027-03-10", "to": "2027-03-01"}, "to"), ({"from": "2027-01-01", "to": "2027-06-30"}, "to"),
+    ({"from": "2027-02-30", "to": "2027-03-01"}, "from"), ({"kind": "tea_party"}, "kind")])
+def test_date_suggestions_refuse_bad_spans(office_api, park, query, field):
+    params = {"park_id": park.id, "kind": "acceptance_meeting", "from": "2027-03-08", "to": "2027-03-12", **query}
+    response = office_api.get("/meetings/date-suggestions", query_string=params, headers={"Accept-Language": "en"})
+    assert response.status_code == 422 and field in response.json["errors"], response.json

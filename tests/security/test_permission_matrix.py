@@ -444,6 +444,9 @@ BUILDERS: dict[tuple[str, str], Any] = {
                                         "size": 3, "alternates": 0, "rule_set": w.rule_set, "location": f"{len(w.pool)}"},
         target=_park_target(w)),
     ("panels.read_panel", "GET"): lambda w, who: Req("GET", f"/api/v1/panels/{w.panel.id}", target=_panel_target(w)),
+    ("panels.date_suggestions", "GET"): lambda w, who: Req(
+        "GET", f"/api/v1/meetings/date-suggestions?park_id={w.park_p.id}&kind=plan_argumentation&from=2027-03-08"
+               "&to=2027-03-12&size=3", target=_park_target(w)),
     ("panels.panel_eligibility", "GET"): lambda w, who: Req("GET", f"/api/v1/panels/{w.panel.id}/eligibility",
                                                             target=_panel_target(w)),
     ("panels.panel_audit", "GET"): lambda w, who: Req("GET", f"/api/v1/panels/{w.panel.id}/audit",

@@ -1,0 +1,66 @@
+"""Which meeting dates suit a park's panel: every working day of a span, checked by the engine, best first.
+
+For staff choosing a date before they request a panel (``GET /api/v1/meetings/date-suggestions``): on each
+day the pool is assessed as the draw would assess it (term, recusal, absences, bookings, rest days, yearly
+cap) and CP-SAT says whether a panel satisfying the rule set exists.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from ecopanel.auth.actor import Actor
+from ecopanel.errors import InvalidInput
+from ecopanel.extensions import db
+from ecopanel.i18n import Msg
+from panels import recusal
+from panels.feasibility import panel_exists
+from panels.rulesets import candidate, quota_specialties, quotas, recusal_rules
+from panels.services import convening_authority, park_context, pool_facts, rule_set_for
+from scheduling import calendar_service
+from scheduling.models import Park
+
+#: A quarter at most per question: each day is a feasibility check of its own.
+MAX_SPAN_DAYS = 92
+
+
+def suggest_meeting_dates(actor: Actor, park_id: int, kind: str, start: date, end: date, size: int,
+                          rule_set_name: str | None, now: datetime) -> list[dict[str, Any]]:
+    """Working days from ``start`` to ``end``: feasible ones first, then those with more eligible experts
+    (more choice, so each expert's chance is closer to even), then the earlier."""
+    park = db.session.get(Park, park_id)
+    if park is None:
+        raise InvalidInput("unknown_park", Msg("园区不存在。", "Unknown park."),
+                           {"park_id": [Msg("园区不存在。", "Unknown park.")]})
+    convened_by = convening_authority(actor, kind, park)
+    _check_span(start, end)
+    rule_set = rule_set_for(rule_set_name, kind)
+    rules = recusal_rules(rule_set.rules, convened_by)
+    facts = pool_facts(park, start, rules, until=end)
+    calendar = calendar_service.get_calendar(now)
+    specialties = quota_specialties(rule_set.rules)
+    rows = []
+    day = start
+    while day <= end:
+        working, provisional = calendar.is_working_day(day)
+        if working:
+            context = park_context(park, day)
+            eligible = [candidate(f, specialties) for f in facts if recusal.assess(f, context, rules, day).eligible]
+            feasible = len(eligible) >= size and panel_exists(
+                eligible, quotas(rule_set.rules, eligible, park.province, convened_by), size)
+            rows.append({"date": day, "feasible": feasible, "eligible": len(eligible), "provisional": provisional})
+        day += timedelta(days=1)
+    rows.sort(key=lambda r: (not r["feasible"], -r["eligible"], r["date"]))
+    return rows
+
+
+def _check_span(start: date, end: date) -> None:
+    if end < start:
+        raise InvalidInput("invalid_span", Msg("结束日期不能早于开始日期。", "The end date is before the start date."),
+                           {"to": [Msg("不能早于开始日期。", "Must not be before the start date.")]})
+    if (end - start).days >= MAX_SPAN_DAYS:
+        raise InvalidInput("span_too_long", Msg(f"一次最多查询 {MAX_SPAN_DAYS} 天。",
+                                                f"Ask for at most {MAX_SPAN_DAYS} days at a time."),
+                           {"to": [Msg(f"距开始日期不超过 {MAX_SPAN_DAYS - 1} 天。",
+                                       f"At most {MAX_SPAN_DAYS - 1} days after the start date.")]})
