@@ -41,14 +41,19 @@ def suggest_meeting_dates(actor: Actor, park_id: int, kind: str, start: date, en
     calendar = calendar_service.get_calendar(now)
     specialties = quota_specialties(rule_set.rules)
     rows = []
+    # Most days of a span have the very same eligible experts (nobody away or booked): one solve serves them.
+    feasible_for: dict[tuple[str, ...], bool] = {}
     day = start
     while day <= end:
         working, provisional = calendar.is_working_day(day)
         if working:
             context = park_context(park, day)
             eligible = [candidate(f, specialties) for f in facts if recusal.assess(f, context, rules, day).eligible]
-            feasible = len(eligible) >= size and panel_exists(
-                eligible, quotas(rule_set.rules, eligible, park.province, convened_by), size)
+            key = tuple(c.id for c in eligible)
+            if key not in feasible_for:
+                feasible_for[key] = len(eligible) >= size and panel_exists(
+                    eligible, quotas(rule_set.rules, eligible, park.province, convened_by), size)
+            feasible = feasible_for[key]
             rows.append({"date": day, "feasible": feasible, "eligible": len(eligible), "provisional": provisional})
         day += timedelta(days=1)
     rows.sort(key=lambda r: (not r["feasible"], -r["eligible"], r["date"]))
