@@ -11,14 +11,14 @@ from __future__ import annotations
 import gc
 import secrets
 from collections import defaultdict
+from collections.abc import Collection
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from flask import current_app
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, true
 
 from ecopanel.audit import record
 from ecopanel.auth.actor import Actor, Role
@@ -131,47 +131,57 @@ def park_context(park: Park, day: date) -> recusal.ParkContext:
         planning_institution_id=park.planning_institution_id, blacklisted_org_ids=blacklisted)
 
 
-def pool_facts(park: Park, day: date, rules: recusal.RecusalRules,
-               until: date | None = None) -> list[recusal.ExpertFacts]:
-    """Every expert of the pool with what the rules need, in a handful of set-based queries.
+def pool_facts(park: Park, day: date, rules: recusal.RecusalRules, until: date | None = None,
+               experts: Collection[int] | None = None) -> list[recusal.ExpertFacts]:
+    """Every expert of the pool (or only ``experts``) with what the rules need, in a handful of set-based
+    queries.
 
     With ``until``, the facts serve every day from ``day`` to ``until`` (absences and bookings of the whole
     span; the rules compare them with the day they assess)."""
     until = until or day
-    since = day - relativedelta(years=rules.employment_lookback_years)
+    since = recusal.lookback_start(day, rules.employment_lookback_years)
+
+    def wanted(column):
+        return true() if experts is None else column.in_(list(experts))
+
     specialties: dict[int, set[str]] = defaultdict(set)
     for expert_id, code in db.session.execute(select(expert_specialties.c.expert_id,
-                                                     expert_specialties.c.specialty_code)):
+                                                     expert_specialties.c.specialty_code).where(
+            wanted(expert_specialties.c.expert_id))):
         specialties[expert_id].add(code)
     jobs: dict[int, list[recusal.Employment]] = defaultdict(list)
     for row in db.session.execute(select(Employment.expert_id, Employment.organization_id, Employment.start_date,
                                          Employment.end_date).where(or_(Employment.end_date.is_(None),
-                                                                        Employment.end_date >= since))):
+                                                                        Employment.end_date >= since),
+                                                                    wanted(Employment.expert_id))):
         jobs[row[0]].append(recusal.Employment(row[1], row[2], row[3]))
     conflicts: dict[int, list[recusal.Conflict]] = defaultdict(list)
     for row in db.session.execute(select(ConflictDeclaration.expert_id, ConflictDeclaration.park_id,
                                          ConflictDeclaration.organization_id, ConflictDeclaration.valid_from,
-                                         ConflictDeclaration.valid_to)):
+                                         ConflictDeclaration.valid_to).where(
+            wanted(ConflictDeclaration.expert_id))):
         conflicts[row[0]].append(recusal.Conflict(row[1], row[2], row[3], row[4]))
     away: dict[int, list[tuple[date, date]]] = defaultdict(list)
     for row in db.session.execute(select(Unavailability.expert_id, Unavailability.start_date,
                                          Unavailability.end_date).where(Unavailability.start_date <= until,
-                                                                        Unavailability.end_date >= day)):
+                                                                        Unavailability.end_date >= day,
+                                                                        wanted(Unavailability.expert_id))):
         away[row[0]].append((row[1], row[2]))
     first = min(date(day.year, 1, 1), day - timedelta(days=rules.min_rest_days))
     last = max(date(until.year, 12, 31), until + timedelta(days=rules.min_rest_days))
     booked: dict[int, list[date]] = defaultdict(list)
     for expert_id, booked_day in db.session.execute(select(Booking.expert_id, Booking.day).where(
-            Booking.day >= first, Booking.day <= last)):
+            Booking.day >= first, Booking.day <= last, wanted(Booking.expert_id))):
         booked[expert_id].append(booked_day)
     sat: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for expert_id, kind in db.session.execute(
             select(PanelMember.expert_id, Panel.kind).join(Panel, Panel.id == PanelMember.panel_id).where(
                 Panel.park_id == park.id, PanelMember.role == "member",
-                PanelMember.status.in_(ACTIVE_MEMBER), Panel.status != "cancelled")):
+                PanelMember.status.in_(ACTIVE_MEMBER), Panel.status != "cancelled", wanted(PanelMember.expert_id))):
         sat[expert_id].append((park.id, kind))
     rows = db.session.execute(select(Expert.id, Expert.status, Expert.term_start, Expert.term_end, Expert.province,
-                                     Expert.organization_id, Expert.title_rank).order_by(Expert.id))
+                                     Expert.organization_id, Expert.title_rank).where(wanted(Expert.id)).order_by(
+        Expert.id))
     none: tuple = ()  # most experts have no jobs on record, conflicts, absences, bookings or past panels
     return [recusal.ExpertFacts(
         id=i, status=status, term_start=start, term_end=end, province=province, organization_id=org,
@@ -236,16 +246,9 @@ def _cyclic_gc_paused():
             gc.enable()
 
 
+@_cyclic_gc_paused()
 def _draw_round(actor: Actor, panel: Panel, park: Park, *, purpose: str, fixed: list[str], excluded: list[str],
                 alternates: int, seed: int | None, witness: str | None) -> tuple[Draw, dict[str, Any]]:
-    with _cyclic_gc_paused():
-        return _draw_round_now(actor, panel, park, purpose=purpose, fixed=fixed, excluded=excluded,
-                               alternates=alternates, seed=seed, witness=witness)
-
-
-def _draw_round_now(actor: Actor, panel: Panel, park: Park, *, purpose: str, fixed: list[str],
-                    excluded: list[str], alternates: int, seed: int | None,
-                    witness: str | None) -> tuple[Draw, dict[str, Any]]:
     rule_set = panel.rule_set
     facts = pool_facts(park, panel.meeting_date, recusal_rules_for(rule_set, panel))
     inputs, _ = _inputs(panel, rule_set, facts, park, fixed=fixed, excluded=excluded,
@@ -279,7 +282,7 @@ def members_ineligible_on(panel: Panel, day: date) -> dict[int, list[str]]:
     rrules = recusal_rules_for(panel.rule_set, panel)
     booked = set(db.session.scalars(select(Booking.expert_id).where(Booking.panel_id == panel.id)))
     own_day = panel.meeting_date
-    facts = [f for f in pool_facts(park, day, rrules) if f.id in booked]
+    facts = pool_facts(park, day, rrules, experts=booked)
     ctx = park_context(park, day)
     out: dict[int, list[str]] = {}
     for f in facts:
