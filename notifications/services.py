@@ -130,9 +130,7 @@ def resolve_link(token: str, now: datetime) -> Invitation:
 
 
 def check_answerable(invitation: Invitation, now: datetime) -> None:
-    if invitation.status in ("accepted", "declined"):
-        raise LinkProblem(409, "already_answered", Msg("您已答复过该邀请。", "You have already answered this "
-                                                       "invitation."), invitation)
+    _not_answered_yet(invitation)
     if invitation.status == "cancelled":
         raise LinkProblem(410, "meeting_cancelled", Msg("该会议已取消。", "This meeting has been cancelled."),
                           invitation)
@@ -141,9 +139,19 @@ def check_answerable(invitation: Invitation, now: datetime) -> None:
                                                    "The deadline to answer has passed; the link has expired."),
                           invitation)
     if not _seat_open(invitation):
+        # Two presses racing: the seat closed because this very invitation was answered a moment ago, after
+        # it was read. Read it again so that press hears "already answered", not "the panel changed".
+        db.session.refresh(invitation)
+        _not_answered_yet(invitation)
         raise LinkProblem(410, "seat_changed", Msg("评审组成员已由召集单位调整，该邀请不再需要答复。",
                                                    "The convening authority has changed the panel's members; this "
                                                    "invitation needs no answer any more."), invitation)
+
+
+def _not_answered_yet(invitation: Invitation) -> None:
+    if invitation.status in ("accepted", "declined"):
+        raise LinkProblem(409, "already_answered", Msg("您已答复过该邀请。", "You have already answered this "
+                                                       "invitation."), invitation)
 
 
 def _seat_open(invitation: Invitation) -> bool:
