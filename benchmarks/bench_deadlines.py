@@ -49,7 +49,7 @@ def _drop_database(admin_url: str, name: str) -> None:
 
 def _history(park_id: int, office, province) -> None:
     """Application to naming, a reported change and an evaluation, through the services."""
-    from ecopanel.auth.actor import Actor, Role
+    from ground.actor import Actor, Role
     from scheduling.materials import upload_material
     from scheduling.services import transition_park
     from tests.scheduling.conftest import PDF, at
@@ -91,9 +91,9 @@ def _history(park_id: int, office, province) -> None:
 
 def _timeline_parks(count: int) -> list[int]:
     """Parks with a realistic history to read the timeline of."""
-    from ecopanel.auth.actor import Actor, Role
-    from ecopanel.extensions import db
     from expert_pool.models import Organization
+    from ground.actor import Actor, Role
+    from ground.extensions import db
     from scheduling.services import create_park
     from tests.scheduling.conftest import at
 
@@ -130,7 +130,7 @@ def main() -> int:
     app = make_worker_app(url, "bench-setup")
     from flask_migrate import upgrade
 
-    from ecopanel.extensions import db
+    from ground.extensions import db
 
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
@@ -171,7 +171,7 @@ def main() -> int:
     print(f"effects: {counted}")
 
     with app.app_context():
-        from ecopanel.auth.actor import Actor, Role
+        from ground.actor import Actor, Role
         from scheduling.services import timeline
         from tests.scheduling.conftest import at
 

@@ -23,16 +23,16 @@ def fill(app, n: int) -> None:
     import sqlalchemy as sa
 
     from ecopanel.demo import SPECIALTY_WEIGHTS
-    from ecopanel.extensions import db
-    from ecopanel.timeutil import utcnow
     from expert_pool.models import Expert, Organization, expert_specialties
     from expert_pool.normalize import id_number_check_digit
     from expert_pool.regions import PROVINCES
+    from ground.clock import wall_now
+    from ground.extensions import db
 
     rng = random.Random(11)
     provinces = list(PROVINCES)
     codes, weights = list(SPECIALTY_WEIGHTS), list(SPECIALTY_WEIGHTS.values())
-    now = utcnow()
+    now = wall_now()
     with app.app_context():
         db.session.execute(sa.insert(Organization), [
             {"name": f"基准单位{i}", "type": "university", "province": provinces[i % 31], "created_at": now}
@@ -66,10 +66,10 @@ def run(backend: str, draws: int) -> None:
     app = make_app(url)
     fill(app, N_POOL)
     with app.app_context():
-        from ecopanel.auth import SYSTEM
         from ecopanel.auth.services import create_user, issue_token
-        from ecopanel.extensions import db
         from expert_pool.models import Organization
+        from ground.actor import SYSTEM
+        from ground.extensions import db
         from scheduling.models import Park
 
         agency = Organization(name="基准园区管委会", type="park_agency", province="32")

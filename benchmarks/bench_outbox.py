@@ -67,8 +67,8 @@ def _app(url: str, port: int, batch: int):
 def _worker(url: str, port: int, batch: int, name: str, go, results) -> None:
     from sqlalchemy import func, select
 
-    from ecopanel.extensions import db
-    from ecopanel.timeutil import utcnow
+    from ground.clock import wall_now
+    from ground.extensions import db
     from notifications.models import OutboxMessage
     from notifications.outbox import send_due
 
@@ -79,7 +79,7 @@ def _worker(url: str, port: int, batch: int, name: str, go, results) -> None:
         db.session.rollback()
         go.wait()
         while True:
-            done = send_due(utcnow(), worker=name)
+            done = send_due(wall_now(), worker=name)
             handled += done
             if done == 0:
                 left = db.session.scalar(select(func.count()).where(OutboxMessage.state.in_(("queued", "sending"))))
@@ -94,7 +94,7 @@ def run(backend: str, mails: int, workers: int, batch: int) -> dict:
     from flask_migrate import upgrade
     from sqlalchemy import func, select
 
-    from ecopanel.extensions import db
+    from ground.extensions import db
     from notifications.models import OutboxMessage
     from notifications.outbox import queue_mail
     from tests.notifications.conftest import free_port

@@ -66,9 +66,9 @@ def fill_pool(app, total: int) -> None:
     """Bulk-insert experts up to ``total`` (Core inserts: the benchmark is of the query, not the insert)."""
     import sqlalchemy as sa
 
-    from ecopanel.extensions import db
     from expert_pool.models import Expert, Organization, expert_specialties
     from expert_pool.regions import PROVINCES
+    from ground.extensions import db
 
     rng = random.Random(7)
     codes = ["circular_economy", "cleaner_production", "eia", "water_pollution", "air_pollution", "low_carbon",
@@ -112,9 +112,9 @@ def fill_pool(app, total: int) -> None:
 
 
 def _flush(db, Expert, link_table, batch, links):
-    from ecopanel.timeutil import utcnow
+    from ground.clock import wall_now
 
-    now = utcnow()
+    now = wall_now()
     for row in batch:
         row["created_at"] = row["updated_at"] = now
     db.session.execute(Expert.__table__.insert(), batch)
@@ -155,9 +155,9 @@ def run(backend: str) -> dict | None:
     app = make_app(url)
     client = app.test_client()
     with app.app_context():
-        from ecopanel.auth import SYSTEM
         from ecopanel.auth.services import create_user, issue_token
-        from ecopanel.extensions import db
+        from ground.actor import SYSTEM
+        from ground.extensions import db
 
         token = issue_token(SYSTEM, create_user(SYSTEM, "bench@example.cn", "office"))
         db.session.commit()

@@ -1,8 +1,7 @@
-"""ecopanel: the application shell (factory, config, extensions, auth, CLI, audit log).
+"""ecopanel: the roof (app factory, configuration, sign-in and permissions, CLI, worker, base layout, demo).
 
-Domain packages (``expert_pool``, ``panels``, ``scheduling``, ``notifications``) may import the
-infrastructure modules of this package (``extensions``, ``errors``, ``i18n``, ``auth``, ``audit``,
-``pagination``), never ``ecopanel.app`` or ``ecopanel.cli``, which import them.
+It is the only package that imports every domain package; nothing imports it but its own modules and the
+tests (the import contract in ``pyproject.toml`` keeps it so).
 """
 
 

@@ -10,12 +10,13 @@ from flask import Flask, g, request
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from ecopanel.api import EcoApi, error_response, request_language
+from ecopanel.commands import COMMANDS
 from ecopanel.config import configure
-from ecopanel.errors import DomainError
-from ecopanel.extensions import babel, csrf, db, login_manager, mail, migrate
-from ecopanel.i18n import Msg
-from ecopanel.transactions import RETRYABLE_SQLSTATES
+from ground.api import EcoApi, error_response, request_language
+from ground.errors import DomainError
+from ground.extensions import babel, csrf, db, login_manager, mail, migrate
+from ground.i18n import Msg
+from ground.uow import RETRYABLE_SQLSTATES
 
 log = logging.getLogger(__name__)
 
@@ -50,16 +51,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from ecopanel.auth.limits import init_rate_limits
 
     init_rate_limits(app)  # after the blueprints: it wraps some of their views
-    from ecopanel.cli import register_commands
-
-    register_commands(app)
+    for command in COMMANDS:  # so ``app.test_cli_runner()`` sees the commands of ``ecopanel``
+        app.cli.add_command(command)
     return app
 
 
 def _import_models() -> None:
     # Every model must be imported before the mappers configure (relationships name each other).
-    import ecopanel.audit
-    import ecopanel.auth.models  # noqa: F401
     import expert_pool.models  # noqa: F401
     import notifications.models  # noqa: F401
     import panels.models  # noqa: F401

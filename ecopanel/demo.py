@@ -19,11 +19,6 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
-from ecopanel.audit import record
-from ecopanel.auth import SYSTEM
-from ecopanel.auth.actor import Actor, Role
-from ecopanel.extensions import db
-from ecopanel.timeutil import SHANGHAI
 from expert_pool.models import (
     Blacklisting,
     ConflictDeclaration,
@@ -36,6 +31,10 @@ from expert_pool.models import (
 )
 from expert_pool.normalize import id_number_check_digit
 from expert_pool.regions import PROVINCES
+from ground.actor import SYSTEM, Actor, Role
+from ground.audit import record
+from ground.clock import SHANGHAI
+from ground.extensions import db
 from scheduling.models import DeadlineRecord, NoticeObjection, Park, WarningProposalRecord
 from scheduling.periods import add_months, add_years
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask.views import MethodView
 from sqlalchemy import text
 
-from ecopanel.api import Blueprint
-from ecopanel.auth.guard import public
-from ecopanel.extensions import db
+from ground.api import Blueprint
+from ground.extensions import db
+from ground.guard import public
 
 blp = Blueprint("health", __name__, url_prefix="/api/v1", description="Liveness and readiness")
 

@@ -12,15 +12,15 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from ecopanel import clock
-from ecopanel.api import request_language
-from ecopanel.audit import record
 from ecopanel.auth import sessions, totp
-from ecopanel.auth.guard import current_actor, public
-from ecopanel.auth.models import User
-from ecopanel.errors import DomainError
-from ecopanel.extensions import db
-from ecopanel.i18n import LANGUAGES, Msg
+from ground import clock
+from ground.accounts import User
+from ground.api import request_language
+from ground.audit import record
+from ground.errors import DomainError
+from ground.extensions import db
+from ground.guard import current_actor, public
+from ground.i18n import LANGUAGES, Msg
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 

@@ -1,47 +1,32 @@
 """The scheduler: APScheduler only ticks the sweepers; the work itself is rows in the database.
 
-Domain packages register sweepers in their ``tasks.py`` (``SWEEPERS``: name, interval in seconds,
-function taking the current instant). Each tick runs in an app context and commits once. Sweepers claim
-rows with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so any number of worker processes can run.
+Domain packages list their sweepers in their ``tasks.py`` (``SWEEPERS``: name, interval in seconds,
+function taking the current instant); this module, in the roof, names those packages. Each tick runs in
+an app context and commits once. Sweepers claim rows with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
+any number of worker processes can run.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import signal
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from flask import Flask
 
-from ecopanel import clock
-from ecopanel.extensions import db
-from ecopanel.timeutil import utcnow
+from ground import clock
+from ground.clock import wall_now
+from ground.extensions import db
+from ground.sweeper import Sweeper
+from notifications import tasks as notification_tasks
+from scheduling import tasks as scheduling_tasks
 
 log = logging.getLogger(__name__)
-TASK_MODULES = ("expert_pool.tasks", "scheduling.tasks", "panels.tasks", "notifications.tasks")
-
-
-@dataclass(frozen=True)
-class Sweeper:
-    name: str
-    interval_seconds: int
-    run: Callable  # (now: datetime) -> int, the number of rows handled
 
 
 def registered_sweepers() -> list[Sweeper]:
-    found: list[Sweeper] = []
-    for module_name in TASK_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        found.extend(getattr(module, "SWEEPERS", ()))
-    return found
+    """Every domain package's scheduled work, in the order they tick at start-up."""
+    return [*scheduling_tasks.SWEEPERS, *notification_tasks.SWEEPERS]
 
 
 def tick(app: Flask, sweeper: Sweeper) -> int:
@@ -63,7 +48,7 @@ def build_scheduler(app: Flask, scheduler_class):
     scheduler = scheduler_class(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
     for sweeper in registered_sweepers():
         scheduler.add_job(tick, "interval", seconds=sweeper.interval_seconds, args=(app, sweeper),
-                          id=sweeper.name, next_run_time=utcnow())
+                          id=sweeper.name, next_run_time=wall_now())
     return scheduler
 
 

@@ -12,15 +12,15 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from ecopanel.audit import record_many
-from ecopanel.auth.actor import Actor, Role
-from ecopanel.errors import Forbidden, InvalidInput
-from ecopanel.extensions import db
-from ecopanel.i18n import Msg
-from ecopanel.timeutil import utcnow
 from expert_pool import normalize, policy, tabular
 from expert_pool.models import Employment, Expert, Organization, Specialty, StatusChange, expert_specialties
 from expert_pool.services import FORBIDDEN, experts_for_export
+from ground.actor import Actor, Role
+from ground.audit import record_many
+from ground.clock import wall_now
+from ground.errors import Forbidden, InvalidInput
+from ground.extensions import db
+from ground.i18n import Msg
 
 REQUIRED_MSG = Msg("必填项不能为空。", "This column is required.")
 
@@ -228,7 +228,7 @@ def _store(actor: Actor, records: list[dict[str, Any]], today: date) -> list[str
                      "start_date": rec["term_start"] or today, "end_date": None})
         statuses.append({"expert_id": expert_id, "from_status": None, "to_status": rec["status"],
                          "reason": "import", "effective_on": today, "actor_user_id": actor.user_id,
-                         "actor_label": actor.label, "created_at": utcnow()})
+                         "actor_label": actor.label, "created_at": wall_now()})
         after = {k: rec[k] for k in ("name", "gender", "birth_year", "email", "title_rank", "specialties",
                                      "province", "city", "recommended_by", "term_start", "term_end", "status",
                                      "language")}

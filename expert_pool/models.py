@@ -18,8 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecopanel.extensions import db
-from ecopanel.timeutil import UTCDateTime, utcnow
+from ground.clock import UTCDateTime, wall_now
+from ground.extensions import db
 
 STATUSES = ("applicant", "active", "suspended", "retired", "removed")
 TITLE_RANKS = ("senior", "deputy_senior", "intermediate", "junior")
@@ -39,7 +39,7 @@ class Specialty(db.Model):
     name_en: Mapped[str] = mapped_column(String(200))
     group: Mapped[str] = mapped_column(String(40), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
 
 
 expert_specialties = Table(
@@ -59,7 +59,7 @@ class Organization(db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     type: Mapped[str] = mapped_column(String(20))
     province: Mapped[str | None] = mapped_column(String(2))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
 
     blacklistings: Mapped[list[Blacklisting]] = relationship(
         back_populates="organization", order_by="Blacklisting.listed_on")
@@ -115,8 +115,8 @@ class Expert(db.Model):
     status: Mapped[str] = mapped_column(String(12), default="applicant")
     data_confirmed_on: Mapped[date | None] = mapped_column(Date)
     language: Mapped[str] = mapped_column(String(2), default="zh")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now, onupdate=wall_now)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -165,7 +165,7 @@ class StatusChange(db.Model):
     effective_on: Mapped[date] = mapped_column(Date)
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_label: Mapped[str] = mapped_column(String(254))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
 
     expert: Mapped[Expert] = relationship(back_populates="status_changes")
 
@@ -188,7 +188,7 @@ class ConflictDeclaration(db.Model):
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(20), default="staff")  # staff | self | invitation
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
 
     expert: Mapped[Expert] = relationship(back_populates="conflicts")
 

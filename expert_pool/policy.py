@@ -6,7 +6,7 @@ personal data masked, and edit only the experts their province contributed.
 
 from __future__ import annotations
 
-from ecopanel.auth.actor import Actor, Role
+from ground.actor import Actor, Role
 
 
 def may_read_pool(actor: Actor) -> bool:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Response, current_app, request
 from flask.views import MethodView
 
-from ecopanel.api import Blueprint
-from ecopanel.auth.guard import current_actor
-from ecopanel.clock import today as today_shanghai
-from ecopanel.errors import PreconditionFailed, PreconditionRequired
-from ecopanel.i18n import Msg
 from expert_pool import exchange, schemas, services
+from ground import clock
+from ground.api import Blueprint
+from ground.errors import PreconditionFailed, PreconditionRequired
+from ground.guard import current_actor
+from ground.i18n import Msg
 
 blp = Blueprint("experts", __name__, url_prefix="/api/v1", description="The national expert pool (Art. 37-39)")
 
@@ -46,7 +46,7 @@ class Experts(MethodView):
     def post(self, data):
         """Add an expert"""
         actor = current_actor()
-        expert = services.create_expert(actor, data, today_shanghai())
+        expert = services.create_expert(actor, data, clock.today())
         return services.present(actor, expert), 201, {"ETag": _etag(expert)}
 
 
@@ -66,7 +66,7 @@ class ExpertItem(MethodView):
         actor = current_actor()
         expert = services.get_expert(actor, expert_id)
         version = _expected_version(expert)
-        expert = services.update_expert(actor, expert, data, version, today_shanghai())
+        expert = services.update_expert(actor, expert, data, version, clock.today())
         return services.present(actor, expert), 200, {"ETag": _etag(expert)}
 
 
@@ -78,7 +78,7 @@ def change_status(data, expert_id):
     actor = current_actor()
     expert = services.get_expert(actor, expert_id)
     expert = services.change_status(actor, expert, data["status"], data["reason"],
-                                    data.get("effective_on") or today_shanghai())
+                                    data.get("effective_on") or clock.today())
     return services.present(actor, expert), 200, {"ETag": _etag(expert)}
 
 
@@ -87,7 +87,7 @@ def change_status(data, expert_id):
 def confirm(expert_id):
     """Confirm that the expert's data is current"""
     actor = current_actor()
-    expert = services.confirm_data(actor, services.get_expert(actor, expert_id), today_shanghai())
+    expert = services.confirm_data(actor, services.get_expert(actor, expert_id), clock.today())
     return services.present(actor, expert), 200, {"ETag": _etag(expert)}
 
 
@@ -114,7 +114,7 @@ def add_employment(data, expert_id):
 def add_conflict(data, expert_id):
     """Declare a conflict of interest with a park or an organisation"""
     actor = current_actor()
-    return services.add_conflict(actor, services.get_expert(actor, expert_id), data, today_shanghai())
+    return services.add_conflict(actor, services.get_expert(actor, expert_id), data, clock.today())
 
 
 @blp.route("/experts/<int:expert_id>/unavailability", methods=["POST"])
@@ -133,7 +133,7 @@ def review(args):
     """Experts to look at: data unconfirmed for 12 months, or term ending within 60 days"""
     config = current_app.config
     items, total = services.experts_due_for_review(
-        current_actor(), args.get("on") or today_shanghai(),
+        current_actor(), args.get("on") or clock.today(),
         unconfirmed_months=config["REVIEW_UNCONFIRMED_MONTHS"], term_ending_days=config["REVIEW_TERM_ENDING_DAYS"],
         page=args["page"], page_size=args["page_size"])
     return {"items": items, "total": total, "page": args["page"], "page_size": args["page_size"]}
@@ -172,7 +172,7 @@ def import_experts(form, files):
     """Import experts from CSV or XLSX: all rows or none"""
     upload = files["file"]
     report = exchange.import_file(current_actor(), upload.read(), upload.filename or "", form["dry_run"],
-                                  today_shanghai(), max_rows=current_app.config["IMPORT_MAX_ROWS"])
+                                  clock.today(), max_rows=current_app.config["IMPORT_MAX_ROWS"])
     return report, 200 if form["dry_run"] else 201
 
 
@@ -198,7 +198,7 @@ class Organizations(MethodView):
     def get(self, args):
         """Organisations, with their blacklist state"""
         page, page_size = args.pop("page"), args.pop("page_size")
-        items, total = services.list_organizations(current_actor(), args, page, page_size, today_shanghai())
+        items, total = services.list_organizations(current_actor(), args, page, page_size, clock.today())
         return {"items": items, "total": total, "page": page, "page_size": page_size}
 
     @blp.arguments(schemas.OrganizationCreateSchema)
@@ -206,7 +206,7 @@ class Organizations(MethodView):
     def post(self, data):
         """Register an organisation"""
         org = services.create_organization(current_actor(), data)
-        return services.present_organization(org, today_shanghai())
+        return services.present_organization(org, clock.today())
 
 
 @blp.route("/organizations/<int:organization_id>")
@@ -214,7 +214,7 @@ class Organizations(MethodView):
 def organization(organization_id):
     """One organisation"""
     current_actor()
-    return services.present_organization(services.get_organization(organization_id), today_shanghai())
+    return services.present_organization(services.get_organization(organization_id), clock.today())
 
 
 @blp.route("/organizations/<int:organization_id>/blacklist", methods=["POST"])
@@ -224,7 +224,7 @@ def blacklist(data, organization_id):
     """Blacklist an institution named for falsification (Art. 38; Office)"""
     org = services.get_organization(organization_id)
     services.blacklist_organization(current_actor(), org, data["listed_on"], data["reason"])
-    return services.present_organization(org, today_shanghai())
+    return services.present_organization(org, clock.today())
 
 
 @blp.route("/organizations/<int:organization_id>/blacklist/lift", methods=["POST"])
@@ -234,6 +234,6 @@ def lift_blacklist(data, organization_id):
     """Lift a blacklisting (Office)"""
     org = services.get_organization(organization_id)
     services.lift_blacklisting(current_actor(), org, data["lifted_on"], data["reason"])
-    return services.present_organization(org, today_shanghai())
+    return services.present_organization(org, clock.today())
 
 

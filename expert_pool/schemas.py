@@ -8,12 +8,12 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import ValidationError, validate, validates_schema
 
-from ecopanel.api import PageArgs, page_schema
-from ecopanel.i18n import Msg
-from ecopanel.schemas import ID_RANGE, Integer, StrictSchema, text
 from expert_pool import normalize
 from expert_pool.models import MINISTRIES, ORGANIZATION_TYPES, STATUSES, TITLE_RANKS
 from expert_pool.regions import PROVINCES
+from ground.api import PageArgs, page_schema
+from ground.i18n import Msg
+from ground.schemas import ID_RANGE, Integer, StrictSchema, text
 
 PROVINCE_CODES = tuple(sorted(PROVINCES))
 RECOMMENDERS = MINISTRIES + PROVINCE_CODES

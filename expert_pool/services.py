@@ -8,11 +8,6 @@ from typing import Any
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from ecopanel.audit import diff, record
-from ecopanel.auth.actor import Actor, Role
-from ecopanel.errors import Conflict, Forbidden, InvalidInput, PreconditionFailed, not_found
-from ecopanel.extensions import db
-from ecopanel.i18n import Msg
 from expert_pool import policy
 from expert_pool import status as status_rules
 from expert_pool.models import (
@@ -27,6 +22,11 @@ from expert_pool.models import (
     expert_specialties,
 )
 from expert_pool.normalize import mask_id_number, mask_mobile
+from ground.actor import Actor, Role
+from ground.audit import diff, record
+from ground.errors import Conflict, Forbidden, InvalidInput, PreconditionFailed, not_found
+from ground.extensions import db
+from ground.i18n import Msg
 
 FORBIDDEN = Msg("无权执行此操作。", "You are not allowed to do this.")
 
@@ -468,7 +468,7 @@ def lift_blacklisting(actor: Actor, org: Organization, lifted_on: date, reason: 
 
 
 def expert_history(actor: Actor, expert: Expert) -> dict[str, Any]:
-    from ecopanel.audit import AuditEntry
+    from ground.audit import AuditEntry
 
     if not policy.may_read_expert(actor, expert.id):
         raise Forbidden(None, FORBIDDEN)

@@ -12,7 +12,7 @@ target_db = current_app.extensions["migrate"].db
 
 def render_item(type_, obj, autogen_context):
     """Render the project's UTC timestamp type as what it stores, so revisions import only SQLAlchemy."""
-    from ecopanel.timeutil import UTCDateTime
+    from ground.clock import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime | type(UTCDateTime.impl)) and getattr(obj, "timezone", True):
         return "sa.DateTime(timezone=True)"

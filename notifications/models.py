@@ -23,8 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecopanel.extensions import db
-from ecopanel.timeutil import UTCDateTime, utcnow
+from ground.clock import UTCDateTime, wall_now
+from ground.extensions import db
 
 # queued: waiting for its next attempt; sending: claimed by a worker until ``claimed_until`` (a lease);
 # sent: the SMTP server accepted it; dead: permanent refusal or attempts exhausted (staff may retry);
@@ -76,7 +76,7 @@ class OutboxMessage(db.Model):
     server_reply: Mapped[str | None] = mapped_column(String(500))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
 
     attachments: Mapped[list[OutboxAttachment]] = relationship(
         back_populates="message", order_by="OutboxAttachment.id", lazy="selectin", cascade="all, delete-orphan")
@@ -127,7 +127,7 @@ class Invitation(db.Model):
     # iCalendar SEQUENCE of the meeting as this expert last received it (bumped on a move or cancellation)
     ical_sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[str] = mapped_column(String(254))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
 
     events: Mapped[list[InvitationEvent]] = relationship(
         back_populates="invitation", order_by="InvitationEvent.id", cascade="all, delete-orphan")

@@ -36,8 +36,8 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import aliased
 
-from ecopanel import clock
-from ecopanel.extensions import db
+from ground import clock
+from ground.extensions import db
 from notifications.models import OutboxAttachment, OutboxMessage
 from notifications.rendering import json_ready, render_mail
 

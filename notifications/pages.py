@@ -23,14 +23,14 @@ from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.csrf.core import CSRF
 from wtforms.validators import Length, ValidationError
 
-from ecopanel.api import request_language
-from ecopanel.auth.guard import public
-from ecopanel.clock import now as utcnow
-from ecopanel.errors import InvalidInput
-from ecopanel.extensions import csrf, db
-from ecopanel.i18n import localize
-from ecopanel.transactions import retrying
 from expert_pool.models import Expert
+from ground import clock
+from ground.api import request_language
+from ground.errors import InvalidInput
+from ground.extensions import csrf, db
+from ground.guard import public
+from ground.i18n import localize
+from ground.uow import retrying
 from notifications import services
 from notifications.models import Invitation
 from panels.models import Panel
@@ -148,7 +148,7 @@ def _private(response):
 @public
 def show(token: str):
     """The confirmation page; opening it decides nothing (it is recorded in the invitation's history)."""
-    now = utcnow()
+    now = clock.now()
     try:
         invitation = services.resolve_link(token, now)
     except services.LinkProblem as problem:
@@ -162,7 +162,7 @@ def show(token: str):
 @public
 @csrf.exempt  # replaced by the link-bound page token (see the module's docstring)
 def accept(token: str):
-    now = utcnow()
+    now = clock.now()
     try:
         invitation = services.resolve_link(token, now)
     except services.LinkProblem as problem:
@@ -183,7 +183,7 @@ def accept(token: str):
 @public
 @csrf.exempt  # replaced by the link-bound page token (see the module's docstring)
 def decline(token: str):
-    now = utcnow()
+    now = clock.now()
     try:
         invitation = services.resolve_link(token, now)
     except services.LinkProblem as problem:

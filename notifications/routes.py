@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ecopanel.api import Blueprint
-from ecopanel.auth.guard import current_actor
-from ecopanel.clock import now as utcnow
-from ecopanel.transactions import retrying
+from ground import clock
+from ground.api import Blueprint
+from ground.guard import current_actor
+from ground.uow import retrying
 from notifications import schemas, services
 from panels.schemas import PanelSchema
 from panels.services import present_panel
@@ -20,7 +20,7 @@ blp = Blueprint("notifications", __name__, url_prefix="/api/v1",
 def invite(data, panel_id):
     """Invite the drawn members (the convening authority; alternates once promoted); mails go after commit"""
     actor = current_actor()
-    now = utcnow()
+    now = clock.now()
 
     def work():
         panel = services.managed_panel(actor, panel_id, "invite")
@@ -46,7 +46,7 @@ def list_invitations(args, panel_id):
 def preview_invitation(args, panel_id):
     """The invitation mail and calendar entry as a member would get them (nothing is sent)"""
     panel = services.managed_panel(current_actor(), panel_id, "invitation_preview")
-    return services.invitation_preview(panel, args.get("expert_id"), args.get("language"), utcnow())
+    return services.invitation_preview(panel, args.get("expert_id"), args.get("language"), clock.now())
 
 
 @blp.route("/panels/<int:panel_id>/reschedule", methods=["POST"])
@@ -55,7 +55,7 @@ def preview_invitation(args, panel_id):
 def reschedule(data, panel_id):
     """Move the meeting and/or change its place; invited experts get an updated calendar entry"""
     actor = current_actor()
-    now = utcnow()
+    now = clock.now()
 
     def work():
         panel = services.managed_panel(actor, panel_id, "reschedule")
@@ -71,7 +71,7 @@ def reschedule(data, panel_id):
 def cancel(data, panel_id):
     """Cancel the meeting; bookings are released and invited experts get METHOD:CANCEL"""
     actor = current_actor()
-    now = utcnow()
+    now = clock.now()
 
     def work():
         panel = services.managed_panel(actor, panel_id, "cancel")
@@ -85,7 +85,7 @@ def cancel(data, panel_id):
 @blp.response(200, schemas.MyInvitationPageSchema)
 def my_invitations(args):
     """The signed-in expert's own invitations"""
-    return services.my_invitations(current_actor(), args["page"], args["page_size"], utcnow()), 200, {
+    return services.my_invitations(current_actor(), args["page"], args["page_size"], clock.now()), 200, {
         "Cache-Control": "no-store"}
 
 
@@ -110,7 +110,7 @@ def read_outbox(message_id):
 @blp.response(200, schemas.OutboxMessageSchema)
 def retry_outbox(message_id):
     """Queue a dead mail again for an immediate attempt, with a fresh attempt budget (Office)"""
-    return services.retry_outbox_message(current_actor(), message_id, utcnow())
+    return services.retry_outbox_message(current_actor(), message_id, clock.now())
 
 
 @blp.route("/mail-templates/preview", methods=["POST"])

@@ -5,8 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ecopanel.api import PageArgs, page_schema
-from ecopanel.schemas import ID_RANGE, Integer, StrictSchema, text
+from ground.api import PageArgs, page_schema
+from ground.schemas import ID_RANGE, Integer, StrictSchema, text
 from notifications.models import OUTBOX_STATES
 
 LANG = validate.OneOf(("zh", "en"))

@@ -30,15 +30,15 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, func, select, update
 
-from ecopanel.audit import record, record_many
-from ecopanel.auth.actor import SYSTEM, Actor, Role
-from ecopanel.auth.models import User
-from ecopanel.errors import Conflict, DomainError, Forbidden, InvalidInput, not_found
-from ecopanel.extensions import db
-from ecopanel.i18n import Msg
-from ecopanel.timeutil import SHANGHAI, today_shanghai
 from expert_pool.models import Expert
 from expert_pool.regions import PROVINCES
+from ground.accounts import User
+from ground.actor import SYSTEM, Actor, Role
+from ground.audit import record, record_many
+from ground.clock import SHANGHAI, shanghai_date
+from ground.errors import Conflict, DomainError, Forbidden, InvalidInput, not_found
+from ground.extensions import db
+from ground.i18n import Msg
 from notifications import ical
 from notifications.models import RESPONSE_EVENTS, Invitation, InvitationEvent, OutboxMessage
 from notifications.outbox import MailAttachment, queue_mail
@@ -192,7 +192,7 @@ def start_of_day(day: date) -> datetime:
 def response_deadline(panel: Panel, respond_by: date | None, now: datetime) -> datetime:
     """The instant the links expire: the end of the last day to answer (Asia/Shanghai), at the latest the end
     of the day before the meeting."""
-    today = today_shanghai(now)
+    today = shanghai_date(now)
     latest = panel.meeting_date - timedelta(days=1)
     if respond_by is not None:
         if respond_by < today or respond_by > latest:
@@ -473,7 +473,7 @@ def _hand_over_seat(actor: Actor, panel: Panel, invitation: Invitation, reason: 
     if panel.status == "confirmed":
         panel.status = "inviting"
     try:
-        replace_member(actor, panel, invitation.expert_id, reason, conflict, today_shanghai(now))
+        replace_member(actor, panel, invitation.expert_id, reason, conflict, shanghai_date(now))
     except InvalidInput as exc:
         # No valid alternate and no feasible replacement draw: the decline stands, staff must act.
         log.warning("panel %s: no replacement for expert %s: %s", panel.id, invitation.expert_id, exc.message.en)
@@ -544,7 +544,7 @@ def send_reminders(now: datetime, limit: int = 200) -> int:
 
 def send_meeting_reminders(now: datetime, limit: int = 200) -> int:
     """Accepted members hear about the meeting a few days before it (with the calendar entry again)."""
-    today = today_shanghai(now)
+    today = shanghai_date(now)
     horizon = today + timedelta(days=int(current_app.config["MEETING_REMINDER_DAYS"]))
     rows = _claimable(select(Invitation).join(Panel, Panel.id == Invitation.panel_id)
                       .where(Invitation.status == "accepted", Invitation.meeting_reminded_at.is_(None),
@@ -641,7 +641,7 @@ def reschedule_meeting(actor: Actor, panel: Panel, *, meeting_date: date | None,
     if (new_date, new_location) == (old_date, old_location):
         raise InvalidInput("nothing_to_change", Msg("日期和地点都没有变化。",
                                                     "Neither the date nor the place changes."))
-    if new_date <= today_shanghai(now):
+    if new_date <= shanghai_date(now):
         raise InvalidInput("date_in_past", Msg("新的会议日期须晚于今天。", "The new date must be after today."),
                            {"meeting_date": [Msg("须晚于今天。", "Must be after today.")]})
     if new_date != old_date:

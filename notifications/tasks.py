@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ecopanel.worker import Sweeper
+from ground.sweeper import Sweeper
 
 
 def send_due(now: datetime) -> int:

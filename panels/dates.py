@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from ecopanel.auth.actor import Actor
-from ecopanel.errors import InvalidInput
-from ecopanel.extensions import db
-from ecopanel.i18n import Msg
+from ground.actor import Actor
+from ground.errors import InvalidInput
+from ground.extensions import db
+from ground.i18n import Msg
 from panels import recusal
 from panels.feasibility import panel_exists
 from panels.rulesets import candidate, quota_specialties, quotas, recusal_rules

@@ -24,8 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecopanel.extensions import db
-from ecopanel.timeutil import UTCDateTime, utcnow
+from ground.clock import UTCDateTime, wall_now
+from ground.extensions import db
 
 PANEL_KINDS = ("plan_argumentation", "change_argumentation", "plan_revision", "technical_verification",
                "acceptance_meeting", "performance_evaluation", "recheck")
@@ -56,7 +56,7 @@ class RuleSet(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     rules: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(254), default="system")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
 
 
 class Panel(db.Model):
@@ -79,7 +79,7 @@ class Panel(db.Model):
     status: Mapped[str] = mapped_column(String(12), default="drawn")
     location: Mapped[str] = mapped_column(String(300), default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
 
     rule_set: Mapped[RuleSet] = relationship()
     draws: Mapped[list[Draw]] = relationship(back_populates="panel", order_by="Draw.round")
@@ -110,7 +110,7 @@ class Draw(db.Model):
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
     eligibility: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(254))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
 
     panel: Mapped[Panel] = relationship(back_populates="draws")
 
@@ -132,7 +132,7 @@ class PanelMember(db.Model):
     is_chair: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(10), default="drawn")
     status_reason: Mapped[str] = mapped_column(Text, default="")
-    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
 
     panel: Mapped[Panel] = relationship(back_populates="members")
 
@@ -148,4 +148,4 @@ class Booking(db.Model):
     expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id"))
     day: Mapped[date] = mapped_column(Date, index=True)
     panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)

@@ -7,13 +7,12 @@ import json
 from flask import Response
 from flask.views import MethodView
 
-from ecopanel.api import Blueprint
-from ecopanel.auth.guard import current_actor
-from ecopanel.clock import now as clock_now
-from ecopanel.clock import today as today_shanghai
-from ecopanel.errors import Forbidden
-from ecopanel.i18n import Msg
-from ecopanel.transactions import retrying
+from ground import clock
+from ground.api import Blueprint
+from ground.errors import Forbidden
+from ground.guard import current_actor
+from ground.i18n import Msg
+from ground.uow import retrying
 from panels import dates, schemas, services
 
 blp = Blueprint("panels", __name__, url_prefix="/api/v1", description="Review panels drawn from the pool (Art. 37)")
@@ -70,7 +69,7 @@ def replace(data, panel_id):
     def work():
         panel = services.get_panel(actor, panel_id, purpose="replace")
         return services.replace_member(actor, panel, data["expert_id"], data["reason"],
-                                       data["conflict_of_interest"], today_shanghai())
+                                       data["conflict_of_interest"], clock.today())
 
     panel = retrying(work, what="replacement")
     return services.present_panel(panel)
@@ -82,7 +81,7 @@ def replace(data, panel_id):
 def date_suggestions(args):
     """Working days of a span on which the park's panel can be formed, best first"""
     return dates.suggest_meeting_dates(current_actor(), args["park_id"], args["kind"], args["start"], args["end"],
-                                       args["size"], args.get("rule_set"), clock_now())
+                                       args["size"], args.get("rule_set"), clock.now())
 
 
 @blp.route("/rule-sets")

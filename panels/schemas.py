@@ -5,9 +5,9 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import ValidationError, validate, validates_schema
 
-from ecopanel.api import PageArgs, page_schema
-from ecopanel.i18n import Msg
-from ecopanel.schemas import ID_RANGE, Integer, StrictBoolean, StrictSchema, text
+from ground.api import PageArgs, page_schema
+from ground.i18n import Msg
+from ground.schemas import ID_RANGE, Integer, StrictBoolean, StrictSchema, text
 from panels.models import PANEL_KINDS
 
 CODE = validate.Regexp(r"^[a-z][a-z0-9_.-]{1,39}$")

@@ -1,7 +1,7 @@
 """Drawing panels: eligibility from the pool, the fair draw, bookings, replacements and the audit bundle.
 
 Operations take an :class:`Actor` and plain values, flush and never commit; ``draw_new_panel`` is run by
-the route inside :func:`ecopanel.transactions.retrying`, which commits and retries when a concurrent draw
+the route inside :func:`ground.uow.retrying`, which commits and retries when a concurrent draw
 booked one of the same experts first (the unique booking key turns that race into a retry, never into a
 double booking).
 """
@@ -20,11 +20,6 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, true
 
-from ecopanel.audit import record
-from ecopanel.auth.actor import Actor, Role
-from ecopanel.errors import Forbidden, InvalidInput, NotFound, not_found
-from ecopanel.extensions import db
-from ecopanel.i18n import Msg
 from expert_pool.models import (
     Blacklisting,
     ConflictDeclaration,
@@ -34,6 +29,11 @@ from expert_pool.models import (
     Unavailability,
     expert_specialties,
 )
+from ground.actor import Actor, Role
+from ground.audit import record
+from ground.errors import Forbidden, InvalidInput, NotFound, not_found
+from ground.extensions import db
+from ground.i18n import Msg
 from panels import bundle as bundles
 from panels import recusal
 from panels.models import Booking, Draw, Panel, PanelMember, RuleSet

@@ -21,11 +21,11 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, insert, select
 
-from ecopanel.audit import record
-from ecopanel.auth.actor import Actor
-from ecopanel.errors import Forbidden, InvalidInput
-from ecopanel.extensions import db
-from ecopanel.i18n import Msg
+from ground.actor import Actor
+from ground.audit import record
+from ground.errors import Forbidden, InvalidInput
+from ground.extensions import db
+from ground.i18n import Msg
 from scheduling import policy
 from scheduling.calendar import (
     CalendarFileError,

@@ -19,15 +19,15 @@ def calendar_group() -> None:
 @with_appcontext
 def calendar_load(file: Path, year: int | None) -> None:
     """Load an officially published year (CSV: date,type,name; or JSON) and recompute provisional deadlines."""
-    from ecopanel.auth import SYSTEM
-    from ecopanel.cli import fail
-    from ecopanel.errors import DomainError
-    from ecopanel.extensions import db
-    from ecopanel.timeutil import utcnow
+    from ground.actor import SYSTEM
+    from ground.cli import fail
+    from ground.clock import wall_now
+    from ground.errors import DomainError
+    from ground.extensions import db
     from scheduling.calendar_service import load_year
 
     try:
-        summary = load_year(SYSTEM, file.read_bytes(), file.name, utcnow(), year=year)
+        summary = load_year(SYSTEM, file.read_bytes(), file.name, wall_now(), year=year)
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
@@ -41,11 +41,11 @@ def calendar_load(file: Path, year: int | None) -> None:
 @with_appcontext
 def calendar_years() -> None:
     """List the loaded years."""
-    from ecopanel.extensions import db
-    from ecopanel.timeutil import utcnow
+    from ground.clock import wall_now
+    from ground.extensions import db
     from scheduling.calendar_service import ensure_seeded, list_years
 
-    ensure_seeded(utcnow())
+    ensure_seeded(wall_now())
     db.session.commit()
     for row in list_years():
         click.echo(f"{row['year']}  {row['holidays']:3d} holidays  {row['workdays']:2d} workdays  {row['source']}")

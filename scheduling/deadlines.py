@@ -27,10 +27,10 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from ecopanel.audit import record_many
-from ecopanel.auth.actor import SYSTEM
-from ecopanel.extensions import db
-from ecopanel.timeutil import today_shanghai
+from ground.actor import SYSTEM
+from ground.audit import record_many
+from ground.clock import shanghai_date
+from ground.extensions import db
 from scheduling import notices
 from scheduling.facts import ONE_DAY, build_facts, lifecycle_rules, start_of_day
 from scheduling.lifecycle import (
@@ -196,7 +196,7 @@ def _load_parks(park_ids: set[int]) -> dict[int, Park]:
 def _fire(row: DeadlineRecord, park: Park, now: datetime, audit: list, seqs: dict[int, int]) -> None:
     from scheduling.services import apply_transition
 
-    today = today_shanghai(now)
+    today = shanghai_date(now)
     if row.kind == "reminder":
         parent = row.parent
         if parent is None or parent.state != "pending":
@@ -335,7 +335,7 @@ def recompute_provisional(now: datetime, years: set[int]) -> list[dict[str, Any]
 
     rules = lifecycle_rules()
     calendar = get_calendar(now)
-    today = today_shanghai(now)
+    today = shanghai_date(now)
     touching = or_(Park.public_notice_provisional.is_(True), Park.naming_notice_provisional.is_(True),
                    Park.state.in_((State.IN_PUBLIC_NOTICE.value, State.IN_NAMING_NOTICE.value)))
     changes: list[dict[str, Any]] = []

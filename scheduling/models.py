@@ -37,9 +37,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecopanel.extensions import db
-from ecopanel.timeutil import UTCDateTime, utcnow
 from expert_pool.models import Organization
+from ground.clock import UTCDateTime, wall_now
+from ground.extensions import db
 from scheduling.lifecycle import State
 
 PARK_TYPES = ("national_etdz", "national_htz", "provincial", "other")
@@ -92,7 +92,7 @@ class Park(db.Model):
     planning_institution_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     leading_industries: Mapped[list[str]] = mapped_column(JSON, default=list)
     state: Mapped[str] = mapped_column(String(40), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
 
     # -- facts of the current creation cycle (cleared by a new application, Art. 21) --
     cycle: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
@@ -175,7 +175,7 @@ class ParkTransition(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
     # What the action carried (e.g. the granted extension, the change date); see services.TRANSITION_DATA.
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
 
     documents: Mapped[list[Material]] = relationship(secondary=transition_documents, order_by="Material.id")
 
@@ -210,7 +210,7 @@ class Material(db.Model):
     covers_to: Mapped[date | None] = mapped_column(Date)
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_by_label: Mapped[str] = mapped_column(String(254))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
 
 
 class MajorChangeRecord(db.Model):
@@ -227,7 +227,7 @@ class MajorChangeRecord(db.Model):
     subjects: Mapped[list[str]] = mapped_column(JSON, default=list)  # name, agency, scope, indicators, projects
     description: Mapped[str] = mapped_column(Text, default="")
     recorded_by_label: Mapped[str] = mapped_column(String(254))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
 
     park: Mapped[Park] = relationship(back_populates="major_changes")
 
@@ -291,7 +291,7 @@ class AnnualReportRecord(db.Model):
     compliant: Mapped[bool | None] = mapped_column(Boolean)
     review_comment: Mapped[str] = mapped_column(Text, default="")
     forwarded_on: Mapped[date | None] = mapped_column(Date)  # to the Office: the date that counts
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now, onupdate=wall_now)
 
     park: Mapped[Park] = relationship(back_populates="annual_reports")
     material: Mapped[Material | None] = relationship()
@@ -322,7 +322,7 @@ class WarningProposalRecord(db.Model):
     decided_on: Mapped[date | None] = mapped_column(Date)
     decided_by_label: Mapped[str | None] = mapped_column(String(254))
     decision_comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
 
     park: Mapped[Park] = relationship(back_populates="proposals")
 
@@ -358,7 +358,7 @@ class DeadlineRecord(db.Model):
     outcome: Mapped[str | None] = mapped_column(String(40))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
 
     park: Mapped[Park] = relationship(back_populates="deadlines")
     parent: Mapped[DeadlineRecord | None] = relationship(remote_side=[id])
@@ -374,7 +374,7 @@ class CalendarYear(db.Model):
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     source: Mapped[str] = mapped_column(String(40))  # chinesecalendar <version> | admin
-    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
     loaded_by_label: Mapped[str] = mapped_column(String(254))
 
 
@@ -398,4 +398,4 @@ class CalendarState(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=0)
     token: Mapped[str] = mapped_column(String(32))  # random per change: a reset counter cannot fool a cache
     seeded_from: Mapped[str | None] = mapped_column(String(40))  # chinesecalendar version last seeded
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)

@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from ecopanel.auth.models import User
-from ecopanel.extensions import db
+from ground.accounts import User
+from ground.extensions import db
 from scheduling.models import Park
 
 log = logging.getLogger(__name__)

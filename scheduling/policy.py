@@ -10,7 +10,7 @@ revocation, Art. 20, 28) are taken by joint document of the three ministries and
 
 from __future__ import annotations
 
-from ecopanel.auth.actor import Actor, Role
+from ground.actor import Actor, Role
 from scheduling.lifecycle import Actor as LifecycleActor
 
 

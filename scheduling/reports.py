@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from ecopanel.audit import record
-from ecopanel.auth.actor import Actor, Role
-from ecopanel.errors import Conflict, Forbidden, InvalidInput, not_found
-from ecopanel.extensions import db
-from ecopanel.i18n import Msg
-from ecopanel.timeutil import today_shanghai
+from ground.actor import Actor, Role
+from ground.audit import record
+from ground.clock import shanghai_date
+from ground.errors import Conflict, Forbidden, InvalidInput, not_found
+from ground.extensions import db
+from ground.i18n import Msg
 from scheduling import policy
 from scheduling.deadlines import refresh_proposals, sync_deadlines
 from scheduling.facts import lifecycle_rules
@@ -62,7 +62,7 @@ def submit_report(actor: Actor, park_id: int, data: dict[str, Any], now: datetim
         raise Conflict("not_reporting", Msg("只有批准建设和已命名的园区提交年度工作报告（第二十三条）。",
                                             "Only parks approved for construction or named report yearly (Art. 23)."),
                        extra={"current_state": park.state, "article": 23})
-    today = today_shanghai(now)
+    today = shanghai_date(now)
     year, submitted_on = data["year"], data.get("submitted_on") or today
     first = _first_year(park)
     if first is None or not first <= year <= today.year:
@@ -99,7 +99,7 @@ def review_report(actor: Actor, park_id: int, year: int, data: dict[str, Any], n
     report = _report(park, year)
     if report.forwarded_on is not None:
         raise Conflict("already_forwarded", Msg("报告已报送办公室。", "The report has been forwarded already."))
-    today = today_shanghai(now)
+    today = shanghai_date(now)
     reviewed_on = data.get("reviewed_on") or today
     _check_day("reviewed_on", reviewed_on, today, report.submitted_on)
     report.reviewed_on, report.compliant = reviewed_on, data["compliant"]
@@ -121,7 +121,7 @@ def forward_report(actor: Actor, park_id: int, year: int, data: dict[str, Any], 
         raise Conflict("not_reviewed", Msg("报告尚未审核。", "The report has not been reviewed yet."))
     if report.forwarded_on is not None:
         raise Conflict("already_forwarded", Msg("报告已报送办公室。", "The report has been forwarded already."))
-    today = today_shanghai(now)
+    today = shanghai_date(now)
     forwarded_on = data.get("forwarded_on") or today
     _check_day("forwarded_on", forwarded_on, today, report.reviewed_on)
     report.forwarded_on, report.updated_at = forwarded_on, now
@@ -137,7 +137,7 @@ def forward_report(actor: Actor, park_id: int, year: int, data: dict[str, Any], 
 def report_rows(actor: Actor, park_id: int, now: datetime) -> list[dict[str, Any]]:
     """Every year a report is or was expected, with its status and lateness against 30 June of Y+1."""
     park = get_park(actor, park_id)
-    today = today_shanghai(now)
+    today = shanghai_date(now)
     by_year = {r.year: r for r in park.annual_reports}
     first = _first_year(park)
     years = set(by_year)
@@ -161,7 +161,7 @@ def report_rows(actor: Actor, park_id: int, now: datetime) -> list[dict[str, Any
 
 
 def present_report(report: AnnualReportRecord, now: datetime) -> dict[str, Any]:
-    today = today_shanghai(now)
+    today = shanghai_date(now)
     end = report.forwarded_on or today
     days_late = max(0, (end - report.due).days)
     status = ("forwarded" if report.forwarded_on else "reviewed" if report.reviewed_on else "submitted")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import send_file
 from flask.views import MethodView
 
-from ecopanel import clock
-from ecopanel.api import Blueprint, PageArgs
-from ecopanel.auth.guard import current_actor, public
+from ground import clock
+from ground.api import Blueprint, PageArgs
+from ground.guard import current_actor, public
 from scheduling import calendar_service, materials, reports, schemas, services
 
 blp = Blueprint("parks", __name__, url_prefix="/api/v1",

@@ -6,10 +6,10 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import ValidationError, validate, validates_schema
 
-from ecopanel.api import PageArgs, page_schema
-from ecopanel.i18n import Msg, localize
-from ecopanel.schemas import ID_RANGE, Integer, StrictBoolean, StrictSchema, text
 from expert_pool.regions import PROVINCES
+from ground.api import PageArgs, page_schema
+from ground.i18n import Msg, localize
+from ground.schemas import ID_RANGE, Integer, StrictBoolean, StrictSchema, text
 from scheduling.lifecycle import Action, RevocationReason, StopReason, WarningReason
 from scheduling.models import MATERIAL_KINDS, NOTICES, PARK_TYPES, PROGRAMMES, PROPOSAL_STATUSES, STATES
 
@@ -23,7 +23,7 @@ class Localized(ma.fields.Field):
     """A :class:`Msg` rendered in the caller's language."""
 
     def _serialize(self, value, attr, obj, **kwargs):
-        from ecopanel.api import request_language
+        from ground.api import request_language
 
         return None if value is None else localize(value, request_language())
 
@@ -330,7 +330,7 @@ class ProposalSchema(ma.Schema):
     decision_comment = ma.fields.String()
 
     def _message(self, obj):
-        from ecopanel.api import request_language
+        from ground.api import request_language
 
         return Msg(obj.message_zh, obj.message_en).get(request_language())
 

@@ -15,13 +15,13 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from ecopanel.audit import record
-from ecopanel.auth.actor import Actor, Role
-from ecopanel.errors import Conflict, Forbidden, InvalidInput, not_found
-from ecopanel.extensions import db
-from ecopanel.i18n import Msg
-from ecopanel.timeutil import today_shanghai
 from expert_pool.models import Organization
+from ground.actor import Actor, Role
+from ground.audit import record
+from ground.clock import shanghai_date
+from ground.errors import Conflict, Forbidden, InvalidInput, not_found
+from ground.extensions import db
+from ground.i18n import Msg
 from scheduling import policy
 from scheduling.deadlines import proposal_audience, refresh_proposals, sync_deadlines
 from scheduling.facts import build_facts, lifecycle_rules
@@ -139,7 +139,7 @@ def list_parks(actor: Actor, filters: dict[str, Any], page: int, page_size: int)
 def present_park(actor: Actor, park: Park, now: datetime) -> dict[str, Any]:
     """A park as its API shows it: fields, phase, title use, the facts and the caller's options."""
     state = State(park.state)
-    today = today_shanghai(now)
+    today = shanghai_date(now)
     return {
         "id": park.id, "name": park.name, "province": park.province, "city": park.city,
         "programme": park.programme, "park_type": park.park_type,
@@ -462,7 +462,7 @@ def transition_park(actor: Actor, park_id: int, data: dict[str, Any], now: datet
     except ValueError:
         raise _invalid("action", "未知的操作。", "Unknown action.", "unknown_action") from None
     on: date = data["date"]
-    today = today_shanghai(now)
+    today = shanghai_date(now)
     if on > today:
         raise _invalid("date", f"日期不能晚于今天（{today}）。", f"The date cannot be after today ({today}).")
     if park.last_transition_on and on < park.last_transition_on:
@@ -506,7 +506,7 @@ def record_objection(actor: Actor, park_id: int, data: dict[str, Any], now: date
         raise Conflict("not_in_notice", Msg(f"园区不在{'创建' if notice == 'public_notice' else '命名'}公示阶段。",
                                             f"The park is not in its {notice.replace('_', ' ')}."),
                        extra={"current_state": park.state})
-    if data["received_on"] > today_shanghai(now) or (published and data["received_on"] < published):
+    if data["received_on"] > shanghai_date(now) or (published and data["received_on"] < published):
         raise _invalid("received_on", "收到日期应在公示开始之后、今天之前。",
                        "The date must lie between the start of the notice and today.")
     objection = NoticeObjection(cycle=park.cycle, notice=notice, received_on=data["received_on"],
@@ -528,7 +528,7 @@ def resolve_objection(actor: Actor, park_id: int, objection_id: int, data: dict[
         raise not_found("异议", "Objection", objection_id)
     if objection.resolved_on is not None:
         raise Conflict("already_resolved", Msg("该异议已有调查结论。", "This objection has been resolved already."))
-    if data["resolved_on"] < objection.received_on or data["resolved_on"] > today_shanghai(now):
+    if data["resolved_on"] < objection.received_on or data["resolved_on"] > shanghai_date(now):
         raise _invalid("resolved_on", "结论日期应在收到日期之后、今天之前。",
                        "The date must lie between receipt and today.")
     objection.resolved_on, objection.upheld = data["resolved_on"], data["upheld"]
@@ -551,7 +551,7 @@ def record_major_change(actor: Actor, park_id: int, data: dict[str, Any], now: d
         raise Conflict("not_applicable", Msg("只有创建中或已命名的园区才记录重大调整。",
                                              "Major changes are recorded for parks under creation or named."),
                        extra={"current_state": park.state})
-    today = today_shanghai(now)
+    today = shanghai_date(now)
     changed_on = data["changed_on"]
     if changed_on > today:
         raise _invalid("changed_on", "调整日期不能晚于今天。", "The change cannot be in the future.")
@@ -598,7 +598,7 @@ def dismiss_proposal(actor: Actor, proposal_id: int, comment: str, now: datetime
         raise Forbidden(None, FORBIDDEN)
     if proposal.status != "open":
         raise Conflict("already_decided", Msg("该建议已处理。", "This proposal has been decided already."))
-    proposal.status, proposal.decided_on = "dismissed", today_shanghai(now)
+    proposal.status, proposal.decided_on = "dismissed", shanghai_date(now)
     proposal.decided_by_label, proposal.decision_comment = actor.label, comment.strip()
     db.session.flush()
     record(actor, "park.warning_proposal_dismissed", "park", park.id,
@@ -612,7 +612,7 @@ def dismiss_proposal(actor: Actor, proposal_id: int, comment: str, now: datetime
 def timeline(actor: Actor, park_id: int, now: datetime) -> dict[str, Any]:
     """What happened to the park and what is due, with dates, articles and provisional marks."""
     park = get_park(actor, park_id)
-    today = today_shanghai(now)
+    today = shanghai_date(now)
     transitions = db.session.scalars(
         select(ParkTransition).where(ParkTransition.park_id == park.id)
         .options(selectinload(ParkTransition.documents)).order_by(ParkTransition.seq)).all()

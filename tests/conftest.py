@@ -97,7 +97,7 @@ _SEEDS: dict[str, dict[str, list[dict]]] = {}
 
 def snapshot_seeds(app) -> None:
     """Remember what the migrations seeded (vocabulary, audit head, default rule sets, holidays ...)."""
-    from ecopanel.extensions import db
+    from ground.extensions import db
 
     with app.app_context(), db.engine.connect() as conn:
         _SEEDS[app.config["SQLALCHEMY_DATABASE_URI"]] = {
@@ -108,7 +108,7 @@ def snapshot_seeds(app) -> None:
 
 def clean_database(app) -> None:
     """Put the database back to what the migrations left: every test starts from the same state."""
-    from ecopanel.extensions import db
+    from ground.extensions import db
 
     seeds = _SEEDS[app.config["SQLALCHEMY_DATABASE_URI"]]
     with app.app_context():
@@ -153,7 +153,7 @@ def _session_app(backend, tmp_path_factory):
     upgrade(app)
     snapshot_seeds(app)
     yield app
-    from ecopanel.extensions import db
+    from ground.extensions import db
 
     with app.app_context():
         db.session.remove()
@@ -190,7 +190,7 @@ def app(_session_app, request):
 
 @pytest.fixture
 def db(app):
-    from ecopanel.extensions import db as _db
+    from ground.extensions import db as _db
 
     return _db
 
@@ -251,8 +251,8 @@ def expert_payload(make_org):
 
 @pytest.fixture
 def make_expert(db, expert_payload):
-    from ecopanel.auth import SYSTEM
     from expert_pool.services import create_expert
+    from ground.actor import SYSTEM
 
     def make(**overrides):
         data = expert_payload(**overrides)
@@ -270,8 +270,8 @@ def make_expert(db, expert_payload):
 
 @pytest.fixture
 def make_user(db):
-    from ecopanel.auth import SYSTEM
     from ecopanel.auth.services import create_user, issue_token
+    from ground.actor import SYSTEM
 
     def make(role: str = "office", **kwargs):
         email = kwargs.pop("email", f"{role}{next(_serial)}@example.com")

@@ -6,49 +6,19 @@ with the Flask-Login session, in which case state-changing API calls also need t
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
-from flask import current_app, g, redirect, request, url_for
+from flask import g, redirect, request, url_for
 from flask_login import current_user
 
-from ecopanel.auth.actor import Actor
-from ecopanel.errors import DomainError
-from ecopanel.extensions import csrf, db, login_manager
-from ecopanel.i18n import Msg
+from ground.extensions import csrf, db, login_manager
+from ground.guard import Unauthenticated, is_public_endpoint
+from ground.i18n import Msg
 
-F = TypeVar("F", bound=Callable)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-class Unauthenticated(DomainError):
-    status = 401
-    default_code = "unauthenticated"
-
-
-def public(view: F) -> F:
-    """Mark a view (function or MethodView class) as reachable without signing in."""
-    view._public = True  # type: ignore[attr-defined]
-    return view
-
-
-def is_public_endpoint(endpoint: str | None) -> bool:
-    if endpoint is None or endpoint == "static" or endpoint.startswith("api-docs."):
-        return True
-    view = current_app.view_functions.get(endpoint)
-    return bool(getattr(view, "_public", False) or getattr(getattr(view, "view_class", None), "_public", False))
-
-
-def current_actor() -> Actor:
-    actor = g.get("actor")
-    if actor is None:
-        raise Unauthenticated(None, Msg("需要登录或有效的访问令牌。", "Authentication required."))
-    return actor
 
 
 @login_manager.user_loader
 def _load_user(user_id: str):
-    from ecopanel.auth.models import User
+    from ground.accounts import User
 
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
     return user if user is not None and user.active else None
@@ -58,7 +28,7 @@ def authenticate_request():
     """``before_request``: set ``g.actor`` or refuse the request."""
     from ecopanel.auth import sessions
     from ecopanel.auth.services import resolve_token_row
-    from ecopanel.clock import now
+    from ground.clock import now
 
     g.actor = None
     g.auth_via = None

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 from flask import g, request
 
-from ecopanel.auth.actor import Actor, Role
-from ecopanel.errors import Forbidden
-from ecopanel.i18n import Msg
+from ground.actor import Actor, Role
+from ground.errors import Forbidden
+from ground.i18n import Msg
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +203,7 @@ def permission_for(endpoint: str, method: str) -> Permission | None:
 
 def authorize_request():
     """``before_request`` after authentication: refuse a caller whose role the matrix does not admit."""
-    from ecopanel.auth.guard import Unauthenticated, current_actor, is_public_endpoint
+    from ground.guard import Unauthenticated, current_actor, is_public_endpoint
 
     endpoint = request.endpoint
     if request.method == "OPTIONS" or is_public_endpoint(endpoint):

@@ -6,12 +6,12 @@ from __future__ import annotations
 from flask import current_app, g
 from flask.views import MethodView
 
-from ecopanel.api import Blueprint
 from ecopanel.auth import schemas, services
-from ecopanel.auth.guard import current_actor
-from ecopanel.auth.models import ApiToken, User
-from ecopanel.extensions import db
-from ecopanel.timeutil import as_utc, utcnow
+from ground.accounts import ApiToken, User
+from ground.api import Blueprint
+from ground.clock import as_utc, wall_now
+from ground.extensions import db
+from ground.guard import current_actor
 
 blp = Blueprint("tokens", __name__, url_prefix="/api/v1",
                 description="Your API bearer tokens: list, issue, revoke (Office administrators: anyone's)")
@@ -32,7 +32,7 @@ class Tokens(MethodView):
         """Your tokens, newest first (Office administrators: any user's with ``user_id``); never the secrets"""
         rows, total = services.list_tokens(current_actor(), args.get("user_id"), args["page"], args["page_size"])
         # Tokens are issued and checked on the real clock (see the auth guard), so "active" is judged on it too.
-        now = utcnow()
+        now = wall_now()
         return {"items": [_present(r, now) for r in rows], "total": total, "page": args["page"],
                 "page_size": args["page_size"]}
 
@@ -47,7 +47,7 @@ class Tokens(MethodView):
             # A token may mint another, but not one that outlives it: a leaked token cannot extend itself.
             not_after = as_utc(db.session.get(ApiToken, g.token_id).expires_at)
         days = data["days"] or current_app.config["TOKEN_DEFAULT_DAYS"]
-        now = utcnow()
+        now = wall_now()
         token, row = services.issue_token_row(actor, user, name=data["name"], days=days, now=now,
                                               not_after=not_after)
         return {**_present(row, now), "token": token}
@@ -57,4 +57,4 @@ class Tokens(MethodView):
 @blp.response(204)
 def token(token_id):
     """Revoke a token of yours (Office administrators: anyone's); revoking twice changes nothing"""
-    services.revoke_token(current_actor(), token_id, utcnow())
+    services.revoke_token(current_actor(), token_id, wall_now())

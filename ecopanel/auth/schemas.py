@@ -6,8 +6,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ecopanel.api import PageArgs, page_schema
-from ecopanel.schemas import Integer, StrictSchema, text
+from ground.api import PageArgs, page_schema
+from ground.schemas import Integer, StrictSchema, text
 
 MAX_TOKEN_DAYS = 3650
 

@@ -11,13 +11,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ecopanel.audit import record
-from ecopanel.auth.actor import Actor, Role
-from ecopanel.auth.models import ROLES, ApiToken, User
-from ecopanel.errors import Conflict, Forbidden, InvalidInput, not_found
-from ecopanel.extensions import db
-from ecopanel.i18n import Msg
-from ecopanel.timeutil import as_utc, utcnow
+from ground.accounts import ROLES, ApiToken, User
+from ground.actor import Actor, Role
+from ground.audit import record
+from ground.clock import as_utc, wall_now
+from ground.errors import Conflict, Forbidden, InvalidInput, not_found
+from ground.extensions import db
+from ground.i18n import Msg
 
 _hasher = PasswordHasher()
 TOKEN_PREFIX = "ecp_"
@@ -84,7 +84,7 @@ def issue_token(actor: Actor, user: User, *, name: str = "", days: int | None = 
 def issue_token_row(actor: Actor, user: User, *, name: str = "", days: int | None = 365,
                     now: datetime | None = None, not_after: datetime | None = None) -> tuple[str, ApiToken]:
     """:func:`issue_token`, also returning the stored row; ``not_after`` caps the expiry."""
-    now = now or utcnow()
+    now = now or wall_now()
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires_at = now + timedelta(days=days) if days else None
     if not_after is not None and (expires_at is None or expires_at > not_after):
@@ -137,7 +137,7 @@ def resolve_token(token: str, now: datetime | None = None) -> User | None:
 
 def resolve_token_row(token: str, now: datetime | None = None) -> ApiToken | None:
     """The usable token row (unexpired, unrevoked, of an active user) for a bearer token, or None."""
-    now = now or utcnow()
+    now = now or wall_now()
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
     if row is None or row.revoked_at is not None:
         return None

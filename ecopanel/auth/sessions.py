@@ -10,7 +10,7 @@ Flask keeps the session in a signed cookie. What this module adds to it:
 * ``mfa``: between a correct password and the second factor, who passed the password, when, and where to
   go afterwards. Nobody is signed in during that step; it lasts ``MFA_PENDING_MINUTES``.
 
-Time comes from :func:`ecopanel.clock.now` so tests move it instead of sleeping.
+Time comes from :func:`ground.clock.now` so tests move it instead of sleeping.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from datetime import datetime, timedelta
 from flask import current_app, session
 from flask_login import login_user, logout_user
 
-from ecopanel.auth.models import User
-from ecopanel.extensions import db
+from ground.accounts import User
+from ground.extensions import db
 
 AUTH_AT, SEEN_AT, VERSION, PENDING, NOTICE = "auth_at", "seen_at", "auth_v", "mfa", "auth_notice"
 

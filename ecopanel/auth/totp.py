@@ -19,12 +19,12 @@ import pyotp
 from pyotp.utils import strings_equal
 from sqlalchemy import or_, update
 
-from ecopanel.audit import record
-from ecopanel.auth.actor import Actor
-from ecopanel.auth.models import User
-from ecopanel.errors import Conflict, InvalidInput
-from ecopanel.extensions import db
-from ecopanel.i18n import Msg
+from ground.accounts import User
+from ground.actor import Actor
+from ground.audit import record
+from ground.errors import Conflict, InvalidInput
+from ground.extensions import db
+from ground.i18n import Msg
 
 CODE = re.compile(r"^\d{6}$")
 DRIFT_STEPS = 1

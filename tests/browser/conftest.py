@@ -32,11 +32,11 @@ def live_server(tmp_path_factory):
 
 
 def _seed(app) -> None:
-    from ecopanel.auth import SYSTEM
     from ecopanel.auth.services import create_user
-    from ecopanel.extensions import db
     from expert_pool.models import Organization
     from expert_pool.services import create_expert
+    from ground.actor import SYSTEM
+    from ground.extensions import db
     from tests.conftest import valid_id_number
 
     org = Organization(name="南京大学", type="university", province="32")

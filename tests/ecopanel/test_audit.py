@@ -7,8 +7,8 @@ import threading
 import pytest
 from sqlalchemy import text, update
 
-from ecopanel.audit import AuditEntry, record, verify_chain
-from ecopanel.auth import SYSTEM
+from ground.actor import SYSTEM
+from ground.audit import AuditEntry, record, verify_chain
 
 
 def _entries(db, n=5):
@@ -69,7 +69,7 @@ def test_cli_names_the_first_bad_entry(app, db):
 
 @pytest.mark.postgres_only
 def test_eight_concurrent_writers_leave_a_valid_chain(app, db):
-    from ecopanel.extensions import db as _db
+    from ground.extensions import db as _db
 
     errors = []
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from ecopanel.auth.models import ApiToken
-from ecopanel.timeutil import utcnow
+from ground.accounts import ApiToken
+from ground.clock import wall_now
 
 
 def _csrf(html: str) -> str:
@@ -65,11 +65,11 @@ def test_expired_and_revoked_tokens(client, db, make_user):
     user, token = make_user("office")
     assert client.get("/api/v1/experts", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     row = db.session.query(ApiToken).filter_by(user_id=user.id).one()
-    row.expires_at = utcnow() - timedelta(seconds=1)
+    row.expires_at = wall_now() - timedelta(seconds=1)
     db.session.commit()
     assert client.get("/api/v1/experts", headers={"Authorization": f"Bearer {token}"}).status_code == 401
     row.expires_at = None
-    row.revoked_at = utcnow()
+    row.revoked_at = wall_now()
     db.session.commit()
     assert client.get("/api/v1/experts", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 

@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 
-from ecopanel.audit import AuditEntry, verify_chain
-from ecopanel.auth.models import User
+from ground.accounts import User
+from ground.audit import AuditEntry, verify_chain
 
 T0 = datetime(2026, 11, 25, 1, 0, 0, tzinfo=UTC)
 PASSWORD = "correct-horse-battery"
@@ -56,7 +56,7 @@ def send_code(client, path, code, **kw):
 
 def enrolled(db, user, at: datetime) -> str:
     """Give ``user`` a confirmed second factor (as the enrolment page would) and return its secret."""
-    from ecopanel.auth import SYSTEM, totp
+    from ground.actor import SYSTEM, totp
 
     secret = totp.pending_secret(user)
     totp.confirm_enrolment(SYSTEM, user, pyotp.TOTP(secret).at(at - timedelta(seconds=30)), at - timedelta(seconds=30))
@@ -394,7 +394,7 @@ def _limited(app, tmp_path_factory, **overrides):
 
 
 def _dispose(other) -> None:
-    from ecopanel.extensions import db
+    from ground.extensions import db
 
     with other.app_context():
         db.session.remove()

@@ -14,9 +14,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
 def test_demo_parks_have_a_history_facts_materials_and_deadlines(app, db, client, monkeypatch):
     from ecopanel import demo
-    from ecopanel.auth import SYSTEM
-    from ecopanel.auth.models import User
     from ecopanel.auth.services import issue_token
+    from ground.accounts import User
+    from ground.actor import SYSTEM
     from scheduling.lifecycle import PHASE_OF, State
     from scheduling.materials import material_path
     from scheduling.models import DeadlineRecord, Material, Park, ParkTransition, WarningProposalRecord

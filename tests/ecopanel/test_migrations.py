@@ -14,8 +14,8 @@ def test_models_match_migrations(app, db):
 
 
 def test_vocabulary_and_audit_head_are_seeded(db):
-    from ecopanel.audit import AuditHead
     from expert_pool.models import Specialty
+    from ground.audit import AuditHead
 
     assert db.session.get(AuditHead, 1).seq == 0
     assert db.session.get(Specialty, "cleaner_production").name_zh == "清洁生产"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ecopanel.auth.guard import is_public_endpoint
+from ground.guard import is_public_endpoint
 
 INTENDED_PUBLIC = {
     "static", "pages.login", "pages.health", "health.Health",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from ecopanel.audit import AuditEntry
-from ecopanel.auth.models import ApiToken
-from ecopanel.timeutil import as_utc, utcnow
+from ground.accounts import ApiToken
+from ground.audit import AuditEntry
+from ground.clock import as_utc, wall_now
 
 
 def bearer(token: str, lang: str = "en") -> dict:
@@ -41,7 +41,7 @@ def test_issue_returns_the_token_once(client, db, make_user):
     assert re.fullmatch(r"ecp_[A-Za-z0-9_-]{40,}", new)
     assert created.json["name"] == "nightly export" and created.json["user_id"] == user.id
     expires = as_utc(db.session.get(ApiToken, created.json["id"]).expires_at)
-    assert timedelta(days=29, hours=23) < expires - utcnow() <= timedelta(days=30)
+    assert timedelta(days=29, hours=23) < expires - wall_now() <= timedelta(days=30)
     assert client.get("/api/v1/experts", headers=bearer(new)).status_code == 200
     listed = client.get("/api/v1/tokens", headers=bearer(new))
     assert listed.json["total"] == 2 and new not in listed.text and "token_hash" not in listed.text
@@ -55,7 +55,7 @@ def test_default_expiry_and_validation(client, db, make_user):
     created = client.post("/api/v1/tokens", json={}, headers=bearer(token))
     assert created.status_code == 201 and created.json["name"] == ""
     expires = as_utc(db.session.get(ApiToken, created.json["id"]).expires_at)
-    assert timedelta(days=364) < expires - utcnow() <= timedelta(days=365)
+    assert timedelta(days=364) < expires - wall_now() <= timedelta(days=365)
     for bad in ({"days": 0}, {"days": 3651}, {"name": "x" * 101}, {"user_id": 1}):
         refused = client.post("/api/v1/tokens", json=bad, headers=bearer(token))
         assert refused.status_code == 422, bad
@@ -65,7 +65,7 @@ def test_default_expiry_and_validation(client, db, make_user):
 def test_a_token_cannot_mint_one_that_outlives_it(client, db, make_user):
     user, token = make_user("office")
     row = db.session.query(ApiToken).filter_by(user_id=user.id).one()
-    row.expires_at = utcnow() + timedelta(days=2)
+    row.expires_at = wall_now() + timedelta(days=2)
     db.session.commit()
     created = client.post("/api/v1/tokens", json={"days": 365}, headers=bearer(token))
     assert created.status_code == 201
@@ -153,12 +153,12 @@ def test_last_use_is_recorded_once_per_window(app, client, db, make_user, monkey
     assert first is not None  # the listing request itself used the token
     db.session.expire_all()
     stamp = as_utc(db.session.query(ApiToken).filter_by(user_id=user.id).one().last_used_at)
-    assert abs(stamp - utcnow()) < timedelta(minutes=1)
+    assert abs(stamp - wall_now()) < timedelta(minutes=1)
     client.get("/api/v1/experts", headers=bearer(token))
     db.session.expire_all()
     assert as_utc(db.session.query(ApiToken).filter_by(user_id=user.id).one().last_used_at) == stamp  # same window
-    later = utcnow() + services.LAST_USED_RESOLUTION + timedelta(seconds=1)
-    monkeypatch.setattr(services, "utcnow", lambda: later)
+    later = wall_now() + services.LAST_USED_RESOLUTION + timedelta(seconds=1)
+    monkeypatch.setattr(services, "wall_now", lambda: later)
     client.get("/api/v1/experts", headers=bearer(token))
     db.session.expire_all()
     assert as_utc(db.session.query(ApiToken).filter_by(user_id=user.id).one().last_used_at) == later

@@ -94,7 +94,7 @@ def test_park_user_cannot_read_the_pool(api_as, make_expert):
 
     expert = make_expert()
     org = expert.organization
-    from ecopanel.extensions import db
+    from ground.extensions import db
 
     park = Park(name="测试园区", province="32", management_agency=org, state="under_construction")
     db.session.add(park)
@@ -236,7 +236,7 @@ def test_specialties_and_organisations(office_api, api_as):
 
 
 def test_every_change_is_audited(office_api, expert_payload, app):
-    from ecopanel.audit import verify_chain
+    from ground.audit import verify_chain
 
     created = office_api.post("/experts", json=expert_payload()).json
     office_api.post(f"/experts/{created['id']}/status", json={"status": "suspended", "reason": "核查"})

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from ecopanel.audit import AuditEntry
 from expert_pool.models import Expert
+from ground.audit import AuditEntry
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from ecopanel.audit import AuditEntry, verify_chain
 from ecopanel.worker import Sweeper, tick
+from ground.audit import AuditEntry, verify_chain
 from tests.conftest import Api
 from tests.panels.conftest import park, pinned_clock, pool  # noqa: F401 - fixtures used here
 
@@ -168,7 +168,7 @@ class StepClock:
     pytest.param(("COMMIT", 6), id="committing-an-outcome"),  # the claim's commit, then the 5th outcome's
 ])
 def test_an_outbox_sweep_whose_connection_dies_delivers_every_mail_once(app, db, killer, monkeypatch, kill_at):
-    from ecopanel.timeutil import utcnow
+    from ground.clock import wall_now
     from notifications.models import OutboxMessage
     from notifications.outbox import queue_mail
     from notifications.tasks import send_due
@@ -186,7 +186,7 @@ def test_an_outbox_sweep_whose_connection_dies_delivers_every_mail_once(app, db,
                 "provisional": False, "days_left": 7, "reminder": True, "recomputed": False, "previous_due": None})
         db.session.commit()
         db.session.remove()
-        clock = StepClock(utcnow())
+        clock = StepClock(wall_now())
         monkeypatch.setitem(app.config, "CLOCK", clock)
         sweeper = Sweeper("outbox", 10, send_due)
 

@@ -16,7 +16,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from ecopanel.audit import AuditEntry, verify_chain
+from ground.audit import AuditEntry, verify_chain
 from tests.conftest import valid_id_number
 from tests.faults.conftest import session_of, wait_session_gone, wrote_to
 from tests.panels.conftest import PINNED_START, park, pinned_clock, pool  # noqa: F401 - fixtures used here

@@ -14,8 +14,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from ecopanel.timeutil import utcnow
 from ecopanel.worker import Sweeper, tick
+from ground.clock import wall_now
 from notifications.models import OutboxMessage
 from notifications.outbox import backoff_delay, queue_mail
 from notifications.tasks import send_due
@@ -74,7 +74,7 @@ def states(db) -> Counter:
 @pytest.mark.parametrize("jitter", ["shortest", "random"])
 def test_smtp_down_for_an_hour_then_every_mail_arrives_once(app, db, smtp_down, monkeypatch, jitter):
     monkeypatch.setattr("notifications.outbox._jitter", ShortestJitter() if jitter == "shortest" else random.Random(7))
-    start = utcnow()
+    start = wall_now()
     clock = Clock(start)
     monkeypatch.setitem(app.config, "CLOCK", clock)
     for i in range(MAILS):

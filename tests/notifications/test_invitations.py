@@ -9,9 +9,9 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from ecopanel import clock
-from ecopanel.timeutil import SHANGHAI
 from expert_pool.models import ConflictDeclaration, Expert
+from ground import clock
+from ground.clock import SHANGHAI
 from notifications import pages
 from notifications.models import Invitation, OutboxMessage
 from notifications.outbox import send_due
@@ -502,8 +502,8 @@ def test_the_worker_tick_delivers_the_outbox(app, db, office_api, drawn_panel, s
 
 
 def test_deadline_reminders_from_scheduling_go_through_the_outbox(db, smtp, park):
-    from ecopanel.auth import SYSTEM
     from ecopanel.auth.services import create_user
+    from ground.actor import SYSTEM
     from scheduling import notices
 
     create_user(SYSTEM, "js-office@example.cn", "province", province="32", password=None)

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from ecopanel.timeutil import utcnow
+from ground.clock import wall_now
 from notifications.models import OutboxMessage
 from notifications.outbox import MailAttachment, backoff_delay, claim_due, queue_mail, send_due
 from tests.notifications.conftest import html_part, text_part
@@ -42,7 +42,7 @@ def test_a_queued_mail_is_delivered_once_with_its_stable_message_id(db, smtp):
     db.session.commit()
     assert smtp.arrived == []  # queued, not sent: delivery is the worker's job, after commit
 
-    assert send_due(utcnow()) == 1
+    assert send_due(wall_now()) == 1
     [arrived] = smtp.arrived
     assert sorted(arrived.rcpt_tos) == ["li@example.cn", "zhang@example.cn"]
     message = arrived.message
@@ -56,7 +56,7 @@ def test_a_queued_mail_is_delivered_once_with_its_stable_message_id(db, smtp):
     [stored] = rows(db)
     assert (stored.state, stored.attempts, stored.claimed_by) == ("sent", 1, None)
     assert stored.server_reply.startswith("250 2.0.0 Ok: queued as Q1")
-    assert send_due(utcnow() + timedelta(days=1)) == 0  # never again
+    assert send_due(wall_now() + timedelta(days=1)) == 0  # never again
     assert len(smtp.arrived) == 1
 
 
@@ -77,7 +77,7 @@ def test_html_and_plain_text_alternatives(db, smtp):
         "respond_by": "2027-03-01 23:59（北京时间）", "page_url": "http://testserver/invitations/abc",
         "contact_name": "办公室", "contact_phone": "010-00000000", "contact_email": "office@example.cn"})
     db.session.commit()
-    send_due(utcnow())
+    send_due(wall_now())
     [message] = smtp.messages()
     assert "&lt;b&gt;王&lt;/b&gt;" in html_part(message)  # HTML is escaped ...
     assert "<b>王</b>" in text_part(message)  # ... the plain text is not
@@ -86,7 +86,7 @@ def test_html_and_plain_text_alternatives(db, smtp):
 def test_a_rolled_back_transaction_sends_nothing(db, smtp):
     queue(3)
     db.session.rollback()
-    assert send_due(utcnow()) == 0
+    assert send_due(wall_now()) == 0
     assert smtp.arrived == [] and rows(db) == []
 
 
@@ -97,7 +97,7 @@ def test_dedupe_key_queues_once(db, smtp):
     db.session.commit()
     queue_mail(["a@example.cn"], "deadline_reminder", deadline_context(), dedupe_key="deadline:1:30")
     db.session.commit()
-    send_due(utcnow())
+    send_due(wall_now())
     assert len(smtp.arrived) == 1 and len(rows(db)) == 1
 
 
@@ -106,7 +106,7 @@ def test_451_twice_then_success_is_one_delivery_in_three_attempts(db, smtp):
     message_id = row.message_id
     db.session.commit()
     smtp.fail_next(2)
-    t0 = utcnow()
+    t0 = wall_now()
 
     assert send_due(t0) == 1
     [r] = rows(db)
@@ -133,7 +133,7 @@ def test_the_server_down_for_a_while_loses_nothing(db, smtp):
     smtp.stop()
     queue(3)
     db.session.commit()
-    t0 = utcnow()
+    t0 = wall_now()
     assert send_due(t0) == 3
     waiting = rows(db)
     assert {(r.state, r.attempts) for r in waiting} == {("queued", 1)}
@@ -156,7 +156,7 @@ def test_a_server_that_never_answers_times_out(db, smtp, app, monkeypatch):
     try:
         queue(1)
         db.session.commit()
-        assert send_due(utcnow()) == 1
+        assert send_due(wall_now()) == 1
     finally:
         silent.close()
     [r] = rows(db)
@@ -168,14 +168,14 @@ def test_permanent_refusal_and_exhausted_attempts_go_dead_and_staff_retry(db, sm
     queue(1)
     db.session.commit()
     smtp.fail_next(1, "550 5.1.1 Mailbox unavailable")
-    send_due(utcnow())
+    send_due(wall_now())
     [dead] = rows(db)
     assert (dead.state, dead.attempts) == ("dead", 1) and dead.last_error.startswith("550")
 
     queue(1)
     db.session.commit()
     smtp.fail_next(5, "451 4.3.0 Try later")
-    t = utcnow()
+    t = wall_now()
     send_due(t)
     send_due(t + timedelta(hours=1))
     tired = rows(db)[1]
@@ -190,7 +190,7 @@ def test_permanent_refusal_and_exhausted_attempts_go_dead_and_staff_retry(db, sm
     retried = office_api.post(f"/outbox/{tired.id}/retry")
     assert retried.status_code == 200 and retried.json["state"] == "queued" and retried.json["attempts"] == 0
     assert office_api.post(f"/outbox/{tired.id}/retry").status_code == 200  # still queued: harmless
-    send_due(utcnow() + timedelta(seconds=1))
+    send_due(wall_now() + timedelta(seconds=1))
     assert [a.rcpt_tos for a in smtp.arrived] == [["to0@example.cn"]]
     assert rows(db)[1].state == "sent"
     assert office_api.post(f"/outbox/{tired.id}/retry").status_code == 409  # sent: nothing to retry
@@ -205,7 +205,7 @@ def test_a_crashed_senders_lease_expires_and_another_sends_it(db, smtp, app):
     [row] = queue(1)
     message_id = row.message_id
     db.session.commit()
-    t0 = utcnow()
+    t0 = wall_now()
     lease = timedelta(seconds=app.config["OUTBOX_LEASE_SECONDS"])
     assert claim_due(t0, "crashed-worker", 10, lease) == [row.id]
     db.session.commit()  # claimed ... and the worker dies before any SMTP
@@ -223,7 +223,7 @@ def test_a_crashed_senders_lease_expires_and_another_sends_it(db, smtp, app):
 def test_skip_locked_claims_are_disjoint_while_the_first_claim_is_open(db, app):
     queue(20)
     db.session.commit()
-    now = utcnow() + timedelta(seconds=1)
+    now = wall_now() + timedelta(seconds=1)
     lease = timedelta(minutes=10)
     first = claim_due(now, "a", 5, lease)  # transaction still open: rows locked, not yet committed
     with app.app_context():  # another session, another connection
@@ -236,7 +236,7 @@ def test_skip_locked_claims_are_disjoint_while_the_first_claim_is_open(db, app):
 def test_two_workers_racing_send_each_row_once(db, smtp, app):
     queue(60)
     db.session.commit()
-    now = utcnow() + timedelta(seconds=1)
+    now = wall_now() + timedelta(seconds=1)
     start = threading.Barrier(2)
     handled: dict[str, int] = {}
     errors: list[BaseException] = []
@@ -289,7 +289,7 @@ def _sender_process(url: str, port: int, name: str, go, results) -> None:
     import tempfile
 
     from ecopanel.app import create_app
-    from ecopanel.timeutil import utcnow as now
+    from ground.clock import wall_now as now
 
     os.environ["ECOPANEL_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="ecopanel-test-worker-")
     app = create_app({"ENVIRONMENT": "test", "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret-key",

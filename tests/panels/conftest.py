@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from ecopanel.auth import SYSTEM
-from ecopanel.timeutil import utcnow
 from expert_pool.models import Organization
+from ground.actor import SYSTEM
+from ground.clock import wall_now
 from tests.conftest import valid_id_number
 
 SPECIALTY_CYCLE = [
@@ -19,7 +19,7 @@ PROVINCES = ["11", "32", "33", "44", "37", "42", "51", "61", "21", "35"]
 
 
 #: The suite's "now" for draws and invitations starts here, so meetings dated in 2027 stay in the future
-#: whatever day the suite runs on (the app reads ``CLOCK``; see ecopanel/clock.py). It keeps ticking, so
+#: whatever day the suite runs on (the app reads ``CLOCK``; see ground/clock.py). It keeps ticking, so
 #: events still follow each other in time.
 PINNED_START = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 
@@ -27,8 +27,8 @@ PINNED_START = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 @pytest.fixture(autouse=True)
 def pinned_clock(request, monkeypatch):
     if "app" in request.fixturenames:  # pure solver tests need no app
-        offset = PINNED_START - utcnow()
-        monkeypatch.setitem(request.getfixturevalue("app").config, "CLOCK", lambda: utcnow() + offset)
+        offset = PINNED_START - wall_now()
+        monkeypatch.setitem(request.getfixturevalue("app").config, "CLOCK", lambda: wall_now() + offset)
 
 
 @pytest.fixture

@@ -163,7 +163,7 @@ def test_panels_are_confidential_and_scoped(api_as, office_api, park, pool):
 
 
 def test_every_look_is_audited(office_api, park, pool, db):
-    from ecopanel.audit import AuditEntry
+    from ground.audit import AuditEntry
 
     panel = draw(office_api, park).json
     office_api.get(f"/panels/{panel['id']}")

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, insert, select
 
-from ecopanel.timeutil import utcnow
+from ground.clock import wall_now
 
 pytestmark = pytest.mark.postgres_only
 
@@ -24,7 +24,7 @@ def big_pool(db, park):
     from panels.models import RuleSet
     from tests.conftest import valid_id_number
 
-    now = utcnow()
+    now = wall_now()
     db.session.execute(insert(Organization), [
         {"name": f"并发单位{i}", "type": "institute", "province": "11", "created_at": now} for i in range(POOL)])
     org_ids = list(db.session.scalars(select(Organization.id).where(Organization.name.like("并发单位%"))

@@ -22,8 +22,8 @@ def seed_due_parks(n: int, *, province: str = "32", annual_share: float = 0.0, p
     A share ``annual_share`` of them has a missing annual report due instead (a warning proposal when fired);
     the others a lapsed construction period (a system transition to creation_incomplete when fired).
     """
-    from ecopanel.extensions import db
     from expert_pool.models import Organization
+    from ground.extensions import db
     from scheduling.facts import start_of_day
     from scheduling.models import DeadlineRecord, Park
     from scheduling.periods import annual_report_due, construction_deadline
@@ -59,7 +59,7 @@ def seed_due_parks(n: int, *, province: str = "32", annual_share: float = 0.0, p
 
 def effects() -> dict[str, int]:
     """What the sweepers did, counted from the database."""
-    from ecopanel.extensions import db
+    from ground.extensions import db
     from scheduling.models import DeadlineRecord, ParkTransition, WarningProposalRecord
 
     def count(query):
@@ -96,7 +96,7 @@ def sweeper_process(url: str, name: str, batch_size: int, results, start=None) -
     """
     from sqlalchemy import text
 
-    from ecopanel.extensions import db
+    from ground.extensions import db
     from scheduling.deadlines import sweep_deadlines
 
     app = make_worker_app(url, name)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from ecopanel.auth.actor import Actor, Role
+from ground.actor import Actor, Role
 from scheduling.periods import SHANGHAI
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -164,8 +164,8 @@ def test_reminders_are_queued_once(db, approved_park, monkeypatch):
     fired = [r for r in _rows(db, park, "reminder") if r.state == "fired"]
     assert [(r.days_before, r.outcome) for r in fired] == [(30, "no_recipients")]
 
-    from ecopanel.auth import SYSTEM
     from ecopanel.auth.services import create_user
+    from ground.actor import SYSTEM
 
     create_user(SYSTEM, "park-user@example.com", "park", park_id=park.id, password=None)
     create_user(SYSTEM, "js@example.com", "province", province="32", password=None)
@@ -224,8 +224,8 @@ def test_the_worker_ticks_the_sweeper_in_its_own_transaction(app, db, approved_p
 
 
 def test_reminders_reach_the_mail_outbox(db, approved_park):
-    from ecopanel.auth import SYSTEM
     from ecopanel.auth.services import create_user
+    from ground.actor import SYSTEM
     from notifications.models import OutboxMessage
 
     park = approved_park(date(2024, 3, 15))

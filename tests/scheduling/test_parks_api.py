@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from ecopanel.audit import AuditEntry
+from ground.audit import AuditEntry
 from scheduling.models import DeadlineRecord, ParkTransition
 from tests.scheduling.conftest import PDF
 

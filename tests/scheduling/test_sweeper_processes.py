@@ -52,7 +52,7 @@ def test_four_sweeper_processes_fire_2000_deadlines_exactly_once(app, db):
     assert sum(1 for n in handled.values() if n > 0) >= 2, handled  # they really shared the work
     assert effects() == {"fired": 2000, "pending_due": 0, "failed": 0, "system_transitions": 2000,
                          "parks_transitioned_twice": 0, "proposals": 0}
-    from ecopanel.audit import verify_chain
+    from ground.audit import verify_chain
 
     report = verify_chain()
     assert report.ok and report.entries >= 2000  # one audited transition each, and one chain
@@ -81,6 +81,6 @@ def test_a_sweeper_killed_mid_batch_and_restarted_fires_everything_once(app, db)
     restarted.join(timeout=60)
     assert effects() == {"fired": 600, "pending_due": 0, "failed": 0, "system_transitions": 600,
                          "parks_transitioned_twice": 0, "proposals": 0}
-    from ecopanel.audit import verify_chain
+    from ground.audit import verify_chain
 
     assert verify_chain().ok

@@ -71,7 +71,7 @@ def fuzz_db():
     with APP.app_context():
         _seed()
     yield
-    from ecopanel.extensions import db
+    from ground.extensions import db
 
     with APP.app_context():
         db.session.remove()
@@ -81,11 +81,11 @@ def fuzz_db():
 
 def _seed() -> None:
     """A few rows with small ids, so generated ids sometimes hit something real."""
-    from ecopanel.auth import SYSTEM
     from ecopanel.auth.services import create_user
-    from ecopanel.extensions import db
     from expert_pool.models import Organization
     from expert_pool.services import create_expert
+    from ground.actor import SYSTEM
+    from ground.extensions import db
     from scheduling.models import Park
 
     orgs = [Organization(name=f"模糊测试单位{i}", type="university", province="32") for i in range(3)]
@@ -120,10 +120,10 @@ def office_token():
     """A fresh token per operation: fuzzing ``DELETE /tokens/{id}`` may revoke the previous one."""
     from sqlalchemy import select
 
-    from ecopanel.auth import SYSTEM
-    from ecopanel.auth.models import User
     from ecopanel.auth.services import issue_token
-    from ecopanel.extensions import db
+    from ground.accounts import User
+    from ground.actor import SYSTEM
+    from ground.extensions import db
 
     with APP.app_context():
         user = db.session.scalar(select(User).where(User.email == "fuzz-office@example.cn"))

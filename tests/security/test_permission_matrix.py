@@ -22,9 +22,9 @@ from typing import Any
 
 import pytest
 
-from ecopanel.auth.actor import Actor, Role
-from ecopanel.auth.guard import is_public_endpoint
 from ecopanel.auth.permissions import PERMISSIONS, Permission, Scope, Who, permission_for
+from ground.actor import Actor, Role
+from ground.guard import is_public_endpoint
 from tests.conftest import Api, valid_id_number
 
 PROVINCE_A, PROVINCE_B = "32", "44"
@@ -166,7 +166,7 @@ class World:
         """A client signed in to the pages as ``persona`` (the session sign-in leaves behind)."""
         from flask_login.utils import _create_identifier
 
-        from ecopanel.auth.models import User
+        from ground.accounts import User
 
         user = self.db.session.get(User, persona.actor.user_id)
         client = self.app.test_client()
@@ -181,9 +181,9 @@ class World:
         """Another token of the persona's own (revoking it leaves the one the test signs in with)."""
         from sqlalchemy import select
 
-        from ecopanel.auth import SYSTEM
-        from ecopanel.auth.models import ApiToken, User
         from ecopanel.auth.services import issue_token
+        from ground.accounts import ApiToken, User
+        from ground.actor import SYSTEM
 
         issue_token(SYSTEM, self.db.session.get(User, persona.actor.user_id), name="spare")
         self.db.session.commit()
@@ -716,9 +716,9 @@ def test_an_expert_sees_only_its_own_invitations(world):
 def test_an_endpoint_missing_from_the_matrix_is_refused(tmp_path, monkeypatch):
     """A route registered without a matrix entry is refused to everyone, the Office included, with 403."""
     from ecopanel.app import create_app
-    from ecopanel.auth.models import ApiToken, User
     from ecopanel.auth.services import _token_hash
-    from ecopanel.extensions import db
+    from ground.accounts import ApiToken, User
+    from ground.extensions import db
 
     monkeypatch.setenv("ECOPANEL_INSTANCE_PATH", str(tmp_path))
     app = create_app({"TESTING": True, "ENVIRONMENT": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://",

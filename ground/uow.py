@@ -10,9 +10,9 @@ from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from ecopanel.errors import Conflict
-from ecopanel.extensions import db
-from ecopanel.i18n import Msg
+from ground.errors import Conflict
+from ground.extensions import db
+from ground.i18n import Msg
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -18,9 +18,9 @@ from flask import current_app
 from sqlalchemy import JSON, Integer, String, Text, insert, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ecopanel.auth.actor import Actor
-from ecopanel.extensions import db
-from ecopanel.timeutil import UTCDateTime, as_utc, utcnow
+from ground.actor import Actor
+from ground.clock import UTCDateTime, as_utc, wall_now
+from ground.extensions import db
 
 GENESIS = "0" * 64
 
@@ -92,7 +92,7 @@ def record_many(actor: Actor, items: list[tuple[str, str, Any, dict[str, Any] | 
     if not items:
         return
     key = current_app.config["AUDIT_HMAC_KEY"]
-    created_at = (now or utcnow()).astimezone(UTC)
+    created_at = (now or wall_now()).astimezone(UTC)
     # Pending ORM changes must reach the database first, so the log never precedes what it records.
     db.session.flush()
     seq, prev_hash = db.session.execute(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ecopanel.i18n import Msg
+from ground.i18n import Msg
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ class Integer(ma.fields.Integer):
     telling the caller. Used for every integer field, so no new field can forget it.
     """
 
-    # worded as marshmallow's Range says it, so ecopanel.i18n translates it the same way
+    # worded as marshmallow's Range says it, so ground.i18n translates it the same way
     default_error_messages = {"out_of_range": "Must be greater than or equal to {min} and less than or equal to {max}."}
 
     def _validated(self, value):

@@ -15,9 +15,9 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import IntegerConverter
 
-from ecopanel.errors import HTTP_MESSAGES, DomainError
-from ecopanel.i18n import Msg, localize, pick_language
-from ecopanel.schemas import MAX_ID, Integer  # ids and years are INTEGER columns
+from ground.errors import HTTP_MESSAGES, DomainError
+from ground.i18n import Msg, localize, pick_language
+from ground.schemas import MAX_ID, Integer  # ids and years are INTEGER columns
 
 log = logging.getLogger(__name__)
 
