@@ -56,7 +56,8 @@ def send_code(client, path, code, **kw):
 
 def enrolled(db, user, at: datetime) -> str:
     """Give ``user`` a confirmed second factor (as the enrolment page would) and return its secret."""
-    from ground.actor import SYSTEM, totp
+    from ecopanel.auth import totp
+    from ground.actor import SYSTEM
 
     secret = totp.pending_secret(user)
     totp.confirm_enrolment(SYSTEM, user, pyotp.TOTP(secret).at(at - timedelta(seconds=30)), at - timedelta(seconds=30))

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from expert_pool.models import ConflictDeclaration, Expert
 from ground import clock
 from ground.clock import SHANGHAI
-from notifications import pages
 from notifications.models import Invitation, OutboxMessage
 from notifications.outbox import send_due
 from notifications.services import send_digests, sweep_invitations
@@ -198,7 +197,7 @@ def test_an_expired_link_is_410_and_says_whom_to_call(db, client, invited, smtp,
     path = page_path(mail_to(smtp, emails(db, [expert_id])[expert_id]))
     token = page_token(open_page(client, path).data.decode())
     deadline = invitation_of(db, expert_id).respond_by
-    monkeypatch.setattr(pages, "utcnow", lambda: deadline + timedelta(seconds=1))
+    monkeypatch.setitem(app.config, "CLOCK", lambda: deadline + timedelta(seconds=1))
     page = client.get(path)
     assert page.status_code == 410
     html = page.data.decode()
