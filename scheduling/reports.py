@@ -19,10 +19,10 @@ from ground.i18n import Msg
 from scheduling import policy
 from scheduling.deadlines import refresh_proposals, sync_deadlines
 from scheduling.facts import lifecycle_rules
-from scheduling.lifecycle import PHASE_OF, Phase, State
 from scheduling.models import AnnualReportRecord, Material, Park
-from scheduling.periods import annual_report_due
-from scheduling.services import get_park
+from scheduling.rules.lifecycle import PHASE_OF, Phase, State
+from scheduling.rules.periods import annual_report_due
+from scheduling.services.parks import get_park
 
 INVALID = Msg("输入数据有误，请按提示修改。", "The input is invalid; see the errors per field.")
 

@@ -10,8 +10,8 @@ from expert_pool.regions import PROVINCES
 from ground.api import PageArgs, page_schema
 from ground.i18n import Msg, localize
 from ground.schemas import ID_RANGE, Integer, StrictBoolean, StrictSchema, text
-from scheduling.lifecycle import Action, RevocationReason, StopReason, WarningReason
 from scheduling.models import MATERIAL_KINDS, NOTICES, PARK_TYPES, PROGRAMMES, PROPOSAL_STATUSES, STATES
+from scheduling.rules.lifecycle import Action, RevocationReason, StopReason, WarningReason
 
 PROVINCE_CODES = tuple(sorted(PROVINCES))
 ACTIONS = tuple(a.value for a in Action)

@@ -11,14 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scheduling.calendar import (
-    CalendarFileError,
+from scheduling.rules.calendar import (
     DayOverride,
     WorkingDayCalendar,
     official_overrides,
-    parse_year_file,
     supported_official_years,
 )
+from scheduling.rules.year_files import CalendarFileError, parse_year_file
 
 OFFICIAL = WorkingDayCalendar.official()
 D = date
