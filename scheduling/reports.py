@@ -1,7 +1,7 @@
 """Annual reports (Art. 23): the park submits, the province reviews and forwards to the Office.
 
 Parks approved for construction and named parks report every year; the report for year Y is on time when
-forwarded to the Office by 30 June of Y+1 (``periods.annual_report_due``). Lateness is computed, shown, and a
+forwarded to the Office by 30 June of Y+1 (``rules.periods.annual_report_due``). Lateness is computed, shown, and a
 late, missing or non-compliant report puts a warning proposal before the people who decide (Art. 27 (4)).
 """
 
