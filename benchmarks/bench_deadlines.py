@@ -141,7 +141,7 @@ def main() -> int:
 
     if args.workers == 1:
         with app.app_context():
-            from scheduling.deadlines import sweep_deadlines
+            from scheduling.tasks import sweep_deadlines
 
             started = time.perf_counter()
             handled = sweep_deadlines(SWEEP_AT, batch_size=args.batch)

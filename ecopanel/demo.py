@@ -36,7 +36,7 @@ from ground.audit import record
 from ground.clock import SHANGHAI
 from ground.extensions import db
 from scheduling.models import DeadlineRecord, NoticeObjection, Park, WarningProposalRecord
-from scheduling.periods import add_months, add_years
+from scheduling.rules.periods import add_months, add_years
 
 SEED = 20261124
 EXPERTS = 2400
@@ -612,7 +612,7 @@ class _Driver:
 
     def sweep(self, until: datetime) -> None:
         """Fire what fell due up to ``until``, on the day it fell due (01:00), as the worker would have."""
-        from scheduling.deadlines import sweep_deadlines
+        from scheduling.tasks import sweep_deadlines
 
         while True:
             first = db.session.scalar(select(func.min(DeadlineRecord.fire_at))

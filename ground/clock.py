@@ -19,6 +19,8 @@ from flask import current_app, has_app_context
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+# The programme's time zone, defined once for the whole tree. Pure rules never need it: they take Shanghai
+# calendar dates, converted here (shanghai_date) by the services that read the clock.
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -37,7 +39,11 @@ def now() -> datetime:
 
 
 def shanghai_date(instant: datetime) -> date:
-    """The programme's calendar date at ``instant``."""
+    """The programme's calendar date at the aware ``instant`` (a naive one is ambiguous and refused)."""
+    if not isinstance(instant, datetime):
+        raise TypeError("instant must be a datetime")
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError("instant must be timezone-aware; naive datetimes are ambiguous")
     return instant.astimezone(SHANGHAI).date()
 
 

@@ -1,9 +1,10 @@
 """The meeting as an iCalendar object (RFC 5545 / iTIP RFC 5546), made with the ``icalendar`` package.
 
-Pure: plain values in, bytes out; no Flask, no database. One VEVENT per expert and panel, with a UID that
+Plain values in, bytes out; no database. One VEVENT per expert and panel, with a UID that
 is stable for that pair, so a moved meeting (``SEQUENCE`` + 1, ``METHOD:REQUEST``) updates the entry the
 expert already has and a cancelled one (``METHOD:CANCEL``, ``STATUS:CANCELLED``) removes it. Times are in
-Asia/Shanghai with the VTIMEZONE included, which Outlook and the common Chinese clients need.
+Asia/Shanghai (``ground.clock.SHANGHAI``) with the VTIMEZONE included, which Outlook and the common Chinese
+clients need.
 
 ``RSVP=FALSE``: the decision is taken on the confirmation page, where the expert signs the independence
 and confidentiality pledge (Art. 37, 39); an iTIP reply from a calendar client would bypass it.
@@ -17,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from ground.clock import SHANGHAI
+
 PRODID = "-//ecopanel//eco-industrial park panels//ZH"
 METHODS = ("REQUEST", "CANCEL")
 

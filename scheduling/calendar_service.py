@@ -1,4 +1,8 @@
-"""The working-day calendar backed by the holiday table.
+"""The working-day calendar backed by the holiday table: the one working-day rule of the application.
+
+Other packages ask here whether a day is a working day (:func:`is_working_day`), for the working days of a
+span (:func:`working_days`), or for the calendar itself to ask many questions (:func:`get_calendar`): the
+official PRC schedule with its holidays and adjusted workdays (调休上班), never a plain Mon-Fri rule.
 
 * **Seeding [decision]:** lazily, on first use: every year the installed ``chinesecalendar`` carries and the
   table does not have yet is copied in (an administrator's year is never overwritten). The check runs once
@@ -9,6 +13,8 @@
   Reading the key is one primary-key lookup.
 * **Loading a year** (CLI ``ecopanel calendar load FILE`` and ``POST /api/v1/calendar/years``) replaces that
   year's days, recomputes every notice period that depended on it and tells the people concerned.
+
+Recomputing is :mod:`scheduling.notice_periods`, below this module: it is handed the new calendar.
 """
 
 from __future__ import annotations
@@ -18,8 +24,10 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
+import chinese_calendar
 from flask import current_app
 from sqlalchemy import delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ground.actor import Actor
 from ground.audit import record
@@ -27,24 +35,23 @@ from ground.errors import Forbidden, InvalidInput
 from ground.extensions import db
 from ground.i18n import Msg
 from scheduling import policy
-from scheduling.calendar import (
-    CalendarFileError,
+from scheduling.models import CalendarState, CalendarYear, HolidayOverride
+from scheduling.notice_periods import recompute_notice_periods
+from scheduling.rules.calendar import (
     DayOverride,
+    DayStatus,
     WorkingDayCalendar,
     WorkingDayResult,
     official_overrides,
-    parse_year_file,
     supported_official_years,
 )
-from scheduling.models import CalendarState, CalendarYear, HolidayOverride
+from scheduling.rules.year_files import CalendarFileError, parse_year_file
 
 log = logging.getLogger(__name__)
 MAX_WORKING_DAYS = 3660  # about 14 years: far beyond any period of the Measures, and a bound on the loop
 
 
 def _package_label() -> str:
-    import chinese_calendar
-
     return f"chinesecalendar {chinese_calendar.__version__}"
 
 
@@ -53,13 +60,9 @@ def _insert_state_row() -> None:
     values = {"id": 1, "version": 0, "token": uuid.uuid4().hex, "seeded_from": None}
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        db.session.execute(pg_insert(CalendarState).values(**values).on_conflict_do_nothing())
+        db.session.execute(postgresql.insert(CalendarState).values(**values).on_conflict_do_nothing())
     elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        db.session.execute(sqlite_insert(CalendarState).values(**values).on_conflict_do_nothing())
+        db.session.execute(sqlite.insert(CalendarState).values(**values).on_conflict_do_nothing())
     else:  # pragma: no cover - the project runs on SQLite and PostgreSQL
         if db.session.get(CalendarState, 1) is None:
             db.session.execute(insert(CalendarState).values(**values))
@@ -102,15 +105,32 @@ def ensure_seeded(now: datetime) -> list[int]:
     db.session.flush()
     if years:
         log.info("holiday table seeded from %s: %s", label, years)
-        from scheduling.deadlines import recompute_provisional
-
-        recompute_provisional(now, set(years))
+        recompute_notice_periods(_table_calendar(), now, set(years))
     return years
 
 
 def get_calendar(now: datetime) -> WorkingDayCalendar:
-    """The calendar of the holiday table, cached per process until the table changes."""
+    """The calendar of the holiday table (seeded first if need be), cached per process until the table changes."""
     ensure_seeded(now)
+    return _table_calendar()
+
+
+def is_working_day(day: date, now: datetime) -> DayStatus:
+    """Whether ``day`` is a working day under the official schedule; ``provisional`` if its year is not loaded.
+
+    ``working, provisional = is_working_day(day, now)``. For many days, ask :func:`get_calendar` once.
+    """
+    return get_calendar(now).is_working_day(day)
+
+
+def working_days(start: date, end: date, now: datetime) -> list[WorkingDayResult]:
+    """The working days from ``start`` to ``end`` (both included) in order, each marked provisional when its
+    year is not loaded."""
+    return get_calendar(now).working_days(start, end)
+
+
+def _table_calendar() -> WorkingDayCalendar:
+    """The calendar built from the table as it is now, cached per process under ``calendar_state``'s key."""
     key = tuple(db.session.execute(select(CalendarState.version, CalendarState.token)
                                    .where(CalendarState.id == 1)).one())
     cache: dict[str, Any] = current_app.extensions.setdefault("scheduling_calendar", {})
@@ -178,9 +198,7 @@ def load_year(actor: Actor, data: bytes, filename: str, now: datetime, *, year: 
         {"day": o.day, "year": loaded, "is_workday": o.is_workday, "name": o.name[:60]} for o in overrides])
     _bump(state, now)
     db.session.flush()
-    from scheduling.deadlines import recompute_provisional
-
-    changes = recompute_provisional(now, {loaded})
+    changes = recompute_notice_periods(_table_calendar(), now, {loaded})
     summary = {
         "year": loaded, "replaced": previous is not None,
         "holidays": sum(1 for o in overrides if not o.is_workday),

@@ -1,4 +1,8 @@
-"""``ecopanel calendar ...``: the holiday table from the command line."""
+"""``ecopanel calendar ...``: the holiday table from the command line.
+
+The commands import what they run inside their functions on purpose: ``ecopanel`` registers this group at
+start, and ``ecopanel --help`` or any other command should not pay for loading the scheduling services.
+"""
 
 from __future__ import annotations
 

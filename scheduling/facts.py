@@ -1,4 +1,8 @@
-"""From rows to the lifecycle's plain values: :class:`ParkFacts`, the rules in force, deadline instants."""
+"""From rows to the lifecycle's plain values: :class:`ParkFacts`, the rules in force, deadline instants.
+
+Not pure (it reads the app's config and the park's rows); the dataclasses it fills are, in
+:mod:`scheduling.rules.lifecycle`.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
 
-from scheduling.lifecycle import (
+from ground.clock import SHANGHAI
+from scheduling.models import Park
+from scheduling.rules.lifecycle import (
     DEFAULT_RULES,
     AnnualReport,
     Evaluation,
@@ -14,8 +20,6 @@ from scheduling.lifecycle import (
     MajorChange,
     ParkFacts,
 )
-from scheduling.models import Park
-from scheduling.periods import SHANGHAI
 
 ONE_DAY = timedelta(days=1)
 

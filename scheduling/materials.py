@@ -32,7 +32,7 @@ from ground.extensions import db
 from ground.i18n import Msg
 from scheduling import policy
 from scheduling.models import Material
-from scheduling.services import get_park
+from scheduling.services.parks import get_park
 
 DEFAULT_MAX_BYTES = 7 * 1024 * 1024  # under the request limit (MAX_CONTENT_LENGTH, 8 MiB) with room for the form
 

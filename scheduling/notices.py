@@ -1,13 +1,12 @@
 """Telling people about deadlines: the one integration point with the mail outbox.
 
-Mail is queued in the same transaction as the change that causes it (``notifications.services.queue_mail``,
-delivered after commit by the outbox). If the outbox module is not installed the notice is not lost: the
-reminder stays recorded as its deadline row (outcome ``no_outbox``) and shows on the park's timeline.
+Mail is queued in the same transaction as the change that causes it (``notifications.outbox.queue_mail``,
+delivered after commit by the outbox). A notice is recorded on its deadline row in any case (the outcome
+``queued``, ``no_recipients`` or ``no_outbox``) and shows on the park's timeline.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -16,6 +15,8 @@ from sqlalchemy import or_, select
 
 from ground.accounts import User
 from ground.extensions import db
+from notifications.outbox import queue_mail
+from notifications.recipients import group_by_language
 from scheduling.models import Park
 
 log = logging.getLogger(__name__)
@@ -50,13 +51,9 @@ KIND_NAMES = {
 
 
 def _outbox():
-    try:
-        module = importlib.import_module("notifications.services")
-    except ModuleNotFoundError as exc:
-        if exc.name in ("notifications", "notifications.services"):
-            return None
-        raise
-    return getattr(module, "queue_mail", None)
+    """The function that queues a mail. A seam, not a plug-in point: tests replace it to watch what is queued,
+    or with None to check that a notice without an outbox stays recorded (``no_outbox``)."""
+    return queue_mail
 
 
 def recipients(park: Park, audiences: Iterable[str]) -> dict[str, list[str]]:
@@ -73,11 +70,8 @@ def recipients(park: Park, audiences: Iterable[str]) -> dict[str, list[str]]:
         clauses.append(User.role == "office")
     if not clauses:
         return {}
-    by_language: dict[str, list[str]] = {}
-    for email, language in db.session.execute(
-            select(User.email, User.language).where(User.active.is_(True), or_(*clauses)).order_by(User.email)):
-        by_language.setdefault(language if language in ("zh", "en") else "zh", []).append(email)
-    return by_language
+    return group_by_language(db.session.execute(
+        select(User.email, User.language).where(User.active.is_(True), or_(*clauses)).order_by(User.email)))
 
 
 def deadline_context(park: Park, kind: str, due, article: int, provisional: bool, **extra: Any) -> dict[str, Any]:
@@ -91,14 +85,14 @@ def deadline_context(park: Park, kind: str, due, article: int, provisional: bool
 def notify(park: Park, kind: str, context: dict[str, Any], dedupe_key: str,
            audiences: Iterable[str] | None = None) -> str:
     """Queue the deadline mail to the people concerned; returns ``queued``, ``no_recipients`` or ``no_outbox``."""
-    queue_mail = _outbox()
-    if queue_mail is None:
-        log.info("no mail outbox installed; notice %s recorded only", dedupe_key)
+    queue = _outbox()
+    if queue is None:
+        log.info("no mail outbox; notice %s recorded only", dedupe_key)
         return "no_outbox"
     groups = recipients(park, audiences or RESPONSIBLE.get(kind, ("park", "province")))
     if not groups:
         return "no_recipients"
     for language, emails in groups.items():
-        queue_mail(emails, TEMPLATE, context, language=language, dedupe_key=f"{dedupe_key}:{language}",
+        queue(emails, TEMPLATE, context, language=language, dedupe_key=f"{dedupe_key}:{language}",
                    related=("park", str(park.id)))
     return "queued"

@@ -3,7 +3,7 @@
 Scoping: the Office sees every park; a provincial department the parks of its province; a park's
 management agency its own park; experts no park (they see panels, not the programme's files).
 
-Lifecycle roles: users act as the lifecycle actor of their role. Leading-group decisions (naming,
+Lifecycle parties: users act as the lifecycle party of their role (:class:`Party`). Leading-group decisions (naming,
 revocation, Art. 20, 28) are taken by joint document of the three ministries and entered by Office staff
 *acting for the leading group*: the caller says so explicitly (``as_leading_group``), and it is audited.
 """
@@ -11,7 +11,7 @@ revocation, Art. 20, 28) are taken by joint document of the three ministries and
 from __future__ import annotations
 
 from ground.actor import Actor, Role
-from scheduling.lifecycle import Actor as LifecycleActor
+from scheduling.rules.lifecycle import Party
 
 
 def may_see_park(actor: Actor, province: str, park_id: int | None) -> bool:
@@ -57,13 +57,13 @@ def may_load_calendar(actor: Actor) -> bool:
     return actor.role == Role.SYSTEM or (actor.role == Role.OFFICE and actor.is_admin)
 
 
-def lifecycle_actor(actor: Actor, as_leading_group: bool = False) -> LifecycleActor | None:
-    """The lifecycle role a user acts in; None if the user has none (experts)."""
+def lifecycle_party(actor: Actor, as_leading_group: bool = False) -> Party | None:
+    """The lifecycle party a user acts as; None if the user is none (experts)."""
     if as_leading_group:
-        return LifecycleActor.LEADING_GROUP if actor.role == Role.OFFICE else None
+        return Party.LEADING_GROUP if actor.role == Role.OFFICE else None
     return {
-        Role.OFFICE: LifecycleActor.OFFICE,
-        Role.PROVINCE: LifecycleActor.PROVINCE,
-        Role.PARK: LifecycleActor.PARK,
-        Role.SYSTEM: LifecycleActor.SYSTEM,
+        Role.OFFICE: Party.OFFICE,
+        Role.PROVINCE: Party.PROVINCE,
+        Role.PARK: Party.PARK,
+        Role.SYSTEM: Party.SYSTEM,
     }.get(actor.role)

@@ -1,7 +1,7 @@
 """Annual reports (Art. 23): the park submits, the province reviews and forwards to the Office.
 
 Parks approved for construction and named parks report every year; the report for year Y is on time when
-forwarded to the Office by 30 June of Y+1 (``periods.annual_report_due``). Lateness is computed, shown, and a
+forwarded to the Office by 30 June of Y+1 (``rules.periods.annual_report_due``). Lateness is computed, shown, and a
 late, missing or non-compliant report puts a warning proposal before the people who decide (Art. 27 (4)).
 """
 
@@ -19,10 +19,10 @@ from ground.i18n import Msg
 from scheduling import policy
 from scheduling.deadlines import refresh_proposals, sync_deadlines
 from scheduling.facts import lifecycle_rules
-from scheduling.lifecycle import PHASE_OF, Phase, State
 from scheduling.models import AnnualReportRecord, Material, Park
-from scheduling.periods import annual_report_due
-from scheduling.services import get_park
+from scheduling.rules.lifecycle import PHASE_OF, Phase, State
+from scheduling.rules.periods import annual_report_due
+from scheduling.services.parks import get_park
 
 INVALID = Msg("输入数据有误，请按提示修改。", "The input is invalid; see the errors per field.")
 

@@ -17,9 +17,9 @@ def test_demo_parks_have_a_history_facts_materials_and_deadlines(app, db, client
     from ecopanel.auth.services import issue_token
     from ground.accounts import User
     from ground.actor import SYSTEM
-    from scheduling.lifecycle import PHASE_OF, State
     from scheduling.materials import material_path
     from scheduling.models import DeadlineRecord, Material, Park, ParkTransition, WarningProposalRecord
+    from scheduling.rules.lifecycle import PHASE_OF, State
 
     demo.load()
     monkeypatch.setitem(app.config, "CLOCK", lambda: demo.DEMO_NOW)

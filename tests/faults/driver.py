@@ -76,7 +76,7 @@ def main(argv: list[str]) -> int:
         return 0 if response.status_code < 400 else 1
     if command == "sweep-deadlines":
         from ecopanel.worker import Sweeper, tick
-        from scheduling.deadlines import sweep_deadlines
+        from scheduling.tasks import sweep_deadlines
         from tests.scheduling.bulk import SWEEP_AT
 
         app = app_with_clock()

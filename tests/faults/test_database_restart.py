@@ -133,7 +133,7 @@ def test_a_request_whose_connection_dies_at_commit_is_a_503_not_a_conflict(app, 
     pytest.param(("COMMIT", 2), id="at-commit"),  # the second batch's commit
 ])
 def test_a_deadline_sweep_whose_connection_dies_resumes_exactly_once(app, db, killer, monkeypatch, kill_at):
-    from scheduling.deadlines import sweep_deadlines
+    from scheduling.tasks import sweep_deadlines
     from tests.scheduling.bulk import SWEEP_AT, effects, seed_due_parks
 
     seed_due_parks(300)

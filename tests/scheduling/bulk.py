@@ -26,7 +26,7 @@ def seed_due_parks(n: int, *, province: str = "32", annual_share: float = 0.0, p
     from ground.extensions import db
     from scheduling.facts import start_of_day
     from scheduling.models import DeadlineRecord, Park
-    from scheduling.periods import annual_report_due, construction_deadline
+    from scheduling.rules.periods import annual_report_due, construction_deadline
 
     agency = Organization(name=f"{prefix}管理委员会", type="park_agency", province=province)
     db.session.add(agency)
@@ -97,7 +97,7 @@ def sweeper_process(url: str, name: str, batch_size: int, results, start=None) -
     from sqlalchemy import text
 
     from ground.extensions import db
-    from scheduling.deadlines import sweep_deadlines
+    from scheduling.tasks import sweep_deadlines
 
     app = make_worker_app(url, name)
     with app.app_context():
@@ -117,7 +117,7 @@ def sweeper_process(url: str, name: str, batch_size: int, results, start=None) -
 def hanging_sweeper(url: str, name: str, batch_size: int, committed_batches: int, ready) -> None:
     """Commits ``committed_batches`` batches, claims and applies one more, then stops before committing it
     and waits to be killed (``ready`` tells the parent it is mid-batch, holding its row locks)."""
-    from scheduling.deadlines import sweep_batch, sweep_deadlines
+    from scheduling.tasks import sweep_batch, sweep_deadlines
 
     app = make_worker_app(url, name)
     with app.app_context():

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from ground.actor import Actor, Role
-from scheduling.periods import SHANGHAI
+from ground.clock import SHANGHAI
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 _serial = itertools.count(1)

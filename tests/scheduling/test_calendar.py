@@ -11,14 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scheduling.calendar import (
-    CalendarFileError,
+from scheduling.rules.calendar import (
     DayOverride,
     WorkingDayCalendar,
     official_overrides,
-    parse_year_file,
     supported_official_years,
 )
+from scheduling.rules.year_files import CalendarFileError, parse_year_file
 
 OFFICIAL = WorkingDayCalendar.official()
 D = date
@@ -393,3 +392,25 @@ def test_year_file_size_limit():
     with pytest.raises(CalendarFileError) as info:
         parse_year_file(b"x" * (1024 * 1024 + 1), "y.csv")
     assert info.value.code == "file_too_large"
+
+
+def test_working_days_of_a_span_follow_the_official_schedule():
+    # Spring Festival 2025: 28 Jan - 4 Feb off, Sunday 26 Jan and Saturday 8 Feb worked.
+    span = OFFICIAL.working_days(D(2025, 1, 25), D(2025, 2, 9))
+    assert [d.date for d in span] == [D(2025, 1, 26), D(2025, 1, 27), D(2025, 2, 5), D(2025, 2, 6), D(2025, 2, 7),
+                                      D(2025, 2, 8)]
+    assert not any(d.provisional for d in span)
+    assert OFFICIAL.working_days(D(2025, 2, 9), D(2025, 2, 8)) == []
+    partial = WorkingDayCalendar({}, loaded_years=[2030]).working_days(D(2030, 12, 30), D(2031, 1, 2))
+    assert [(d.date, d.provisional) for d in partial] == [
+        (D(2030, 12, 30), False), (D(2030, 12, 31), False), (D(2031, 1, 1), True), (D(2031, 1, 2), True)]
+    with pytest.raises(TypeError):
+        OFFICIAL.working_days(datetime(2025, 1, 1), D(2025, 1, 2))
+
+
+@given(st.dates(D(2004, 1, 1), D(2026, 12, 31)), st.integers(0, 40))
+def test_working_days_agree_with_the_count_and_the_single_day_rule(start, length):
+    end = start + timedelta(days=length)
+    span = OFFICIAL.working_days(start, end)
+    assert len(span) == OFFICIAL.working_days_between(start, end).count
+    assert [d.date for d in span] == [d for d in sorted(days(start, end)) if OFFICIAL.is_working_day(d).is_working_day]

@@ -165,3 +165,51 @@ def test_cli_loads_a_json_year(app, db, tmp_path):
     broken.write_text("date,type\n", encoding="utf-8")
     failed = app.test_cli_runner().invoke(args=["calendar", "load", str(broken)])
     assert failed.exit_code == 1 and "calendar_" in failed.output
+
+
+def test_other_packages_ask_the_holiday_table_for_working_days(app, db):
+    from scheduling import calendar_service
+    from tests.scheduling.conftest import at
+
+    now = at(date(2026, 3, 2))
+    # Sunday 26 Jan 2025 was worked (调休上班), Tuesday 28 Jan was the Spring Festival: not a Mon-Fri rule.
+    assert tuple(calendar_service.is_working_day(date(2025, 1, 26), now)) == (True, False)
+    assert tuple(calendar_service.is_working_day(date(2025, 1, 28), now)) == (False, False)
+    assert tuple(calendar_service.is_working_day(date(2027, 3, 1), now)) == (True, True)  # 2027 is not loaded
+    span = calendar_service.working_days(date(2025, 1, 25), date(2025, 2, 9), now)
+    assert [d.date for d in span] == [date(2025, 1, 26), date(2025, 1, 27), date(2025, 2, 5), date(2025, 2, 6),
+                                      date(2025, 2, 7), date(2025, 2, 8)]
+
+
+def test_seeding_a_newer_package_year_recomputes_the_notices_it_settles(app, db, make_park, step,
+                                                                        application_documents, monkeypatch):
+    """A notice counted while its year was not loaded is recomputed when seeding brings the year in."""
+    from sqlalchemy import delete, update
+
+    from scheduling import calendar_service, notices
+    from scheduling.models import CalendarState, HolidayOverride
+    from tests.scheduling.conftest import at
+
+    monkeypatch.setattr(notices, "_outbox", lambda: lambda *a, **kw: None)
+    park = make_park()
+    applied = date(2025, 9, 1)
+    step(park, "submit_application", applied, "park", documents=application_documents(park, applied))
+    step(park, "start_provincial_review", applied)
+    step(park, "pass_plan_argumentation", applied)
+    step(park, "publish_public_notice", date(2025, 9, 26))
+    assert (park.public_notice_last_day, park.public_notice_provisional) == (date(2025, 10, 9), False)
+    # As if the notice had been counted Mon-Fri before 2025 was known, and an older package had seeded the table.
+    park.public_notice_last_day, park.public_notice_provisional = date(2025, 10, 2), True
+    db.session.execute(delete(HolidayOverride).where(HolidayOverride.year == 2025))
+    db.session.execute(delete(CalendarYear).where(CalendarYear.year == 2025))
+    db.session.execute(update(CalendarState).values(seeded_from="chinesecalendar 0.0.0", version=CalendarState.version + 1))
+    db.session.commit()
+
+    calendar_service.get_calendar(at(date(2025, 9, 29)))
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(CalendarYear, 2025) is not None
+    assert (park.public_notice_last_day, park.public_notice_provisional) == (date(2025, 10, 9), False)
+    row = db.session.scalars(select(DeadlineRecord).where(DeadlineRecord.park_id == park.id,
+                                                          DeadlineRecord.kind == "public_notice")).one()
+    assert (row.due, row.provisional, row.state) == (date(2025, 10, 9), False, "pending")

@@ -6,9 +6,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from scheduling.deadlines import sweep_deadlines
 from scheduling.models import DeadlineRecord, ParkTransition, WarningProposalRecord
-from scheduling.tasks import SWEEPERS
+from scheduling.tasks import SWEEPERS, sweep_deadlines
 from tests.scheduling.conftest import at
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from scheduling.deadlines import sweep_deadlines
 from scheduling.materials import sanitize_filename
 from scheduling.models import DeadlineRecord, WarningProposalRecord
+from scheduling.tasks import sweep_deadlines
 from tests.scheduling.conftest import PDF, at
 
 

@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from scheduling.deadlines import sweep_deadlines
 from scheduling.models import WarningProposalRecord
+from scheduling.tasks import sweep_deadlines
 from tests.scheduling.conftest import at
 
 

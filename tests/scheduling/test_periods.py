@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scheduling.periods import (
+from ground.clock import shanghai_date
+from scheduling.rules.periods import (
     TimeRules,
     add_months,
     add_years,
@@ -19,7 +20,6 @@ from scheduling.periods import (
     major_change_report_deadline,
     reapplication_ban_end,
     rectification_deadline,
-    shanghai_date,
     warning_rectification_deadline,
 )
 

@@ -1,17 +1,4 @@
-"""Parks of the programme, their lifecycle history, facts, materials, reports, deadlines and the holiday table.
-
-The lifecycle itself is the pure table in :mod:`scheduling.lifecycle`; the rows here are what the service
-needs to build a :class:`scheduling.lifecycle.ParkFacts` snapshot from the database:
-
-* ``parks`` carries the facts of the park's *current creation cycle* as dated columns (approval, extension,
-  notices, naming, warning, revocation ...); a new application after an ended cycle starts a new ``cycle``
-  and clears them (Art. 21), keeping only the revocation that the re-application ban needs (Art. 28);
-* ``park_transitions`` is the append-only history (nothing is ever updated or deleted);
-* major changes, evaluations, objections and annual reports are rows of their own;
-* deadlines (and their reminders) are rows the sweeper claims and fires exactly once;
-* the working-day calendar's data is the ``holiday_overrides`` table, with ``calendar_years`` saying which
-  years are loaded and ``calendar_state`` a version counter that tells every process to reload.
-"""
+"""Parks, their lifecycle history, facts, materials, annual reports, warning proposals and deadline rows."""
 
 from __future__ import annotations
 
@@ -40,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from expert_pool.models import Organization
 from ground.clock import UTCDateTime, wall_now
 from ground.extensions import db
-from scheduling.lifecycle import State
+from scheduling.rules.lifecycle import State
 
 PARK_TYPES = ("national_etdz", "national_htz", "provincial", "other")
 PROGRAMMES = ("national", "provincial")
@@ -362,40 +349,3 @@ class DeadlineRecord(db.Model):
 
     park: Mapped[Park] = relationship(back_populates="deadlines")
     parent: Mapped[DeadlineRecord | None] = relationship(remote_side=[id])
-
-
-# -- the working-day calendar's data -------------------------------------------------------------------------
-
-
-class CalendarYear(db.Model):
-    """A year whose official schedule is loaded (its days follow ``holiday_overrides``, not plain Mon-Fri)."""
-
-    __tablename__ = "calendar_years"
-
-    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    source: Mapped[str] = mapped_column(String(40))  # chinesecalendar <version> | admin
-    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
-    loaded_by_label: Mapped[str] = mapped_column(String(254))
-
-
-class HolidayOverride(db.Model):
-    """One day that differs from Mon-Fri: a public holiday or an adjusted workday (调休上班)."""
-
-    __tablename__ = "holiday_overrides"
-
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    year: Mapped[int] = mapped_column(ForeignKey("calendar_years.year", ondelete="CASCADE"), index=True)
-    is_workday: Mapped[bool] = mapped_column(Boolean)
-    name: Mapped[str] = mapped_column(String(60), default="")
-
-
-class CalendarState(db.Model):
-    """One row: bumped on every change of the holiday table so every process reloads its cached calendar."""
-
-    __tablename__ = "calendar_state"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    version: Mapped[int] = mapped_column(Integer, default=0)
-    token: Mapped[str] = mapped_column(String(32))  # random per change: a reset counter cannot fool a cache
-    seeded_from: Mapped[str | None] = mapped_column(String(40))  # chinesecalendar version last seeded
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)

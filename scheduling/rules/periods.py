@@ -19,13 +19,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
 __all__ = [
     "DEFAULT_RULES",
-    "SHANGHAI",
     "TimeRules",
     "add_months",
     "add_years",
@@ -35,12 +33,8 @@ __all__ = [
     "major_change_report_deadline",
     "reapplication_ban_end",
     "rectification_deadline",
-    "shanghai_date",
     "warning_rectification_deadline",
 ]
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
 
 @dataclass(frozen=True)
 class TimeRules:
@@ -72,19 +66,11 @@ DEFAULT_RULES = TimeRules()
 
 def _check_date(value: object, what: str) -> date:
     # A datetime is a date subclass; adding relativedelta to it would quietly return a datetime in whatever
-    # zone it carried. Programme dates are Shanghai calendar dates: convert instants with shanghai_date().
+    # zone it carried. Programme dates are Shanghai calendar dates: callers convert instants first
+    # (ground.clock.shanghai_date).
     if isinstance(value, datetime) or not isinstance(value, date):
         raise TypeError(f"{what} must be a datetime.date (not a datetime), got {type(value).__name__}")
     return value
-
-
-def shanghai_date(instant: datetime) -> date:
-    """The Asia/Shanghai calendar date of an aware instant (e.g. a UTC timestamp from the database)."""
-    if not isinstance(instant, datetime):
-        raise TypeError("instant must be a datetime")
-    if instant.tzinfo is None or instant.utcoffset() is None:
-        raise ValueError("instant must be timezone-aware; naive datetimes are ambiguous")
-    return instant.astimezone(SHANGHAI).date()
 
 
 def add_years(start: date, years: int) -> date:

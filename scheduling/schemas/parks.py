@@ -1,36 +1,16 @@
-"""The park lifecycle's input and output boundary (unknown input fields are rejected)."""
+"""Parks, transitions, the timeline, objections, major changes and warning proposals at the API boundary."""
 
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_smorest.fields import Upload
-from marshmallow import ValidationError, validate, validates_schema
+from marshmallow import validate
 
-from expert_pool.regions import PROVINCES
-from ground.api import PageArgs, page_schema
-from ground.i18n import Msg, localize
-from ground.schemas import ID_RANGE, Integer, StrictBoolean, StrictSchema, text
-from scheduling.lifecycle import Action, RevocationReason, StopReason, WarningReason
-from scheduling.models import MATERIAL_KINDS, NOTICES, PARK_TYPES, PROGRAMMES, PROPOSAL_STATUSES, STATES
-
-PROVINCE_CODES = tuple(sorted(PROVINCES))
-ACTIONS = tuple(a.value for a in Action)
-REASONS = tuple(dict.fromkeys([*StopReason, *WarningReason, *RevocationReason]))
-CHANGE_SUBJECTS = ("name", "management_agency", "scope", "indicators", "key_projects")
-
-
-class Localized(ma.fields.Field):
-    """A :class:`Msg` rendered in the caller's language."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        from ground.api import request_language
-
-        return None if value is None else localize(value, request_language())
-
-
-class Strict(StrictSchema):
-    pass
-
+from ground.api import PageArgs, page_schema, request_language
+from ground.i18n import Msg
+from ground.schemas import ID_RANGE, Integer, StrictBoolean, text
+from scheduling.models import NOTICES, PARK_TYPES, PROGRAMMES, PROPOSAL_STATUSES, STATES
+from scheduling.rules.lifecycle import WarningReason
+from scheduling.schemas.common import ACTIONS, CHANGE_SUBJECTS, PROVINCE_CODES, REASONS, Localized, Strict
 
 # --- parks ---------------------------------------------------------------------------------------------
 
@@ -330,8 +310,6 @@ class ProposalSchema(ma.Schema):
     decision_comment = ma.fields.String()
 
     def _message(self, obj):
-        from ground.api import request_language
-
         return Msg(obj.message_zh, obj.message_en).get(request_language())
 
 
@@ -340,131 +318,3 @@ ProposalPageSchema = page_schema(ProposalSchema, "WarningProposalPage")
 
 class DismissSchema(Strict):
     comment = text(2000, required=True, min_length=1)
-
-
-# --- materials -----------------------------------------------------------------------------------------
-
-
-class MaterialFormSchema(Strict):
-    kind = ma.fields.String(required=True, validate=validate.OneOf(MATERIAL_KINDS))
-    title = text(200)
-    year = Integer(validate=validate.Range(min=2000, max=2200))
-    covers_from = ma.fields.Date()
-    covers_to = ma.fields.Date()
-
-    @validates_schema
-    def _period(self, data, **kwargs):
-        if data.get("covers_from") and data.get("covers_to") and data["covers_to"] < data["covers_from"]:
-            raise ValidationError({"covers_to": [Msg("结束日期早于开始日期。", "The period ends before it starts.")]})
-
-
-class MaterialFileSchema(ma.Schema):
-    file = Upload(required=True, metadata={"description": "PDF, Word, Excel, CSV, ZIP, PNG or JPEG by kind"})
-
-
-class MaterialQuerySchema(PageArgs):
-    class Meta:
-        unknown = ma.RAISE
-
-    kind = ma.fields.String(validate=validate.OneOf(MATERIAL_KINDS))
-
-
-class MaterialSchema(ma.Schema):
-    id = Integer()
-    park_id = Integer()
-    kind = ma.fields.String()
-    title = ma.fields.String()
-    filename = ma.fields.String()
-    content_type = ma.fields.String()
-    size_bytes = Integer()
-    sha256 = ma.fields.String()
-    year = Integer(allow_none=True)
-    covers_from = ma.fields.Date(allow_none=True)
-    covers_to = ma.fields.Date(allow_none=True)
-    uploaded_by_label = ma.fields.String()
-    uploaded_at = ma.fields.DateTime()
-
-
-# --- annual reports ------------------------------------------------------------------------------------
-
-
-MaterialPageSchema = page_schema(MaterialSchema, "MaterialPage")
-
-
-class AnnualReportSubmitSchema(Strict):
-    year = Integer(required=True, validate=validate.Range(min=2000, max=2200))
-    material_id = Integer(required=True, validate=ID_RANGE)
-    submitted_on = ma.fields.Date()
-
-
-class AnnualReportReviewSchema(Strict):
-    compliant = StrictBoolean(required=True)
-    reviewed_on = ma.fields.Date()
-    comment = text(4000)
-
-
-class AnnualReportForwardSchema(Strict):
-    forwarded_on = ma.fields.Date()
-
-
-class AnnualReportSchema(ma.Schema):
-    year = Integer()
-    due = ma.fields.Date()
-    status = ma.fields.String()
-    late = ma.fields.Boolean()
-    days_late = Integer()
-    submitted_on = ma.fields.Date(allow_none=True)
-    reviewed_on = ma.fields.Date(allow_none=True)
-    compliant = ma.fields.Boolean(allow_none=True)
-    review_comment = ma.fields.String()
-    forwarded_on = ma.fields.Date(allow_none=True)
-    material_id = Integer(allow_none=True)
-
-
-AnnualReportPageSchema = page_schema(AnnualReportSchema, "AnnualReportPage")
-
-
-# --- calendar ------------------------------------------------------------------------------------------
-
-
-class WorkingDaysQuerySchema(Strict):
-    start = ma.fields.Date(required=True, metadata={"description": "YYYY-MM-DD; counted if a working day"})
-    days = Integer(required=True, validate=validate.Range(min=1, max=3660))
-
-
-class WorkingDaysResultSchema(ma.Schema):
-    date = ma.fields.Date()
-    provisional = ma.fields.Boolean(metadata={"description": "a day it depended on is in a year not loaded"})
-
-
-class CalendarFormSchema(Strict):
-    year = Integer(validate=validate.Range(min=1950, max=9999),
-                             metadata={"description": "The year you mean to load (checked against the file)"})
-
-
-class CalendarFileSchema(ma.Schema):
-    file = Upload(required=True, metadata={"description": "CSV (date,type,name) or JSON {year, holidays, workdays}"})
-
-
-class RecomputedSchema(ma.Schema):
-    park_id = Integer()
-    park_name = ma.fields.String()
-    public_notice = ma.fields.Dict()
-    naming_notice = ma.fields.Dict()
-
-
-class CalendarLoadSchema(ma.Schema):
-    year = Integer()
-    replaced = ma.fields.Boolean()
-    holidays = Integer()
-    workdays = Integer()
-    recomputed = ma.fields.List(ma.fields.Nested(RecomputedSchema))
-
-
-class CalendarYearSchema(ma.Schema):
-    year = Integer()
-    source = ma.fields.String()
-    loaded_at = ma.fields.DateTime()
-    loaded_by = ma.fields.String()
-    holidays = Integer()
-    workdays = Integer()

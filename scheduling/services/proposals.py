@@ -1,0 +1,54 @@
+"""Warning proposals before the people who decide (Art. 27): listing and dismissing them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ground.actor import Actor, Role
+from ground.audit import record
+from ground.clock import shanghai_date
+from ground.errors import Conflict, Forbidden, not_found
+from ground.extensions import db
+from ground.i18n import Msg
+from scheduling import policy
+from scheduling.models import Park, WarningProposalRecord
+from scheduling.services.messages import FORBIDDEN
+from scheduling.services.parks import get_park
+
+
+def list_proposals(actor: Actor, filters: dict[str, Any], page: int, page_size: int):
+    query = select(WarningProposalRecord).join(Park)
+    if actor.role == Role.PROVINCE:
+        query = query.where(Park.province == actor.province)
+    elif not actor.is_office:
+        raise Forbidden(None, FORBIDDEN)
+    for key in ("status", "audience", "reason"):
+        if filters.get(key):
+            query = query.where(getattr(WarningProposalRecord, key) == filters[key])
+    if filters.get("park_id"):
+        query = query.where(WarningProposalRecord.park_id == filters["park_id"])
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = db.session.scalars(query.order_by(WarningProposalRecord.proposed_on.desc(), WarningProposalRecord.id)
+                               .offset((page - 1) * page_size).limit(page_size)).all()
+    return list(items), total
+
+
+def dismiss_proposal(actor: Actor, proposal_id: int, comment: str, now: datetime) -> WarningProposalRecord:
+    """People decide: the Office (or the province, for its audience) dismisses a ground, with a reason."""
+    proposal = db.session.get(WarningProposalRecord, proposal_id)
+    if proposal is None:
+        raise not_found("警告建议", "Warning proposal", proposal_id)
+    park = get_park(actor, proposal.park_id, lock=True)
+    if not policy.may_decide_proposal(actor, park.province, proposal.audience):
+        raise Forbidden(None, FORBIDDEN)
+    if proposal.status != "open":
+        raise Conflict("already_decided", Msg("该建议已处理。", "This proposal has been decided already."))
+    proposal.status, proposal.decided_on = "dismissed", shanghai_date(now)
+    proposal.decided_by_label, proposal.decision_comment = actor.label, comment.strip()
+    db.session.flush()
+    record(actor, "park.warning_proposal_dismissed", "park", park.id,
+           {"key": proposal.key, "comment": proposal.decision_comment}, now=now)
+    return proposal
