@@ -14,9 +14,9 @@ from ground.actor import Actor
 from ground.errors import InvalidInput
 from ground.extensions import db
 from ground.i18n import Msg
-from panels import recusal
-from panels.feasibility import panel_exists
-from panels.rulesets import candidate, quota_specialties, quotas, recusal_rules
+from panels.rules import recusal
+from panels.rules.feasibility import panel_exists
+from panels.rules.rulesets import candidate, quota_specialties, quotas, recusal_rules
 from panels.services import convening_authority, park_context, pool_facts, rule_set_for
 from scheduling import calendar_service
 from scheduling.models import Park

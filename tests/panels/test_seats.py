@@ -12,11 +12,14 @@ from sqlalchemy import select
 from expert_pool.models import ConflictDeclaration, Expert
 from ground import clock
 from ground.clock import SHANGHAI
-from notifications.models import Invitation, OutboxMessage
+from notifications.models import OutboxMessage
 from notifications.outbox import send_due
-from notifications.services import send_digests, sweep_invitations
 from panels.models import Booking, Panel, PanelMember
-from tests.notifications.conftest import MEETING, calendar_part, html_part, page_path, page_token, text_part
+from panels.seats.digest import send_digests
+from panels.seats.models import Invitation
+from panels.seats.sweep import sweep_invitations
+from tests.notifications.conftest import calendar_part, html_part, page_path, page_token, text_part
+from tests.panels.conftest import MEETING
 
 
 def deliver(at: datetime | None = None) -> int:
