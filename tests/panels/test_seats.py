@@ -539,3 +539,37 @@ def test_a_move_onto_a_day_a_member_is_away_is_refused_with_the_reasons(db, offi
     moved = office_api.post(f"/panels/{invited['id']}/reschedule", json={"meeting_date": "2027-03-29",
                                                                         "reason": "x"})
     assert moved.status_code == 200, moved.json
+
+
+def test_a_seat_staff_replace_is_handed_over_as_after_a_decline(db, office_api, invited, smtp):
+    """POST /panels/{id}/replacements and the expert's decline take the same path: with
+    ``auto_invite_replacements`` (the default) the successor is invited at once and the staff digest hears of
+    it (before, the staff path left the successor uninvited)."""
+    leaving = invited["members"][1]["expert_id"]
+    response = office_api.post(f"/panels/{invited['id']}/replacements",
+                               json={"expert_id": leaving, "reason": "电话告知出差"})
+    assert response.status_code == 200, response.json
+    newcomers = [m["expert_id"] for m in response.json["members"]
+                 if m["expert_id"] not in {x["expert_id"] for x in invited["members"]}]
+    assert len(newcomers) == 1
+    [successor] = newcomers
+    invitation = invitation_of(db, successor)
+    assert invitation is not None and invitation.status == "pending"
+    assert member_of(db, invited["id"], successor).status == "invited"
+    assert deliver() == 1
+    assert mail_to(smtp, emails(db, [successor])[successor])
+
+
+def test_without_auto_invite_a_seat_staff_replace_waits_for_staff(db, office_api, invited, smtp):
+    from panels.models import Panel as PanelRow
+
+    panel = db.session.get(PanelRow, invited["id"])
+    panel.rule_set.rules = {**panel.rule_set.rules, "auto_invite_replacements": False}
+    db.session.commit()
+    leaving = invited["members"][1]["expert_id"]
+    response = office_api.post(f"/panels/{invited['id']}/replacements",
+                               json={"expert_id": leaving, "reason": "电话告知出差"})
+    assert response.status_code == 200, response.json
+    [successor] = [m["expert_id"] for m in response.json["members"]
+                   if m["expert_id"] not in {x["expert_id"] for x in invited["members"]}]
+    assert invitation_of(db, successor) is None
