@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from expert_pool.models import (
     Expert,
 )
+from ground import clock
 from ground.actor import Actor
 from ground.audit import record
 from ground.errors import Forbidden, InvalidInput
@@ -33,6 +34,7 @@ from panels.services.access import convening_authority
 from panels.services.pool import park_context, pool_facts, recusal_rules_for
 from panels.services.rule_sets import rule_set_for
 from panels.solver import ENGINE_VERSION, InfeasibleDraw
+from scheduling import calendar_service
 from scheduling.models import Park
 
 
@@ -216,12 +218,15 @@ def _infeasible(exc: InfeasibleDraw, inputs, facts, panel, park, rule_set, fixed
 
 def suggest_dates(panel: Panel, park: Park, rule_set: RuleSet, facts, fixed, excluded,
                   limit: int = 3) -> list[str]:
-    """Nearby dates on which the same request has a panel (checked by the engine, not guessed)."""
+    """Nearby working days (the official calendar: holidays off, make-up workdays on, as
+    :mod:`panels.dates` offers them) on which the same request has a panel (checked by the engine, not
+    guessed)."""
     found = []
     rrules = recusal_rules_for(rule_set, panel)
     ctx = park_context(park, panel.meeting_date)
+    calendar = calendar_service.get_calendar(clock.now())
     for day in recusal.nearby_days(panel.meeting_date, 10):
-        if day.weekday() >= 5:
+        if not calendar.is_working_day(day).is_working_day:
             continue
         eligible = [f for f in facts if recusal.assess(f, ctx, rrules, day).eligible or str(f.id) in fixed]
         spec = quota_specialties(rule_set.rules)
