@@ -17,8 +17,9 @@ from ground.audit import record
 from ground.errors import Conflict, Forbidden, InvalidInput, not_found
 from ground.extensions import db
 from ground.i18n import Msg
+from notifications.delivery import retry_message
 from notifications.models import OutboxMessage
-from notifications.outbox import queue_mail, retry_message
+from notifications.outbox import queue_mail
 from notifications.rendering import TemplateProblem, json_ready, render_mail, template_names
 
 __all__ = ["queue_mail"]  # the promised entry point for other packages (``scheduling.notices``)

@@ -8,8 +8,8 @@ from ground.sweeper import Sweeper
 
 
 def send_due(now: datetime) -> int:
-    """Deliver the due mails (see :mod:`notifications.outbox`); commits each claim and each outcome itself."""
-    from notifications.outbox import send_due as send
+    """Deliver the due mails (see :mod:`notifications.delivery`); commits each claim and each outcome itself."""
+    from notifications.delivery import send_due as send
 
     return send(now)
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from expert_pool.models import ConflictDeclaration, Expert
 from ground import clock
 from ground.clock import SHANGHAI
+from notifications.delivery import send_due
 from notifications.models import OutboxMessage
-from notifications.outbox import send_due
 from panels.models import Booking, Panel, PanelMember
 from panels.seats.digest import send_digests
 from panels.seats.models import Invitation
