@@ -35,10 +35,10 @@ def in_panel_remit(actor: Actor, panel: Panel) -> bool:
 
 
 def get_panel(actor: Actor, panel_id: int, *, purpose: str = "view") -> Panel:
+    """The panel, for a caller in its remit. To anyone else a panel they may not see does not exist: the
+    same 404 as for a missing id, so confidential panels cannot be counted or probed by id."""
     panel = db.session.get(Panel, panel_id)
-    if panel is None:
+    if panel is None or not in_panel_remit(actor, panel):
         raise not_found("评审组", "Panel", panel_id)
-    if not in_panel_remit(actor, panel):
-        raise Forbidden(None, FORBIDDEN)
     record(actor, f"panel.{purpose}", "panel", panel.id, {})  # every look at a confidential panel
     return panel

@@ -363,7 +363,7 @@ def test_an_expert_sees_only_their_own_invitations(db, api_as, office_api, invit
 
 def test_only_the_convening_authority_invites(api_as, drawn_panel):
     assert api_as("province", province="44").post(
-        f"/panels/{drawn_panel['id']}/invitations", json={}).status_code == 403
+        f"/panels/{drawn_panel['id']}/invitations", json={}).status_code == 404  # unseen: as if missing
     assert api_as("park", park_id=drawn_panel["park_id"]).post(
         f"/panels/{drawn_panel['id']}/invitations", json={}).status_code == 403
 
