@@ -35,7 +35,7 @@ def suggest_meeting_dates(actor: Actor, park_id: int, kind: str, start: date, en
                            {"park_id": [Msg("园区不存在。", "Unknown park.")]})
     convened_by = convening_authority(actor, kind, park)
     _check_span(start, end)
-    rule_set = rule_set_for(rule_set_name, kind)
+    rule_set = rule_set_for(actor, rule_set_name, kind)
     rules = recusal_rules(rule_set.rules, convened_by)
     facts = pool_facts(park, start, rules, until=end)
     calendar = calendar_service.get_calendar(now)

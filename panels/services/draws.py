@@ -171,7 +171,7 @@ def draw_new_panel(actor: Actor, data: dict[str, Any]) -> Panel:
     if data.get("seed") is not None and not actor.is_office:
         raise Forbidden(None, Msg("只有办公室可以指定随机种子（复现抽取）。",
                                   "Only the Office may give a seed (replays)."))
-    rule_set = rule_set_for(data.get("rule_set"), data["kind"])
+    rule_set = rule_set_for(actor, data.get("rule_set"), data["kind"])
     lock_meeting_day(data["meeting_date"])
     panel = Panel(park_id=park.id, kind=data["kind"], convened_by=convened_by, meeting_date=data["meeting_date"],
                   size=data["size"], alternates=data["alternates"], rule_set=rule_set,

@@ -17,13 +17,26 @@ from panels.services.access import FORBIDDEN
 
 # --- rule sets -------------------------------------------------------------------------------------------
 
-def rule_set_for(name: str | None, kind: str) -> RuleSet:
+def rule_set_for(actor: Actor, name: str | None, kind: str) -> RuleSet:
+    """The rule set a draw of ``kind`` uses: the kind's default, or the one named. A named set must be made for
+    this kind (or for none: a general set), and only the Office may choose another set than the default (a
+    province drawing under weaker rules of its choosing would defeat them)."""
     query = select(RuleSet)
     query = query.where(RuleSet.name == name) if name else query.where(RuleSet.kind == kind, RuleSet.is_default)
     found = db.session.scalar(query.order_by(RuleSet.version.desc()).limit(1))
     if found is None:
         raise InvalidInput("unknown_rule_set", Msg(f"规则集 {name or kind} 不存在。", f"No rule set {name or kind}."),
                            {"rule_set": [Msg("规则集不存在。", "Unknown rule set.")]})
+    if found.kind is not None and found.kind != kind:
+        raise InvalidInput("rule_set_kind_mismatch", Msg(
+            f"规则集 {found.name} 适用于 {found.kind}，不能用于 {kind} 类评审组。",
+            f"Rule set {found.name} is for {found.kind} panels, not for {kind}."),
+            {"rule_set": [Msg("规则集与评审组类型不符。", "The rule set is for another kind of panel.")]})
+    if name and not actor.is_office and not (found.is_default and found.kind == kind):
+        raise InvalidInput("rule_set_not_default", Msg(
+            f"只有办公室可以选用非默认规则集；{kind} 类评审组请使用默认规则集。",
+            f"Only the Office may choose a rule set other than the default; use the default for {kind} panels."),
+            {"rule_set": [Msg("只能使用默认规则集。", "Only the default rule set.")]})
     return found
 
 

@@ -31,6 +31,31 @@ def _throwaway(jiangsu, park, meeting_date=MEETING):
     return response.json
 
 
+def test_a_province_names_only_its_kinds_default_rule_set(db, office_api, jiangsu, park, pool):
+    from panels.models import RuleSet
+
+    other_kind = jiangsu.post("/panels", json={"park_id": park.id, "kind": "performance_evaluation",
+                                               "meeting_date": MEETING, "size": 5, "alternates": 0,
+                                               "rule_set": "default-plan_argumentation"})
+    assert other_kind.status_code == 422 and other_kind.json["code"] == "rule_set_kind_mismatch"
+    assert "plan_argumentation" in other_kind.json["message"]
+    assert office_api.post("/panels", json={"park_id": park.id, "kind": "performance_evaluation",
+                                            "meeting_date": MEETING, "size": 5, "alternates": 0,
+                                            "rule_set": "default-plan_argumentation"}).status_code == 422
+    db.session.add(RuleSet(name="lenient-argumentation", version=1, kind="plan_argumentation", is_default=False,
+                           created_by="test", rules={"max_per_organization": 3, "min_senior": 0}))
+    db.session.commit()
+    body = {"park_id": park.id, "kind": "plan_argumentation", "meeting_date": MEETING, "size": 5, "alternates": 0,
+            "rule_set": "lenient-argumentation"}
+    refused = jiangsu.post("/panels", json=body, headers={"Accept-Language": "en"})
+    assert refused.status_code == 422 and refused.json["code"] == "rule_set_not_default"
+    assert "Only the Office" in refused.json["message"]
+    assert jiangsu.get(f"/meetings/date-suggestions?park_id={park.id}&kind=plan_argumentation&from=2027-03-09"
+                       "&to=2027-03-10&size=5&rule_set=lenient-argumentation").status_code == 422
+    assert jiangsu.post("/panels", json={**body, "rule_set": "default-plan_argumentation"}).status_code == 201
+    assert office_api.post("/panels", json={**body, "meeting_date": "2027-03-11"}).status_code == 201
+
+
 def test_an_unseen_panel_answers_as_a_missing_one(db, api_as, office_panel):
     zhejiang = api_as("province", province="33")
     missing = office_panel["id"] + 1000

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ground.actor import SYSTEM
 from panels.models import Panel
 from panels.services import pool_facts, recusal_rules_for, rule_set_for
 from panels.services.draws import suggest_dates
@@ -13,7 +14,7 @@ MAKE_UP_SATURDAY = date(2026, 10, 10)  # worked in exchange
 
 
 def test_nearby_dates_skip_public_holidays_and_offer_make_up_workdays(db, park, pool, open_rules):
-    rule_set = rule_set_for(open_rules, "acceptance_meeting")
+    rule_set = rule_set_for(SYSTEM, open_rules, "acceptance_meeting")
     panel = Panel(park_id=park.id, kind="acceptance_meeting", convened_by="office", meeting_date=date(2026, 10, 4),
                   size=3, alternates=0, rule_set=rule_set)
     facts = pool_facts(park, date(2026, 9, 20), recusal_rules_for(rule_set, panel), until=date(2026, 10, 20))

@@ -258,11 +258,16 @@ class World:
 
     @cached_property
     def rule_set(self) -> str:
+        from sqlalchemy import select
+
         from panels.models import RuleSet
 
-        self.db.session.add(RuleSet(name="matrix-open", version=1, kind=None, is_default=False, created_by="test",
-                                    rules={"max_per_organization": 1, "own_province_cap": 0, "min_senior": 0,
-                                           "chair_senior": False}))
+        # The default for the kind the world draws: a province may draw only under its kind's default set.
+        for other in self.db.session.scalars(select(RuleSet).where(RuleSet.kind == "plan_argumentation")):
+            other.is_default = False
+        self.db.session.add(RuleSet(name="matrix-open", version=1, kind="plan_argumentation", is_default=True,
+                                    created_by="test", rules={"max_per_organization": 1, "own_province_cap": 0,
+                                                              "min_senior": 0, "chair_senior": False}))
         self.db.session.commit()
         return "matrix-open"
 
