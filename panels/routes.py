@@ -44,8 +44,10 @@ def read_panel(panel_id):
 @blp.response(200, schemas.EligibilitySchema)
 def panel_eligibility(args, panel_id):
     """Why each expert of the pool was eligible or excluded, and each eligible expert's chance"""
-    panel = services.get_panel(current_actor(), panel_id, purpose="eligibility")
-    return services.eligibility(panel, args.get("round"), args.get("eligible"), args["page"], args["page_size"])
+    actor = current_actor()
+    panel = services.get_panel(actor, panel_id, purpose="eligibility")
+    return services.eligibility(panel, args.get("round"), args.get("eligible"), args["page"], args["page_size"],
+                                reveal_all=actor.is_office)
 
 
 @blp.route("/panels/<int:panel_id>/audit")

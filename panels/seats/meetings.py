@@ -48,21 +48,30 @@ def reschedule_meeting(actor: Actor, panel: Panel, *, meeting_date: date | None,
                            {"meeting_date": [Msg("须晚于今天。", "Must be after today.")]})
     if new_date != old_date:
         lock_meeting_day(new_date)
+        # Members held by another authority's panel that day are its confidential business: a caller who may
+        # not see that panel hears how many members cannot move, never who.
+        authority = None if actor.is_office else panel.convened_by
         mine = select(Booking.expert_id).where(Booking.panel_id == panel.id)
-        clash = sorted(db.session.scalars(select(Booking.expert_id).where(
-            Booking.day == new_date, Booking.panel_id != panel.id, Booking.expert_id.in_(mine))))
+        clashes = db.session.execute(select(Booking.expert_id, Panel.convened_by).join(
+            Panel, Panel.id == Booking.panel_id).where(Booking.day == new_date, Booking.panel_id != panel.id,
+                                                       Booking.expert_id.in_(mine))).all()
+        clash = sorted(e for e, by in clashes if authority is None or by == authority)
+        unfit, unnamed = members_ineligible_on(panel, new_date, authority=authority)  # counts those clashes
         if clash:
             raise Conflict("experts_booked", Msg(f"专家 {clash} 在 {new_date} 已参加其他评审组。",
                                                  f"Experts {clash} already sit on another panel on {new_date}."),
                            extra={"experts": clash})
-        unfit = members_ineligible_on(panel, new_date)
-        if unfit:
+        if unfit or unnamed:
             listed = "; ".join(f"{e}: {', '.join(r)}" for e, r in sorted(unfit.items()))
+            others = (Msg(f"另有 {unnamed} 位成员当天不可用", f"{unnamed} more members are unavailable that day")
+                      if unnamed else Msg("", ""))
+            listed_zh = "；".join(x for x in (listed, others.zh) if x)
+            listed_en = "; ".join(x for x in (listed, others.en) if x)
             raise Conflict("members_ineligible_on_date",
-                           Msg(f"改期后以下专家不再符合条件（{listed}），请先替换或另选日期。",
-                               f"On the new date these members would no longer qualify ({listed}); replace them "
+                           Msg(f"改期后以下专家不再符合条件（{listed_zh}），请先替换或另选日期。",
+                               f"On the new date these members would no longer qualify ({listed_en}); replace them "
                                "first or choose another date."),
-                           extra={"experts": {str(e): r for e, r in sorted(unfit.items())}})
+                           extra={"experts": {str(e): r for e, r in sorted(unfit.items())}, "unavailable": unnamed})
         db.session.execute(update(Booking).where(Booking.panel_id == panel.id).values(day=new_date),
                            execution_options={"synchronize_session": False})
         panel.meeting_date = new_date

@@ -93,8 +93,8 @@ def _cyclic_gc_paused():
 def draw_round(actor: Actor, panel: Panel, park: Park, *, purpose: str, fixed: list[str], excluded: list[str],
                 alternates: int, seed: int | None, witness: str | None) -> tuple[Draw, dict[str, Any]]:
     rule_set = panel.rule_set
-    facts = pool_facts(park, panel.meeting_date, recusal_rules_for(rule_set, panel))
-    inputs, _ = _inputs(panel, rule_set, facts, park, fixed=fixed, excluded=excluded,
+    facts = pool_facts(park, panel.meeting_date, recusal_rules_for(rule_set, panel), authority=panel.convened_by)
+    inputs, assessments = _inputs(panel, rule_set, facts, park, fixed=fixed, excluded=excluded,
                                   alternates=alternates)
     commitment = bundles.commitment_of(inputs)
     entropy = secrets.token_hex(32)  # drawn only now, after the commitment is fixed
@@ -104,11 +104,13 @@ def draw_round(actor: Actor, panel: Panel, park: Park, *, purpose: str, fixed: l
     try:
         result = bundles.run_draw(inputs, seed, current_app.config.get("DRAW_TIME_LIMIT_S", 60.0))
     except InfeasibleDraw as exc:
-        raise _infeasible(exc, inputs, facts, panel, park, rule_set, fixed, excluded) from None
+        raise _infeasible(exc, inputs, facts, panel, park, rule_set, fixed, excluded,
+                          None if actor.is_office else assessments) from None
     round_no = len(panel.draws) + 1
     draw = Draw(panel=panel, round=round_no, purpose=purpose, commitment=commitment, server_entropy=entropy,
                 witness=witness, seed_source=seed_source, seed=seed, engine_version=ENGINE_VERSION,
-                inputs=inputs, result=result, eligibility={}, created_by=actor.label)
+                inputs=inputs, result=result, eligibility=confidential_exclusions(assessments),
+                created_by=actor.label)
     db.session.add(draw)
     db.session.flush()
     record(actor, "panel.draw", "panel", panel.id, {
@@ -117,17 +119,28 @@ def draw_round(actor: Actor, panel: Panel, park: Park, *, purpose: str, fixed: l
     return draw, result
 
 
-def members_ineligible_on(panel: Panel, day: date) -> dict[int, list[str]]:
+def confidential_exclusions(assessments) -> dict[str, Any]:
+    """What the draw records beside its committed inputs: which exclusions rest only on other authorities'
+    panels (``Draw.eligibility``), so that the eligibility view can show them to the convening province as
+    an anonymous count."""
+    return {"hidden": {str(a.expert_id): list(a.hidden) for a in assessments if not a.eligible and a.hidden}}
+
+
+def members_ineligible_on(panel: Panel, day: date, *, authority: str | None = None) -> tuple[dict[int, list[str]], int]:
     """The booked members who could not sit if the meeting moved to ``day``, with the reasons the draw's
     own rules give (term, status, recusal with the look-back moved, unavailability, bookings, rest days,
-    yearly cap). Their booking for this panel is left out, since it moves with the meeting."""
+    yearly cap). Their booking for this panel is left out, since it moves with the meeting.
+
+    With ``authority`` (a caller who may not see other authorities' panels), reasons resting only on such
+    panels are left out, and members with no other reason are only counted (the second value)."""
     park = db.session.get(Park, panel.park_id)
     rrules = recusal_rules_for(panel.rule_set, panel)
     booked = set(db.session.scalars(select(Booking.expert_id).where(Booking.panel_id == panel.id)))
     own_day = panel.meeting_date
-    facts = pool_facts(park, day, rrules, experts=booked)
+    facts = pool_facts(park, day, rrules, experts=booked, authority=authority)
     ctx = park_context(park, day)
     out: dict[int, list[str]] = {}
+    unnamed = 0
     for f in facts:
         days = list(f.booked_days)
         if own_day in days:
@@ -137,9 +150,14 @@ def members_ineligible_on(panel: Panel, day: date) -> dict[int, list[str]]:
         if (park.id, panel.kind) in past:
             past.remove((park.id, panel.kind))
         verdict = recusal.assess(replace(f, booked_days=tuple(days), past_panels=tuple(past)), ctx, rrules, day)
-        if not verdict.eligible:
-            out[f.id] = list(verdict.reasons)
-    return out
+        if verdict.eligible:
+            continue
+        shown = recusal.shown_to_convener(verdict)
+        if shown:
+            out[f.id] = list(shown)
+        else:
+            unnamed += 1
+    return out, unnamed
 
 
 def lock_meeting_day(day: date) -> None:
@@ -190,8 +208,21 @@ def draw_new_panel(actor: Actor, data: dict[str, Any]) -> Panel:
     return panel
 
 
-def _infeasible(exc: InfeasibleDraw, inputs, facts, panel, park, rule_set, fixed, excluded) -> InvalidInput:
+def _infeasible(exc: InfeasibleDraw, inputs, facts, panel, park, rule_set, fixed, excluded,
+                assessments=None) -> InvalidInput:
+    """The 422 of a draw no panel satisfies. With ``assessments`` (a caller other than the Office), the head
+    counts are those as if other authorities' panels did not exist, so they do not move with the size of a
+    confidential panel on that day."""
     info = exc.infeasibility
+    funnel, eligible = inputs["funnel"], info.eligible
+    if assessments is not None:
+        ctx, rrules = park_context(park, panel.meeting_date), recusal_rules_for(rule_set, panel)
+        by_id = {f.id: f for f in facts}
+        seen = [a if not a.hidden or not recusal.eligible_but_for_others(by_id[a.expert_id], ctx, rrules,
+                                                                          panel.meeting_date, a)
+                else recusal.Assessment(a.expert_id, True) for a in assessments]
+        funnel = recusal.funnel(seen)
+        eligible += funnel["available"] - inputs["funnel"]["available"]
     conflict = []
     for b in info.conflict:
         zh, en = describe_group(b.group)
@@ -205,11 +236,10 @@ def _infeasible(exc: InfeasibleDraw, inputs, facts, panel, park, rule_set, fixed
                             "message": Msg(f"将“{zh}”的{side_zh}由 {r.current} 改为 {r.proposed}",
                                            f"change the {r.side} for {en} from {r.current} to {r.proposed}")})
     dates = suggest_dates(panel, park, rule_set, facts, fixed, excluded)
-    funnel = inputs["funnel"]
     return InvalidInput(
         "draw_infeasible",
-        Msg(f"按现行规则无法组成评审组：合格专家 {info.eligible} 人，需要 {info.seats} 人。",
-            f"No panel satisfies the rules: {info.eligible} eligible experts for {info.seats} seats."),
+        Msg(f"按现行规则无法组成评审组：合格专家 {eligible} 人，需要 {info.seats} 人。",
+            f"No panel satisfies the rules: {eligible} eligible experts for {info.seats} seats."),
         {"rules": conflict or [Msg("合格专家人数不足。", "Too few eligible experts.")]},
         extra={"funnel": funnel, "conflict": [{"group": b.group, "side": b.side, "bound": b.bound}
                                               for b in info.conflict],

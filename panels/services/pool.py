@@ -20,6 +20,7 @@ from ground.extensions import db
 from panels.models import ACTIVE_MEMBER, Booking, Panel, PanelMember, RuleSet
 from panels.rules import recusal
 from panels.rules.rulesets import recusal_rules
+from panels.seats.models import Invitation
 from scheduling.models import Park
 
 # --- the pool as the rules see it -------------------------------------------------------------------------
@@ -34,12 +35,14 @@ def park_context(park: Park, day: date) -> recusal.ParkContext:
 
 
 def pool_facts(park: Park, day: date, rules: recusal.RecusalRules, until: date | None = None,
-               experts: Collection[int] | None = None) -> list[recusal.ExpertFacts]:
+               experts: Collection[int] | None = None, *, authority: str | None = None) -> list[recusal.ExpertFacts]:
     """Every expert of the pool (or only ``experts``) with what the rules need, in a handful of set-based
     queries.
 
     With ``until``, the facts serve every day from ``day`` to ``until`` (absences and bookings of the whole
-    span; the rules compare them with the day they assess)."""
+    span; the rules compare them with the day they assess). ``authority`` is the convening authority the
+    facts serve: bookings, earlier panels and invitation conflicts of any other authority's panels are
+    marked as theirs (``foreign_*``, ``confidential``), so what they exclude stays anonymous to it."""
     until = until or day
     since = recusal.lookback_start(day, rules.employment_lookback_years)
 
@@ -57,12 +60,19 @@ def pool_facts(park: Park, day: date, rules: recusal.RecusalRules, until: date |
                                                                         Employment.end_date >= since),
                                                                     wanted(Employment.expert_id))):
         jobs[row[0]].append(recusal.Employment(row[1], row[2], row[3]))
+    # A conflict declared in answer to an invitation tells who was invited for the park: confidential unless
+    # one of this authority's own panels of the park invited the expert.
+    own_invitations = set() if authority is None else set(db.session.execute(
+        select(Invitation.expert_id, Panel.park_id).join(Panel, Panel.id == Invitation.panel_id).where(
+            Invitation.conflict_of_interest.is_(True), Panel.convened_by == authority,
+            wanted(Invitation.expert_id))).all())
     conflicts: dict[int, list[recusal.Conflict]] = defaultdict(list)
     for row in db.session.execute(select(ConflictDeclaration.expert_id, ConflictDeclaration.park_id,
                                          ConflictDeclaration.organization_id, ConflictDeclaration.valid_from,
-                                         ConflictDeclaration.valid_to).where(
+                                         ConflictDeclaration.valid_to, ConflictDeclaration.source).where(
             wanted(ConflictDeclaration.expert_id))):
-        conflicts[row[0]].append(recusal.Conflict(row[1], row[2], row[3], row[4]))
+        confidential = authority is not None and row[5] == "invitation" and (row[0], row[1]) not in own_invitations
+        conflicts[row[0]].append(recusal.Conflict(row[1], row[2], row[3], row[4], confidential))
     away: dict[int, list[tuple[date, date]]] = defaultdict(list)
     for row in db.session.execute(select(Unavailability.expert_id, Unavailability.start_date,
                                          Unavailability.end_date).where(Unavailability.start_date <= until,
@@ -72,15 +82,22 @@ def pool_facts(park: Park, day: date, rules: recusal.RecusalRules, until: date |
     first = min(date(day.year, 1, 1), day - timedelta(days=rules.min_rest_days))
     last = max(date(until.year, 12, 31), until + timedelta(days=rules.min_rest_days))
     booked: dict[int, list[date]] = defaultdict(list)
-    for expert_id, booked_day in db.session.execute(select(Booking.expert_id, Booking.day).where(
-            Booking.day >= first, Booking.day <= last, wanted(Booking.expert_id))):
+    foreign_days: dict[int, set[date]] = defaultdict(set)
+    for expert_id, booked_day, convened_by in db.session.execute(
+            select(Booking.expert_id, Booking.day, Panel.convened_by).join(Panel, Panel.id == Booking.panel_id)
+            .where(Booking.day >= first, Booking.day <= last, wanted(Booking.expert_id))):
         booked[expert_id].append(booked_day)
+        if authority is not None and convened_by != authority:
+            foreign_days[expert_id].add(booked_day)
     sat: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for expert_id, kind in db.session.execute(
-            select(PanelMember.expert_id, Panel.kind).join(Panel, Panel.id == PanelMember.panel_id).where(
-                Panel.park_id == park.id, PanelMember.role == "member",
-                PanelMember.status.in_(ACTIVE_MEMBER), Panel.status != "cancelled", wanted(PanelMember.expert_id))):
+    foreign_sat: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for expert_id, kind, convened_by in db.session.execute(
+            select(PanelMember.expert_id, Panel.kind, Panel.convened_by).join(Panel, Panel.id == PanelMember.panel_id)
+            .where(Panel.park_id == park.id, PanelMember.role == "member", PanelMember.status.in_(ACTIVE_MEMBER),
+                   Panel.status != "cancelled", wanted(PanelMember.expert_id))):
         sat[expert_id].append((park.id, kind))
+        if authority is not None and convened_by != authority:
+            foreign_sat[expert_id].append((park.id, kind))
     rows = db.session.execute(select(Expert.id, Expert.status, Expert.term_start, Expert.term_end, Expert.province,
                                      Expert.organization_id, Expert.title_rank).where(wanted(Expert.id)).order_by(
         Expert.id))
@@ -89,7 +106,8 @@ def pool_facts(park: Park, day: date, rules: recusal.RecusalRules, until: date |
         id=i, status=status, term_start=start, term_end=end, province=province, organization_id=org,
         title_rank=rank, specialties=frozenset(specialties.get(i, none)), employments=tuple(jobs.get(i, none)),
         conflicts=tuple(conflicts.get(i, none)), unavailable=tuple(away.get(i, none)),
-        booked_days=tuple(sorted(booked.get(i, none))), past_panels=tuple(sat.get(i, none)))
+        booked_days=tuple(sorted(booked.get(i, none))), past_panels=tuple(sat.get(i, none)),
+        foreign_booked_days=frozenset(foreign_days.get(i, none)), foreign_past_panels=tuple(foreign_sat.get(i, none)))
         for i, status, start, end, province, org, rank in rows]  # a Row unpacks like a tuple
 
 

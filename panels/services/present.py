@@ -67,21 +67,45 @@ def present_panel(panel: Panel) -> dict[str, Any]:
             "draws": [_draw_summary(d) for d in panel.draws]}
 
 
-def eligibility(panel: Panel, round_no: int | None, eligible: bool | None, page: int, page_size: int):
-    """Every expert of the pool for one draw round: eligible (with their exact chance) or why not."""
+# Reasons that can rest on another authority's panel. A draw recorded before ``Draw.eligibility`` said which
+# of them did is read as if they all might.
+MAY_BE_CONFIDENTIAL = frozenset({"booked_that_day", "rest_days", "yearly_cap", "earlier_panel_of_park",
+                                 "declared_conflict_park"})
+
+
+def eligibility(panel: Panel, round_no: int | None, eligible: bool | None, page: int, page_size: int, *,
+                reveal_all: bool = False):
+    """Every expert of the pool for one draw round: eligible (with their exact chance) or why not.
+
+    Only the Office (``reveal_all``) sees exclusions that rest on other authorities' confidential panels; the
+    convening province sees those experts as an anonymous count (``unavailable_elsewhere``), never by name
+    or reason, and other reasons of theirs without the confidential ones. Nor does it get the eligible
+    experts one by one (``eligible_listed`` false; their number is the funnel's last stage): with the shared
+    pool's roster, the experts neither listed eligible nor listed excluded would be exactly those on other
+    authorities' panels that day."""
     draw = panel.draws[-1] if round_no is None else next((d for d in panel.draws if d.round == round_no), None)
     if draw is None:
         raise not_found("抽取轮次", "Draw round", round_no)
     marginals = draw.result.get("marginals", {})
+    recorded = (draw.eligibility or {}).get("hidden")
     items = [{"expert_id": int(cid), "eligible": True, "stage": None, "reasons": [],
-              "probability": marginals.get(cid)} for cid, _ in draw.inputs["candidates"]]
-    items += [{"expert_id": int(eid), "eligible": False, "stage": stage, "reasons": reasons, "probability": 0.0}
-              for eid, (stage, reasons) in draw.inputs["excluded_experts"].items()]
+              "probability": marginals.get(cid)} for cid, _ in draw.inputs["candidates"]] if reveal_all else []
+    unavailable_elsewhere = 0
+    for eid, (stage, reasons) in draw.inputs["excluded_experts"].items():
+        if not reveal_all:
+            hidden = set(recorded.get(eid, ())) if recorded is not None else MAY_BE_CONFIDENTIAL
+            reasons = [r for r in reasons if r not in hidden]
+            if not reasons:
+                unavailable_elsewhere += 1
+                continue
+        items.append({"expert_id": int(eid), "eligible": False, "stage": stage, "reasons": reasons,
+                      "probability": 0.0})
     if eligible is not None:
         items = [i for i in items if i["eligible"] is eligible]
     items.sort(key=lambda i: i["expert_id"])
     probs = [p for p in marginals.values() if p is not None]
     return {"round": draw.round, "funnel": draw.inputs.get("funnel", {}),
+            "unavailable_elsewhere": unavailable_elsewhere, "eligible_listed": reveal_all,
             "min_probability": min(probs) if probs else None, "max_probability": max(probs) if probs else None,
             "items": items[(page - 1) * page_size: page * page_size], "total": len(items), "page": page,
             "page_size": page_size}
