@@ -69,8 +69,8 @@ def _worker(url: str, port: int, batch: int, name: str, go, results) -> None:
 
     from ground.clock import wall_now
     from ground.extensions import db
+    from notifications.delivery import send_due
     from notifications.models import OutboxMessage
-    from notifications.outbox import send_due
 
     app = _app(url, port, batch)
     handled = 0

@@ -60,7 +60,8 @@ def _import_models() -> None:
     # Every model must be imported before the mappers configure (relationships name each other).
     import expert_pool.models  # noqa: F401
     import notifications.models  # noqa: F401
-    import panels.models  # noqa: F401
+    import panels.models
+    import panels.seats.models  # noqa: F401
     import scheduling.models  # noqa: F401
 
 
@@ -69,17 +70,18 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from ecopanel.auth.routes import blp as tokens_blp
     from ecopanel.health import blp as health_blp
     from expert_pool.routes import blp as experts_blp
-    from notifications import pages as invitation_pages
     from notifications.routes import blp as notifications_blp
     from panels.routes import blp as panels_blp
+    from panels.seats import pages as invitation_pages
+    from panels.seats.routes import blp as seats_blp
     from scheduling.routes import blp as parks_blp
 
-    for blp in (health_blp, experts_blp, parks_blp, panels_blp, notifications_blp, tokens_blp):
+    for blp in (health_blp, experts_blp, parks_blp, panels_blp, seats_blp, notifications_blp, tokens_blp):
         api.register_blueprint(blp)
         csrf.exempt(blp)  # bearer-token API; session callers are checked in the auth guard instead
     app.register_blueprint(pages.bp)
     # The experts' invitation pages: its two POST views replace the session CSRF check with a link-bound
-    # per-page token (see notifications.pages); the blueprint as a whole is not exempted.
+    # per-page token (see panels.seats.pages); the blueprint as a whole is not exempted.
     app.register_blueprint(invitation_pages.bp)
 
 

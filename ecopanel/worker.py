@@ -19,6 +19,7 @@ from ground.clock import wall_now
 from ground.extensions import db
 from ground.sweeper import Sweeper
 from notifications import tasks as notification_tasks
+from panels import tasks as panel_tasks
 from scheduling import tasks as scheduling_tasks
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 
 def registered_sweepers() -> list[Sweeper]:
     """Every domain package's scheduled work, in the order they tick at start-up."""
-    return [*scheduling_tasks.SWEEPERS, *notification_tasks.SWEEPERS]
+    return [*scheduling_tasks.SWEEPERS, *notification_tasks.SWEEPERS, *panel_tasks.SWEEPERS]
 
 
 def tick(app: Flask, sweeper: Sweeper) -> int:

@@ -55,9 +55,20 @@ class MaskedExpert:
     def allowed_statuses(self) -> list[str]:
         return sorted(status_rules.allowed_statuses(self._expert.status))
 
+    @property
+    def conflicts(self) -> list:
+        # A conflict declared in answer to an invitation (source "invitation") tells which park the expert was
+        # drawn for, by a panel that is confidential: only the Office and the expert see it here (the convening
+        # authority sees it on its panel's invitations).
+        if self.sees_invitation_conflicts:
+            return list(self._expert.conflicts)
+        return [c for c in self._expert.conflicts if c.source != "invitation"]
+
 
 def present(actor: Actor, expert: Expert) -> MaskedExpert:
-    return MaskedExpert(expert, policy.may_see_personal_data(actor, expert.id))
+    shown = MaskedExpert(expert, policy.may_see_personal_data(actor, expert.id))
+    shown.sees_invitation_conflicts = actor.is_office or actor.expert_id == expert.id
+    return shown
 
 
 def snapshot(expert: Expert) -> dict[str, Any]:

@@ -1,1 +1,1 @@
-"""Outgoing mail (the outbox) and the experts' invitations to panels (accept or decline from the inbox)."""
+"""Mail: the outbox, rendering, delivery, calendar (.ics) files, the mail templates and the outbox admin API."""

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ground.i18n import LANGUAGES
-
-DEFAULT_LANGUAGE = "zh"
+from ground.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 
 def group_by_language(recipients: Iterable[tuple[str, str | None]]) -> dict[str, list[str]]:

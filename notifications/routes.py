@@ -1,92 +1,14 @@
-"""HTTP API of invitations, meetings (move, cancel) and the mail outbox."""
+"""HTTP API of the mail outbox and the mail templates (the Office)."""
 
 from __future__ import annotations
 
 from ground import clock
 from ground.api import Blueprint
 from ground.guard import current_actor
-from ground.uow import retrying
 from notifications import schemas, services
-from panels.schemas import PanelSchema
-from panels.services import present_panel
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1",
-                description="Invitations to panels, meetings moved or cancelled, and the mail outbox")
-
-
-@blp.route("/panels/<int:panel_id>/invitations", methods=["POST"])
-@blp.arguments(schemas.InviteSchema)
-@blp.response(201, schemas.InvitationListSchema)
-def invite(data, panel_id):
-    """Invite the drawn members (the convening authority; alternates once promoted); mails go after commit"""
-    actor = current_actor()
-    now = clock.now()
-
-    def work():
-        panel = services.managed_panel(actor, panel_id, "invite")
-        return services.invite_members(actor, panel, respond_by=data.get("respond_by"),
-                                       expert_ids=data.get("expert_ids"), now=now)
-
-    created = retrying(work, what="invitations")
-    return {"items": services.present_invitations(created, history=False), "total": len(created)}
-
-
-@blp.route("/panels/<int:panel_id>/invitations", methods=["GET"])
-@blp.arguments(schemas.PageQuerySchema, location="query")
-@blp.response(200, schemas.InvitationPageSchema)
-def list_invitations(args, panel_id):
-    """Each invitation with its full history: queued, sent, delivered to the server, opened, answered"""
-    panel = services.managed_panel(current_actor(), panel_id, "invitations")
-    return services.panel_invitations(panel, args["page"], args["page_size"]), 200, {"Cache-Control": "no-store"}
-
-
-@blp.route("/panels/<int:panel_id>/invitations/preview")
-@blp.arguments(schemas.InvitationPreviewQuerySchema, location="query")
-@blp.response(200, schemas.MailPreviewSchema)
-def preview_invitation(args, panel_id):
-    """The invitation mail and calendar entry as a member would get them (nothing is sent)"""
-    panel = services.managed_panel(current_actor(), panel_id, "invitation_preview")
-    return services.invitation_preview(panel, args.get("expert_id"), args.get("language"), clock.now())
-
-
-@blp.route("/panels/<int:panel_id>/reschedule", methods=["POST"])
-@blp.arguments(schemas.RescheduleSchema)
-@blp.response(200, PanelSchema)
-def reschedule(data, panel_id):
-    """Move the meeting and/or change its place; invited experts get an updated calendar entry"""
-    actor = current_actor()
-    now = clock.now()
-
-    def work():
-        panel = services.managed_panel(actor, panel_id, "reschedule")
-        return services.reschedule_meeting(actor, panel, meeting_date=data.get("meeting_date"),
-                                           location=data.get("location"), reason=data["reason"], now=now)
-
-    return present_panel(retrying(work, what="reschedule"))
-
-
-@blp.route("/panels/<int:panel_id>/cancel", methods=["POST"])
-@blp.arguments(schemas.CancelSchema)
-@blp.response(200, PanelSchema)
-def cancel(data, panel_id):
-    """Cancel the meeting; bookings are released and invited experts get METHOD:CANCEL"""
-    actor = current_actor()
-    now = clock.now()
-
-    def work():
-        panel = services.managed_panel(actor, panel_id, "cancel")
-        return services.cancel_meeting(actor, panel, reason=data["reason"], now=now)
-
-    return present_panel(retrying(work, what="cancel"))
-
-
-@blp.route("/invitations/mine")
-@blp.arguments(schemas.PageQuerySchema, location="query")
-@blp.response(200, schemas.MyInvitationPageSchema)
-def my_invitations(args):
-    """The signed-in expert's own invitations"""
-    return services.my_invitations(current_actor(), args["page"], args["page_size"], clock.now()), 200, {
-        "Cache-Control": "no-store"}
+                description="The mail outbox and the mail templates")
 
 
 @blp.route("/outbox")

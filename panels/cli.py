@@ -18,7 +18,7 @@ def draws_group() -> None:
 @click.argument("bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def verify_command(bundle: Path) -> None:
     """Replay a draw from its audit bundle: print 'verified' (exit 0) or what differs (exit 1)."""
-    from panels.bundle import verify_document
+    from panels.rules.bundle import verify_document
 
     try:
         text = bundle.read_text(encoding="utf-8")

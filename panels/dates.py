@@ -14,9 +14,9 @@ from ground.actor import Actor
 from ground.errors import InvalidInput
 from ground.extensions import db
 from ground.i18n import Msg
-from panels import recusal
-from panels.feasibility import panel_exists
-from panels.rulesets import candidate, quota_specialties, quotas, recusal_rules
+from panels.rules import recusal
+from panels.rules.feasibility import panel_exists
+from panels.rules.rulesets import candidate, quota_specialties, quotas, recusal_rules
 from panels.services import convening_authority, park_context, pool_facts, rule_set_for
 from scheduling import calendar_service
 from scheduling.models import Park
@@ -28,16 +28,21 @@ MAX_SPAN_DAYS = 92
 def suggest_meeting_dates(actor: Actor, park_id: int, kind: str, start: date, end: date, size: int,
                           rule_set_name: str | None, now: datetime) -> list[dict[str, Any]]:
     """Working days from ``start`` to ``end``: feasible ones first, then those with more eligible experts
-    (more choice, so each expert's chance is closer to even), then the earlier."""
+    (more choice, so each expert's chance is closer to even), then the earlier.
+
+    A province is told how many experts are eligible as if other authorities' panels did not exist: the count
+    must not drop by the size of a confidential panel on its day. (Whether a panel can be formed is decided
+    on the real pool, or the suggestion would mislead; see SECURITY.md.)"""
     park = db.session.get(Park, park_id)
     if park is None:
         raise InvalidInput("unknown_park", Msg("园区不存在。", "Unknown park."),
                            {"park_id": [Msg("园区不存在。", "Unknown park.")]})
     convened_by = convening_authority(actor, kind, park)
     _check_span(start, end)
-    rule_set = rule_set_for(rule_set_name, kind)
+    rule_set = rule_set_for(actor, rule_set_name, kind)
     rules = recusal_rules(rule_set.rules, convened_by)
-    facts = pool_facts(park, start, rules, until=end)
+    authority = None if actor.is_office else convened_by
+    facts = pool_facts(park, start, rules, until=end, authority=authority)
     calendar = calendar_service.get_calendar(now)
     specialties = quota_specialties(rule_set.rules)
     rows = []
@@ -48,13 +53,16 @@ def suggest_meeting_dates(actor: Actor, park_id: int, kind: str, start: date, en
         working, provisional = calendar.is_working_day(day)
         if working:
             context = park_context(park, day)
-            eligible = [candidate(f, specialties) for f in facts if recusal.assess(f, context, rules, day).eligible]
+            verdicts = [(f, recusal.assess(f, context, rules, day)) for f in facts]
+            eligible = [candidate(f, specialties) for f, verdict in verdicts if verdict.eligible]
+            shown = len(eligible) if authority is None else sum(
+                recusal.eligible_but_for_others(f, context, rules, day, verdict) for f, verdict in verdicts)
             key = tuple(c.id for c in eligible)
             if key not in feasible_for:
                 feasible_for[key] = len(eligible) >= size and panel_exists(
                     eligible, quotas(rule_set.rules, eligible, park.province, convened_by), size)
             feasible = feasible_for[key]
-            rows.append({"date": day, "feasible": feasible, "eligible": len(eligible), "provisional": provisional})
+            rows.append({"date": day, "feasible": feasible, "eligible": shown, "provisional": provisional})
         day += timedelta(days=1)
     rows.sort(key=lambda r: (not r["feasible"], -r["eligible"], r["date"]))
     return rows

@@ -31,6 +31,8 @@ PANEL_KINDS = ("plan_argumentation", "change_argumentation", "plan_revision", "t
                "acceptance_meeting", "performance_evaluation", "recheck")
 MEMBER_ROLES = ("member", "alternate")
 MEMBER_STATUSES = ("drawn", "invited", "accepted", "declined", "replaced", "withdrawn")
+# A member who holds (or is being offered) a seat; the others keep their row as history.
+ACTIVE_MEMBER = ("drawn", "invited", "accepted")
 PANEL_STATUSES = ("drawn", "inviting", "confirmed", "held", "cancelled")
 
 

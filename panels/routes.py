@@ -1,4 +1,6 @@
-"""HTTP API of panels: request and draw, read, eligibility, audit bundle, replacements; rule sets."""
+"""HTTP API of panels: request and draw, read, eligibility, audit bundle, date suggestions; rule sets.
+
+The seats (invitations, replacements, meetings moved or cancelled) are :mod:`panels.seats.routes`."""
 
 from __future__ import annotations
 
@@ -42,8 +44,10 @@ def read_panel(panel_id):
 @blp.response(200, schemas.EligibilitySchema)
 def panel_eligibility(args, panel_id):
     """Why each expert of the pool was eligible or excluded, and each eligible expert's chance"""
-    panel = services.get_panel(current_actor(), panel_id, purpose="eligibility")
-    return services.eligibility(panel, args.get("round"), args.get("eligible"), args["page"], args["page_size"])
+    actor = current_actor()
+    panel = services.get_panel(actor, panel_id, purpose="eligibility")
+    return services.eligibility(panel, args.get("round"), args.get("eligible"), args["page"], args["page_size"],
+                                reveal_all=actor.is_office)
 
 
 @blp.route("/panels/<int:panel_id>/audit")
@@ -57,22 +61,6 @@ def panel_audit(panel_id):
     body = '{"bundles":[' + ",".join(services.audit_bundles(panel)) + "]}"
     json.loads(body)  # the list is itself valid JSON; each bundle stays byte-for-byte canonical inside it
     return Response(body, mimetype="application/json", headers={"Cache-Control": "no-store"})
-
-
-@blp.route("/panels/<int:panel_id>/replacements", methods=["POST"])
-@blp.arguments(schemas.ReplacementSchema)
-@blp.response(200, schemas.PanelSchema)
-def replace(data, panel_id):
-    """A member declined: promote an alternate, or draw a replacement with the others fixed"""
-    actor = current_actor()
-
-    def work():
-        panel = services.get_panel(actor, panel_id, purpose="replace")
-        return services.replace_member(actor, panel, data["expert_id"], data["reason"],
-                                       data["conflict_of_interest"], clock.today())
-
-    panel = retrying(work, what="replacement")
-    return services.present_panel(panel)
 
 
 @blp.route("/meetings/date-suggestions")

@@ -165,6 +165,12 @@ class EligibilityItemSchema(ma.Schema):
 class EligibilitySchema(ma.Schema):
     round = Integer()
     funnel = ma.fields.Dict()
+    unavailable_elsewhere = Integer(metadata={"description": "Experts excluded only by other authorities' "
+                                                             "confidential panels: counted, not listed (all "
+                                                             "listed for the Office)"})
+    eligible_listed = ma.fields.Boolean(metadata={"description": "Whether eligible experts are listed one by one "
+                                                                 "(the Office); otherwise only counted in the "
+                                                                 "funnel"})
     min_probability = ma.fields.Float(allow_none=True)
     max_probability = ma.fields.Float(allow_none=True)
     items = ma.fields.List(ma.fields.Nested(EligibilityItemSchema))

@@ -98,8 +98,8 @@ def _p(roles: frozenset[Who], scope: Scope = Scope.NONE, enforced_by: str = "") 
 _EXPERT = "expert_pool.services.get_expert (policy.may_read_expert)"
 _EDIT = "expert_pool.policy.may_edit_expert"
 _PARK = "scheduling.services.get_park (policy.may_see_park)"
-_PANEL = "panels.services.get_panel (may_view)"
-_MANAGE = "notifications.services.managed_panel (may_manage)"
+_PANEL = "panels.services.get_panel (panels.rules.authority.in_remit)"
+_CONVENE = "panels.services.convening_authority (panels.rules.authority.convener_for: a province, its parks)"
 
 #: (endpoint, method) -> who may call it. HEAD is checked as GET; OPTIONS carries no data and is not checked.
 PERMISSIONS: dict[tuple[str, str], Permission] = {
@@ -158,24 +158,21 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("parks.CalendarYears", "GET"): _p(ANYONE),
     ("parks.CalendarYears", "POST"): _p(OFFICE_ADMIN, Scope.NONE, "scheduling.policy.may_load_calendar"),
     # --- panels (Art. 37) -----------------------------------------------------------------------------------
-    ("panels.create_panel", "POST"): _p(STAFF, Scope.PARK,
-                                        "panels.services.convening_authority (a province: its parks)"),
+    ("panels.create_panel", "POST"): _p(STAFF, Scope.PARK, _CONVENE),
     ("panels.read_panel", "GET"): _p(STAFF, Scope.CONVENING, _PANEL),
     ("panels.panel_eligibility", "GET"): _p(STAFF, Scope.CONVENING, _PANEL),
     ("panels.panel_audit", "GET"): _p(OFFICE, Scope.CONVENING, _PANEL),
-    ("panels.replace", "POST"): _p(STAFF, Scope.CONVENING, _PANEL),
-    ("panels.date_suggestions", "GET"): _p(STAFF, Scope.PARK,
-                                           "panels.services.convening_authority (a province: its parks)"),
+    ("seats.replace", "POST"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("panels.date_suggestions", "GET"): _p(STAFF, Scope.PARK, _CONVENE),
     ("panels.RuleSets", "GET"): _p(STAFF),
     ("panels.RuleSets", "POST"): _p(OFFICE),
     # --- invitations, meetings and the outbox ----------------------------------------------------------------
-    ("notifications.invite", "POST"): _p(STAFF, Scope.CONVENING, _MANAGE),
-    ("notifications.list_invitations", "GET"): _p(STAFF, Scope.CONVENING, _MANAGE),
-    ("notifications.preview_invitation", "GET"): _p(STAFF, Scope.CONVENING, _MANAGE),
-    ("notifications.reschedule", "POST"): _p(STAFF, Scope.CONVENING, _MANAGE),
-    ("notifications.cancel", "POST"): _p(STAFF, Scope.CONVENING, _MANAGE),
-    ("notifications.my_invitations", "GET"): _p(frozenset({EX}), Scope.SELF,
-                                                "notifications.services.my_invitations"),
+    ("seats.invite", "POST"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("seats.list_invitations", "GET"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("seats.preview_invitation", "GET"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("seats.reschedule", "POST"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("seats.cancel", "POST"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("seats.my_invitations", "GET"): _p(frozenset({EX}), Scope.SELF, "panels.seats.present.my_invitations"),
     ("notifications.list_outbox", "GET"): _p(OFFICE),
     ("notifications.read_outbox", "GET"): _p(OFFICE),
     ("notifications.retry_outbox", "POST"): _p(OFFICE),

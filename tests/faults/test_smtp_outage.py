@@ -16,8 +16,9 @@ from sqlalchemy import select
 
 from ecopanel.worker import Sweeper, tick
 from ground.clock import wall_now
+from notifications.delivery import backoff_delay
 from notifications.models import OutboxMessage
-from notifications.outbox import backoff_delay, queue_mail
+from notifications.outbox import queue_mail
 from notifications.tasks import send_due
 from tests.notifications.conftest import SmtpServer, send_mail_to
 
@@ -73,7 +74,7 @@ def states(db) -> Counter:
 
 @pytest.mark.parametrize("jitter", ["shortest", "random"])
 def test_smtp_down_for_an_hour_then_every_mail_arrives_once(app, db, smtp_down, monkeypatch, jitter):
-    monkeypatch.setattr("notifications.outbox._jitter", ShortestJitter() if jitter == "shortest" else random.Random(7))
+    monkeypatch.setattr("notifications.delivery._jitter", ShortestJitter() if jitter == "shortest" else random.Random(7))
     start = wall_now()
     clock = Clock(start)
     monkeypatch.setitem(app.config, "CLOCK", clock)

@@ -17,10 +17,6 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.panels.conftest import park, pinned_clock, pool  # noqa: F401 - fixtures reused here
-
-MEETING = "2027-03-10"
-
 
 @dataclass
 class Arrived:
@@ -140,26 +136,3 @@ def page_token(html: str) -> str:
         r'value="([^"]+)"[^>]*name="csrf_token"', html)
     assert match, "no page token in the form"
     return match.group(1)
-
-
-@pytest.fixture
-def open_rules(db):
-    """Rules without specialty quotas, so the first alternate can always take a declined seat (what the draw's
-    own tests cover in depth is not under test here): one expert per organisation, not the park's province."""
-    from panels.models import RuleSet
-
-    db.session.add(RuleSet(name="invitation-tests", version=1, kind=None, is_default=False, created_by="test",
-                           rules={"max_per_organization": 1, "own_province_cap": 0, "min_senior": 0,
-                                  "chair_senior": False}))
-    db.session.commit()
-    return "invitation-tests"
-
-
-@pytest.fixture
-def drawn_panel(office_api, park, pool, open_rules):  # noqa: F811 - the imported fixtures
-    """A drawn acceptance meeting: 5 members and 2 ranked alternates."""
-    response = office_api.post("/panels", json={
-        "park_id": park.id, "kind": "acceptance_meeting", "meeting_date": MEETING, "size": 5, "alternates": 2,
-        "rule_set": open_rules, "location": "北京市西城区 生态环境部第一会议室"})
-    assert response.status_code == 201, response.json
-    return response.json

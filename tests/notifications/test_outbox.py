@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from ground.clock import wall_now
+from notifications.delivery import backoff_delay, claim_due, send_due
 from notifications.models import OutboxMessage
-from notifications.outbox import MailAttachment, backoff_delay, claim_due, queue_mail, send_due
+from notifications.outbox import MailAttachment, queue_mail
 from tests.notifications.conftest import html_part, text_part
 
 

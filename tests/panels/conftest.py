@@ -10,6 +10,7 @@ from expert_pool.models import Organization
 from ground.actor import SYSTEM
 from ground.clock import wall_now
 from tests.conftest import valid_id_number
+from tests.notifications.conftest import smtp  # noqa: F401 - the mail server fixture, for the seats' tests
 
 SPECIALTY_CYCLE = [
     ["park_planning", "eia"], ["circular_economy", "industrial_symbiosis"], ["cleaner_production", "env_monitoring"],
@@ -70,3 +71,29 @@ def pool(db, park):
         }, date(2026, 11, 24)))
     db.session.commit()
     return experts
+
+
+MEETING = "2027-03-10"
+
+
+@pytest.fixture
+def open_rules(db):
+    """Rules without specialty quotas, so the first alternate can always take a declined seat (what the draw's
+    own tests cover in depth is not under test here): one expert per organisation, not the park's province."""
+    from panels.models import RuleSet
+
+    db.session.add(RuleSet(name="invitation-tests", version=1, kind=None, is_default=False, created_by="test",
+                           rules={"max_per_organization": 1, "own_province_cap": 0, "min_senior": 0,
+                                  "chair_senior": False}))
+    db.session.commit()
+    return "invitation-tests"
+
+
+@pytest.fixture
+def drawn_panel(office_api, park, pool, open_rules):
+    """A drawn acceptance meeting: 5 members and 2 ranked alternates."""
+    response = office_api.post("/panels", json={
+        "park_id": park.id, "kind": "acceptance_meeting", "meeting_date": MEETING, "size": 5, "alternates": 2,
+        "rule_set": open_rules, "location": "北京市西城区 生态环境部第一会议室"})
+    assert response.status_code == 201, response.json
+    return response.json

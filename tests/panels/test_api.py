@@ -149,12 +149,12 @@ def test_decline_promotes_a_valid_alternate_then_redraws(office_api, park, pool,
 def test_panels_are_confidential_and_scoped(api_as, office_api, park, pool):
     jiangsu, zhejiang = api_as("province", province="32"), api_as("province", province="33")
     office_panel = draw(office_api, park).json
-    assert jiangsu.get(f"/panels/{office_panel['id']}").status_code == 403
+    assert jiangsu.get(f"/panels/{office_panel['id']}").status_code == 404  # unseen: as if missing
     argued = draw(jiangsu, park, kind="plan_argumentation", size=5, alternates=1)
     assert argued.status_code == 201, argued.json
     assert argued.json["convened_by"] == "32"
     assert jiangsu.get(f"/panels/{argued.json['id']}").status_code == 200
-    assert zhejiang.get(f"/panels/{argued.json['id']}").status_code == 403
+    assert zhejiang.get(f"/panels/{argued.json['id']}").status_code == 404
     assert draw(zhejiang, park, kind="plan_argumentation").status_code == 403     # not its park
     assert draw(jiangsu, park, kind="acceptance_meeting").status_code == 403     # the Office's panel
     assert jiangsu.get(f"/panels/{argued.json['id']}/audit").status_code == 403  # bundles: Office only

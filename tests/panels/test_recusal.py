@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from panels.recusal import (
+from panels.rules.recusal import (
     Assessment,
     Conflict,
     Employment,

@@ -258,11 +258,16 @@ class World:
 
     @cached_property
     def rule_set(self) -> str:
+        from sqlalchemy import select
+
         from panels.models import RuleSet
 
-        self.db.session.add(RuleSet(name="matrix-open", version=1, kind=None, is_default=False, created_by="test",
-                                    rules={"max_per_organization": 1, "own_province_cap": 0, "min_senior": 0,
-                                           "chair_senior": False}))
+        # The default for the kind the world draws: a province may draw only under its kind's default set.
+        for other in self.db.session.scalars(select(RuleSet).where(RuleSet.kind == "plan_argumentation")):
+            other.is_default = False
+        self.db.session.add(RuleSet(name="matrix-open", version=1, kind="plan_argumentation", is_default=True,
+                                    created_by="test", rules={"max_per_organization": 1, "own_province_cap": 0,
+                                                              "min_senior": 0, "chair_senior": False}))
         self.db.session.commit()
         return "matrix-open"
 
@@ -451,25 +456,25 @@ BUILDERS: dict[tuple[str, str], Any] = {
                                                             target=_panel_target(w)),
     ("panels.panel_audit", "GET"): lambda w, who: Req("GET", f"/api/v1/panels/{w.panel.id}/audit",
                                                       target=_panel_target(w)),
-    ("panels.replace", "POST"): lambda w, who: Req(
+    ("seats.replace", "POST"): lambda w, who: Req(
         "POST", f"/api/v1/panels/{w.panel.id}/replacements",
         json={"expert_id": _member_for(w, who), "reason": "时间冲突"}, target=_panel_target(w)),
     ("panels.RuleSets", "GET"): lambda w, who: Req("GET", "/api/v1/rule-sets"),
     ("panels.RuleSets", "POST"): lambda w, who: Req(
         "POST", "/api/v1/rule-sets", json={"name": f"matrix-{who}", "rules": {"max_per_organization": 1}}),
     # invitations, meetings, outbox
-    ("notifications.invite", "POST"): lambda w, who: Req("POST", f"/api/v1/panels/{w.panel.id}/invitations", json={},
+    ("seats.invite", "POST"): lambda w, who: Req("POST", f"/api/v1/panels/{w.panel.id}/invitations", json={},
                                                          target=_panel_target(w)),
-    ("notifications.list_invitations", "GET"): lambda w, who: Req(
+    ("seats.list_invitations", "GET"): lambda w, who: Req(
         "GET", f"/api/v1/panels/{w.panel.id}/invitations", target=_panel_target(w)),
-    ("notifications.preview_invitation", "GET"): lambda w, who: Req(
+    ("seats.preview_invitation", "GET"): lambda w, who: Req(
         "GET", f"/api/v1/panels/{w.panel.id}/invitations/preview", target=_panel_target(w)),
-    ("notifications.reschedule", "POST"): lambda w, who: Req(
+    ("seats.reschedule", "POST"): lambda w, who: Req(
         "POST", f"/api/v1/panels/{w.panel.id}/reschedule", json={"location": f"南京{who}", "reason": "会场调整"},
         target=_panel_target(w)),
-    ("notifications.cancel", "POST"): lambda w, who: Req(
+    ("seats.cancel", "POST"): lambda w, who: Req(
         "POST", f"/api/v1/panels/{w.panel.id}/cancel", json={"reason": "取消"}, target=_panel_target(w)),
-    ("notifications.my_invitations", "GET"): lambda w, who: Req("GET", "/api/v1/invitations/mine"),
+    ("seats.my_invitations", "GET"): lambda w, who: Req("GET", "/api/v1/invitations/mine"),
     ("notifications.list_outbox", "GET"): lambda w, who: Req("GET", "/api/v1/outbox"),
     ("notifications.read_outbox", "GET"): lambda w, who: Req("GET", f"/api/v1/outbox/{w.outbox_message.id}"),
     ("notifications.retry_outbox", "POST"): lambda w, who: Req("POST", f"/api/v1/outbox/{w.outbox_message.id}/retry"),
@@ -697,8 +702,8 @@ def test_province_b_cannot_reach_province_a_panels(world):
 
 
 def test_an_expert_sees_only_its_own_invitations(world):
-    from notifications.services import invite_members
     from panels.models import Panel
+    from panels.seats.invite import invite_members
 
     panel = world.db.session.get(Panel, world.panel.id)
     invite_members(office_actor(), panel, respond_by=None, expert_ids=None, now=NOW)

@@ -12,11 +12,14 @@ from sqlalchemy import select
 from expert_pool.models import ConflictDeclaration, Expert
 from ground import clock
 from ground.clock import SHANGHAI
-from notifications.models import Invitation, OutboxMessage
-from notifications.outbox import send_due
-from notifications.services import send_digests, sweep_invitations
+from notifications.delivery import send_due
+from notifications.models import OutboxMessage
 from panels.models import Booking, Panel, PanelMember
-from tests.notifications.conftest import MEETING, calendar_part, html_part, page_path, page_token, text_part
+from panels.seats.digest import send_digests
+from panels.seats.models import Invitation
+from panels.seats.sweep import sweep_invitations
+from tests.notifications.conftest import calendar_part, html_part, page_path, page_token, text_part
+from tests.panels.conftest import MEETING
 
 
 def deliver(at: datetime | None = None) -> int:
@@ -360,7 +363,7 @@ def test_an_expert_sees_only_their_own_invitations(db, api_as, office_api, invit
 
 def test_only_the_convening_authority_invites(api_as, drawn_panel):
     assert api_as("province", province="44").post(
-        f"/panels/{drawn_panel['id']}/invitations", json={}).status_code == 403
+        f"/panels/{drawn_panel['id']}/invitations", json={}).status_code == 404  # unseen: as if missing
     assert api_as("park", park_id=drawn_panel["park_id"]).post(
         f"/panels/{drawn_panel['id']}/invitations", json={}).status_code == 403
 
@@ -536,3 +539,37 @@ def test_a_move_onto_a_day_a_member_is_away_is_refused_with_the_reasons(db, offi
     moved = office_api.post(f"/panels/{invited['id']}/reschedule", json={"meeting_date": "2027-03-29",
                                                                         "reason": "x"})
     assert moved.status_code == 200, moved.json
+
+
+def test_a_seat_staff_replace_is_handed_over_as_after_a_decline(db, office_api, invited, smtp):
+    """POST /panels/{id}/replacements and the expert's decline take the same path: with
+    ``auto_invite_replacements`` (the default) the successor is invited at once and the staff digest hears of
+    it (before, the staff path left the successor uninvited)."""
+    leaving = invited["members"][1]["expert_id"]
+    response = office_api.post(f"/panels/{invited['id']}/replacements",
+                               json={"expert_id": leaving, "reason": "电话告知出差"})
+    assert response.status_code == 200, response.json
+    newcomers = [m["expert_id"] for m in response.json["members"]
+                 if m["expert_id"] not in {x["expert_id"] for x in invited["members"]}]
+    assert len(newcomers) == 1
+    [successor] = newcomers
+    invitation = invitation_of(db, successor)
+    assert invitation is not None and invitation.status == "pending"
+    assert member_of(db, invited["id"], successor).status == "invited"
+    assert deliver() == 1
+    assert mail_to(smtp, emails(db, [successor])[successor])
+
+
+def test_without_auto_invite_a_seat_staff_replace_waits_for_staff(db, office_api, invited, smtp):
+    from panels.models import Panel as PanelRow
+
+    panel = db.session.get(PanelRow, invited["id"])
+    panel.rule_set.rules = {**panel.rule_set.rules, "auto_invite_replacements": False}
+    db.session.commit()
+    leaving = invited["members"][1]["expert_id"]
+    response = office_api.post(f"/panels/{invited['id']}/replacements",
+                               json={"expert_id": leaving, "reason": "电话告知出差"})
+    assert response.status_code == 200, response.json
+    [successor] = [m["expert_id"] for m in response.json["members"]
+                   if m["expert_id"] not in {x["expert_id"] for x in invited["members"]}]
+    assert invitation_of(db, successor) is None

@@ -31,9 +31,9 @@ from ground.extensions import csrf, db
 from ground.guard import public
 from ground.i18n import localize
 from ground.uow import retrying
-from notifications import services
-from notifications.models import Invitation
 from panels.models import Panel
+from panels.seats import answers, links, mail
+from panels.seats.models import Invitation
 
 log = logging.getLogger(__name__)
 bp = Blueprint("invitations", __name__, url_prefix="/invitations", template_folder="templates")
@@ -52,14 +52,14 @@ class LinkBoundCSRF(CSRF):
         return URLSafeTimedSerializer(current_app.secret_key, salt="ecopanel.invitation-page")
 
     def generate_csrf_token(self, csrf_token_field) -> str:
-        return self._serializer().dumps(services.link_digest(self.link))
+        return self._serializer().dumps(links.link_digest(self.link))
 
     def validate_csrf_token(self, form, field) -> None:
         try:
             bound = self._serializer().loads(field.data or "", max_age=PAGE_TOKEN_MAX_AGE)
         except BadData as exc:
             raise ValidationError("page token missing, altered or older than a day") from exc
-        if not hmac.compare_digest(str(bound), services.link_digest(self.link)):
+        if not hmac.compare_digest(str(bound), links.link_digest(self.link)):
             raise ValidationError("page token belongs to another link")
 
 
@@ -74,7 +74,7 @@ class AcceptForm(_LinkForm):
 
 
 class DeclineForm(_LinkForm):
-    reason = RadioField(choices=list(services.DECLINE_REASONS), validate_choice=False)
+    reason = RadioField(choices=list(answers.DECLINE_REASONS), validate_choice=False)
     note = TextAreaField(validators=[Length(max=500)])
 
 
@@ -97,33 +97,33 @@ def _render(template: str, status: int, invitation: Invitation | None, **context
     facts = contact = expert = None
     if invitation is not None:
         panel = db.session.get(Panel, invitation.panel_id)
-        facts = services._panel_facts(panel, lang)
-        contact = services.contact_for(panel)
+        facts = mail.panel_facts(panel, lang)
+        contact = mail.contact_for(panel)
         expert = db.session.get(Expert, invitation.expert_id)
     return render_template(template, lang=lang, t=t, invitation=invitation, facts=facts, contact=contact,
                            expert=expert, **context), status
 
 
-def _problem(problem: services.LinkProblem):
+def _problem(problem: links.LinkProblem):
     invitation = problem.invitation
     lang = _language(invitation)
     answered_at = None
     if invitation is not None and invitation.status in ("accepted", "declined") and invitation.responded_at:
-        answered_at = services._at(invitation.responded_at, lang)
-    return _render("invitations/problem.html", problem.status, invitation, code=problem.code,
+        answered_at = mail.beijing_time(invitation.responded_at, lang)
+    return _render("panels/invitations/problem.html", problem.status, invitation, code=problem.code,
                    message=problem.message.get(lang), answered_at=answered_at)
 
 
 def _show(invitation: Invitation, token: str, status: int, *, accept_form=None, decline_form=None,
           choice: str | None = None, errors: dict | None = None):
     lang = _language(invitation)
-    return _render("invitations/show.html", status, invitation, token=token,
+    return _render("panels/invitations/show.html", status, invitation, token=token,
                    accept_form=accept_form or AcceptForm(formdata=None, meta={"csrf_context": token}),
                    decline_form=decline_form or DeclineForm(formdata=None, meta={"csrf_context": token}),
                    choice=choice, errors=localize(errors or {}, lang),
-                   respond_by=services._local(invitation.respond_by, lang),
-                   pledge=services.PLEDGE.get(lang),
-                   reasons=[(code, label.get(lang)) for code, label in services.DECLINE_REASONS.items()])
+                   respond_by=mail.deadline_text(invitation.respond_by, lang),
+                   pledge=answers.PLEDGE.get(lang),
+                   reasons=[(code, label.get(lang)) for code, label in answers.DECLINE_REASONS.items()])
 
 
 def _form_problem(form: FlaskForm, invitation: Invitation, token: str, **forms):
@@ -131,7 +131,7 @@ def _form_problem(form: FlaskForm, invitation: Invitation, token: str, **forms):
         lang = _language(invitation)
         message = ("页面已过期或不完整，请重新打开邮件中的链接。" if lang == "zh"
                    else "The page expired or is incomplete; open the link from the mail again.")
-        return _render("invitations/problem.html", 400, invitation, code="page_token_invalid", message=message,
+        return _render("panels/invitations/problem.html", 400, invitation, code="page_token_invalid", message=message,
                        answered_at=None)
     return _show(invitation, token, 422, errors={k: v for k, v in form.errors.items()}, **forms)
 
@@ -150,10 +150,10 @@ def show(token: str):
     """The confirmation page; opening it decides nothing (it is recorded in the invitation's history)."""
     now = clock.now()
     try:
-        invitation = services.resolve_link(token, now)
-    except services.LinkProblem as problem:
+        invitation = links.resolve_link(token, now)
+    except links.LinkProblem as problem:
         return _problem(problem)
-    services.record_opened(invitation, now, request.headers.get("User-Agent", ""))
+    answers.record_opened(invitation, now, request.headers.get("User-Agent", ""))
     choice = request.args.get("choice")
     return _show(invitation, token, 200, choice=choice if choice in ("accept", "decline") else None)
 
@@ -164,19 +164,19 @@ def show(token: str):
 def accept(token: str):
     now = clock.now()
     try:
-        invitation = services.resolve_link(token, now)
-    except services.LinkProblem as problem:
+        invitation = links.resolve_link(token, now)
+    except links.LinkProblem as problem:
         return _problem(problem)
     form = AcceptForm(meta={"csrf_context": token})
     if not form.validate():
         return _form_problem(form, invitation, token, accept_form=form, choice="accept")
     try:
-        services.accept_invitation(invitation, pledge=bool(form.pledge.data), now=now)
-    except services.LinkProblem as problem:
+        answers.accept_invitation(invitation, pledge=bool(form.pledge.data), now=now)
+    except links.LinkProblem as problem:
         return _problem(problem)
     except InvalidInput as error:
         return _show(invitation, token, 422, accept_form=form, choice="accept", errors=error.errors)
-    return _render("invitations/done.html", 200, invitation, decision="accepted")
+    return _render("panels/invitations/done.html", 200, invitation, decision="accepted")
 
 
 @bp.post("/<token>/decline")
@@ -185,8 +185,8 @@ def accept(token: str):
 def decline(token: str):
     now = clock.now()
     try:
-        invitation = services.resolve_link(token, now)
-    except services.LinkProblem as problem:
+        invitation = links.resolve_link(token, now)
+    except links.LinkProblem as problem:
         return _problem(problem)
     form = DeclineForm(meta={"csrf_context": token})
     if not form.validate():
@@ -194,15 +194,15 @@ def decline(token: str):
 
     def work():
         # Read again on every attempt: a lost race on a booking retries from the start.
-        current = services.resolve_link(token, now)
-        services.decline_invitation(current, reason=form.reason.data or "", note=form.note.data or "", now=now)
+        current = links.resolve_link(token, now)
+        answers.decline_invitation(current, reason=form.reason.data or "", note=form.note.data or "", now=now)
         return current.id
 
     try:
         invitation_id = retrying(work, what="invitation decline")
-    except services.LinkProblem as problem:
+    except links.LinkProblem as problem:
         return _problem(problem)
     except InvalidInput as error:
         invitation = db.session.get(Invitation, invitation.id)
         return _show(invitation, token, 422, decline_form=form, choice="decline", errors=error.errors)
-    return _render("invitations/done.html", 200, db.session.get(Invitation, invitation_id), decision="declined")
+    return _render("panels/invitations/done.html", 200, db.session.get(Invitation, invitation_id), decision="declined")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from panels.recusal import ExpertFacts, RecusalRules
+from panels.rules.recusal import ExpertFacts, RecusalRules
 from panels.solver import Candidate, Quota, caps_per_value
 
 # Kinds a provincial department convenes (Art. 10, 12, 24); the others are the Office's, which it may

@@ -1,0 +1,175 @@
+"""What an invitation's mails say: the panel's facts, deadlines in Beijing time, whom to call, the calendar
+entry; and queuing them in the outbox."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from email.utils import parseaddr
+from typing import Any
+
+from flask import current_app
+
+from expert_pool.models import Expert
+from expert_pool.regions import PROVINCES
+from ground.accounts import User
+from ground.clock import SHANGHAI, shanghai_date
+from ground.errors import InvalidInput
+from ground.extensions import db
+from ground.i18n import Msg
+from notifications import ical
+from notifications.models import OutboxMessage
+from notifications.outbox import MailAttachment, queue_mail
+from panels.models import Panel
+from panels.seats.links import page_url
+from panels.seats.models import Invitation
+from scheduling.models import Park
+
+KIND_NAMES: dict[str, tuple[str, str]] = {
+    "plan_argumentation": ("建设规划论证", "plan argumentation"),
+    "change_argumentation": ("调整论证", "change argumentation"),
+    "plan_revision": ("规划修编论证", "plan revision argumentation"),
+    "technical_verification": ("现场技术核查", "on-site technical verification"),
+    "acceptance_meeting": ("验收会", "acceptance meeting"),
+    "performance_evaluation": ("绩效评价", "performance evaluation"),
+    "recheck": ("复核", "recheck"),
+}
+WEEKDAYS = (("星期一", "Monday"), ("星期二", "Tuesday"), ("星期三", "Wednesday"), ("星期四", "Thursday"),
+            ("星期五", "Friday"), ("星期六", "Saturday"), ("星期日", "Sunday"))
+
+# The pledge an expert ticks to accept (Art. 37: independent, objective, impartial; Art. 39: confidential).
+# A changed wording is a new version; each acceptance stores the version it was given.
+
+
+# --- time ----------------------------------------------------------------------------------------------------
+
+def start_of_day(day: date) -> datetime:
+    """Midnight at the start of ``day`` in Asia/Shanghai, as an aware instant."""
+    return datetime.combine(day, time(0), tzinfo=SHANGHAI)
+
+
+def response_deadline(panel: Panel, respond_by: date | None, now: datetime) -> datetime:
+    """The instant the links expire: the end of the last day to answer (Asia/Shanghai), at the latest the end
+    of the day before the meeting."""
+    today = shanghai_date(now)
+    latest = panel.meeting_date - timedelta(days=1)
+    if respond_by is not None:
+        if respond_by < today or respond_by > latest:
+            raise InvalidInput("invalid_deadline", Msg(
+                f"答复期限须在今天（{today}）与会议前一天（{latest}）之间。",
+                f"The deadline must be between today ({today}) and the day before the meeting ({latest})."),
+                {"respond_by": [Msg("超出允许范围。", "Out of range.")]})
+        last_day = respond_by
+    else:
+        last_day = min(today + timedelta(days=int(current_app.config["INVITATION_RESPONSE_DAYS"])), latest)
+        if last_day < today:
+            raise InvalidInput("meeting_too_close", Msg("会议日期已到或已过，不能再发出邀请。",
+                                                        "The meeting is today or past; no invitation can be sent."))
+    return start_of_day(last_day + timedelta(days=1))
+
+
+def reminder_time(respond_by: datetime, now: datetime) -> datetime | None:
+    at = respond_by - timedelta(hours=float(current_app.config["INVITATION_REMINDER_HOURS"]))
+    return at if at > now else None
+
+
+def beijing_time(instant: datetime, lang: str) -> str:
+    shown = instant.astimezone(SHANGHAI)
+    return f"{shown:%Y-%m-%d %H:%M}" + ("（北京时间）" if lang == "zh" else " (Beijing time)")
+
+
+def deadline_text(deadline: datetime, lang: str) -> str:
+    """The last minute of a deadline in Beijing time (a deadline at midnight reads as 23:59 of the day)."""
+    return beijing_time(deadline - timedelta(minutes=1), lang)
+
+
+def meeting_hours() -> tuple[time, time]:
+    config = current_app.config
+    return time.fromisoformat(config["MEETING_START"]), time.fromisoformat(config["MEETING_END"])
+
+
+# --- what the mails say ------------------------------------------------------------------------------------------
+
+def contact_for(panel: Panel) -> dict[str, str]:
+    """Whom an expert should call about a panel: the convening authority (configurable per authority)."""
+    key = panel.convened_by
+    configured = dict(current_app.config.get("INVITATION_CONTACTS", {}).get(key) or {})
+    if key == "office":
+        zh, en = "生态工业园区建设领导小组办公室", "Office of the eco-industrial park leading group"
+    else:
+        province = PROVINCES.get(key, (key, key))
+        zh, en = f"{province[0]}生态环境厅", f"Department of Ecology and Environment of {province[1]}"
+    email = configured.get("email")
+    if not email and panel.created_by:
+        creator = db.session.get(User, panel.created_by)
+        email = creator.email if creator is not None else None
+    return {"name_zh": configured.get("name_zh") or zh, "name_en": configured.get("name_en") or en,
+            "phone": configured.get("phone") or "", "email": email or current_app.config["MAIL_DEFAULT_SENDER"]}
+
+
+def panel_facts(panel: Panel, lang: str) -> dict[str, Any]:
+    park = db.session.get(Park, panel.park_id)
+    kind = KIND_NAMES.get(panel.kind, (panel.kind, panel.kind))
+    province = PROVINCES.get(park.province, (park.province, park.province))
+    start, end = meeting_hours()
+    contact = contact_for(panel)
+    i = 0 if lang == "zh" else 1
+    return {
+        "panel_id": panel.id, "panel_kind": kind[i], "park_name": park.name, "park_province": province[i],
+        "meeting_date": panel.meeting_date.isoformat(), "meeting_weekday": WEEKDAYS[panel.meeting_date.weekday()][i],
+        "meeting_hours": f"{start:%H:%M}–{end:%H:%M}", "location": panel.location or "",
+        "contact_name": contact["name_zh"] if lang == "zh" else contact["name_en"],
+        "contact_phone": contact["phone"], "contact_email": contact["email"],
+    }
+
+
+def mail_context(invitation: Invitation, panel: Panel, expert: Expert, lang: str) -> dict[str, Any]:
+    return {
+        **panel_facts(panel, lang), "invitation_id": invitation.id, "expert_name": expert.name,
+        "respond_by": deadline_text(invitation.respond_by, lang), "page_url": page_url(invitation),
+        "accept_url": page_url(invitation, "accept"), "decline_url": page_url(invitation, "decline"),
+        "sequence": invitation.ical_sequence,
+    }
+
+
+def calendar_attachment(invitation: Invitation, panel: Panel, expert: Expert, method: str,
+                        now: datetime) -> MailAttachment:
+    lang = invitation.language
+    facts = panel_facts(panel, lang)
+    start, end = meeting_hours()
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    sender = sender if isinstance(sender, str) else sender[1]
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "ecopanel.invalid"
+    if lang == "zh":
+        summary = f"【{facts['panel_kind']}】{facts['park_name']}"
+        description = (f"{facts['park_name']}（{facts['park_province']}）{facts['panel_kind']}。\n"
+                       f"请于 {deadline_text(invitation.respond_by, lang)} 前通过以下页面答复：{page_url(invitation)}\n"
+                       f"联系：{facts['contact_name']} {facts['contact_phone']} {facts['contact_email']}")
+        if method == "CANCEL":
+            description = f"{facts['park_name']}{facts['panel_kind']}已取消。"
+    else:
+        summary = f"{facts['panel_kind'].capitalize()}: {facts['park_name']}"
+        description = (f"{facts['panel_kind'].capitalize()} of {facts['park_name']} ({facts['park_province']}).\n"
+                       f"Please answer by {deadline_text(invitation.respond_by, lang)} on: {page_url(invitation)}\n"
+                       f"Contact: {facts['contact_name']} {facts['contact_phone']} {facts['contact_email']}")
+        if method == "CANCEL":
+            description = f"The {facts['panel_kind']} of {facts['park_name']} has been cancelled."
+    data = ical.build_calendar(ical.MeetingInvite(
+        uid=ical.meeting_uid(panel.id, expert.id, domain), sequence=invitation.ical_sequence, method=method,
+        day=panel.meeting_date, start=start, end=end, summary=summary, description=description,
+        location=panel.location or "", organizer_email=parseaddr(sender)[1] or sender,
+        organizer_name=facts["contact_name"], attendee_email=expert.email, attendee_name=expert.name,
+        stamp=now, accepted=invitation.status == "accepted",
+        url=page_url(invitation) if invitation.status == "pending" else None))
+    return MailAttachment(filename="meeting.ics" if method == "REQUEST" else "cancel.ics",
+                          content_type=f"text/calendar; method={method}; charset=UTF-8", data=data)
+
+
+def queue_invitation_mail(invitation: Invitation, template: str, now: datetime, *, key: str,
+                           method: str | None = None, extra: dict[str, Any] | None = None) -> OutboxMessage:
+    panel = db.session.get(Panel, invitation.panel_id)
+    expert = db.session.get(Expert, invitation.expert_id)
+    context = {**mail_context(invitation, panel, expert, invitation.language), **(extra or {})}
+    attachments = [calendar_attachment(invitation, panel, expert, method, now)] if method else None
+    return queue_mail([expert.email], template, context, language=invitation.language,
+                      dedupe_key=f"invitation:{invitation.id}:{key}", related=("invitation", str(invitation.id)),
+                      attachments=attachments)

@@ -1,0 +1,127 @@
+"""What a panel looks like to its convening authority: members, draws, eligibility, audit bundles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from expert_pool.models import (
+    Expert,
+    Organization,
+    expert_specialties,
+)
+from ground.errors import not_found
+from ground.extensions import db
+from panels.models import ACTIVE_MEMBER, Draw, Panel, PanelMember
+from panels.rules import bundle as bundles
+
+# --- presenting ------------------------------------------------------------------------------------------
+
+def _expert_cards(expert_ids: list[int]) -> dict[int, dict[str, Any]]:
+    rows = db.session.execute(select(Expert.id, Expert.name, Expert.province, Expert.title_rank,
+                                     Organization.name).join(Organization, Organization.id == Expert.organization_id)
+                              .where(Expert.id.in_(expert_ids)))
+    cards = {r[0]: {"name": r[1], "province": r[2], "title_rank": r[3], "organization": r[4],
+                    "specialties": []} for r in rows}
+    links = expert_specialties.c
+    for expert_id, code in db.session.execute(select(links.expert_id, links.specialty_code)
+                                              .where(links.expert_id.in_(expert_ids))):
+        cards[expert_id]["specialties"].append(code)
+    return cards
+
+
+def _fairness_ratio(result: dict[str, Any]) -> float | None:
+    low, gap = result.get("min_probability"), result.get("gap")
+    if low is None or gap is None or low + gap <= 0:
+        return None
+    return round(low / (low + gap), 6)
+
+
+def _draw_summary(draw: Draw) -> dict[str, Any]:
+    return {"id": draw.id, "round": draw.round, "purpose": draw.purpose, "seed": draw.seed,
+            "seed_source": draw.seed_source, "commitment": draw.commitment, "witness": draw.witness,
+            "engine_version": draw.engine_version, "funnel": draw.inputs.get("funnel", {}),
+            "min_probability": draw.result.get("min_probability"), "optimal": draw.result.get("optimal"),
+            "gap": draw.result.get("gap"), "fairness_ratio": _fairness_ratio(draw.result),
+            "created_at": draw.created_at, "created_by": draw.created_by}
+
+
+def present_panel(panel: Panel) -> dict[str, Any]:
+    cards = _expert_cards([m.expert_id for m in panel.members])
+    rounds = {d.id: d.round for d in panel.draws}
+
+    def row(m: PanelMember) -> dict[str, Any]:
+        return {"expert_id": m.expert_id, **cards.get(m.expert_id, {}), "role": m.role, "rank": m.rank,
+                "is_chair": m.is_chair, "status": m.status, "status_reason": m.status_reason,
+                "draw_round": rounds.get(m.draw_id)}
+
+    members = [row(m) for m in panel.members if m.role == "member" and m.status in ACTIVE_MEMBER]
+    alternates = [row(m) for m in sorted(panel.members, key=lambda m: m.rank)
+                  if m.role == "alternate" and m.status == "drawn"]
+    history = [row(m) for m in panel.members if m.status not in ACTIVE_MEMBER]
+    return {"id": panel.id, "park_id": panel.park_id, "kind": panel.kind, "convened_by": panel.convened_by,
+            "meeting_date": panel.meeting_date, "size": panel.size, "status": panel.status,
+            "location": panel.location, "rule_set": panel.rule_set, "members": members,
+            "alternates": alternates, "history": history, "draw": _draw_summary(panel.draws[0]),
+            "draws": [_draw_summary(d) for d in panel.draws]}
+
+
+# Reasons that can rest on another authority's panel. A draw recorded before ``Draw.eligibility`` said which
+# of them did is read as if they all might.
+MAY_BE_CONFIDENTIAL = frozenset({"booked_that_day", "rest_days", "yearly_cap", "earlier_panel_of_park",
+                                 "declared_conflict_park"})
+
+
+def eligibility(panel: Panel, round_no: int | None, eligible: bool | None, page: int, page_size: int, *,
+                reveal_all: bool = False):
+    """Every expert of the pool for one draw round: eligible (with their exact chance) or why not.
+
+    Only the Office (``reveal_all``) sees exclusions that rest on other authorities' confidential panels; the
+    convening province sees those experts as an anonymous count (``unavailable_elsewhere``), never by name
+    or reason, and other reasons of theirs without the confidential ones. Nor does it get the eligible
+    experts one by one (``eligible_listed`` false; their number is the funnel's last stage): with the shared
+    pool's roster, the experts neither listed eligible nor listed excluded would be exactly those on other
+    authorities' panels that day."""
+    draw = panel.draws[-1] if round_no is None else next((d for d in panel.draws if d.round == round_no), None)
+    if draw is None:
+        raise not_found("抽取轮次", "Draw round", round_no)
+    marginals = draw.result.get("marginals", {})
+    recorded = (draw.eligibility or {}).get("hidden")
+    items = [{"expert_id": int(cid), "eligible": True, "stage": None, "reasons": [],
+              "probability": marginals.get(cid)} for cid, _ in draw.inputs["candidates"]] if reveal_all else []
+    unavailable_elsewhere = 0
+    for eid, (stage, reasons) in draw.inputs["excluded_experts"].items():
+        if not reveal_all:
+            hidden = set(recorded.get(eid, ())) if recorded is not None else MAY_BE_CONFIDENTIAL
+            reasons = [r for r in reasons if r not in hidden]
+            if not reasons:
+                unavailable_elsewhere += 1
+                continue
+        items.append({"expert_id": int(eid), "eligible": False, "stage": stage, "reasons": reasons,
+                      "probability": 0.0})
+    if eligible is not None:
+        items = [i for i in items if i["eligible"] is eligible]
+    items.sort(key=lambda i: i["expert_id"])
+    probs = [p for p in marginals.values() if p is not None]
+    return {"round": draw.round, "funnel": draw.inputs.get("funnel", {}),
+            "unavailable_elsewhere": unavailable_elsewhere, "eligible_listed": reveal_all,
+            "min_probability": min(probs) if probs else None, "max_probability": max(probs) if probs else None,
+            "items": items[(page - 1) * page_size: page * page_size], "total": len(items), "page": page,
+            "page_size": page_size}
+
+
+def audit_bundles(panel: Panel) -> list[str]:
+    """The canonical bundle of every draw round of the panel."""
+    out = []
+    for d in panel.draws:
+        out.append(bundles.make_bundle(
+            draw_id=d.id, panel={"id": panel.id, "park_id": panel.park_id, "kind": panel.kind,
+                                 "convened_by": panel.convened_by, "meeting_date": panel.meeting_date.isoformat(),
+                                 "size": panel.size, "round": d.round, "purpose": d.purpose},
+            inputs=d.inputs, commitment=d.commitment, server_entropy=d.server_entropy, witness=d.witness,
+            seed_source=d.seed_source, seed=d.seed, result=d.result, created_at=d.created_at.isoformat(),
+            created_by=d.created_by))
+    return out
+
+

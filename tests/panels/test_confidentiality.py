@@ -1,0 +1,134 @@
+"""Confidential panels stay confidential to a province with a token and the OpenAPI document (SECURITY.md).
+
+A province draws (and may cancel) a panel of its own on any date; nothing it can read about it names the
+experts other authorities booked that day or drew for the same park, nor moves by their panels' size."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from panels.models import Booking, PanelMember
+from tests.panels.test_api import MEETING, draw
+
+
+@pytest.fixture
+def jiangsu(api_as):
+    return api_as("province", province="32")
+
+
+@pytest.fixture
+def office_panel(office_api, park, pool):
+    """The Office's acceptance meeting for the park on MEETING (7 members, confidential to the Office)."""
+    response = draw(office_api, park)
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def _throwaway(jiangsu, park, meeting_date=MEETING):
+    response = draw(jiangsu, park, kind="plan_argumentation", size=5, alternates=1, meeting_date=meeting_date)
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def test_eligibility_counts_others_bookings_without_naming_them(office_api, jiangsu, park, pool, office_panel):
+    office_members = {m["expert_id"] for m in office_panel["members"]}
+    mine = _throwaway(jiangsu, park)
+    seen = jiangsu.get(f"/panels/{mine['id']}/eligibility?page_size=200").json
+    listed = {i["expert_id"] for i in seen["items"]}
+    assert not office_members & listed, "an expert of the Office's panel is named to the province"
+    assert all("booked_that_day" not in i["reasons"] for i in seen["items"])
+    assert seen["unavailable_elsewhere"] == len(office_members)  # only how many
+    # eligible experts are not listed one by one: with the pool's roster, the experts neither listed eligible
+    # nor listed excluded would be exactly the Office's members
+    assert seen["eligible_listed"] is False and not [i for i in seen["items"] if i["eligible"]]
+    assert jiangsu.get(f"/panels/{mine['id']}/eligibility?eligible=true").json["total"] == 0
+    # the Office sees every reason
+    full = office_api.get(f"/panels/{mine['id']}/eligibility?page_size=200&eligible=false").json
+    booked = {i["expert_id"] for i in full["items"] if "booked_that_day" in i["reasons"]}
+    assert booked == office_members and full["eligible_listed"] is True
+
+
+def test_date_suggestion_counts_do_not_drop_by_a_confidential_panel(jiangsu, park, pool, office_panel):
+    query = f"park_id={park.id}&kind=plan_argumentation&from=2027-03-09&to=2027-03-11&size=5"
+    rows = jiangsu.get(f"/meetings/date-suggestions?{query}")
+    assert rows.status_code == 200, rows.json
+    counts = {r["date"]: r["eligible"] for r in rows.json}
+    assert counts["2027-03-10"] == counts["2027-03-09"] == counts["2027-03-11"], counts
+
+
+def test_invitation_conflicts_are_for_the_office_and_the_convening_authority(db, office_api, jiangsu, park, pool,
+                                                                            office_panel):
+    leaving = office_panel["members"][0]["expert_id"]
+    response = office_api.post(f"/panels/{office_panel['id']}/replacements",
+                               json={"expert_id": leaving, "reason": "与园区存在利害关系", "conflict_of_interest": True})
+    assert response.status_code == 200, response.json
+    on_record = jiangsu.get(f"/experts/{leaving}").json
+    assert all(c["source"] != "invitation" for c in on_record["conflicts"]), on_record["conflicts"]
+    assert any(c["source"] == "invitation" for c in office_api.get(f"/experts/{leaving}").json["conflicts"])
+    # nor does the conflict show as a reason on the province's own panel for the park
+    mine = _throwaway(jiangsu, park, "2027-04-14")
+    seen = jiangsu.get(f"/panels/{mine['id']}/eligibility?page_size=200").json
+    assert leaving not in {i["expert_id"] for i in seen["items"]}
+    assert all("declared_conflict_park" not in i["reasons"] for i in seen["items"])
+
+
+def test_a_move_onto_another_authoritys_day_does_not_name_its_members(db, jiangsu, park, pool, office_panel):
+    mine = _throwaway(jiangsu, park, "2027-04-14")
+    member = mine["members"][0]["expert_id"]
+    # the member also sits on the Office's panel on MEETING (as if drawn there)
+    db.session.add(Booking(expert_id=member, day=date(2027, 3, 10), panel_id=office_panel["id"]))
+    db.session.commit()
+    response = jiangsu.post(f"/panels/{mine['id']}/reschedule", json={"meeting_date": MEETING, "reason": "x"})
+    assert response.status_code == 409, response.json
+    assert response.json["code"] == "members_ineligible_on_date"
+    assert response.json["experts"] == {} and response.json["unavailable"] == 1
+    assert str(member) not in response.json["message"]
+
+
+def test_a_province_names_only_its_kinds_default_rule_set(db, office_api, jiangsu, park, pool):
+    from panels.models import RuleSet
+
+    other_kind = jiangsu.post("/panels", json={"park_id": park.id, "kind": "performance_evaluation",
+                                               "meeting_date": MEETING, "size": 5, "alternates": 0,
+                                               "rule_set": "default-plan_argumentation"})
+    assert other_kind.status_code == 422 and other_kind.json["code"] == "rule_set_kind_mismatch"
+    assert "plan_argumentation" in other_kind.json["message"]
+    assert office_api.post("/panels", json={"park_id": park.id, "kind": "performance_evaluation",
+                                            "meeting_date": MEETING, "size": 5, "alternates": 0,
+                                            "rule_set": "default-plan_argumentation"}).status_code == 422
+    db.session.add(RuleSet(name="lenient-argumentation", version=1, kind="plan_argumentation", is_default=False,
+                           created_by="test", rules={"max_per_organization": 3, "min_senior": 0}))
+    db.session.commit()
+    body = {"park_id": park.id, "kind": "plan_argumentation", "meeting_date": MEETING, "size": 5, "alternates": 0,
+            "rule_set": "lenient-argumentation"}
+    refused = jiangsu.post("/panels", json=body, headers={"Accept-Language": "en"})
+    assert refused.status_code == 422 and refused.json["code"] == "rule_set_not_default"
+    assert "Only the Office" in refused.json["message"]
+    assert jiangsu.get(f"/meetings/date-suggestions?park_id={park.id}&kind=plan_argumentation&from=2027-03-09"
+                       "&to=2027-03-10&size=5&rule_set=lenient-argumentation").status_code == 422
+    assert jiangsu.post("/panels", json={**body, "rule_set": "default-plan_argumentation"}).status_code == 201
+    assert office_api.post("/panels", json={**body, "meeting_date": "2027-03-11"}).status_code == 201
+
+
+def test_an_unseen_panel_answers_as_a_missing_one(db, api_as, office_panel):
+    zhejiang = api_as("province", province="33")
+    missing = office_panel["id"] + 1000
+    member = office_panel["members"][0]["expert_id"]
+    probes = [("get", "", None), ("get", "/eligibility", None), ("get", "/invitations", None),
+              ("get", "/invitations/preview", None), ("post", "/invitations", {}),
+              ("post", "/replacements", {"expert_id": member, "reason": "x"}),
+              ("post", "/reschedule", {"meeting_date": "2027-03-12", "reason": "x"}),
+              ("post", "/cancel", {"reason": "x"})]
+    for method, tail, body in probes:
+        answers = []
+        for panel_id in (office_panel["id"], missing):
+            call = getattr(zhejiang, method)
+            response = call(f"/panels/{panel_id}{tail}", **({"json": body} if body is not None else {}))
+            answers.append((response.status_code, response.json["code"]))
+        assert answers[0] == answers[1] == (404, "not_found"), (tail, answers)
+    db.session.expire_all()
+    assert db.session.scalar(select(PanelMember).where(PanelMember.expert_id == member,
+                                                       PanelMember.panel_id == office_panel["id"])).status == "drawn"
