@@ -46,7 +46,7 @@ def _mark_proposals(park: Park, ids: list[int] | None, reasons: set[str], on: da
 
 
 def record_action_effects(park: Park, action: Action, on: date, reason: str | None, params: dict[str, Any],
-                  actor: Actor, comment: str, now: datetime, transition: ParkTransition) -> dict[str, Any]:
+                          actor: Actor, comment: str, now: datetime, transition: ParkTransition) -> dict[str, Any]:
     """What the action changes in the park's facts; returns the data stored with the transition."""
     rules = lifecycle_rules()
     A = Action
