@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from panels.solver import ENGINE_VERSION, Candidate, DrawRequest, InfeasibleDraw, Quota, draw_panel
+from panels.solver import ENGINE_VERSION, Candidate, DrawRequest, DrawResult, InfeasibleDraw, Quota, draw_panel
 
 BUNDLE_FORMAT = "ecopanel-draw-bundle/1"
 
@@ -61,7 +61,11 @@ def choose_chair(members: Sequence[str], candidates: Mapping[str, frozenset[str]
 
 def run_draw(inputs: Mapping[str, Any], seed: int, time_limit_s: float = 60.0) -> dict[str, Any]:
     """Draw from committed inputs; the result as it is stored and compared."""
-    result = draw_panel(request_from_inputs(inputs, seed, time_limit_s))
+    return result_record(inputs, draw_panel(request_from_inputs(inputs, seed, time_limit_s)), seed)
+
+
+def result_record(inputs: Mapping[str, Any], result: DrawResult, seed: int) -> dict[str, Any]:
+    """The stored form of an engine result for ``inputs`` (shared with ``panels.lottery_cache``)."""
     groups = {cid: frozenset(g) for cid, g in inputs["candidates"]}
     chair = None
     if inputs.get("choose_chair", True):

@@ -36,6 +36,7 @@ from expert_pool.models import (
 )
 from panels import bundle as bundles
 from panels import recusal
+from panels.lottery_cache import LOTTERIES
 from panels.models import Booking, Draw, Panel, PanelMember, RuleSet
 from panels.rulesets import DELEGABLE_KINDS, PROVINCE_KINDS, candidate, effective_rules, quota_specialties, quotas
 from panels.solver import ENGINE_VERSION, InfeasibleDraw, promote
@@ -259,7 +260,8 @@ def _draw_round(actor: Actor, panel: Panel, park: Park, *, purpose: str, fixed: 
     if seed is None:
         seed = bundles.derive_seed(commitment, entropy, witness)
     try:
-        result = bundles.run_draw(inputs, seed, current_app.config.get("DRAW_TIME_LIMIT_S", 60.0))
+        # the lottery depends only on the eligible pool and the rules: redraws and replacements reuse it
+        result = LOTTERIES.run_draw(inputs, seed, current_app.config.get("DRAW_TIME_LIMIT_S", 60.0))
     except InfeasibleDraw as exc:
         raise _infeasible(exc, inputs, facts, panel, park, rule_set, fixed, excluded) from None
     round_no = len(panel.draws) + 1
