@@ -15,7 +15,7 @@ from ecopanel.errors import InvalidInput
 from ecopanel.extensions import db
 from ecopanel.i18n import Msg
 from panels import recusal
-from panels.feasibility import panel_exists
+from panels.lottery_cache import LOTTERIES
 from panels.rulesets import candidate, quota_specialties, quotas, recusal_rules
 from panels.services import convening_authority, park_context, pool_facts, rule_set_for
 from scheduling import calendar_service
@@ -51,7 +51,7 @@ def suggest_meeting_dates(actor: Actor, park_id: int, kind: str, start: date, en
             eligible = [candidate(f, specialties) for f in facts if recusal.assess(f, context, rules, day).eligible]
             key = tuple(c.id for c in eligible)
             if key not in feasible_for:
-                feasible_for[key] = len(eligible) >= size and panel_exists(
+                feasible_for[key] = len(eligible) >= size and LOTTERIES.panel_exists(
                     eligible, quotas(rule_set.rules, eligible, park.province, convened_by), size)
             feasible = feasible_for[key]
             rows.append({"date": day, "feasible": feasible, "eligible": len(eligible), "provisional": provisional})

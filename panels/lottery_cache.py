@@ -18,15 +18,18 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from panels.bundle import canonical_json, request_from_inputs, result_record
-from panels.solver import FairLottery, build_lottery
+from panels.feasibility import panel_exists
+from panels.solver import ENGINE_VERSION, Candidate, FairLottery, Quota, build_lottery
 
 #: Lotteries kept per process: one for a 10,000-expert pool holds ~10,000 marginals and a few hundred
 #: panels (a few MB), and a meeting's redraws come within minutes of each other.
 MAX_ENTRIES = 16
+#: Feasibility answers kept (a bool each): date suggestions ask about the distinct eligible sets of a span.
+MAX_ANSWERS = 512
 
 
 def lottery_key(inputs: Mapping[str, Any]) -> str:
@@ -35,12 +38,27 @@ def lottery_key(inputs: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_json(part).encode()).hexdigest()
 
 
+def _id_order(cid: str) -> tuple[int, int, str]:
+    return (0, int(cid), "") if cid.isdigit() else (1, 0, cid)  # the draw inputs sort ids as numbers
+
+
+def draw_key(candidates: Iterable[Candidate], quotas: Iterable[Quota], size: int, *,
+             fixed: Iterable[str] = (), excluded: Iterable[str] = ()) -> str:
+    """``lottery_key`` of the draw inputs these engine values would make (``services._inputs``' format)."""
+    return lottery_key({
+        "engine_version": ENGINE_VERSION,
+        "candidates": [[c.id, sorted(c.groups)] for c in sorted(candidates, key=lambda c: _id_order(c.id))],
+        "quotas": [[q.group, q.min, q.max] for q in quotas], "size": size,
+        "fixed": sorted(fixed), "excluded": sorted(excluded)})
+
+
 class LotteryCache:
     """A bounded, thread-safe LRU map from ``lottery_key`` to ``FairLottery``."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self.max_entries = max_entries
         self._entries: OrderedDict[str, FairLottery] = OrderedDict()
+        self._answers: OrderedDict[str, bool] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -67,6 +85,27 @@ class LotteryCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._answers.clear()
+
+    def panel_exists(self, candidates: Iterable[Candidate], quotas: Iterable[Quota], size: int, *,
+                     fixed: Iterable[str] = (), excluded: Iterable[str] = ()) -> bool:
+        """``panels.feasibility.panel_exists``, remembered under the same key as the lottery of that draw:
+        a draw whose lottery is cached is feasible without a solve, and a date asked about twice (date
+        suggestions, an infeasible draw's nearby days) is solved once."""
+        candidates, quotas, fixed, excluded = list(candidates), list(quotas), list(fixed), list(excluded)
+        key = draw_key(candidates, quotas, size, fixed=fixed, excluded=excluded)
+        with self._lock:
+            if key in self._entries:
+                return True
+            if key in self._answers:
+                self._answers.move_to_end(key)
+                return self._answers[key]
+        answer = panel_exists(candidates, quotas, size, fixed=fixed, excluded=excluded)
+        with self._lock:
+            self._answers[key] = answer
+            while len(self._answers) > MAX_ANSWERS:
+                self._answers.popitem(last=False)
+        return answer
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -380,8 +380,6 @@ def _infeasible(exc: InfeasibleDraw, inputs, facts, panel, park, rule_set, fixed
 def suggest_dates(panel: Panel, park: Park, rule_set: RuleSet, facts, fixed, excluded,
                   limit: int = 3) -> list[str]:
     """Nearby dates on which the same request has a panel (checked by the engine, not guessed)."""
-    from panels.feasibility import panel_exists
-
     found = []
     rrules = recusal_rules_for(rule_set, panel)
     ctx = park_context(park, panel.meeting_date)
@@ -391,7 +389,7 @@ def suggest_dates(panel: Panel, park: Park, rule_set: RuleSet, facts, fixed, exc
         eligible = [f for f in facts if recusal.assess(f, ctx, rrules, day).eligible or str(f.id) in fixed]
         spec = quota_specialties(rule_set.rules)
         cands = [candidate(f, spec) for f in eligible]
-        if len(cands) < panel.size - len(fixed) or not panel_exists(
+        if len(cands) < panel.size - len(fixed) or not LOTTERIES.panel_exists(
                 cands, quotas(rule_set.rules, cands, park.province, panel.convened_by), panel.size,
                 fixed=fixed, excluded=excluded):
             continue

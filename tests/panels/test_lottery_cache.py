@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from panels.bundle import run_draw
 from panels.lottery_cache import LotteryCache, lottery_key
-from panels.solver import ENGINE_VERSION, Candidate, build_lottery, caps_per_value
+from panels.solver import ENGINE_VERSION, Candidate, Quota, build_lottery, caps_per_value
 
 
 def _inputs(**changes):
@@ -63,3 +63,22 @@ def test_lru_bound_and_time_limited_lotteries_are_not_kept() -> None:
     cache.clear()
     cache.put("k", replace(lottery, time_limited=True))
     assert len(cache) == 0
+
+
+def test_feasibility_answers_are_remembered_and_a_cached_lottery_answers_yes(monkeypatch) -> None:
+    import panels.lottery_cache as lottery_cache
+    from panels.bundle import request_from_inputs
+
+    calls = []
+    real = lottery_cache.panel_exists
+    monkeypatch.setattr(lottery_cache, "panel_exists", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    cache = LotteryCache()
+    inputs = _inputs()
+    request = request_from_inputs(inputs, 0)
+    cands, quotas = list(request.candidates), list(request.quotas)
+    assert cache.panel_exists(cands, quotas, 4) and cache.panel_exists(cands, quotas, 4)
+    assert not cache.panel_exists(cands, [*quotas, Quota("spec:eia", 5)], 4)  # 5 eia experts on a panel of 4
+    assert len(calls) == 2
+    cache.clear()
+    cache.lottery_for(inputs)
+    assert cache.panel_exists(list(reversed(cands)), quotas, 4) and len(calls) == 2  # same key, no solve
