@@ -106,7 +106,7 @@ def table(rows: list[dict], cpu: str) -> str:
         speed = anchor_s / r["ours_s"] if anchor_s else None
         fair = r["min"] / a["maximin_found"] if a.get("maximin_found") else None
         anchor_cell = fmt(anchor_s, ".1f") if anchor_s else (f"> {a['timeout_s']:.0f}" if "timeout_s" in a else "—")
-        limited = "time" if r["time_limited"] else ("iterations" if r["iteration_limited"] else "no")
+        limited = "time" if r["time_limited"] else ("work" if r["iteration_limited"] else "no")
         lines.append("| " + " | ".join([
             r["shape"], f"{r['eligible']:,}", str(r["k"]), anchor_cell, f"{r['ours_s']:.2f}",
             fmt(speed, ".0f") + ("x" if speed else ""), fmt(fair, ".3f"), f"{r['cert_ratio']:.3f}",
