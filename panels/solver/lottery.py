@@ -21,7 +21,7 @@ from .cpsat import Column, TypePricer, WorkBudget
 from .expand import Expander, sample
 from .explain import explain
 from .leximin import REL_GAP, solve_leximin
-from .model import ENGINE_VERSION, WORK_LIMIT, Candidate, DrawRequest, DrawResult, InfeasibleDraw, Quota
+from .model import ENGINE_1_1, ENGINE_VERSION, WORK_LIMIT, Candidate, DrawRequest, DrawResult, InfeasibleDraw, Quota
 from .prepare import TypeModel, build_type_model, prepare, relaxable_family
 from .relaxation import exact_bound, via_relaxation
 from .rules import QuotaIndex
@@ -54,6 +54,7 @@ class FairLottery:
     digest: str
     rules: QuotaIndex
     stats: Mapping[str, float] = field(default_factory=dict)
+    engine_version: str = ENGINE_VERSION
     _cumulative: tuple[int, ...] = field(default=(), init=False, repr=False)
     _expander: Expander | None = field(default=None, init=False, repr=False)
 
@@ -118,7 +119,7 @@ class FairLottery:
             alternates=tuple(ranked),
             marginals=self.marginals,
             seed=seed,
-            engine_version=ENGINE_VERSION,
+            engine_version=self.engine_version,
             min_probability=self.min_probability,
             optimal=self.optimal,
             gap=self.gap,
@@ -205,7 +206,8 @@ def build_lottery(
         # Every drawn seat goes to a live candidate, so no lottery's minimum exceeds the average seats/live:
         # a bound for free that is tighter than the dual one when the work bound stopped a build early.
         gap = min(gap, max(0.0, prep.seats / len(prep.live) - min_p))
-    digest = _digest(prep.seats, prep.fixed, tm, panels, weights)
+    version = ENGINE_VERSION if work_limit is not None else ENGINE_1_1  # what the result is identical to
+    digest = _digest(version, prep.seats, prep.fixed, tm, panels, weights)
     stats = {
         "types": len(tm.members),
         "fractional_rows": len(tm.fractional),
@@ -236,6 +238,7 @@ def build_lottery(
         digest=digest,
         rules=QuotaIndex(prep.groups_of, [a.quota for a in prep.quotas]),
         stats=stats,
+        engine_version=version,
     )
 
 
@@ -314,11 +317,16 @@ def _marginals(
 
 
 def _digest(
-    seats: int, fixed: tuple[str, ...], tm: TypeModel, panels: tuple[Column, ...], weights: tuple[int, ...]
+    version: str,
+    seats: int,
+    fixed: tuple[str, ...],
+    tm: TypeModel,
+    panels: tuple[Column, ...],
+    weights: tuple[int, ...],
 ) -> str:
     """SHA-256 of the lottery itself: equal digests mean equal draws for every seed."""
     payload = {
-        "engine": ENGINE_VERSION,
+        "engine": version,
         "seats": seats,
         "fixed": list(fixed),
         "types": [list(m) for m in tm.members],

@@ -16,6 +16,8 @@ ENGINE_VERSION = "ecopanel-leximin/1.2"
 #: Engine 1.2: the pricing work of one lottery build is bounded by this many term-solves (``cpsat.WorkBudget``)
 #: instead of only by the wall clock, so that a draw the engine cannot finish is still reproducible.
 WORK_LIMIT = 300_000
+#: Engine 1.1 is engine 1.2 without the work bound (``work_limit=None``): its draws still re-run exactly.
+ENGINE_1_1 = "ecopanel-leximin/1.1"
 
 Side = Literal["min", "max"]
 

@@ -41,7 +41,9 @@ def test_default_bound_leaves_finishing_builds_unchanged() -> None:
     cands, quotas, k = _one_per_province(n=90, k=5, seed=5)
     bounded = build_lottery(cands, quotas, k)
     assert bounded.stats["work"] < WORK_LIMIT and not bounded.stats["iteration_limited"]
-    assert bounded.digest == build_lottery(cands, quotas, k, work_limit=None).digest
+    unbounded = build_lottery(cands, quotas, k, work_limit=None)  # engine 1.1: the digest names that version
+    assert (bounded.panels, bounded.weights) == (unbounded.panels, unbounded.weights)
+    assert bounded.digest != unbounded.digest and unbounded.engine_version == "ecopanel-leximin/1.1"
 
 
 def test_bundles_name_the_bound_of_their_engine() -> None:
@@ -50,3 +52,16 @@ def test_bundles_name_the_bound_of_their_engine() -> None:
     assert request_from_inputs(inputs, 1).work_limit is None
     assert request_from_inputs({**inputs, "engine_version": ENGINE_VERSION}, 1).work_limit == WORK_LIMIT
     assert set(WORK_LIMITS) == {"ecopanel-leximin/1.1", ENGINE_VERSION}
+
+
+def test_a_bundle_drawn_by_engine_1_1_still_verifies() -> None:
+    """``bundle_engine_1_1.json`` was made by the engine 1.1 code (f1e947b): a derived seed, 3 alternates."""
+    from pathlib import Path
+
+    from panels.bundle import verify_bundle
+
+    text = (Path(__file__).parent / "bundle_engine_1_1.json").read_text(encoding="utf-8")
+    assert '"engine_version":"ecopanel-leximin/1.1"' in text
+    assert verify_bundle(text).ok, verify_bundle(text).problems
+    assert not verify_bundle(text.replace('"seed_source":"derived"', '"seed_source":"caller"', 1)
+                             .replace('"members":["19","2"', '"members":["19","3"', 1)).ok
