@@ -14,8 +14,8 @@ from ground.actor import Actor
 from ground.errors import InvalidInput
 from ground.extensions import db
 from ground.i18n import Msg
+from panels.lottery_cache import LOTTERIES
 from panels.rules import recusal
-from panels.rules.feasibility import panel_exists
 from panels.rules.rulesets import candidate, quota_specialties, quotas, recusal_rules
 from panels.services import convening_authority, park_context, pool_facts, rule_set_for
 from scheduling import calendar_service
@@ -59,7 +59,7 @@ def suggest_meeting_dates(actor: Actor, park_id: int, kind: str, start: date, en
                 recusal.eligible_but_for_others(f, context, rules, day, verdict) for f, verdict in verdicts)
             key = tuple(c.id for c in eligible)
             if key not in feasible_for:
-                feasible_for[key] = len(eligible) >= size and panel_exists(
+                feasible_for[key] = len(eligible) >= size and LOTTERIES.panel_exists(
                     eligible, quotas(rule_set.rules, eligible, park.province, convened_by), size)
             feasible = feasible_for[key]
             rows.append({"date": day, "feasible": feasible, "eligible": shown, "provisional": provisional})

@@ -22,7 +22,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from panels.solver import ENGINE_VERSION, Candidate, DrawRequest, InfeasibleDraw, Quota, draw_panel
+from panels.solver import (
+    ENGINE_VERSION,
+    WORK_LIMIT,
+    Candidate,
+    DrawRequest,
+    DrawResult,
+    InfeasibleDraw,
+    Quota,
+    draw_panel,
+)
 
 BUNDLE_FORMAT = "ecopanel-draw-bundle/1"
 
@@ -41,12 +50,18 @@ def derive_seed(commitment: str, server_entropy: str, witness: str | None) -> in
     return int.from_bytes(digest[:8], "big") >> 1
 
 
+#: Engine versions this code re-runs exactly, and the work bound each used (1.1 had none: see
+#: ``panels.solver.model.WORK_LIMIT``). Results are otherwise the same across them.
+WORK_LIMITS: dict[str, int | None] = {"ecopanel-leximin/1.1": None, ENGINE_VERSION: WORK_LIMIT}
+
+
 def request_from_inputs(inputs: Mapping[str, Any], seed: int, time_limit_s: float = 60.0) -> DrawRequest:
     return DrawRequest(
         candidates=tuple(Candidate(cid, frozenset(groups)) for cid, groups in inputs["candidates"]),
         quotas=tuple(Quota(g, lo, hi) for g, lo, hi in inputs["quotas"]),
         size=inputs["size"], alternates=inputs["alternates"], fixed=frozenset(inputs["fixed"]),
         excluded=frozenset(inputs["excluded"]), seed=seed, time_limit_s=time_limit_s, workers=1,
+        work_limit=WORK_LIMITS.get(inputs.get("engine_version", ENGINE_VERSION), WORK_LIMIT),
     )
 
 
@@ -61,7 +76,11 @@ def choose_chair(members: Sequence[str], candidates: Mapping[str, frozenset[str]
 
 def run_draw(inputs: Mapping[str, Any], seed: int, time_limit_s: float = 60.0) -> dict[str, Any]:
     """Draw from committed inputs; the result as it is stored and compared."""
-    result = draw_panel(request_from_inputs(inputs, seed, time_limit_s))
+    return result_record(inputs, draw_panel(request_from_inputs(inputs, seed, time_limit_s)), seed)
+
+
+def result_record(inputs: Mapping[str, Any], result: DrawResult, seed: int) -> dict[str, Any]:
+    """The stored form of an engine result for ``inputs`` (shared with ``panels.lottery_cache``)."""
     groups = {cid: frozenset(g) for cid, g in inputs["candidates"]}
     chair = None
     if inputs.get("choose_chair", True):
@@ -130,7 +149,7 @@ def verify_bundle(text: str) -> Verification:
                 problems.append(f"seed {bundle['seed']} is not the one derived from commitment and entropy ({seed})")
         elif bundle["seed_source"] != "caller":
             problems.append(f"unknown seed source {bundle['seed_source']!r}")
-        if inputs.get("engine_version") != ENGINE_VERSION:
+        if inputs.get("engine_version") not in WORK_LIMITS:
             problems.append(f"drawn with engine {inputs.get('engine_version')}, this is {ENGINE_VERSION}: "
                             "verify with that version")
         replay = run_draw(inputs, bundle["seed"])

@@ -25,10 +25,10 @@ from ground.audit import record
 from ground.errors import Forbidden, InvalidInput
 from ground.extensions import db
 from ground.i18n import Msg
+from panels.lottery_cache import LOTTERIES
 from panels.models import Booking, Draw, Panel, PanelMember, RuleSet
 from panels.rules import bundle as bundles
 from panels.rules import recusal
-from panels.rules.feasibility import panel_exists
 from panels.rules.rulesets import candidate, describe_group, effective_rules, quota_specialties, quotas
 from panels.services.access import convening_authority
 from panels.services.pool import park_context, pool_facts, recusal_rules_for
@@ -102,7 +102,8 @@ def draw_round(actor: Actor, panel: Panel, park: Park, *, purpose: str, fixed: l
     if seed is None:
         seed = bundles.derive_seed(commitment, entropy, witness)
     try:
-        result = bundles.run_draw(inputs, seed, current_app.config.get("DRAW_TIME_LIMIT_S", 60.0))
+        # the lottery depends only on the eligible pool and the rules: redraws and replacements reuse it
+        result = LOTTERIES.run_draw(inputs, seed, current_app.config.get("DRAW_TIME_LIMIT_S", 60.0))
     except InfeasibleDraw as exc:
         raise _infeasible(exc, inputs, facts, panel, park, rule_set, fixed, excluded,
                           None if actor.is_office else assessments) from None
@@ -261,7 +262,7 @@ def suggest_dates(panel: Panel, park: Park, rule_set: RuleSet, facts, fixed, exc
         eligible = [f for f in facts if recusal.assess(f, ctx, rrules, day).eligible or str(f.id) in fixed]
         spec = quota_specialties(rule_set.rules)
         cands = [candidate(f, spec) for f in eligible]
-        if len(cands) < panel.size - len(fixed) or not panel_exists(
+        if len(cands) < panel.size - len(fixed) or not LOTTERIES.panel_exists(
                 cands, quotas(rule_set.rules, cands, park.province, panel.convened_by), panel.size,
                 fixed=fixed, excluded=excluded):
             continue

@@ -19,6 +19,7 @@ from .baseline import RandomWeightsBaseline, draw_random_weights_baseline
 from .lottery import FairLottery, build_lottery, draw_panel, is_feasible
 from .model import (
     ENGINE_VERSION,
+    WORK_LIMIT,
     Candidate,
     DrawRequest,
     DrawResult,
@@ -33,6 +34,7 @@ from .rules import panel_violations, promote
 
 __all__ = [
     "ENGINE_VERSION",
+    "WORK_LIMIT",
     "Candidate",
     "DrawRequest",
     "DrawResult",

@@ -46,11 +46,33 @@ class _Collector(cp_model.CpSolverSolutionCallback):
         )
 
 
+class WorkBudget:
+    """A deterministic bound on the work of one lottery build, in *term-solves*.
+
+    Each CP-SAT call is charged the number of terms of its model (variables plus constraint coefficients):
+    the cost of a call (copying, loading and propagating the model) grows with it, so the budget bounds the
+    precompute roughly in proportion to wall time on any pool, yet it is a pure count: the same inputs stop
+    at the same round on every machine and under any load, and the draw stays verifiable.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.spent = 0
+
+    def charge(self, work: int) -> None:
+        self.spent += work
+
+    @property
+    def exhausted(self) -> bool:
+        return self.spent >= self.limit
+
+
 class TypePricer:
     """The feasible type panels of a ``TypeModel`` as one CP-SAT model whose objective is swapped per call."""
 
-    def __init__(self, tm: TypeModel, workers: int = 1) -> None:
+    def __init__(self, tm: TypeModel, workers: int = 1, budget: WorkBudget | None = None) -> None:
         self.tm = tm
+        self.budget = budget
         self.model = cp_model.CpModel()
         model = self.model
         self.count = [model.new_int_var(0, u, f"m{t}") for t, u in enumerate(tm.ub)]
@@ -66,12 +88,22 @@ class TypePricer:
             model.add(sum(c * self.count[t] for t, c in coefs) <= rhs)
         self.solver = make_solver(workers)
         self.calls = 0
+        self.terms = len(tm.ub) + sum(len(r.types) for r in tm.rows) + sum(len(f.share) for f in tm.fractional)
+
+    def _charge(self) -> None:
+        self.calls += 1
+        if self.budget is not None:
+            self.budget.charge(self.terms)
+
+    @property
+    def exhausted(self) -> bool:
+        return self.budget is not None and self.budget.exhausted
 
     def feasible_column(self) -> Column | None:
         """Any feasible type panel, or None if there is none."""
         self.model.clear_objective()
         status = self.solver.solve(self.model)
-        self.calls += 1
+        self._charge()
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return tuple((t, v) for t, var in enumerate(self.count) if (v := self.solver.value(var)) > 0)
         if status == cp_model.INFEASIBLE:
@@ -93,7 +125,7 @@ class TypePricer:
         self.model.maximize(sum(c * self.count[t] for t, c in enumerate(ints) if c))
         collector = _Collector(self.count)
         status = self.solver.solve(self.model, collector)
-        self.calls += 1
+        self._charge()
         if status != cp_model.OPTIMAL:
             raise RuntimeError(f"pricing did not finish: {self.solver.status_name(status)}")
         # Each rounded weight is off by at most half a unit and a panel has at most ``seats`` members, so

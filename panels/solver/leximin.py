@@ -181,6 +181,9 @@ def solve_leximin(
                 break
             if best_bound - z <= rel_gap * max(z, 1e-12):
                 break
+            if pricer.exhausted:  # the build's work bound ran out in an earlier stage or call
+                iteration_limited = True
+                break
             lp_weights = [d / s for d, s in zip(duals, sizes, strict=True)]
             alpha = SMOOTHING if centre is not None else 0.0
             while True:
@@ -208,7 +211,7 @@ def solve_leximin(
                 if best_bound - z > REL_GAP * max(z, 1e-12):
                     optimal = False
                 break
-            if rounds >= max_rounds:
+            if rounds >= max_rounds or pricer.exhausted:
                 iteration_limited = True
             elif deadline is not None and time.monotonic() > deadline:
                 time_limited = True

@@ -14,34 +14,25 @@ import json
 import random
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 
-from .cpsat import Column, TypePricer
+from .cpsat import Column, TypePricer, WorkBudget
 from .expand import Expander, sample
 from .explain import explain
-from .leximin import REL_GAP, solve_leximin, type_values
-from .model import ENGINE_VERSION, Candidate, DrawRequest, DrawResult, InfeasibleDraw, Quota
-from .prepare import Prepared, TypeModel, build_type_model, prepare, relaxable_family
-from .refine import refine_columns
+from .leximin import REL_GAP, solve_leximin
+from .model import ENGINE_1_1, ENGINE_VERSION, WORK_LIMIT, Candidate, DrawRequest, DrawResult, InfeasibleDraw, Quota
+from .prepare import TypeModel, build_type_model, prepare, relaxable_family
+from .relaxation import exact_bound, via_relaxation
 from .rules import QuotaIndex
 
 #: The lottery's probabilities are integers out of this total (about 1.1e12): fine enough that rounding
 #: moves no probability by more than ~1e-9 relative, small enough to sit exactly in a double.
 TOTAL = 2**40
 
-#: Deterministic bound on pricing rounds (the wall-clock limit is only a safety net).
+#: Deterministic bound on pricing rounds per column generation (engine 1.1's only bound).
 MAX_ROUNDS = 20_000
 
-#: Relaxation path (a second cap family dropped, see ``refine.py``): the fine lottery must give every type
-#: at least this share of its relaxed leximin probability, proven, or the full leximin runs instead.
-PROFILE_ACCEPT = 0.95
-#: ... and column generation on the fine model stops once that share is within this of 1 (the relaxed
-#: profile is an upper bound), or after PROFILE_ROUNDS pricing rounds.
-PROFILE_GAP = 1e-2
-PROFILE_ROUNDS = 200
-#: About this many refined starting columns per fine type.
-REFINE_PER_TYPE = 3
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,6 +54,7 @@ class FairLottery:
     digest: str
     rules: QuotaIndex
     stats: Mapping[str, float] = field(default_factory=dict)
+    engine_version: str = ENGINE_VERSION
     _cumulative: tuple[int, ...] = field(default=(), init=False, repr=False)
     _expander: Expander | None = field(default=None, init=False, repr=False)
 
@@ -127,7 +119,7 @@ class FairLottery:
             alternates=tuple(ranked),
             marginals=self.marginals,
             seed=seed,
-            engine_version=ENGINE_VERSION,
+            engine_version=self.engine_version,
             min_probability=self.min_probability,
             optimal=self.optimal,
             gap=self.gap,
@@ -148,11 +140,15 @@ def build_lottery(
     time_limit_s: float = 30.0,
     workers: int = 1,
     maximin_only: bool = False,
+    work_limit: int | None = WORK_LIMIT,
 ) -> FairLottery:
     """Compute the leximin-fair lottery for a draw (the expensive, seed-independent part).
 
     Raises ``InfeasibleDraw`` (with a minimal conflicting set of quota bounds and verified relaxations)
     when no panel satisfies the rules. ``maximin_only`` stops after maximising the minimum probability.
+    ``work_limit`` bounds the pricing work (``cpsat.WorkBudget``), so that a build that cannot finish stops
+    at the same point on every run, with its certificate (``gap``); ``None`` is engine 1.1 (unbounded but
+    for ``MAX_ROUNDS`` per stage and the wall clock), kept to verify draws made with it.
     """
     started = time.monotonic()
     deadline = started + time_limit_s
@@ -160,14 +156,15 @@ def build_lottery(
     if prep.overfull or (prep.seats == 0 and any(a.lo > 0 for a in prep.quotas)):
         raise InfeasibleDraw(explain(prep, workers))
 
+    budget = WorkBudget(work_limit) if work_limit is not None else None
     tm = build_type_model(prep, prep.live)
-    pricer = TypePricer(tm, workers)
+    pricer = TypePricer(tm, workers, budget)
     first = pricer.feasible_column()
     fallback = False
     if first is None and tm.family is not None:
         # The cap family's fractional rows are slightly stronger than the true caps; retry exactly.
         tm = build_type_model(prep, prep.live, allow_family=False)
-        pricer = TypePricer(tm, workers)
+        pricer = TypePricer(tm, workers, budget)
         first = pricer.feasible_column()
         fallback = True
     if first is None:
@@ -176,16 +173,18 @@ def build_lottery(
     relaxed = None
     initial = [first]
     if prep.seats > 0 and not fallback and (family := relaxable_family(prep, tm)) is not None:
-        relaxed = _via_relaxation(prep, tm, pricer, family, first, workers, maximin_only, deadline)
+        relaxed = via_relaxation(prep, tm, pricer, family, first, workers, maximin_only, deadline, MAX_ROUNDS)
         if relaxed is not None and not relaxed.accepted:
             initial = [first, *relaxed.columns]  # not close enough: full leximin, from a good start
             relaxed = None
     if prep.seats == 0:
         columns, probs = (first,), (1.0,)
         optimal, gap, time_limited, rounds, stages, lp_solves = True, 0.0, False, 0, 0, 0
+        iteration_limited = False
     elif relaxed is not None:
         columns, probs = relaxed.columns, relaxed.probabilities
         optimal, gap, time_limited = relaxed.optimal, relaxed.gap, relaxed.time_limited
+        iteration_limited = relaxed.iteration_limited
         rounds, stages, lp_solves = relaxed.rounds, relaxed.stages, relaxed.lp_solves
     else:
         out = solve_leximin(
@@ -193,16 +192,22 @@ def build_lottery(
         )
         columns, probs = out.columns, out.probabilities
         optimal, gap, time_limited = out.optimal, out.maximin_gap, out.time_limited
+        iteration_limited = out.iteration_limited
         rounds, stages, lp_solves = out.rounds, out.stages, out.lp_solves
         if tm.family is not None and out.maximin_dual:
             # The aggregated model is a restriction; certify the minimum against the exact one.
-            bound = _exact_bound(prep, tm, out.maximin_dual, workers, out.maximin)
+            bound = exact_bound(prep, tm, out.maximin_dual, workers, out.maximin)
             gap = max(gap, bound - out.maximin)
             optimal = optimal and gap <= REL_GAP * max(out.maximin, 1e-12)
 
     panels, weights = _integer_weights(columns, probs)
     marginals, min_p = _marginals(prep.pool, prep.blocked, tm, panels, weights)
-    digest = _digest(prep.seats, prep.fixed, tm, panels, weights)
+    if prep.live:
+        # Every drawn seat goes to a live candidate, so no lottery's minimum exceeds the average seats/live:
+        # a bound for free that is tighter than the dual one when the work bound stopped a build early.
+        gap = min(gap, max(0.0, prep.seats / len(prep.live) - min_p))
+    version = ENGINE_VERSION if work_limit is not None else ENGINE_1_1  # what the result is identical to
+    digest = _digest(version, prep.seats, prep.fixed, tm, panels, weights)
     stats = {
         "types": len(tm.members),
         "fractional_rows": len(tm.fractional),
@@ -213,6 +218,8 @@ def build_lottery(
         "stages": stages,
         "pricing_calls": pricer.calls,
         "lp_solves": lp_solves,
+        "iteration_limited": float(iteration_limited),
+        "work": budget.spent if budget is not None else 0,
         "precompute_s": time.monotonic() - started,
     }
     return FairLottery(
@@ -231,123 +238,8 @@ def build_lottery(
         digest=digest,
         rules=QuotaIndex(prep.groups_of, [a.quota for a in prep.quotas]),
         stats=stats,
+        engine_version=version,
     )
-
-
-@dataclass(frozen=True)
-class _Relaxed:
-    columns: tuple[Column, ...]
-    probabilities: tuple[float, ...]
-    ratio: float  # proven: every type gets at least this share of its relaxed leximin probability
-    accepted: bool
-    optimal: bool
-    gap: float
-    time_limited: bool
-    rounds: int
-    stages: int
-    lp_solves: int
-    coarse_types: int
-
-
-def _via_relaxation(
-    prep: Prepared,
-    tm: TypeModel,
-    pricer: TypePricer,
-    family: str,
-    first: Column,
-    workers: int,
-    maximin_only: bool,
-    deadline: float,
-) -> _Relaxed | None:
-    """Leximin on the model without ``family``'s quotas, then the closest fine lottery to its profile.
-
-    The relaxed leximin probabilities ``v`` (per coarse type) form a profile no lottery over valid panels
-    can beat in its minimum; the fine model then maximises ``z`` with every fine type at ``>= z * v``. With
-    ``z`` close to 1 the fine lottery is within ``1 - z`` of leximin everywhere, and its minimum is
-    certified against the exact model through the relaxed maximin dual (``_exact_bound``).
-    """
-    coarse = build_type_model(prep, prep.live, drop=family)
-    if coarse.family != tm.family:
-        return None
-    coarse_type = {cid: s for s, members in enumerate(coarse.members) for cid in members}
-    coarse_of = [coarse_type[members[0]] for members in tm.members]
-    if any(coarse_type[cid] != coarse_of[t] for t, members in enumerate(tm.members) for cid in members):
-        return None  # the fine types do not nest in the coarse ones
-    coarse_pricer = TypePricer(coarse, workers)
-    coarse_first = coarse_pricer.feasible_column()
-    if coarse_first is None:
-        return None
-    rough = solve_leximin(
-        coarse_pricer, [coarse_first], maximin_only=maximin_only, max_rounds=MAX_ROUNDS, deadline=deadline
-    )
-    values = type_values((list(rough.columns), list(rough.probabilities)), coarse.sizes)
-    target = [values[s] for s in coarse_of]
-    starts = refine_columns(
-        tm, coarse_of, rough.columns, rough.probabilities, REFINE_PER_TYPE * len(tm.members)
-    )
-    out = solve_leximin(
-        pricer,
-        [first, *starts],
-        maximin_only=True,
-        max_rounds=PROFILE_ROUNDS,
-        deadline=deadline,
-        target=target,
-        upper=1.0,
-        rel_gap=PROFILE_GAP,
-    )
-    ratio = out.maximin
-    accepted = ratio >= PROFILE_ACCEPT and not out.time_limited
-    fine_values = type_values((list(out.columns), list(out.probabilities)), tm.sizes)
-    minimum = min(fine_values) if fine_values else 0.0
-    bound = _exact_bound(prep, coarse, rough.maximin_dual, workers, rough.maximin)
-    gap = max(0.0, bound - minimum)
-    optimal = (
-        rough.optimal
-        and ratio >= 1.0 - REL_GAP
-        and gap <= REL_GAP * max(minimum, 1e-12)
-        and not out.time_limited
-    )
-    return _Relaxed(
-        columns=out.columns if accepted else tuple(starts),
-        probabilities=out.probabilities,
-        ratio=ratio,
-        accepted=accepted,
-        optimal=optimal,
-        gap=gap,
-        time_limited=rough.time_limited or out.time_limited,
-        rounds=rough.rounds + out.rounds,
-        stages=rough.stages + out.stages,
-        lp_solves=rough.lp_solves + out.lp_solves,
-        coarse_types=len(coarse.members),
-    )
-
-
-def _exact_bound(
-    prep: Prepared, tm: TypeModel, dual: tuple[float, ...], workers: int, reference: float | None = None
-) -> float:
-    """Upper bound on the maximin probability over *all* lotteries of feasible panels.
-
-    Spreading the aggregated model's dual evenly over each type's members gives weights ``y_i >= 0`` that
-    sum to 1; no lottery's minimum exceeds its ``sum y_i * P(i drawn)``, hence the heaviest feasible panel
-    under those weights, found by one CP-SAT solve over the exact model (true caps, no aggregation).
-
-    Any relaxation of the exact model gives a valid (if weaker) bound, so ``tm`` without its cap-family
-    rows is tried first (one tiny solve); the exact model, costly on large pools, is only built when
-    that bound exceeds ``reference`` (the minimum to certify) by more than ``REL_GAP``.
-    """
-    sizes = tm.sizes
-    weights = [dual[t] / sizes[t] for t in range(len(sizes))]
-    cols, slack = TypePricer(replace(tm, fractional=()), workers).price(weights)
-    cheap = sum(weights[t] * n for t, n in cols[-1]) + slack if cols else 0.0
-    if reference is not None and cheap <= reference * (1.0 + REL_GAP):
-        return cheap
-    exact = build_type_model(prep, prep.live, allow_family=False)
-    type_of = {cid: t for t, members in enumerate(tm.members) for cid in members}
-    weights = [dual[type_of[ms[0]]] / sizes[type_of[ms[0]]] for ms in exact.members]
-    cols, slack = TypePricer(exact, workers).price(weights)
-    if not cols:
-        return 0.0
-    return min(cheap, sum(weights[t] * n for t, n in cols[-1]) + slack)
 
 
 def is_feasible(
@@ -380,6 +272,7 @@ def draw_panel(request: DrawRequest) -> DrawResult:
         excluded=request.excluded,
         time_limit_s=request.time_limit_s,
         workers=request.workers,
+        work_limit=request.work_limit,
     )
     return lottery.draw(request.seed, request.alternates)
 
@@ -424,11 +317,16 @@ def _marginals(
 
 
 def _digest(
-    seats: int, fixed: tuple[str, ...], tm: TypeModel, panels: tuple[Column, ...], weights: tuple[int, ...]
+    version: str,
+    seats: int,
+    fixed: tuple[str, ...],
+    tm: TypeModel,
+    panels: tuple[Column, ...],
+    weights: tuple[int, ...],
 ) -> str:
     """SHA-256 of the lottery itself: equal digests mean equal draws for every seed."""
     payload = {
-        "engine": ENGINE_VERSION,
+        "engine": version,
         "seats": seats,
         "fixed": list(fixed),
         "types": [list(m) for m in tm.members],

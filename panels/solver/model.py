@@ -12,7 +12,12 @@ from typing import Literal
 
 #: Bumped whenever a change can alter which panel a given (inputs, seed) produces. Stored with every draw
 #: so that an audit re-run knows which engine to use.
-ENGINE_VERSION = "ecopanel-leximin/1.1"
+ENGINE_VERSION = "ecopanel-leximin/1.2"
+#: Engine 1.2: the pricing work of one lottery build is bounded by this many term-solves (``cpsat.WorkBudget``)
+#: instead of only by the wall clock, so that a draw the engine cannot finish is still reproducible.
+WORK_LIMIT = 300_000
+#: Engine 1.1 is engine 1.2 without the work bound (``work_limit=None``): its draws still re-run exactly.
+ENGINE_1_1 = "ecopanel-leximin/1.1"
 
 Side = Literal["min", "max"]
 
@@ -62,6 +67,7 @@ class DrawRequest:
     seed: int = 0
     time_limit_s: float = 30.0
     workers: int = 1
+    work_limit: int | None = WORK_LIMIT  # None: engine 1.1 (verifying its draws)
 
 
 @dataclass(frozen=True)

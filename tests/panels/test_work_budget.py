@@ -1,0 +1,67 @@
+"""Engine 1.2: a deterministic work bound instead of the wall clock, and bundles of engine 1.1 still verify."""
+
+from __future__ import annotations
+
+import random
+
+from panels.rules.bundle import WORK_LIMITS, request_from_inputs
+from panels.solver import ENGINE_VERSION, WORK_LIMIT, Candidate, Quota, build_lottery, caps_per_value
+
+PROVINCES = [f"p{i:02d}" for i in range(12)]
+
+
+def _one_per_province(n: int = 160, k: int = 8, seed: int = 3):
+    """A small copy of the hard case: at most 1 per province and per organisation, specialty and senior mins."""
+    rng = random.Random(seed)
+    cands = []
+    for i in range(n):
+        groups = {f"prov:{rng.choice(PROVINCES)}", f"org:{rng.randrange(n // 3)}"}
+        groups |= {f"spec:{s}" for s, p in (("eia", 0.3), ("cp", 0.15), ("sol", 0.05)) if rng.random() < p}
+        if rng.random() < 0.45:
+            groups.add("senior")
+        cands.append(Candidate(f"e{i:03d}", frozenset(groups)))
+    quotas = [Quota("spec:eia", 2), Quota("spec:cp", 1), Quota("spec:sol", 1), Quota("senior", 3)]
+    quotas += caps_per_value(cands, "org", 1) + caps_per_value(cands, "prov", 1)
+    return cands, quotas, k
+
+
+def test_work_bound_stops_deterministically_with_a_valid_certificate() -> None:
+    cands, quotas, k = _one_per_province()
+    full = build_lottery(cands, quotas, k, work_limit=None, time_limit_s=300)
+    cut = [build_lottery(cands, quotas, k, work_limit=3_000, time_limit_s=300) for _ in range(2)]
+    assert cut[0].stats["iteration_limited"] and not cut[0].time_limited
+    assert cut[0].digest == cut[1].digest  # the same stopping point on every run
+    assert [cut[0].draw(s).members for s in range(5)] == [cut[1].draw(s).members for s in range(5)]
+    # the certificate holds: the full run's minimum (optimal or not) never exceeds min + gap of the cut run
+    assert full.min_probability <= cut[0].min_probability + cut[0].gap + 1e-9
+    assert abs(sum(cut[0].marginals.values()) - k) < 1e-6
+
+
+def test_default_bound_leaves_finishing_builds_unchanged() -> None:
+    cands, quotas, k = _one_per_province(n=90, k=5, seed=5)
+    bounded = build_lottery(cands, quotas, k)
+    assert bounded.stats["work"] < WORK_LIMIT and not bounded.stats["iteration_limited"]
+    unbounded = build_lottery(cands, quotas, k, work_limit=None)  # engine 1.1: the digest names that version
+    assert (bounded.panels, bounded.weights) == (unbounded.panels, unbounded.weights)
+    assert bounded.digest != unbounded.digest and unbounded.engine_version == "ecopanel-leximin/1.1"
+
+
+def test_bundles_name_the_bound_of_their_engine() -> None:
+    inputs = {"candidates": [["a", []], ["b", []]], "quotas": [], "size": 1, "alternates": 0, "fixed": [],
+              "excluded": [], "engine_version": "ecopanel-leximin/1.1"}
+    assert request_from_inputs(inputs, 1).work_limit is None
+    assert request_from_inputs({**inputs, "engine_version": ENGINE_VERSION}, 1).work_limit == WORK_LIMIT
+    assert set(WORK_LIMITS) == {"ecopanel-leximin/1.1", ENGINE_VERSION}
+
+
+def test_a_bundle_drawn_by_engine_1_1_still_verifies() -> None:
+    """``bundle_engine_1_1.json`` was made by the engine 1.1 code (f1e947b): a derived seed, 3 alternates."""
+    from pathlib import Path
+
+    from panels.rules.bundle import verify_bundle
+
+    text = (Path(__file__).parent / "bundle_engine_1_1.json").read_text(encoding="utf-8")
+    assert '"engine_version":"ecopanel-leximin/1.1"' in text
+    assert verify_bundle(text).ok, verify_bundle(text).problems
+    assert not verify_bundle(text.replace('"seed_source":"derived"', '"seed_source":"caller"', 1)
+                             .replace('"members":["19","2"', '"members":["19","3"', 1)).ok
