@@ -1,18 +1,11 @@
-"""Scheduled work of notifications: the outbox sender."""
+"""Scheduled work of notifications: the outbox sender (commits each claim and each outcome itself)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from ground.sweeper import Sweeper
+from notifications.delivery import send_due
 
-
-def send_due(now: datetime) -> int:
-    """Deliver the due mails (see :mod:`notifications.delivery`); commits each claim and each outcome itself."""
-    from notifications.delivery import send_due as send
-
-    return send(now)
-
+__all__ = ["SWEEPERS", "send_due"]
 
 SWEEPERS = [
     Sweeper("outbox", 10, send_due),

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from expert_pool.services import resolve_specialties
 from ground.actor import Actor, Role
 from ground.audit import record
 from ground.errors import Forbidden, InvalidInput
@@ -50,8 +51,6 @@ def create_rule_set(actor: Actor, data: dict[str, Any]) -> RuleSet:
     """A new version of a named rule set (versions are never edited); optionally the default for its kind."""
     if not actor.is_office:
         raise Forbidden(None, Msg("只有办公室可以修改规则集。", "Only the Office edits rule sets."))
-    from expert_pool.services import resolve_specialties
-
     rules = data["rules"]
     codes = list(rules.get("relevant_specialties", [])) + [q["specialty"] for q in rules.get("specialty_quotas", [])]
     if codes:

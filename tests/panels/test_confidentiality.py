@@ -77,7 +77,8 @@ def test_invitation_conflicts_are_for_the_office_and_the_convening_authority(db,
 
 def test_a_move_onto_another_authoritys_day_does_not_name_its_members(db, jiangsu, park, pool, office_panel):
     mine = _throwaway(jiangsu, park, "2027-04-14")
-    member = mine["members"][0]["expert_id"]
+    busy = {m["expert_id"] for m in office_panel["members"]}
+    member = next(m["expert_id"] for m in mine["members"] if m["expert_id"] not in busy)
     # the member also sits on the Office's panel on MEETING (as if drawn there)
     db.session.add(Booking(expert_id=member, day=date(2027, 3, 10), panel_id=office_panel["id"]))
     db.session.commit()
