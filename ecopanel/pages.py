@@ -1,4 +1,8 @@
-"""Server-rendered pages for staff: sign-in and browsing the pool. The API does the real work."""
+"""The roof's pages: sign-in, the second factor, the account's TOTP settings, sign-out, and the start page.
+
+Each domain package renders its own pages (``expert_pool.pages`` ...) in the base layout kept here
+(``templates/base.html``).
+"""
 
 from __future__ import annotations
 
@@ -261,30 +265,10 @@ def logout():
 
 @bp.route("/")
 def index():
-    return redirect(url_for("pages.experts"))
+    return redirect(url_for("expert_pool.experts"))
 
 
 @bp.route("/health")
 @public
 def health():
     return {"status": "ok"}
-
-
-@bp.route("/experts")
-def experts():
-    """The pool, for staff; the page fetches the API with the session and renders a table."""
-    from expert_pool.normalize import STATUSES, TITLE_RANKS
-    from expert_pool.regions import PROVINCES
-    from expert_pool.services import list_specialties
-
-    actor = current_actor()
-    specialties = list_specialties()
-    i = 0 if request_language() == "zh" else 1
-    labels = {
-        "specialties": {s.code: (s.name_zh, s.name_en)[i] for s in specialties},
-        "titles": {code: names[i] for code, names in TITLE_RANKS.items()},
-        "statuses": {code: names[i] for code, names in STATUSES.items()},
-        "provinces": {code: names[i] for code, names in PROVINCES.items()},
-    }
-    return render_template("experts.html", actor=actor, specialties=specialties, labels=labels,
-                           statuses=labels["statuses"])
