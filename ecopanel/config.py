@@ -62,6 +62,10 @@ DEFAULTS: dict[str, Any] = {
     "REVIEW_UNCONFIRMED_MONTHS": 12,
     "REVIEW_TERM_ENDING_DAYS": 60,
     "TOKEN_DEFAULT_DAYS": 365,
+    # Signed checkpoints of the audit chain's head, mailed to these addresses (people who keep them away from
+    # the database) every this many hours by the worker; none without addresses (SECURITY.md)
+    "AUDIT_CHECKPOINT_RECIPIENTS": [],
+    "AUDIT_CHECKPOINT_HOURS": 24,
     # Page sessions (ASVS 3.3): signed out after this long without a request, and this long after sign-in
     "SESSION_IDLE_MINUTES": 30,
     "SESSION_ABSOLUTE_HOURS": 12,
