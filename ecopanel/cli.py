@@ -46,27 +46,19 @@ def _flask_command(name: str) -> Callable[[], click.Command]:
     return load
 
 
-class _MigrationsGroup(click.Group):
-    """``ecopanel db ...``: Flask-Migrate's commands, imported (with Alembic, ~1 s) only when one is used."""
+def _migrations() -> click.Command:
+    from flask_migrate.cli import db  # with Alembic, ~1 s: only when ``ecopanel db ...`` is named
 
-    def _flask_migrate(self) -> click.Group:
-        from flask_migrate.cli import db
-
-        return db
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return self._flask_migrate().list_commands(ctx)
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        return self._flask_migrate().get_command(ctx, name)
+    return db
 
 
-db_group = _MigrationsGroup("db", help="Database migrations (upgrade, downgrade, current, history ...).")
+#: Listed by ``--help`` without importing the command (its import is the slow part).
+SHORT_HELP = {"db": "Database migrations (upgrade, downgrade, current, history ...)."}
 
 LOADERS: dict[str, Callable[[], click.Command]] = {
     **{name: _app_command(name) for name in APP_COMMANDS},
     "draws": _draws,
-    "db": lambda: db_group,
+    "db": _migrations,
     "shell": _flask_command("shell"),
     "routes": _flask_command("routes"),
 }
@@ -81,6 +73,19 @@ class _LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         loader = LOADERS.get(name)
         return loader() if loader is not None else None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's listing, except that the commands of :data:`SHORT_HELP` are not imported for it."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            if name in SHORT_HELP:
+                rows.append((name, SHORT_HELP[name]))
+            elif (command := self.get_command(ctx, name)) is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 def _create_app():

@@ -102,6 +102,15 @@ def test_offline_commands_load_neither_flask_nor_the_solver():
     assert done.stdout.strip().endswith("[]"), done.stdout
 
 
+def test_db_upgrade_migrates_a_new_instance(tmp_path):
+    """Flask-Migrate's own group (its options set what its commands read), imported only when named."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ECOPANEL_") and k != "DATABASE_URL"}
+    upgraded = _run(["db", "upgrade"], tmp_path, env)
+    assert upgraded.returncode == 0, upgraded.stderr
+    current = _run(["db", "current"], tmp_path, env)
+    assert current.returncode == 0 and "(head)" in current.stdout, current.stderr
+
+
 def _run(args, cwd, env):
     return subprocess.run([ECOPANEL, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
