@@ -15,6 +15,7 @@ from ecopanel.config import configure
 from ground.api import EcoApi, error_response, request_language
 from ground.errors import DomainError
 from ground.extensions import babel, csrf, db, login_manager, mail, migrate
+from ground.guard import is_static_endpoint
 from ground.i18n import Msg
 from ground.uow import RETRYABLE_SQLSTATES
 
@@ -69,6 +70,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from ecopanel import pages
     from ecopanel.auth.routes import blp as tokens_blp
     from ecopanel.health import blp as health_blp
+    from expert_pool import pages as expert_pages
     from expert_pool.routes import blp as experts_blp
     from notifications.routes import blp as notifications_blp
     from panels.routes import blp as panels_blp
@@ -80,6 +82,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
         api.register_blueprint(blp)
         csrf.exempt(blp)  # bearer-token API; session callers are checked in the auth guard instead
     app.register_blueprint(pages.bp)
+    app.register_blueprint(expert_pages.bp)
     # The experts' invitation pages: its two POST views replace the session CSRF check with a link-bound
     # per-page token (see panels.seats.pages); the blueprint as a whole is not exempted.
     app.register_blueprint(invitation_pages.bp)
@@ -146,7 +149,7 @@ def _register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("Content-Security-Policy",
                                     "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
         response.headers.setdefault("Content-Language", getattr(g, "lang", None) or request_language())
-        if request.endpoint != "static":
+        if not is_static_endpoint(request.endpoint):
             # API answers and pages carry personal data or confidential panels: no cache may keep them.
             response.headers.setdefault("Cache-Control", "no-store")
         if request.is_secure and app.config.get("HSTS_SECONDS"):

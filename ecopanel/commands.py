@@ -222,18 +222,61 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
+@click.option("--since", metavar="CHECKPOINT",
+              help="A checkpoint printed by `ecopanel audit checkpoint`, or a file holding one or more: the chain must "
+                   "still contain each, unchanged, with at least as many entries")
 @with_appcontext
-def audit_verify() -> None:
+def audit_verify(since: str | None) -> None:
     """Check every link of the audit chain; name the first bad entry."""
     from ground.audit import verify_chain
+    from ground.audit_checkpoints import PREFIX, BadCheckpoint, parse_checkpoints, verify_since
 
-    report = verify_chain()
+    if since is None:
+        report, checked = verify_chain(), []
+    else:
+        text = since if since.lstrip().startswith(PREFIX) else _read_checkpoint_file(since)
+        try:
+            checked = parse_checkpoints(text)
+        except BadCheckpoint as exc:
+            click.echo(f"错误: 检查点无效 / error: bad checkpoint: {exc}", err=True)
+            sys.exit(1)
+        report = verify_since(checked)
     if report.ok:
-        click.echo(f"audit chain ok: {report.entries} entries")
+        anchored = f", holding {len(checked)} checkpoint(s) up to entry {max(c.seq for c in checked)}" \
+            if checked else ""
+        click.echo(f"audit chain ok: {report.entries} entries{anchored}")
         return
     click.echo(f"audit chain broken at entry {report.first_bad_seq}: {report.reason}"
                f" ({report.entries} entries verified before it)", err=True)
     sys.exit(1)
+
+
+def _read_checkpoint_file(name: str) -> str:
+    try:
+        return Path(name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        click.echo(f"错误: 无法读取检查点 / error: cannot read the checkpoint {name!r}: {exc}", err=True)
+        sys.exit(1)
+
+
+@audit_group.command("checkpoint")
+@click.option("--mail", is_flag=True, help="Also mail it through the outbox to AUDIT_CHECKPOINT_RECIPIENTS")
+@with_appcontext
+def audit_checkpoint(mail: bool) -> None:
+    """Verify the chain, then print a signed checkpoint of its head (sequence number, hash, count): keep it
+    away from the database, and check against it with `ecopanel audit verify --since`."""
+    from ecopanel.audit import ChainBroken, issue_checkpoint
+    from ground import clock
+    from ground.extensions import db
+
+    try:
+        checkpoint = issue_checkpoint(clock.now(), mail=mail)
+        db.session.commit()
+    except (ChainBroken, ValueError) as exc:
+        db.session.rollback()
+        click.echo(f"错误: 未生成检查点 / error: no checkpoint: {exc}", err=True)
+        sys.exit(1)
+    click.echo(checkpoint.text())
 
 
 COMMANDS = (demo_command, serve_command, worker_command, seed_demo_command, users_group, tokens_group,

@@ -6,11 +6,18 @@ that the embedded mode needs no set-up and restarts keep sessions, tokens and th
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import secrets
+import stat
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.engine import make_url
+
+log = logging.getLogger(__name__)
 
 DEFAULTS: dict[str, Any] = {
     # development | production | test; production hides the OpenAPI document
@@ -62,6 +69,10 @@ DEFAULTS: dict[str, Any] = {
     "REVIEW_UNCONFIRMED_MONTHS": 12,
     "REVIEW_TERM_ENDING_DAYS": 60,
     "TOKEN_DEFAULT_DAYS": 365,
+    # Signed checkpoints of the audit chain's head, mailed to these addresses (people who keep them away from
+    # the database) every this many hours by the worker; none without addresses (SECURITY.md)
+    "AUDIT_CHECKPOINT_RECIPIENTS": [],
+    "AUDIT_CHECKPOINT_HOURS": 24,
     # Page sessions (ASVS 3.3): signed out after this long without a request, and this long after sign-in
     "SESSION_IDLE_MINUTES": 30,
     "SESSION_ABSOLUTE_HOURS": 12,
@@ -82,7 +93,37 @@ DEFAULTS: dict[str, Any] = {
     "TOKEN_ISSUE_RATE_LIMIT": "20 per hour",
 }
 
-SECRET_KEYS = ("SECRET_KEY", "AUDIT_HMAC_KEY")
+# Generated into instance/secrets.json when not configured; TOTP_ENCRYPTION_KEY encrypts the TOTP seeds at rest
+# (ground.encryption). In production all three come from the environment (a secret store), not that file.
+SECRET_KEYS = ("SECRET_KEY", "AUDIT_HMAC_KEY", "TOTP_ENCRYPTION_KEY")
+
+
+def private_directory(path: Path) -> None:
+    """Create ``path`` readable by its owner only (0700), or tighten it: it holds personal data and secrets."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if stat.S_IMODE(path.stat().st_mode) & 0o077:
+        try:
+            path.chmod(0o700)
+        except PermissionError:
+            log.warning("cannot make %s private (mode 0700): it is not ours", path)
+
+
+def private_sqlite_file(url: str) -> None:
+    """Create the SQLite database file 0600 before SQLite does (it would follow the umask, typically 0644),
+    or tighten an existing one. SQLite gives the WAL and shared-memory files the database file's mode;
+    ``ground.extensions`` also tightens them on every connection."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))  # an empty file is an empty database
+    elif stat.S_IMODE(path.stat().st_mode) & 0o077:
+        try:
+            path.chmod(0o600)
+        except PermissionError:
+            log.warning("cannot make %s private (mode 0600): it is not ours", path)
 
 
 def normalize_database_url(url: str) -> str:
@@ -94,16 +135,25 @@ def normalize_database_url(url: str) -> str:
 
 
 def load_secrets(instance_path: Path) -> dict[str, str]:
-    """Read, or create once with mode 0600, the instance's generated secrets."""
+    """Read the instance's generated secrets, creating (mode 0600) the file or the keys it lacks."""
     path = instance_path / "secrets.json"
-    if path.exists():
-        return json.loads(path.read_text())
-    values = {key: secrets.token_hex(32) for key in SECRET_KEYS}
-    instance_path.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    values = json.loads(path.read_text()) if path.exists() else {}
+    missing = [key for key in SECRET_KEYS if not values.get(key)]
+    if not missing:
+        return values
+    private_directory(instance_path)
+    values.update({key: secrets.token_hex(32) for key in missing})
+    staged = path.with_name(f".secrets.{os.getpid()}.json")
+    fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         json.dump(values, fh)
-    return values
+    if path.exists() or missing != list(SECRET_KEYS):
+        os.replace(staged, path)  # a key added to an existing file (an instance older than the key)
+    else:
+        with contextlib.suppress(FileExistsError):
+            os.link(staged, path)  # a new file: the first of two processes starting at once wins ...
+        os.unlink(staged)
+    return json.loads(path.read_text())  # ... and both use what it wrote
 
 
 def configure(app, test_config: dict[str, Any] | None) -> None:
@@ -123,9 +173,11 @@ def configure(app, test_config: dict[str, Any] | None) -> None:
 
     instance = Path(app.instance_path)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        instance.mkdir(parents=True, exist_ok=True)
+        private_directory(instance)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'ecopanel.db'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
     missing = [key for key in SECRET_KEYS if not app.config.get(key)]
     if missing:

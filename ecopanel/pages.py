@@ -1,4 +1,8 @@
-"""Server-rendered pages for staff: sign-in and browsing the pool. The API does the real work."""
+"""The roof's pages: sign-in, the second factor, the account's TOTP settings, sign-out, and the start page.
+
+Each domain package renders its own pages (``expert_pool.pages`` ...) in the base layout kept here
+(``templates/base.html``).
+"""
 
 from __future__ import annotations
 
@@ -17,10 +21,12 @@ from ground import clock
 from ground.accounts import User
 from ground.api import request_language
 from ground.audit import record
+from ground.clock import SHANGHAI
 from ground.errors import DomainError
 from ground.extensions import db
 from ground.guard import current_actor, public
 from ground.i18n import LANGUAGES, Msg
+from notifications.outbox import queue_mail
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -88,6 +94,8 @@ def _locked(template: str, until: datetime, now: datetime, **context):
 
 
 def _lockout(user: User, now: datetime) -> datetime | None:
+    """Count a failed password or code; the failure that locks the account is audited and mailed to its owner,
+    the only one told of the lock (the sign-in page answers as for a wrong password)."""
     from ecopanel.auth.services import register_failed_login
 
     config = current_app.config
@@ -97,6 +105,11 @@ def _lockout(user: User, now: datetime) -> datetime | None:
         from ecopanel.auth.services import anonymous
 
         record(anonymous(_ip()), "auth.lockout", "user", user.id, {"email": user.email, "until": until})
+        queue_mail([user.email], "account_locked", {
+            "email": user.email, "failures": config["LOGIN_MAX_FAILURES"],
+            "until": until.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")},
+            language=user.language or "zh", dedupe_key=f"account-locked:{user.id}:{until.isoformat()}",
+            related=("user", str(user.id)))
     return until
 
 
@@ -127,21 +140,21 @@ def login():
     if form.validate_on_submit():
         now = clock.now()
         user = find_user(form.email.data)
-        until = locked_until(user, now) if user is not None else None
-        if until is not None:
-            # A locked account is not even asked: no password oracle while it is locked.
-            record(anonymous(_ip()), "auth.login_failed", "user", user.id, {"email": user.email, "reason": "locked"})
-            db.session.commit()
-            return _locked("login.html", until, now, form=form)
+        locked = user is not None and locked_until(user, now) is not None
+        # Always one password check (a dummy one for an unknown address), locked or not: the time taken tells
+        # nothing about which addresses hold accounts.
         authed = authenticate(form.email.data, form.password.data)
-        if authed is None:
-            # The typed text of an unknown account is not recorded: it may be a password typed in the wrong box.
+        if locked or authed is None:
+            # A locked account answers exactly like an unknown address or a wrong password (same status, code,
+            # text): the lock would otherwise tell which addresses hold accounts. Even the right password is
+            # refused while it lasts; its owner hears of it by mail (see _lockout). The typed text of an unknown
+            # account is not recorded: it may be a password typed in the wrong box.
+            reason = "locked" if locked else "password"
             record(anonymous(_ip()), "auth.login_failed", "user", user.id if user else None,
-                   {"email": user.email, "reason": "password"} if user else {"reason": "unknown_account"})
-            until = _lockout(user, now) if user is not None else None
+                   {"email": user.email, "reason": reason} if user else {"reason": "unknown_account"})
+            if user is not None and not locked:
+                _lockout(user, now)
             db.session.commit()
-            if until is not None:
-                return _locked("login.html", until, now, form=form)
             return render_template("login.html", form=form, error=_text(WRONG_PASSWORD)), 401
         next_url = request.args.get("next")
         if authed.totp_enabled or authed.is_admin:
@@ -261,30 +274,10 @@ def logout():
 
 @bp.route("/")
 def index():
-    return redirect(url_for("pages.experts"))
+    return redirect(url_for("expert_pool.experts"))
 
 
 @bp.route("/health")
 @public
 def health():
     return {"status": "ok"}
-
-
-@bp.route("/experts")
-def experts():
-    """The pool, for staff; the page fetches the API with the session and renders a table."""
-    from expert_pool.normalize import STATUSES, TITLE_RANKS
-    from expert_pool.regions import PROVINCES
-    from expert_pool.services import list_specialties
-
-    actor = current_actor()
-    specialties = list_specialties()
-    i = 0 if request_language() == "zh" else 1
-    labels = {
-        "specialties": {s.code: (s.name_zh, s.name_en)[i] for s in specialties},
-        "titles": {code: names[i] for code, names in TITLE_RANKS.items()},
-        "statuses": {code: names[i] for code, names in STATUSES.items()},
-        "provinces": {code: names[i] for code, names in PROVINCES.items()},
-    }
-    return render_template("experts.html", actor=actor, specialties=specialties, labels=labels,
-                           statuses=labels["statuses"])

@@ -14,6 +14,7 @@ import threading
 
 from flask import Flask
 
+from ecopanel import audit
 from ground import clock
 from ground.clock import wall_now
 from ground.extensions import db
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 
 def registered_sweepers() -> list[Sweeper]:
     """Every domain package's scheduled work, in the order they tick at start-up."""
-    return [*scheduling_tasks.SWEEPERS, *notification_tasks.SWEEPERS, *panel_tasks.SWEEPERS]
+    return [*scheduling_tasks.SWEEPERS, *notification_tasks.SWEEPERS, *panel_tasks.SWEEPERS, *audit.SWEEPERS]
 
 
 def tick(app: Flask, sweeper: Sweeper) -> int:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ground.actor import Actor, Role
 from ground.clock import UTCDateTime, wall_now
+from ground.encryption import EncryptedString
 from ground.extensions import db
 
 ROLES = ("office", "province", "park", "expert")
@@ -39,8 +40,9 @@ class User(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Second factor. The secret is shown only until ``totp_enabled_at`` is set; ``totp_last_step`` is the
-    # last accepted 30-second step, so a code cannot be used twice (RFC 6238 section 5.2).
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # last accepted 30-second step, so a code cannot be used twice (RFC 6238 section 5.2). The secret is
+    # stored encrypted (ground.encryption): a database copy or backup alone yields no codes.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedString(255))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     # Page sessions are signed cookies with nothing on the server; bumping this number (sign-out)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_mail import Mail
@@ -43,4 +45,18 @@ def _sqlite_pragmas(dbapi_connection, connection_record):  # pragma: no cover - 
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=15000")
+        files = [row[2] for row in cursor.execute("PRAGMA database_list") if row[2]]
         cursor.close()
+        _owner_only(files)
+
+
+def _owner_only(databases: list[str]) -> None:
+    """The database and its WAL / shared-memory / journal files hold personal data, password hashes and TOTP
+    seeds: readable by their owner only, whatever the umask they were created under."""
+    for database in databases:
+        for name in (database, f"{database}-wal", f"{database}-shm", f"{database}-journal"):
+            try:
+                if os.stat(name).st_mode & 0o077:
+                    os.chmod(name, 0o600)
+            except OSError:  # absent (no WAL yet), or not ours: nothing we may do
+                pass

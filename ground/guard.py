@@ -29,8 +29,13 @@ def public(view: F) -> F:
     return view
 
 
+def is_static_endpoint(endpoint: str | None) -> bool:
+    """The application's static files and those of a blueprint's static folder (``<blueprint>.static``)."""
+    return endpoint is not None and (endpoint == "static" or endpoint.endswith(".static"))
+
+
 def is_public_endpoint(endpoint: str | None) -> bool:
-    if endpoint is None or endpoint == "static" or endpoint.startswith("api-docs."):
+    if endpoint is None or is_static_endpoint(endpoint) or endpoint.startswith("api-docs."):
         return True
     view = current_app.view_functions.get(endpoint)
     return bool(getattr(view, "_public", False) or getattr(getattr(view, "view_class", None), "_public", False))

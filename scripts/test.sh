@@ -9,12 +9,14 @@ python=${PYTHON:-python3}
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 
-# Browser tests drive Debian's chromium (Playwright's own browser download is not used).
-if ! command -v chromium >/dev/null 2>&1; then
+# Browser tests drive Debian's chromium (Playwright's own browser download is not used), with a CJK font so
+# that the pages' Chinese renders in screenshots instead of empty boxes.
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
   else
-    echo "note: chromium not installed; browser tests will be skipped (apt-get install chromium)" >&2
+    echo "note: chromium or fonts-noto-cjk not installed; browser tests will be skipped or show no Chinese" \
+         "(apt-get install chromium fonts-noto-cjk)" >&2
   fi
 fi
 

@@ -105,7 +105,8 @@ _CONVENE = "panels.services.convening_authority (panels.rules.authority.convener
 PERMISSIONS: dict[tuple[str, str], Permission] = {
     # --- pages (the API behind them applies its own rows) ---------------------------------------------------
     ("pages.index", "GET"): _p(ANYONE),
-    ("pages.experts", "GET"): _p(ANYONE, Scope.FILTERED, "the page fetches /api/v1/experts, which applies its rule"),
+    ("expert_pool.experts", "GET"): _p(ANYONE, Scope.FILTERED,
+                                       "the page fetches /api/v1/experts, which applies its rule"),
     ("pages.logout", "POST"): _p(ANYONE, Scope.SELF, "logs out the caller's own session"),
     # --- the expert pool (Art. 37-39) ----------------------------------------------------------------------
     ("experts.Experts", "GET"): _p(STAFF, Scope.POOL, "expert_pool.services.list_experts (masking in present)"),

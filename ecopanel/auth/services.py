@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -27,8 +29,22 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+@cache
+def _dummy_hash() -> str:
+    """A hash of a random password with the current parameters: what an unknown address is checked against."""
+    return _hasher.hash(secrets.token_urlsafe(24))
+
+
+def _spend_a_verification(password: str) -> None:
+    """One argon2 verification that cannot succeed, so that an unknown address, an account without a password,
+    a locked or an inactive one costs the same time as a real check (no oracle of which accounts exist)."""
+    with contextlib.suppress(VerificationError, InvalidHashError):
+        _hasher.verify(_dummy_hash(), password or "")
+
+
 def verify_password(user: User, password: str) -> bool:
     if not user.password_hash:
+        _spend_a_verification(password)
         return False
     try:
         _hasher.verify(user.password_hash, password)
@@ -171,12 +187,12 @@ def find_user(email: str) -> User | None:
 
 
 def authenticate(email: str, password: str) -> User | None:
+    """The active account whose password this is, or None; exactly one argon2 verification either way."""
     user = find_user(email)
     if user is None:
-        # Spend the same time as a real check so response time does not reveal which accounts exist.
-        _hasher.hash(password or "x")
+        _spend_a_verification(password)
         return None
-    if not user.active or not verify_password(user, password):
+    if not verify_password(user, password) or not user.active:  # the password first: same time if inactive
         return None
     return user
 

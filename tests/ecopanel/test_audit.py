@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import func, select, text, update
 
 from ground.actor import SYSTEM
 from ground.audit import AuditEntry, record, verify_chain
@@ -92,3 +92,118 @@ def test_eight_concurrent_writers_leave_a_valid_chain(app, db):
     assert errors == []
     report = verify_chain()
     assert report.ok and report.entries == 200
+
+
+# --- checkpoints: the head anchored outside the database ---------------------------------------------------
+
+
+def _erase_newest(db, keep: int) -> None:
+    """What an attacker with write access to the database does to hide their traces: delete the newest
+    entries and set the head back to the last entry kept, so every remaining link still verifies."""
+    from ground.audit import AuditHead
+
+    last = db.session.scalar(select(AuditEntry.hash).where(AuditEntry.seq == keep))
+    db.session.execute(text("DELETE FROM audit_entries WHERE seq > :keep"), {"keep": keep})
+    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=keep, last_hash=last))
+    db.session.commit()
+
+
+def _checkpoint(app) -> str:
+    result = app.test_cli_runner().invoke(args=["audit", "checkpoint"])
+    assert result.exit_code == 0, result.output
+    line = result.stdout.strip()
+    assert line.startswith("ecopanel-audit-checkpoint:v1:") and "\n" not in line
+    return line
+
+
+def test_deleting_the_newest_entries_is_detected_since_a_checkpoint(app, db):
+    _entries(db)
+    checkpoint = _checkpoint(app)  # entry 6 records the checkpoint itself
+    _entries(db, 2)
+    _erase_newest(db, 3)
+    runner = app.test_cli_runner()
+    # The chain alone cannot tell (the known gap the checkpoint closes) ...
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    # ... the checkpoint, kept outside the database, can.
+    result = runner.invoke(args=["audit", "verify", "--since", checkpoint])
+    assert result.exit_code == 1
+    assert "3 entries, fewer than the 6 of the checkpoint" in result.output
+
+
+def test_replacing_the_checkpoint_entry_is_detected(app, db):
+    _entries(db)
+    checkpoint = _checkpoint(app)
+    _erase_newest(db, 5)
+    # Append an innocent-looking entry 6 (with the key: the chain verifies, but it is not the one checkpointed)
+    record(SYSTEM, "test.action", "thing", 6, {})
+    db.session.commit()
+    assert verify_chain().ok
+    result = app.test_cli_runner().invoke(args=["audit", "verify", "--since", checkpoint])
+    assert result.exit_code == 1 and "entry 6 no longer matches the checkpoint" in result.output
+
+
+def test_an_intact_chain_verifies_since_its_checkpoints_from_a_file(app, db, tmp_path):
+    _entries(db)
+    first = _checkpoint(app)
+    _entries(db, 3)
+    second = _checkpoint(app)
+    _entries(db, 1)
+    kept = tmp_path / "checkpoints.txt"
+    kept.write_text(f"mailed on Monday:\n{first}\n{second}\n")
+    result = app.test_cli_runner().invoke(args=["audit", "verify", "--since", str(kept)])
+    assert result.exit_code == 0, result.output
+    assert "audit chain ok: 11 entries, holding 2 checkpoint(s) up to entry 10" in result.output
+
+
+def test_a_forged_or_altered_checkpoint_is_refused(app, db):
+    _entries(db)
+    checkpoint = _checkpoint(app)
+    seq, count = checkpoint.split(":")[2:4]
+    altered = checkpoint.replace(f":v1:{seq}:{count}:", ":v1:2:2:", 1)  # an older head, to hide what followed
+    result = app.test_cli_runner().invoke(args=["audit", "verify", "--since", altered])
+    assert result.exit_code == 1 and "signature does not match" in result.output
+    assert app.test_cli_runner().invoke(args=["audit", "verify", "--since", "nonsense"]).exit_code == 1
+
+
+def test_no_checkpoint_of_a_broken_chain(app, db):
+    _entries(db)
+    db.session.execute(update(AuditEntry).where(AuditEntry.seq == 2).values(actor_label="mallory"))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["audit", "checkpoint"])
+    assert result.exit_code == 1 and "entry 2" in result.output and result.stdout == ""
+
+
+def test_checkpoints_are_mailed_to_the_configured_addresses(app, db, monkeypatch):
+    from notifications.models import OutboxMessage
+
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["audit", "checkpoint", "--mail"])
+    assert refused.exit_code == 1 and "AUDIT_CHECKPOINT_RECIPIENTS" in refused.output
+    monkeypatch.setitem(app.config, "AUDIT_CHECKPOINT_RECIPIENTS", ["audit@mee.example.cn", "cio@mee.example.cn"])
+    _entries(db)
+    mailed = runner.invoke(args=["audit", "checkpoint", "--mail"])
+    assert mailed.exit_code == 0, mailed.output
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.template == "audit_checkpoint"))
+    assert message.recipients == ["audit@mee.example.cn", "cio@mee.example.cn"]
+    assert mailed.stdout.strip() in message.body_text
+
+
+def test_the_worker_mails_one_checkpoint_per_period(app, db, monkeypatch):
+    from datetime import UTC, datetime, timedelta
+
+    from ecopanel.audit import sweep_checkpoints
+    from ecopanel.worker import registered_sweepers
+    from notifications.models import OutboxMessage
+
+    assert "audit_checkpoints" in {s.name for s in registered_sweepers()}
+    now = datetime(2026, 12, 1, 3, tzinfo=UTC)
+    assert sweep_checkpoints(now) == 0  # no addresses configured: nothing to do
+    monkeypatch.setitem(app.config, "AUDIT_CHECKPOINT_RECIPIENTS", ["audit@mee.example.cn"])
+    monkeypatch.setitem(app.config, "AUDIT_CHECKPOINT_HOURS", 24)
+    _entries(db)
+    assert sweep_checkpoints(now) == 1
+    db.session.commit()
+    assert sweep_checkpoints(now + timedelta(hours=5)) == 0  # same day
+    assert sweep_checkpoints(now + timedelta(days=1)) == 1
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 2

@@ -85,6 +85,32 @@ def test_experts_import_dry_run_then_real_then_export(app, db, tmp_path):
     assert runner.invoke(args=["experts", "export", str(tmp_path / "pool.txt")]).exit_code == 2
 
 
+def test_the_lazy_command_list_names_every_command():
+    from ecopanel.cli import APP_COMMANDS, LOADERS, OFFLINE
+    from ecopanel.commands import COMMANDS
+
+    assert set(APP_COMMANDS) | OFFLINE == {command.name for command in COMMANDS}
+    assert {"db", "shell", "routes"} | set(APP_COMMANDS) | OFFLINE == set(LOADERS)
+
+
+def test_offline_commands_load_neither_flask_nor_the_solver():
+    """``ecopanel draws ...`` starts without Flask; the solver (OR-Tools, pandas) loads only when a draw is replayed."""
+    code = ("import sys; from ecopanel.cli import main; main(['draws', 'verify', '--help'], standalone_mode=False); "
+            "print(sorted(m for m in ('flask', 'ortools', 'pandas', 'sqlalchemy') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("[]"), done.stdout
+
+
+def test_db_upgrade_migrates_a_new_instance(tmp_path):
+    """Flask-Migrate's own group (its options set what its commands read), imported only when named."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ECOPANEL_") and k != "DATABASE_URL"}
+    upgraded = _run(["db", "upgrade"], tmp_path, env)
+    assert upgraded.returncode == 0, upgraded.stderr
+    current = _run(["db", "current"], tmp_path, env)
+    assert current.returncode == 0 and "(head)" in current.stdout, current.stderr
+
+
 def _run(args, cwd, env):
     return subprocess.run([ECOPANEL, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 

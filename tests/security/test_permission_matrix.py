@@ -344,7 +344,7 @@ def _file(content: bytes, name: str, **form) -> dict[str, Any]:
 
 BUILDERS: dict[tuple[str, str], Any] = {
     ("pages.index", "GET"): lambda w, who: Req("GET", "/"),
-    ("pages.experts", "GET"): lambda w, who: Req("GET", "/experts"),
+    ("expert_pool.experts", "GET"): lambda w, who: Req("GET", "/experts"),
     ("pages.logout", "POST"): lambda w, who: Req("POST", "/logout"),
     ("pages.account_totp", "GET"): lambda w, who: Req("GET", "/account/totp"),
     ("pages.account_totp", "POST"): lambda w, who: Req("POST", "/account/totp"),
