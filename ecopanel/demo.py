@@ -29,8 +29,8 @@ from expert_pool.models import (
     StatusChange,
     Unavailability,
 )
-from expert_pool.normalize import id_number_check_digit
-from expert_pool.regions import PROVINCES
+from expert_pool.rules.normalize import id_number_check_digit
+from expert_pool.rules.regions import PROVINCES
 from ground.actor import SYSTEM, Actor, Role
 from ground.audit import record
 from ground.clock import SHANGHAI

@@ -273,8 +273,8 @@ def health():
 @bp.route("/experts")
 def experts():
     """The pool, for staff; the page fetches the API with the session and renders a table."""
-    from expert_pool.normalize import STATUSES, TITLE_RANKS
-    from expert_pool.regions import PROVINCES
+    from expert_pool.rules.normalize import STATUSES, TITLE_RANKS
+    from expert_pool.rules.regions import PROVINCES
     from expert_pool.services import list_specialties
 
     actor = current_actor()

@@ -31,7 +31,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, func, select, update
 
 from expert_pool.models import Expert
-from expert_pool.regions import PROVINCES
+from expert_pool.rules.regions import PROVINCES
 from ground.accounts import User
 from ground.actor import SYSTEM, Actor, Role
 from ground.audit import record, record_many

@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import ValidationError, validate, validates_schema
 
-from expert_pool.regions import PROVINCES
+from expert_pool.rules.regions import PROVINCES
 from ground.api import PageArgs, page_schema
 from ground.i18n import Msg, localize
 from ground.schemas import ID_RANGE, Integer, StrictBoolean, StrictSchema, text

@@ -8,13 +8,16 @@ import random
 import time
 import zipfile
 from datetime import date, datetime, timedelta
+from functools import partial
 from xml.sax.saxutils import escape
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
-from expert_pool import normalize, tabular
-from expert_pool.tabular import COLUMNS, COLUMNS_BY_KEY, REQUIRED_COLUMNS, TableError, read_table
+from expert_pool.rules import normalize, tabular
+from expert_pool.rules.tabular import COLUMNS, COLUMNS_BY_KEY, REQUIRED_COLUMNS, TableError, read_table
+from expert_pool.rules.tabular import xlsx as tabular_xlsx
 
 KEYS = [c.key for c in COLUMNS]
 ZH_HEADER = [c.zh for c in COLUMNS]
@@ -95,7 +98,7 @@ def excel_like_xlsx(sheets: list[tuple[str, list[list[object] | None]]], *, date
                 continue
             out.append(f'<row r="{r}">')
             for c, v in enumerate(row):
-                ref = f"{tabular.get_column_letter(c + 1)}{r}"
+                ref = f"{get_column_letter(c + 1)}{r}"
                 if v is None:
                     continue
                 if isinstance(v, bool):
@@ -159,7 +162,7 @@ def excel_like_xlsx(sheets: list[tuple[str, list[list[object] | None]]], *, date
     ("Recommended by", "recommended_by"), ("Term start", "term_start"), ("语言", "language"),
 ])
 def test_header_aliases(header, key):
-    assert tabular._HEADERS.get(tabular.header_key(header)) == key
+    assert tabular.HEADERS.get(tabular.header_key(header)) == key
 
 
 def test_required_columns():
@@ -366,7 +369,7 @@ def test_write_xlsx_neutralises_formulas_and_formats_the_sheet():
     assert city.value == "'@cmd" and (org.value, org.data_type) == (-5, "n")  # numbers are not mangled
     assert ws.cell(2, KEYS.index("term_start") + 1).value == datetime(2024, 1, 1)
     assert ws.cell(2, KEYS.index("term_start") + 1).number_format == "yyyy-mm-dd"
-    widths = [ws.column_dimensions[tabular.get_column_letter(i + 1)].width for i in range(len(KEYS))]
+    widths = [ws.column_dimensions[get_column_letter(i + 1)].width for i in range(len(KEYS))]
     assert all(8 <= w <= 60 for w in widths)
     assert widths[KEYS.index("id_number")] > widths[KEYS.index("gender")]
 
@@ -499,9 +502,9 @@ def test_zip_bomb_is_refused(monkeypatch):
     data = excel_like_xlsx([("Sheet1", [ZH_HEADER] + [[expert(i)[k] for k in KEYS] for i in range(50)])])
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         unpacked = sum(info.file_size for info in zf.infolist())
-    monkeypatch.setattr(tabular, "_XLSX_MAX_XML_BYTES", unpacked)
+    monkeypatch.setattr(tabular_xlsx, "XLSX_MAX_UNPACKED_BYTES", unpacked)
     assert len(read_table(data, "x.xlsx").rows) == 50
-    monkeypatch.setattr(tabular, "_XLSX_MAX_XML_BYTES", unpacked - 1)
+    monkeypatch.setattr(tabular_xlsx, "XLSX_MAX_UNPACKED_BYTES", unpacked - 1)
     assert error_of(data, "x.xlsx").code == "file_too_large"
 
 
@@ -545,7 +548,7 @@ def test_neutralize_cell(value, expected):
 # -- template ----------------------------------------------------------------------------------------------------
 
 NORMALISERS = {
-    "gender": normalize.normalize_gender, "id_number": normalize.normalize_id_number,
+    "gender": normalize.normalize_gender, "id_number": partial(normalize.normalize_id_number, today=date(2026, 1, 1)),
     "mobile": normalize.normalize_mobile, "email": normalize.normalize_email,
     "organization_type": normalize.normalize_organization_type, "title": normalize.normalize_title_rank,
     "province": normalize.normalize_province, "recommended_by": normalize.normalize_recommended_by,
@@ -563,7 +566,7 @@ def test_template_reads_back_and_its_example_is_valid(lang, fmt):
     example = table.rows[0].values
     for key, fn in NORMALISERS.items():
         fn(example[key])  # raises if the example would not import
-    info = normalize.validate_id_number(example["id_number"])
+    info = normalize.validate_id_number(example["id_number"], today=date(2026, 1, 1))
     assert str(info.birth_date.year) == example["birth_year"] and info.gender == "F"
     assert normalize.normalize_gender(example["gender"]) == "F"
     assert normalize.province_name(info.province_code, lang).startswith(example["province"])
@@ -582,10 +585,10 @@ def test_xlsx_template_has_instructions_text_columns_and_dropdowns(lang):
     assert data.title == ("专家" if lang == "zh" else "Experts")
     assert info.title == ("说明" if lang == "zh" else "Instructions")
     assert data.freeze_panes == "A2"
-    id_col = tabular.get_column_letter(KEYS.index("id_number") + 1)
+    id_col = get_column_letter(KEYS.index("id_number") + 1)
     assert data.column_dimensions[id_col].number_format == "@" and data[f"{id_col}2"].number_format == "@"
     listed = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in data.data_validations.dataValidation}
-    gender_col = tabular.get_column_letter(KEYS.index("gender") + 1)
+    gender_col = get_column_letter(KEYS.index("gender") + 1)
     assert listed[f"{gender_col}2"] == ('"男,女"' if lang == "zh" else '"M,F"')
     assert len(listed) == 6 and all(len(f) <= 255 for f in listed.values())  # Excel's limit for a list
     rows = list(info.iter_rows(values_only=True))

@@ -1,4 +1,4 @@
-"""Bulk import and export of the pool, as the Office really has it: Excel or CSV, Chinese or English.
+"""Bulk import of the pool, as the Office really has it: Excel or CSV, Chinese or English.
 
 Import is all or nothing: every row is validated (row numbers as the spreadsheet shows them), duplicates
 are reported within the file and against the pool, and one bad row stores none.
@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import insert, select
 
-from expert_pool import normalize, policy, tabular
+from expert_pool import policy
 from expert_pool.models import Employment, Expert, Organization, Specialty, StatusChange, expert_specialties
-from expert_pool.services import FORBIDDEN, experts_for_export
+from expert_pool.rules import normalize, tabular
+from expert_pool.services import FORBIDDEN
 from ground.actor import Actor, Role
 from ground.audit import record_many
 from ground.clock import wall_now
@@ -60,8 +62,11 @@ class _RowReader:
         try:
             return convert(raw)
         except normalize.FieldError as exc:
-            self._issue(key, Msg(exc.message_zh, exc.message_en), exc.code)
+            self.issue(key, exc)
             return default
+
+    def issue(self, key: str, problem: normalize.FieldError) -> None:
+        self._issue(key, Msg(problem.message_zh, problem.message_en), problem.code)
 
 
 def _bounded(max_length: int) -> Callable[[Any], str]:
@@ -84,7 +89,7 @@ def read_rows(actor: Actor, table: tabular.Table, specialties: dict[str, str], t
         rec: dict[str, Any] = {"row": row.number}
         rec["name"] = r.get("name", _bounded(100), required=True)
         rec["gender"] = r.get("gender", normalize.normalize_gender, required=True)
-        id_number = r.get("id_number", normalize.normalize_id_number, required=True)
+        id_number = r.get("id_number", partial(normalize.normalize_id_number, today=today), required=True)
         rec["id_number"] = id_number
         rec["mobile"] = r.get("mobile", normalize.normalize_mobile, required=True)
         rec["email"] = r.get("email", normalize.normalize_email, required=True)
@@ -112,16 +117,14 @@ def read_rows(actor: Actor, table: tabular.Table, specialties: dict[str, str], t
                                             f"Unknown specialties: {', '.join(unknown)}"), "unknown_specialty")
             rec["specialties"] = list(dict.fromkeys(codes))
         if id_number:
-            info = normalize.validate_id_number(id_number)
-            if birth_year is not None and birth_year != info.birth_date.year:
-                r._issue("birth_year", Msg("出生年份与身份证号不一致。",
-                                           "The birth year does not match the ID number."), "birth_year_mismatch")
-            if rec["gender"] and rec["gender"] != info.gender:
-                r._issue("gender", Msg("性别与身份证号不一致。", "The gender does not match the ID number."),
-                         "gender_mismatch")
+            info = normalize.validate_id_number(id_number, today=today)
+            for field, problem in normalize.identity_mismatches(info, birth_year=birth_year,
+                                                                gender=rec["gender"]).items():
+                r.issue(field, problem)
             rec["birth_year"] = info.birth_date.year
-        if rec["term_start"] and rec["term_end"] and rec["term_end"] < rec["term_start"]:
-            r._issue("term_end", Msg("聘期结束日期早于开始日期。", "The term ends before it starts."), "term_order")
+        term = normalize.term_order_error(rec["term_start"], rec["term_end"])
+        if term is not None:
+            r.issue("term_end", term)
         if r.ok:
             records.append(rec)
     return records, issues
@@ -243,43 +246,3 @@ def _store(actor: Actor, records: list[dict[str, Any]], today: date) -> list[str
     return created_orgs
 
 
-EXPORT_COLUMNS = ("name", "gender", "birth_year", "id_number", "mobile", "email", "organization",
-                  "organization_type", "title", "specialties", "province", "city", "recommended_by", "term_start",
-                  "term_end", "status", "language")
-
-
-def _label(table: dict[str, tuple[str, str]], code: str | None, lang: str) -> str | None:
-    if code is None:
-        return None
-    zh, en = table.get(code, (code, code))
-    return zh if lang == "zh" else en
-
-
-def export_experts(actor: Actor, fmt: str, lang: str, filters: dict[str, Any] | None = None) -> bytes:
-    """The pool as CSV or XLSX, in the import's columns so an export can be edited and re-imported."""
-    experts = experts_for_export(actor, filters or {})
-    names = {s.code: (s.name_zh, s.name_en) for s in db.session.scalars(select(Specialty))}
-    rows = []
-    for e in experts:
-        rows.append({
-            "name": e.name, "gender": _label(normalize.GENDERS, e.gender, lang), "birth_year": e.birth_year,
-            "id_number": e.id_number, "mobile": e.mobile, "email": e.email, "organization": e.organization.name,
-            "organization_type": _label(normalize.ORGANIZATION_TYPES, e.organization.type, lang),
-            "title": _label(normalize.TITLE_RANKS, e.title_rank, lang),
-            "specialties": [_label(names, c, lang) for c in e.specialty_codes],
-            "province": normalize.province_name(e.province, lang), "city": e.city,
-            "recommended_by": (normalize.province_name(e.recommended_by, lang)
-                               if e.recommended_by.isdigit() else e.recommended_by),
-            "term_start": e.term_start, "term_end": e.term_end,
-            "status": _label(normalize.STATUSES, e.status, lang),
-            "language": _label(normalize.LANGUAGES, e.language, lang),
-        })
-    revealed = sum(1 for e in experts if not e.personal_data_masked)
-    record_many(actor, [("expert.export", "pool", None, {"rows": len(rows), "format": fmt,
-                                                          "personal_data_revealed": revealed})])
-    writer = tabular.write_csv if fmt == "csv" else tabular.write_xlsx
-    return writer(list(EXPORT_COLUMNS), rows, lang)
-
-
-def template(lang: str, fmt: str) -> bytes:
-    return tabular.template(lang, fmt)

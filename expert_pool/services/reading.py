@@ -1,0 +1,155 @@
+"""Reading the pool: what a caller may see (personal data masked unless they may see it), lists, review."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from expert_pool import policy
+from expert_pool.models import Expert, Organization, expert_specialties
+from expert_pool.rules import status as status_rules
+from expert_pool.rules.normalize import mask_id_number, mask_mobile
+from ground.actor import Actor, Role
+from ground.audit import AuditEntry
+from ground.errors import Forbidden, not_found
+from ground.extensions import db
+from ground.i18n import Msg
+
+FORBIDDEN = Msg("无权执行此操作。", "You are not allowed to do this.")
+
+
+class MaskedExpert:
+    """An expert as a caller may see it: ID number and mobile masked unless they may see them."""
+
+    def __init__(self, expert: Expert, reveal: bool):
+        self._expert = expert
+        self.personal_data_masked = not reveal
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._expert, name)
+
+    @property
+    def id_number(self) -> str:
+        value = self._expert.id_number
+        return mask_id_number(value) if self.personal_data_masked else value
+
+    @property
+    def mobile(self) -> str:
+        value = self._expert.mobile
+        return mask_mobile(value) if self.personal_data_masked else value
+
+    @property
+    def allowed_statuses(self) -> list[str]:
+        return sorted(status_rules.allowed_statuses(self._expert.status))
+
+
+def present(actor: Actor, expert: Expert) -> MaskedExpert:
+    return MaskedExpert(expert, policy.may_see_personal_data(actor, expert.id))
+
+
+def snapshot(expert: Expert) -> dict[str, Any]:
+    """The audited view of an expert: personal identifiers masked, so the log spreads no personal data."""
+    return {
+        "name": expert.name, "gender": expert.gender, "birth_year": expert.birth_year,
+        "id_number": mask_id_number(expert.id_number), "mobile": mask_mobile(expert.mobile),
+        "email": expert.email, "organization_id": expert.organization_id, "title_rank": expert.title_rank,
+        "specialties": expert.specialty_codes, "province": expert.province, "city": expert.city,
+        "recommended_by": expert.recommended_by, "contributed_by": expert.contributed_by,
+        "term_start": expert.term_start, "term_end": expert.term_end, "status": expert.status,
+        "language": expert.language,
+    }
+
+
+# --- reading -------------------------------------------------------------------------------------------
+
+def get_expert(actor: Actor, expert_id: int) -> Expert:
+    """An expert the caller may read (404 if it does not exist, 403 if it is not theirs to see)."""
+    expert = db.session.get(Expert, expert_id)
+    if expert is None:
+        raise not_found("专家", "Expert", expert_id)
+    if not policy.may_read_expert(actor, expert_id):
+        raise Forbidden(None, FORBIDDEN)
+    return expert
+
+
+def _filtered(filters: dict[str, Any]) -> Select:
+    query = select(Expert)
+    if filters.get("q"):
+        like = f"%{filters['q'].strip()}%"
+        query = query.where(or_(
+            Expert.name.ilike(like), Expert.email.ilike(like), Expert.city.ilike(like),
+            Expert.organization_id.in_(select(Organization.id).where(Organization.name.ilike(like))),
+        ))
+    for code in filters.get("specialty") or []:
+        query = query.where(exists().where(and_(
+            expert_specialties.c.expert_id == Expert.id, expert_specialties.c.specialty_code == code)))
+    for key in ("province", "status", "organization_id", "title_rank"):
+        if filters.get(key) is not None:
+            query = query.where(getattr(Expert, key) == filters[key])
+    if filters.get("contributed_by"):
+        value = filters["contributed_by"]
+        query = query.where(Expert.contributed_by.is_(None) if value == "national" else
+                            Expert.contributed_by == value)
+    return query
+
+
+def list_experts(actor: Actor, filters: dict[str, Any], page: int, page_size: int):
+    """One page of the pool, filtered and sorted, with the total count."""
+    if not policy.may_read_pool(actor):
+        raise Forbidden(None, FORBIDDEN)
+    query = _filtered(filters)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    sort = filters.get("sort") or "name"
+    column = getattr(Expert, sort.lstrip("-"))
+    order = [column.desc() if sort.startswith("-") else column.asc(), Expert.id.asc()]
+    items = db.session.scalars(
+        query.options(selectinload(Expert.specialties)).order_by(*order)
+        .offset((page - 1) * page_size).limit(page_size)
+    ).all()
+    return [present(actor, e) for e in items], total
+
+
+def experts_for_export(actor: Actor, filters: dict[str, Any]) -> list[MaskedExpert]:
+    if not policy.may_read_pool(actor):
+        raise Forbidden(None, FORBIDDEN)
+    experts = db.session.scalars(_filtered(filters).options(selectinload(Expert.specialties))
+                                 .order_by(Expert.id)).all()
+    return [present(actor, e) for e in experts]
+
+
+def experts_due_for_review(actor: Actor, today: date, *, unconfirmed_months: int, term_ending_days: int,
+                           page: int, page_size: int):
+    """Experts whose data was not confirmed for a year or whose term is ending (dynamic management)."""
+    if not policy.may_read_pool(actor):
+        raise Forbidden(None, FORBIDDEN)
+    stale = today - relativedelta(months=unconfirmed_months)
+    query = select(Expert).where(
+        Expert.status.in_(("active", "suspended", "applicant")),
+        or_(Expert.data_confirmed_on.is_(None), Expert.data_confirmed_on <= stale,
+            Expert.term_end <= today + timedelta(days=term_ending_days)),
+    )
+    if actor.role == Role.PROVINCE:
+        query = query.where(Expert.contributed_by == actor.province)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    experts = db.session.scalars(query.options(selectinload(Expert.specialties))
+                                 .order_by(Expert.term_end.asc().nulls_first(), Expert.id)
+                                 .offset((page - 1) * page_size).limit(page_size)).all()
+    items = [{"expert": present(actor, e),
+              "reasons": status_rules.needs_review(e.data_confirmed_on, e.term_end, today,
+                                                   unconfirmed_months=unconfirmed_months,
+                                                   term_ending_days=term_ending_days)} for e in experts]
+    return items, total
+
+
+
+
+def expert_history(actor: Actor, expert: Expert) -> dict[str, Any]:
+    if not policy.may_read_expert(actor, expert.id):
+        raise Forbidden(None, FORBIDDEN)
+    changes = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.object_type == "expert", AuditEntry.object_id == str(expert.id)).order_by(AuditEntry.seq)).all()
+    return {"status_changes": expert.status_changes, "changes": changes}
