@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from expert_pool import policy
 from expert_pool.models import ConflictDeclaration, Employment, Expert, Unavailability
 from expert_pool.services.reading import FORBIDDEN
@@ -38,17 +40,19 @@ def add_conflict(actor: Actor, expert: Expert, data: dict[str, Any], today: date
         raise Forbidden(None, FORBIDDEN)
     if data.get("organization_id"):
         known_organization(data["organization_id"])
-    if data.get("park_id"):
-        from scheduling.models import Park
-
-        if db.session.get(Park, data["park_id"]) is None:
-            raise InvalidInput("unknown_park", UNKNOWN_PARK, {"park_id": [UNKNOWN_PARK]})
     conflict = ConflictDeclaration(
         park_id=data.get("park_id"), organization_id=data.get("organization_id"), relation=data["relation"],
         note=data.get("note", ""), valid_from=data.get("valid_from") or today, valid_to=data.get("valid_to"),
         source="self" if actor.role == Role.EXPERT else source)
-    expert.conflicts.append(conflict)
-    db.session.flush()
+    # The park is the database's to know (expert_conflicts.park_id references parks.id): the pool does not
+    # import the scheduling package that owns parks. The flush runs in a savepoint so that a refused row
+    # leaves the rest of the transaction usable, and the foreign-key violation becomes the usual 422.
+    try:
+        with db.session.begin_nested():
+            expert.conflicts.append(conflict)
+            db.session.flush()
+    except IntegrityError:
+        raise InvalidInput("unknown_park", UNKNOWN_PARK, {"park_id": [UNKNOWN_PARK]}) from None
     record(actor, "expert.conflict", "expert", expert.id,
            {"park_id": conflict.park_id, "organization_id": conflict.organization_id,
             "relation": conflict.relation})
