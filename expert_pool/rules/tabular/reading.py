@@ -95,7 +95,8 @@ def _cell_in(value: Any) -> CellValue:
         text = value.strip()
         # Undo our own export's neutralisation so that export -> edit -> import gives the same values. "\n"
         # too: XML turns the "\r" of a neutralised "'\r..." into "\n".
-        if len(text) > 1 and text[0] == "'" and (text[1] in FORMULA_TRIGGERS or text[1] == "\n"):
+        if len(text) > 1 and text[0] == "'" and (text[1] in FORMULA_TRIGGERS or text[1] == "\n"
+                                                 or text[1:].lstrip()[:1] in FORMULA_TRIGGERS):
             text = text[1:].strip()
         return text or None
     if isinstance(value, datetime):

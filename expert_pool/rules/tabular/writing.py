@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -12,7 +13,6 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -29,14 +29,40 @@ from expert_pool.rules.tabular.columns import (
 # ---------------------------------------------------------------------------------------------------------
 # Writing
 
+# Characters nobody means to show in a cell, removed from every exported text before anything else: C0
+# controls other than tab, line feed and carriage return (XML cannot even carry most of them), DEL, C1
+# controls, and the invisible format characters (soft hyphen, Arabic letter mark, Mongolian vowel separator,
+# zero-width space/non-joiner/joiner, LRM/RLM, bidi embeddings, overrides and isolates, word joiner and
+# invisible operators, BOM/zero-width no-break space, interlinear annotation marks).
+_INVISIBLE_OUT_RE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+
+
+def _starts_a_formula(text: str) -> bool:
+    """Whether a spreadsheet could take ``text`` for a formula: it starts with a trigger, or does after
+    leading white space (NBSP, ideographic space ...; some programs trim it), also as a full-width form."""
+    for ch in text:
+        if ch in FORMULA_TRIGGERS or unicodedata.normalize("NFKC", ch) in FORMULA_TRIGGERS:
+            return True  # tab and CR are triggers and white space: ask first
+        if not ch.isspace():
+            return False
+    return False
+
+
 def neutralize_cell(value: Any) -> Any:
-    """Defuse spreadsheet formula injection: a string starting with =, +, -, @, tab or CR gets a leading
-    apostrophe, so Excel and LibreOffice show it as text instead of evaluating it. Numbers, dates and other
-    non-strings pass unchanged (a negative *number* is not an injection). :func:`read_table` strips the
-    apostrophe again, so an export can be edited and re-imported."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+    """Defuse spreadsheet formula injection in an exported text.
+
+    Strip first, neutralise last: invisible and control characters are removed (see ``_INVISIBLE_OUT_RE``),
+    and only then is the text checked, so "\u0001=HYPERLINK(...)" cannot lose its disguise after the check.
+    A text that starts with =, +, -, @, tab or CR (also after leading white space, also full-width) gets a
+    leading apostrophe, so Excel and LibreOffice show it as text. Numbers, dates and other non-strings pass
+    unchanged (a negative *number* is not an injection). :func:`read_table` strips the apostrophe again, so
+    an export can be edited and re-imported."""
+    if not isinstance(value, str):
+        return value
+    value = _INVISIBLE_OUT_RE.sub("", value)
+    return "'" + value if _starts_a_formula(value) else value
 
 
 def _header_label(key: str, lang: str, headers: Mapping[str, tuple[str, str]] | None, mark: bool) -> str:
@@ -106,11 +132,18 @@ def _display_width(value: Any) -> int:
 
 
 def _xlsx_value(value: Any, lang: str) -> Any:
-    value = _cell_out(value, lang)
+    value = _cell_out(value, lang)  # already stripped of what XML cannot carry, and neutralised
     if isinstance(value, str):
-        # XML cannot carry most control characters (openpyxl would raise), and Excel caps a cell's text.
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:XLSX_MAX_CELL]
+        value = value[:XLSX_MAX_CELL]  # Excel caps a cell's text
     return value
+
+
+def _text_cell(ws: Any, value: Any) -> Any:
+    """A write-only cell; text is typed as a string explicitly, so nothing is ever stored as a formula."""
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
 
 
 def write_xlsx(columns: Sequence[str], rows: Iterable[Mapping[str, Any] | Row], lang: str = "zh", *,
@@ -135,13 +168,13 @@ def write_xlsx(columns: Sequence[str], rows: Iterable[Mapping[str, Any] | Row], 
     bold = Font(bold=True)
     header_cells = []
     for label in labels:
-        cell = WriteOnlyCell(ws, value=label)
+        cell = _text_cell(ws, label)
         cell.font = bold
         header_cells.append(cell)
     ws.append(header_cells)
     for row in chain(head, row_iter):
         values = _row_values(row)
-        ws.append([_xlsx_value(values.get(key), lang) for key in columns])
+        ws.append([_text_cell(ws, _xlsx_value(values.get(key), lang)) for key in columns])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -173,6 +206,8 @@ def template(lang: str = "zh", fmt: str = "xlsx") -> bytes:
         head = ws.cell(row=1, column=i, value=_header_label(col.key, lang, None, True))
         head.font = bold
         cell = ws.cell(row=2, column=i, value=_xlsx_value(example[col.key], lang))
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
         dim = ws.column_dimensions[letter]
         dim.width = min(max(_display_width(head.value), _display_width(example[col.key])) + 4, 40)
         if col.as_text:
