@@ -218,3 +218,22 @@ def test_import_template_parses_and_imports(office_api, db, fmt):
     response = upload(office_api, template.data, f"template.{fmt}")
     assert response.status_code == 201, response.json
     assert expert_count(db) == 1
+
+
+def test_a_province_dry_run_of_a_two_million_cell_row_is_a_quick_bilingual_422(api_as, monkeypatch):
+    # Red-team item 5: a 229 KB workbook of one 2,000,000-cell row held a worker for 50 s and 2 GB. It is refused
+    # before openpyxl parses anything (the bound is checked on the zip's directory and the sheet's first bytes).
+    from expert_pool.rules.tabular import xlsx
+    from tests.expert_pool.test_tabular import wide_row_workbook
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(xlsx, "load_workbook", no_parse)
+    data = wide_row_workbook(2_000_000)
+    for lang, words in (("zh", "列"), ("en", "columns")):
+        response = upload(api_as("province", lang=lang, province="32"), data, "x.xlsx", dry_run=True)
+        assert response.status_code == 422, response.json
+        assert response.json["code"] in ("too_many_columns", "file_too_large")
+        assert response.json["errors"]["file"] and (words in response.json["message"]
+                                                    or response.json["code"] == "file_too_large")

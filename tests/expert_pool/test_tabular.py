@@ -508,6 +508,94 @@ def test_zip_bomb_is_refused(monkeypatch):
     assert error_of(data, "x.xlsx").code == "file_too_large"
 
 
+# -- bounds before parsing (red-team item 5) ------------------------------------------------------------------
+
+def wide_row_workbook(cells: int, *, dimension: bool = True, numbered: bool = False) -> bytes:
+    """A workbook whose first sheet has the header and then one row of ``cells`` cells (the red team's 229 KB
+    file had 2,000,000 of them and tied a worker up for 50 s and 2 GB)."""
+    good = zipfile.ZipFile(io.BytesIO(excel_like_xlsx([("Sheet1", [ZH_HEADER])])))
+    files = {name: good.read(name) for name in good.namelist()}
+    body = (b"".join(b'<c r="%s2"><v>1</v></c>' % get_column_letter(1 + i % 16384).encode() for i in range(cells))
+            if numbered else b"<c><v>1</v></c>" * cells)
+    sheet = files["xl/worksheets/sheet1.xml"]
+    if dimension:
+        sheet = sheet.replace(b"<sheetData>", b'<dimension ref="A1:XFD2"/><sheetData>', 1)
+    files["xl/worksheets/sheet1.xml"] = sheet.replace(b"</sheetData>", b'<row r="2">' + body + b"</row></sheetData>")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in files.items():
+            z.writestr(name, content)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def never_parsed(monkeypatch):
+    """Refusals must come before openpyxl sees the file; count what the checks decompress."""
+    read = {"bytes": 0}
+    original = zipfile.ZipExtFile.read
+
+    def counting_read(self, n=-1):
+        out = original(self, n)
+        read["bytes"] += len(out)
+        return out
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("openpyxl was asked to parse a file the checks should have refused")
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", counting_read)
+    monkeypatch.setattr(tabular_xlsx, "load_workbook", no_parse)
+    return read
+
+
+def test_a_two_million_cell_row_is_refused_from_the_declared_dimension(never_parsed):
+    data = wide_row_workbook(2_000_000)
+    assert len(data) < 1_000_000  # small on the wire ...
+    never_parsed["bytes"] = 0
+    err = error_of(data, "x.xlsx")
+    assert err.code in ("too_many_columns", "file_too_large")  # ... refused by its dimension or its ratio
+    assert never_parsed["bytes"] <= 2 * tabular_xlsx._SCAN_CHUNK  # a prefix at most, never the 30 MB of XML
+
+
+def test_a_wide_row_without_a_dimension_is_refused_at_its_65th_cell(never_parsed, monkeypatch):
+    # Ratio check aside (random-looking XML compresses less), the cell count stops at the first wide row.
+    monkeypatch.setattr(tabular_xlsx, "XLSX_MAX_RATIO", 10**9)
+    data = wide_row_workbook(2_000_000, dimension=False)
+    never_parsed["bytes"] = 0
+    err = error_of(data, "x.xlsx")
+    assert err.code == "too_many_columns" and "64" in err.message_zh and "64" in err.message_en
+    assert err.details == {"max_columns": tabular_xlsx.XLSX_MAX_COLUMNS}
+    assert never_parsed["bytes"] <= 2 * tabular_xlsx._SCAN_CHUNK
+    # Namespaced tags and numbered cells are counted as well.
+    assert error_of(wide_row_workbook(200, dimension=False, numbered=True), "x.xlsx").code == "too_many_columns"
+
+
+def test_a_zip_bomb_is_refused_from_the_central_directory(never_parsed):
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        good = zipfile.ZipFile(io.BytesIO(excel_like_xlsx([("Sheet1", [ZH_HEADER])])))
+        for name in good.namelist():
+            z.writestr(name, good.read(name))
+        z.writestr("xl/media/padding.xml", b" " * 50_000_000)  # 50 MB of nothing, ~50 KB compressed
+    never_parsed["bytes"] = 0
+    err = error_of(bomb.getvalue(), "x.xlsx")
+    assert err.code == "file_too_large"
+    assert never_parsed["bytes"] == 0  # decided from the zip's directory alone
+
+
+def test_too_many_cells_in_all_is_refused_before_parsing(never_parsed):
+    rows = [ZH_HEADER] + [[expert(i)[k] for k in KEYS] for i in range(80)]
+    data = excel_like_xlsx([("Sheet1", rows)])
+    never_parsed["bytes"] = 0
+    err = error_of(data, "x.xlsx", max_rows=10)  # 81 x 17 cells > max(1,000, 11 x 32)
+    assert err.code == "too_many_cells" and err.details["max_cells"] == 1_000
+
+
+def test_honest_workbooks_pass_the_bounds():
+    rows = [ZH_HEADER] + [[expert(i)[k] for k in KEYS] for i in range(50)]
+    assert len(read_table(excel_like_xlsx([("Sheet1", rows)]), "x.xlsx").rows) == 50
+    assert len(read_table(tabular.write_xlsx(KEYS, [expert(i) for i in range(50)], "zh"), "x.xlsx").rows) == 50
+
+
 # -- CSV out ---------------------------------------------------------------------------------------------------
 
 def test_write_csv_has_a_bom_and_chinese_or_english_headers():

@@ -50,7 +50,7 @@ def read_table(data: bytes, filename: str, *, max_rows: int = DEFAULT_MAX_ROWS) 
         raise TableError("file_empty", "上传的文件是空的。", "The uploaded file is empty.")
     epoch = None
     if _detect_kind(data, filename) == "xlsx":
-        sheet, raw, epoch = xlsx_rows(data)
+        sheet, raw, epoch = xlsx_rows(data, max_rows)
         encoding = None
     else:
         text, encoding = decode(data)
