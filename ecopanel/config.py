@@ -80,6 +80,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_RATE_LIMIT": "20 per minute;200 per hour",
     "INVITATION_RATE_LIMIT": "30 per minute",
     "TOKEN_ISSUE_RATE_LIMIT": "20 per hour",
+    # Expert imports (dry runs too) per user: each is a whole file of comparisons against the pool
+    "IMPORT_RATE_LIMIT": "5 per minute;60 per hour",
 }
 
 SECRET_KEYS = ("SECRET_KEY", "AUDIT_HMAC_KEY")

@@ -1,12 +1,13 @@
 """Operations on the expert pool. They take plain values and an :class:`Actor`, flush, never commit.
 
 ``reading`` (what a caller may see, lists, review, history), ``experts`` (create, update, status, confirm),
-``records`` (employments, conflicts, unavailability), ``vocabulary`` (specialties, organisations, blacklists).
+``records`` (employments, conflicts, unavailability), ``vocabulary`` (specialties, organisations, blacklists),
+``duplicates`` (duplicate checks that reveal nothing a caller may not see).
 """
 
 from __future__ import annotations
 
-from expert_pool.services.experts import change_status, confirm_data, create_expert, find_duplicates, update_expert
+from expert_pool.services.experts import change_status, confirm_data, create_expert, update_expert
 from expert_pool.services.reading import (
     FORBIDDEN,
     MaskedExpert,
@@ -47,7 +48,6 @@ __all__ = [
     "expert_history",
     "experts_due_for_review",
     "experts_for_export",
-    "find_duplicates",
     "get_expert",
     "get_organization",
     "known_organization",

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
 from expert_pool import policy
 from expert_pool.models import Employment, Expert, StatusChange
 from expert_pool.rules import status as status_rules
 from expert_pool.rules.normalize import identity_mismatches, term_order_error, validate_id_number
+from expert_pool.services import duplicates
 from expert_pool.services.reading import FORBIDDEN, snapshot
 from expert_pool.services.vocabulary import known_organization, resolve_specialties
 from ground.actor import Actor, Role
@@ -18,29 +17,6 @@ from ground.audit import diff, record
 from ground.errors import Conflict, Forbidden, InvalidInput, PreconditionFailed
 from ground.extensions import db
 from ground.i18n import Msg
-
-
-def find_duplicates(id_number: str | None, mobile: str | None, email: str | None,
-                    exclude_id: int | None = None) -> dict[str, list[Msg]]:
-    """Fields whose value another expert of the pool already has."""
-    errors: dict[str, list[Msg]] = {}
-    for field, value in (("id_number", id_number), ("mobile", mobile), ("email", email)):
-        if not value:
-            continue
-        query = select(Expert.id).where(getattr(Expert, field) == value)
-        if exclude_id is not None:
-            query = query.where(Expert.id != exclude_id)
-        other = db.session.scalar(query.limit(1))
-        if other is not None:
-            errors[field] = [Msg(f"与专家 {other} 重复。", f"Duplicates expert {other}.")]
-    return errors
-
-
-def _raise_duplicates(errors: dict[str, list[Msg]]) -> None:
-    if errors:
-        raise Conflict("duplicate_expert", Msg(
-            "专家库中已有相同证件号、手机或邮箱的专家。",
-            "An expert with the same ID number, mobile or email is already in the pool."), errors)
 
 
 def _check_contributor(actor: Actor, contributed_by: str | None) -> str | None:
@@ -66,7 +42,7 @@ def create_expert(actor: Actor, data: dict[str, Any], today: date) -> Expert:
     contributed_by = _check_contributor(actor, data.get("contributed_by"))
     org = known_organization(data["organization_id"])
     specialties = resolve_specialties(data["specialties"])
-    _raise_duplicates(find_duplicates(data["id_number"], data["mobile"], data["email"]))
+    duplicates.check_single(actor, {f: data[f] for f in duplicates.IDENTIFYING_FIELDS}, context="create")
     expert = Expert(
         name=data["name"].strip(), gender=data["gender"], birth_year=data["birth_year"],
         id_number=data["id_number"], mobile=data["mobile"], email=data["email"], organization=org,
@@ -95,9 +71,10 @@ def update_expert(actor: Actor, expert: Expert, data: dict[str, Any], expected_v
     if "contributed_by" in data and data["contributed_by"] != expert.contributed_by and not actor.is_office:
         raise Forbidden(None, Msg("只有办公室可以更改推荐来源。", "Only the Office may change the contributor."))
     before = snapshot(expert)
+    original = {field: getattr(expert, field) for field in duplicates.PRIVATE_FIELDS}
     merged_id = data.get("id_number", expert.id_number)
-    _raise_duplicates(find_duplicates(data.get("id_number"), data.get("mobile"), data.get("email"),
-                                      exclude_id=expert.id))
+    duplicates.check_single(actor, {f: data.get(f) for f in duplicates.IDENTIFYING_FIELDS}, context="update",
+                            exclude_id=expert.id)
     info = validate_id_number(merged_id, today=today)
     problems = identity_mismatches(info, birth_year=data.get("birth_year", expert.birth_year),
                                    gender=data.get("gender", expert.gender))
@@ -124,6 +101,10 @@ def update_expert(actor: Actor, expert: Expert, data: dict[str, Any], expected_v
         if field in data:
             setattr(expert, field, data[field])
     changes = diff(before, snapshot(expert))
+    for field in duplicates.PRIVATE_FIELDS:
+        # A new number with the same visible digits masks to the same text: still a change to record.
+        if field in data and field not in changes and data[field] != original[field]:
+            changes[field] = [before[field], snapshot(expert)[field]]
     if changes:
         db.session.flush()
         record(actor, "expert.update", "expert", expert.id, {"changes": changes})
