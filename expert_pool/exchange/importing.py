@@ -152,7 +152,7 @@ def _duplicates(actor: Actor, records: list[dict[str, Any]], issues: list[dict[s
             if other is not None:
                 hits.append({"row": rec["row"], "field": field, "expert_id": other,
                              "value": duplicates.masked(field, value)})
-                if duplicates.may_learn_of(actor, field, other):
+                if duplicates.may_learn_of(actor, field, other, value):
                     issues.append({"row": rec["row"], "column": Msg(column.zh, column.en), "field": field,
                                    "code": "duplicate_in_pool",
                                    "message": Msg("专家库中已有相同值的专家。",

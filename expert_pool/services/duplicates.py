@@ -6,9 +6,9 @@ could fill in the masked digits and ask: one dry-run import of 10,000 mobiles, t
 the real values are out. So:
 
 - The Office sees everything unmasked anyway: it is told which field duplicates which expert, as before.
-- Any other caller is told about a match on a field it may see (the email is shown to every pool reader)
-  as before, and never about a match on a masked field (``PRIVATE_FIELDS``) of an expert it may not see
-  unmasked:
+- Any other caller is told about a match on a field it may see (the email is shown to every pool reader,
+  unless it holds a mobile or ID number) as before, and never about a match on a masked field
+  (``PRIVATE_FIELDS``, or such an email) of an expert it may not see unmasked:
   * a dry-run import answers exactly as if there were no such match;
   * a real import *holds* such rows for the Office: they are not stored, the report counts them among the
     accepted rows, and only the audit log (read by the Office) says which rows, fields and experts matched;
@@ -33,7 +33,7 @@ from sqlalchemy import select
 
 from expert_pool import policy
 from expert_pool.models import Expert
-from expert_pool.rules.normalize import mask_id_number, mask_mobile
+from expert_pool.rules.normalize import mask_embedded_identifiers, mask_id_number, mask_mobile
 from ground.actor import Actor
 from ground.errors import Conflict, DomainError
 from ground.extensions import db
@@ -59,14 +59,19 @@ def fingerprint(field: str, value: str) -> str:
 
 def masked(field: str, value: str | None) -> str | None:
     """The value as the audit log may hold it (identifiers masked, the email as it is shown to all)."""
-    if value is None or field not in _MASKS:
+    if value is None:
         return value
-    return _MASKS[field](value)
+    return _MASKS[field](value) if field in _MASKS else mask_embedded_identifiers(value)
 
 
-def may_learn_of(actor: Actor, field: str, expert_id: int) -> bool:
-    """Whether telling ``actor`` that ``field`` matches expert ``expert_id`` tells it nothing it may not see."""
-    return field not in PRIVATE_FIELDS or policy.may_see_personal_data(actor, expert_id)
+def may_learn_of(actor: Actor, field: str, expert_id: int, value: str) -> bool:
+    """Whether telling ``actor`` that ``field`` matches expert ``expert_id`` tells it nothing it may not see.
+
+    An email is shown to every pool reader, unless it holds a mobile or ID number (then it is shown masked,
+    and a match on it would confirm the hidden digits just the same)."""
+    if policy.may_see_personal_data(actor, expert_id):
+        return True
+    return field == "email" and mask_embedded_identifiers(value) == value
 
 
 def pool_matches(values: dict[str, str | None], exclude_id: int | None = None) -> dict[str, int]:
@@ -106,7 +111,7 @@ def check_single(actor: Actor, values: dict[str, str | None], *, context: str,
     hits = [{"field": field, "expert_id": other, "value": masked(field, values.get(field))}
             for field, other in matches.items()]
     entry = hit_entry(actor, context, hits, expert_id=exclude_id)
-    if all(may_learn_of(actor, field, other) for field, other in matches.items()):
+    if all(may_learn_of(actor, field, other, values[field] or "") for field, other in matches.items()):
         raise keep_audit(Conflict("duplicate_expert", Msg(
             "专家库中已有相同证件号、手机或邮箱的专家。",
             "An expert with the same ID number, mobile or email is already in the pool."),

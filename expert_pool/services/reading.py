@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from expert_pool import policy
 from expert_pool.models import Expert, Organization, expert_specialties
 from expert_pool.rules import status as status_rules
-from expert_pool.rules.normalize import mask_id_number, mask_mobile
+from expert_pool.rules.normalize import mask_embedded_identifiers, mask_id_number, mask_mobile
 from ground.actor import Actor, Role
 from ground.audit import AuditEntry
 from ground.errors import Forbidden, not_found
@@ -43,6 +43,11 @@ class MaskedExpert:
         return mask_mobile(value) if self.personal_data_masked else value
 
     @property
+    def email(self) -> str:
+        value = self._expert.email
+        return mask_embedded_identifiers(value) if self.personal_data_masked else value
+
+    @property
     def allowed_statuses(self) -> list[str]:
         return sorted(status_rules.allowed_statuses(self._expert.status))
 
@@ -56,7 +61,8 @@ def snapshot(expert: Expert) -> dict[str, Any]:
     return {
         "name": expert.name, "gender": expert.gender, "birth_year": expert.birth_year,
         "id_number": mask_id_number(expert.id_number), "mobile": mask_mobile(expert.mobile),
-        "email": expert.email, "organization_id": expert.organization_id, "title_rank": expert.title_rank,
+        "email": mask_embedded_identifiers(expert.email), "organization_id": expert.organization_id,
+        "title_rank": expert.title_rank,
         "specialties": expert.specialty_codes, "province": expert.province, "city": expert.city,
         "recommended_by": expert.recommended_by, "contributed_by": expert.contributed_by,
         "term_start": expert.term_start, "term_end": expert.term_end, "status": expert.status,
@@ -76,13 +82,17 @@ def get_expert(actor: Actor, expert_id: int) -> Expert:
     return expert
 
 
-def _filtered(filters: dict[str, Any]) -> Select:
+def _filtered(filters: dict[str, Any], *, reveal: bool) -> Select:
+    """The pool filtered. ``q`` is a literal substring (``%`` and ``_`` are not wildcards); for a caller who
+    sees identifiers masked it does not search the email when it holds digits, since an email may contain
+    the mobile it masks ("13800138000@163.com") and a search is a yes/no answer per guess."""
     query = select(Expert)
-    if filters.get("q"):
-        like = f"%{filters['q'].strip()}%"
+    q = (filters.get("q") or "").strip()
+    if q:
+        searched = [Expert.name, Expert.city] + ([Expert.email] if reveal or not any(c.isdigit() for c in q) else [])
         query = query.where(or_(
-            Expert.name.ilike(like), Expert.email.ilike(like), Expert.city.ilike(like),
-            Expert.organization_id.in_(select(Organization.id).where(Organization.name.ilike(like))),
+            *(column.icontains(q, autoescape=True) for column in searched),
+            Expert.organization_id.in_(select(Organization.id).where(Organization.name.icontains(q, autoescape=True))),
         ))
     for code in filters.get("specialty") or []:
         query = query.where(exists().where(and_(
@@ -101,7 +111,7 @@ def list_experts(actor: Actor, filters: dict[str, Any], page: int, page_size: in
     """One page of the pool, filtered and sorted, with the total count."""
     if not policy.may_read_pool(actor):
         raise Forbidden(None, FORBIDDEN)
-    query = _filtered(filters)
+    query = _filtered(filters, reveal=policy.may_see_pool_personal_data(actor))
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     sort = filters.get("sort") or "name"
     column = getattr(Expert, sort.lstrip("-"))
@@ -116,7 +126,8 @@ def list_experts(actor: Actor, filters: dict[str, Any], page: int, page_size: in
 def experts_for_export(actor: Actor, filters: dict[str, Any]) -> list[MaskedExpert]:
     if not policy.may_read_pool(actor):
         raise Forbidden(None, FORBIDDEN)
-    experts = db.session.scalars(_filtered(filters).options(selectinload(Expert.specialties))
+    query = _filtered(filters, reveal=policy.may_see_pool_personal_data(actor))
+    experts = db.session.scalars(query.options(selectinload(Expert.specialties))
                                  .order_by(Expert.id)).all()
     return [present(actor, e) for e in experts]
 
@@ -152,4 +163,18 @@ def expert_history(actor: Actor, expert: Expert) -> dict[str, Any]:
         raise Forbidden(None, FORBIDDEN)
     changes = db.session.scalars(select(AuditEntry).where(
         AuditEntry.object_type == "expert", AuditEntry.object_id == str(expert.id)).order_by(AuditEntry.seq)).all()
+    if not policy.may_see_personal_data(actor, expert.id):
+        # Older entries may hold an email with a mobile in it: shown as masked as the expert itself.
+        changes = [{"seq": e.seq, "created_at": e.created_at, "actor_label": e.actor_label, "action": e.action,
+                    "data": _masked_json(e.data)} for e in changes]
     return {"status_changes": expert.status_changes, "changes": changes}
+
+
+def _masked_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_embedded_identifiers(value)
+    if isinstance(value, list):
+        return [_masked_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _masked_json(v) for k, v in value.items()}
+    return value

@@ -153,3 +153,28 @@ def test_imports_are_rate_limited_per_user(app, make_user, tmp_path_factory):
     finally:
         _dispose(limited)
     assert app.config["IMPORT_RATE_LIMIT"] == "5 per minute;60 per hour"
+
+
+def test_a_mobile_inside_the_email_is_masked_and_cannot_be_searched_or_compared(api_as, office_api, make_expert,
+                                                                               expert_payload, db):
+    # One more indirect answer: "13912345678@163.com" is a common address, shown unmasked beside the masked mobile,
+    # searchable with q and comparable by the duplicate check.
+    target = make_expert(email="seed@example.com")
+    expert = db.session.get(Expert, target.id)
+    expert.email = f"{expert.mobile}@163.com"
+    db.session.commit()
+    province = api_as("province", province="44")
+    seen = province.get(f"/experts/{target.id}").json
+    assert seen["email"] == f"{expert.mobile[:3]}****{expert.mobile[7:]}@163.com"
+    middle = expert.mobile[3:9]
+    assert province.get(f"/experts?q={middle}").json["total"] == 0  # no yes/no answer per guess
+    assert office_api.get(f"/experts?q={middle}").json["total"] == 1  # the Office searches it as before
+    assert province.get("/experts?q=.com").json["total"] == 1  # digit-free searches of the email still work
+    assert province.get("/experts?q=%25").json["total"] == 0  # % and _ are literal, not wildcards
+    exported = province.get("/experts/export?format=csv").data.decode("utf-8-sig")
+    assert expert.mobile not in exported
+    history = json.dumps(province.get(f"/experts/{target.id}/history").json, ensure_ascii=False)
+    assert expert.mobile not in history
+    # The duplicate check treats such an email like the mobile it contains.
+    refused = province.post("/experts", json=expert_payload(email=f"{expert.mobile}@163.com"))
+    assert refused.status_code == 409 and refused.json["code"] == "possible_duplicate"

@@ -248,3 +248,19 @@ def identity_mismatches(info: IdNumberInfo, *, birth_year: int | None, gender: s
         errors["gender"] = FieldError("gender_mismatch", "性别与身份证号不一致。",
                                       "The gender does not match the ID number.")
     return errors
+
+
+# A mainland mobile or an ID number written inside another text ("13800138000@163.com" is a common address).
+_EMBEDDED_MOBILE_RE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+_EMBEDDED_ID_RE = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+
+
+def mask_embedded_identifiers(text: str | None) -> str:
+    """``text`` with every mobile number and ID number inside it masked as those fields are.
+
+    Many Chinese addresses are the owner's mobile or QQ number at a mail provider; a masked mobile must not
+    be shown whole in the email beside it."""
+    if not text:
+        return text or ""
+    text = _EMBEDDED_ID_RE.sub(lambda m: mask_id_number(m.group()), text)
+    return _EMBEDDED_MOBILE_RE.sub(lambda m: mask_mobile(m.group()), text)
