@@ -47,11 +47,14 @@ def add_conflict(actor: Actor, expert: Expert, data: dict[str, Any], today: date
     # The park is the database's to know (expert_conflicts.park_id references parks.id): the pool does not
     # import the scheduling package that owns parks. The flush runs in a savepoint so that a refused row
     # leaves the rest of the transaction usable, and the foreign-key violation becomes the usual 422.
+    db.session.flush()  # earlier pending changes are not this savepoint's to answer for
     try:
         with db.session.begin_nested():
             expert.conflicts.append(conflict)
             db.session.flush()
     except IntegrityError:
+        if not conflict.park_id:
+            raise  # the organisation was checked above: anything else is a bug, not bad input
         raise InvalidInput("unknown_park", UNKNOWN_PARK, {"park_id": [UNKNOWN_PARK]}) from None
     record(actor, "expert.conflict", "expert", expert.id,
            {"park_id": conflict.park_id, "organization_id": conflict.organization_id,
