@@ -24,8 +24,8 @@ def fill(app, n: int) -> None:
 
     from ecopanel.demo import SPECIALTY_WEIGHTS
     from expert_pool.models import Expert, Organization, expert_specialties
-    from expert_pool.normalize import id_number_check_digit
-    from expert_pool.regions import PROVINCES
+    from expert_pool.rules.normalize import id_number_check_digit
+    from expert_pool.rules.regions import PROVINCES
     from ground.clock import wall_now
     from ground.extensions import db
 

@@ -19,7 +19,7 @@ N_POOL = 100_000
 
 
 def id_number(province: str, birth: date, serial: int, male: bool) -> str:
-    from expert_pool.normalize import id_number_check_digit
+    from expert_pool.rules.normalize import id_number_check_digit
 
     seq = (serial % 500) * 2 + (1 if male else 0)
     first17 = f"{province}{(serial // 500) % 99 + 1:02d}{(serial // 49500) % 99 + 1:02d}{birth:%Y%m%d}{seq:03d}"
@@ -27,7 +27,7 @@ def id_number(province: str, birth: date, serial: int, male: bool) -> str:
 
 
 def import_rows(offset: int, n: int, rng: random.Random) -> list[dict]:
-    from expert_pool.regions import PROVINCES
+    from expert_pool.rules.regions import PROVINCES
 
     provinces = list(PROVINCES)
     specialties = ["循环经济", "清洁生产", "环境影响评价", "水污染防治", "低碳与碳达峰碳中和", "园区规划"]
@@ -47,7 +47,7 @@ def import_rows(offset: int, n: int, rng: random.Random) -> list[dict]:
 
 
 def bench_import(app, client, token: str, fmt: str, offset: int) -> float:
-    from expert_pool import tabular
+    from expert_pool.rules import tabular
 
     rows = import_rows(offset, N_IMPORT, random.Random(offset))
     columns = list(rows[0])
@@ -67,7 +67,7 @@ def fill_pool(app, total: int) -> None:
     import sqlalchemy as sa
 
     from expert_pool.models import Expert, Organization, expert_specialties
-    from expert_pool.regions import PROVINCES
+    from expert_pool.rules.regions import PROVINCES
     from ground.extensions import db
 
     rng = random.Random(7)
@@ -124,7 +124,7 @@ def _flush(db, Expert, link_table, batch, links):
 
 def bench_query(client, token: str, n: int = 300) -> tuple[float, float]:
     rng = random.Random(3)
-    from expert_pool.regions import PROVINCES
+    from expert_pool.rules.regions import PROVINCES
 
     provinces = list(PROVINCES)
     codes = ["circular_economy", "cleaner_production", "eia", "water_pollution", "low_carbon", "park_planning"]

@@ -102,7 +102,7 @@ def users_group() -> None:
 def users_create(email, role, province, park_id, expert_id, admin, password_stdin) -> None:
     """Add an account."""
     from ecopanel.auth.services import create_user
-    from expert_pool.regions import PROVINCES
+    from expert_pool.rules.regions import PROVINCES
     from ground.actor import SYSTEM
     from ground.extensions import db
 

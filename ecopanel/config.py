@@ -91,6 +91,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_RATE_LIMIT": "20 per minute;200 per hour",
     "INVITATION_RATE_LIMIT": "30 per minute",
     "TOKEN_ISSUE_RATE_LIMIT": "20 per hour",
+    # Expert imports (dry runs too) per user: each is a whole file of comparisons against the pool
+    "IMPORT_RATE_LIMIT": "5 per minute;60 per hour",
 }
 
 # Generated into instance/secrets.json when not configured; TOTP_ENCRYPTION_KEY encrypts the TOTP seeds at rest

@@ -18,15 +18,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from expert_pool.rules.normalize import vocabularies
 from ground.clock import UTCDateTime, wall_now
 from ground.extensions import db
 
-STATUSES = ("applicant", "active", "suspended", "retired", "removed")
-TITLE_RANKS = ("senior", "deputy_senior", "intermediate", "junior")
-ORGANIZATION_TYPES = ("university", "institute", "enterprise", "government", "third_party",
-                      "park_agency", "design_institute", "association", "other")
+# The codes of the closed vocabularies, as the check constraints hold them: one definition, in the rules.
+STATUSES = tuple(vocabularies.STATUSES)
+TITLE_RANKS = tuple(vocabularies.TITLE_RANKS)
+ORGANIZATION_TYPES = tuple(vocabularies.ORGANIZATION_TYPES)
 # Recommending bodies besides a province code (Art. 5: the three ministries of the leading group)
-MINISTRIES = ("MEE", "MOFCOM", "MOST")
+MINISTRIES = tuple(vocabularies.MINISTRIES)
 
 
 class Specialty(db.Model):

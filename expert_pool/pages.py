@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from expert_pool.normalize import STATUSES, TITLE_RANKS
-from expert_pool.regions import PROVINCES
+from expert_pool.rules.normalize import STATUSES, TITLE_RANKS
+from expert_pool.rules.regions import PROVINCES
 from expert_pool.services import list_specialties
 from ground.api import request_language
 from ground.guard import current_actor

@@ -21,6 +21,11 @@ def may_see_personal_data(actor: Actor, expert_id: int) -> bool:
     return actor.is_office or (actor.role == Role.EXPERT and actor.expert_id == expert_id)
 
 
+def may_see_pool_personal_data(actor: Actor) -> bool:
+    """Whether the caller sees every expert's identifiers unmasked (and may search and compare by them)."""
+    return actor.is_office
+
+
 def may_edit_expert(actor: Actor, contributed_by: str | None) -> bool:
     if actor.is_office:
         return True

@@ -2,17 +2,41 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import Response, current_app, request
 from flask.views import MethodView
 
 from expert_pool import exchange, schemas, services
 from ground import clock
 from ground.api import Blueprint
-from ground.errors import PreconditionFailed, PreconditionRequired
+from ground.audit import record_many
+from ground.errors import DomainError, PreconditionFailed, PreconditionRequired
+from ground.extensions import db
 from ground.guard import current_actor
 from ground.i18n import Msg
 
 blp = Blueprint("experts", __name__, url_prefix="/api/v1", description="The national expert pool (Art. 37-39)")
+
+
+def _keeps_refusal_audit(view):
+    """Record the audit entries a refusal carries (duplicate hits, refused imports) after its rollback.
+
+    The request boundary rolls back every failed request; these entries are why we audit (a province probing
+    the pool is refused), so they are written and committed here, on their own, before the error goes on to
+    the usual handler."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except DomainError as exc:
+            items = getattr(exc, "audit", None)
+            if items:
+                db.session.rollback()
+                record_many(current_actor(), items)
+                db.session.commit()
+            raise
+    return wrapper
 
 
 def _etag(expert) -> str:
@@ -43,6 +67,7 @@ class Experts(MethodView):
 
     @blp.arguments(schemas.ExpertWriteSchema)
     @blp.response(201, schemas.ExpertDetailSchema)
+    @_keeps_refusal_audit
     def post(self, data):
         """Add an expert"""
         actor = current_actor()
@@ -61,6 +86,7 @@ class ExpertItem(MethodView):
 
     @blp.arguments(schemas.ExpertPatchSchema(partial=True))
     @blp.response(200, schemas.ExpertDetailSchema)
+    @_keeps_refusal_audit
     def patch(self, data, expert_id):
         """Change an expert; needs ``If-Match`` with the ETag last read"""
         actor = current_actor()
@@ -168,8 +194,9 @@ def export(args):
 @blp.arguments(schemas.ImportFileSchema, location="files")
 @blp.response(200, schemas.ImportReportSchema)
 @blp.alt_response(201, schema=schemas.ImportReportSchema, description="Imported")
+@_keeps_refusal_audit
 def import_experts(form, files):
-    """Import experts from CSV or XLSX: all rows or none"""
+    """Import experts from CSV or XLSX: all rows or none (rate-limited per user: ``IMPORT_RATE_LIMIT``)"""
     upload = files["file"]
     report = exchange.import_file(current_actor(), upload.read(), upload.filename or "", form["dry_run"],
                                   clock.today(), max_rows=current_app.config["IMPORT_MAX_ROWS"])

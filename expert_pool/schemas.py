@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import ValidationError, validate, validates_schema
 
-from expert_pool import normalize
 from expert_pool.models import MINISTRIES, ORGANIZATION_TYPES, STATUSES, TITLE_RANKS
-from expert_pool.regions import PROVINCES
+from expert_pool.rules import normalize
+from expert_pool.rules.regions import PROVINCES
+from ground import clock
 from ground.api import PageArgs, page_schema
 from ground.i18n import Msg
 from ground.schemas import ID_RANGE, Integer, StrictSchema, text
@@ -26,32 +25,39 @@ def _field_error(exc: normalize.FieldError) -> ValidationError:
 
 
 class NormalizedString(ma.fields.String):
-    """A string normalised and checked by one of :mod:`expert_pool.normalize`'s functions."""
+    """A string normalised and checked by one of :mod:`expert_pool.rules.normalize`'s functions."""
 
-    def __init__(self, normalizer, max_length: int = 254, **kwargs):
+    def __init__(self, normalizer, max_length: int = 254, *, needs_today: bool = False, **kwargs):
         super().__init__(validate=validate.Length(min=1, max=max_length), **kwargs)
         self.normalizer = normalizer
+        self.needs_today = needs_today  # the rule takes the date: read here, at the boundary
 
     def _deserialize(self, value, attr, data, **kwargs):
         raw = super()._deserialize(value, attr, data, **kwargs)
         if len(raw) > 1000:
             raise ValidationError("Longer than maximum length 1000.")
         try:
-            return self.normalizer(raw)
+            return self.normalizer(raw, today=clock.today()) if self.needs_today else self.normalizer(raw)
         except normalize.FieldError as exc:
             raise _field_error(exc) from None
 
 
 def _birth_year_range(value: int) -> None:
-    if not 1920 <= value <= date.today().year - 18:
+    if not 1920 <= value <= clock.today().year - 18:
         raise ValidationError(Msg("出生年份不合理。", "The birth year is not plausible."))
+
+
+def _check_period(data: dict, start: str, end: str) -> None:
+    """A period whose end (when given) is not before its start; one rule for every dated record."""
+    if data.get(start) and data.get(end) and data[end] < data[start]:
+        raise ValidationError({end: [Msg("结束日期早于开始日期。", "The end date is before the start.")]})
 
 
 class ExpertWriteSchema(StrictSchema):
     name = text(100, required=True, min_length=1)
     gender = ma.fields.String(required=True, validate=validate.OneOf(("M", "F")))
     birth_year = Integer(required=True, validate=_birth_year_range)
-    id_number = NormalizedString(normalize.normalize_id_number, max_length=40, required=True)
+    id_number = NormalizedString(normalize.normalize_id_number, max_length=40, required=True, needs_today=True)
     mobile = NormalizedString(normalize.normalize_mobile, max_length=40, required=True)
     email = NormalizedString(normalize.normalize_email, max_length=254, required=True)
     organization_id = Integer(required=True, validate=ID_RANGE)
@@ -73,19 +79,16 @@ class ExpertWriteSchema(StrictSchema):
 
     @validates_schema
     def _consistency(self, data, partial, **kwargs):
-        errors: dict[str, list] = {}
-        start, end = data.get("term_start"), data.get("term_end")
-        if start and end and end < start:
-            errors["term_end"] = [Msg("聘期结束日期早于开始日期。", "The term ends before it starts.")]
+        problems: dict[str, normalize.FieldError] = {}
         if data.get("id_number"):
-            info = normalize.validate_id_number(data["id_number"])
-            if data.get("birth_year") and info.birth_date.year != data["birth_year"]:
-                errors["birth_year"] = [Msg("出生年份与身份证号不一致。",
-                                            "The birth year does not match the ID number.")]
-            if data.get("gender") and info.gender != data["gender"]:
-                errors["gender"] = [Msg("性别与身份证号不一致。", "The gender does not match the ID number.")]
-        if errors:
-            raise ValidationError(errors)
+            info = normalize.validate_id_number(data["id_number"], today=clock.today())
+            problems = normalize.identity_mismatches(info, birth_year=data.get("birth_year") or None,
+                                                     gender=data.get("gender"))
+        term = normalize.term_order_error(data.get("term_start"), data.get("term_end"))
+        if term is not None:
+            problems = {"term_end": term, **problems}
+        if problems:
+            raise ValidationError({field: [Msg(e.message_zh, e.message_en)] for field, e in problems.items()})
 
 
 class ExpertPatchSchema(ExpertWriteSchema):
@@ -117,8 +120,7 @@ class EmploymentCreateSchema(StrictSchema):
 
     @validates_schema
     def _dates(self, data, **kwargs):
-        if data.get("end_date") and data["end_date"] < data["start_date"]:
-            raise ValidationError({"end_date": [Msg("结束日期早于开始日期。", "The end date is before the start.")]})
+        _check_period(data, "start_date", "end_date")
 
 
 class ConflictSchema(ma.Schema):
@@ -145,8 +147,7 @@ class ConflictCreateSchema(StrictSchema):
     def _target(self, data, **kwargs):
         if not data.get("park_id") and not data.get("organization_id"):
             raise ValidationError(Msg("须指定园区或单位。", "Name a park or an organisation."), "_schema")
-        if data.get("valid_to") and data.get("valid_from") and data["valid_to"] < data["valid_from"]:
-            raise ValidationError({"valid_to": [Msg("结束日期早于开始日期。", "The end date is before the start.")]})
+        _check_period(data, "valid_from", "valid_to")
 
 
 class UnavailabilitySchema(StrictSchema):
@@ -157,8 +158,7 @@ class UnavailabilitySchema(StrictSchema):
 
     @validates_schema
     def _dates(self, data, **kwargs):
-        if data["end_date"] < data["start_date"]:
-            raise ValidationError({"end_date": [Msg("结束日期早于开始日期。", "The end date is before the start.")]})
+        _check_period(data, "start_date", "end_date")
 
 
 class StatusChangeSchema(ma.Schema):

@@ -207,7 +207,7 @@ _serial = itertools.count(1)
 
 def valid_id_number(province: str = "32", birth: date = date(1970, 5, 17), male: bool = True,
                     serial: int | None = None) -> str:
-    from expert_pool.normalize import id_number_check_digit
+    from expert_pool.rules.normalize import id_number_check_digit
 
     n = next(_serial) if serial is None else serial
     seq = (n % 500) * 2 + (1 if male else 0)

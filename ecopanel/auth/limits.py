@@ -4,6 +4,7 @@
   both steps. The per-account lockout is separate and lives in the database (:mod:`ecopanel.pages`).
 * the experts' invitation links (``/invitations/...``): ``INVITATION_RATE_LIMIT`` per client address.
 * ``POST /api/v1/tokens``: ``TOKEN_ISSUE_RATE_LIMIT`` per user.
+* ``POST /api/v1/experts/import`` (dry runs too): ``IMPORT_RATE_LIMIT`` per user.
 
 Counters live in ``RATELIMIT_STORAGE_URI``: ``memory://`` (one process, the embedded mode) or a shared
 store such as ``redis://127.0.0.1:6379`` when several processes serve. ``RATELIMIT_ENABLED=false`` turns
@@ -26,6 +27,7 @@ from flask_limiter.util import get_remote_address
 
 LOGIN_ENDPOINTS = ("pages.login", "pages.login_totp")
 TOKEN_ENDPOINT = "tokens.Tokens"
+IMPORT_ENDPOINT = "experts.import_experts"
 
 
 def _user_key() -> str:
@@ -51,6 +53,9 @@ def init_rate_limits(app: Flask) -> Limiter | None:
     if TOKEN_ENDPOINT in app.view_functions:
         issue = limiter.limit(_config("TOKEN_ISSUE_RATE_LIMIT"), key_func=_user_key, methods=["POST"])
         app.view_functions[TOKEN_ENDPOINT] = issue(app.view_functions[TOKEN_ENDPOINT])
+    if IMPORT_ENDPOINT in app.view_functions:
+        imports = limiter.limit(_config("IMPORT_RATE_LIMIT"), key_func=_user_key, methods=["POST"])
+        app.view_functions[IMPORT_ENDPOINT] = imports(app.view_functions[IMPORT_ENDPOINT])
     if "invitations" in app.blueprints:
         # Shared: one budget per address for every invitation page and action, not one per endpoint.
         limiter.shared_limit(_config("INVITATION_RATE_LIMIT"), scope="invitations")(app.blueprints["invitations"])

@@ -19,7 +19,7 @@ from expert_pool.models import (
     StatusChange,
     Unavailability,
 )
-from expert_pool.regions import PROVINCES
+from expert_pool.rules.regions import PROVINCES
 from ground.extensions import db
 from scheduling.models import Park
 

@@ -19,7 +19,7 @@ from ecopanel.demo.dates import DEMO_NOW, at
 from ecopanel.demo.people import CITIES, INDUSTRIES
 from ecopanel.demo.plans import Event, Plan, plan_histories
 from expert_pool.models import Organization
-from expert_pool.regions import PROVINCES
+from expert_pool.rules.regions import PROVINCES
 from ground.actor import Actor, Role
 from ground.extensions import db
 from scheduling.calendar_service import ensure_seeded

@@ -6,8 +6,8 @@ import random
 from datetime import date
 
 from expert_pool.models import Blacklisting, Organization
-from expert_pool.normalize import id_number_check_digit
-from expert_pool.regions import PROVINCES
+from expert_pool.rules.normalize import id_number_check_digit
+from expert_pool.rules.regions import PROVINCES
 from ground.extensions import db
 
 CITIES = {

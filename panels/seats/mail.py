@@ -10,7 +10,7 @@ from typing import Any
 from flask import current_app
 
 from expert_pool.models import Expert
-from expert_pool.regions import PROVINCES
+from expert_pool.rules.regions import PROVINCES
 from ground.accounts import User
 from ground.clock import SHANGHAI, shanghai_date
 from ground.errors import InvalidInput

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from expert_pool.regions import PROVINCES
+from expert_pool.rules.regions import PROVINCES
 from ground.api import request_language
 from ground.i18n import localize
 from ground.schemas import StrictSchema

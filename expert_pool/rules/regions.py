@@ -7,7 +7,7 @@ from __future__ import annotations
 
 # The 31 provincial-level regions of the mainland: two-digit GB/T 2260 code -> (Chinese name, English name).
 # English names follow current official usage (e.g. "Xizang"); older forms such as "Tibet" are accepted as
-# aliases by ``expert_pool.normalize.normalize_province``.
+# aliases by ``expert_pool.rules.normalize.normalize_province``.
 PROVINCES: dict[str, tuple[str, str]] = {
     "11": ("北京市", "Beijing"),
     "12": ("天津市", "Tianjin"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
+
 # applicant -> active -> suspended -> retired / removed. Reinstatement from suspension is normal;
 # a retired expert may be re-appointed; removal is final.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -26,8 +28,6 @@ def can_change(current: str, target: str) -> bool:
 def needs_review(data_confirmed_on: date | None, term_end: date | None, today: date, *,
                  unconfirmed_months: int, term_ending_days: int) -> list[str]:
     """Why the Office should look at an expert now: stale data and/or a term about to end."""
-    from dateutil.relativedelta import relativedelta
-
     reasons = []
     if data_confirmed_on is None or data_confirmed_on <= today - relativedelta(months=unconfirmed_months):
         reasons.append("data_unconfirmed")

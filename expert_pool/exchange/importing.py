@@ -1,4 +1,4 @@
-"""Bulk import and export of the pool, as the Office really has it: Excel or CSV, Chinese or English.
+"""Bulk import of the pool, as the Office really has it: Excel or CSV, Chinese or English.
 
 Import is all or nothing: every row is validated (row numbers as the spreadsheet shows them), duplicates
 are reported within the file and against the pool, and one bad row stores none.
@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import insert, select
 
-from expert_pool import normalize, policy, tabular
+from expert_pool import policy
 from expert_pool.models import Employment, Expert, Organization, Specialty, StatusChange, expert_specialties
-from expert_pool.services import FORBIDDEN, experts_for_export
+from expert_pool.rules import normalize, tabular
+from expert_pool.services import FORBIDDEN, duplicates
 from ground.actor import Actor, Role
 from ground.audit import record_many
 from ground.clock import wall_now
@@ -60,8 +62,11 @@ class _RowReader:
         try:
             return convert(raw)
         except normalize.FieldError as exc:
-            self._issue(key, Msg(exc.message_zh, exc.message_en), exc.code)
+            self.issue(key, exc)
             return default
+
+    def issue(self, key: str, problem: normalize.FieldError) -> None:
+        self._issue(key, Msg(problem.message_zh, problem.message_en), problem.code)
 
 
 def _bounded(max_length: int) -> Callable[[Any], str]:
@@ -84,7 +89,7 @@ def read_rows(actor: Actor, table: tabular.Table, specialties: dict[str, str], t
         rec: dict[str, Any] = {"row": row.number}
         rec["name"] = r.get("name", _bounded(100), required=True)
         rec["gender"] = r.get("gender", normalize.normalize_gender, required=True)
-        id_number = r.get("id_number", normalize.normalize_id_number, required=True)
+        id_number = r.get("id_number", partial(normalize.normalize_id_number, today=today), required=True)
         rec["id_number"] = id_number
         rec["mobile"] = r.get("mobile", normalize.normalize_mobile, required=True)
         rec["email"] = r.get("email", normalize.normalize_email, required=True)
@@ -112,38 +117,48 @@ def read_rows(actor: Actor, table: tabular.Table, specialties: dict[str, str], t
                                             f"Unknown specialties: {', '.join(unknown)}"), "unknown_specialty")
             rec["specialties"] = list(dict.fromkeys(codes))
         if id_number:
-            info = normalize.validate_id_number(id_number)
-            if birth_year is not None and birth_year != info.birth_date.year:
-                r._issue("birth_year", Msg("出生年份与身份证号不一致。",
-                                           "The birth year does not match the ID number."), "birth_year_mismatch")
-            if rec["gender"] and rec["gender"] != info.gender:
-                r._issue("gender", Msg("性别与身份证号不一致。", "The gender does not match the ID number."),
-                         "gender_mismatch")
+            info = normalize.validate_id_number(id_number, today=today)
+            for field, problem in normalize.identity_mismatches(info, birth_year=birth_year,
+                                                                gender=rec["gender"]).items():
+                r.issue(field, problem)
             rec["birth_year"] = info.birth_date.year
-        if rec["term_start"] and rec["term_end"] and rec["term_end"] < rec["term_start"]:
-            r._issue("term_end", Msg("聘期结束日期早于开始日期。", "The term ends before it starts."), "term_order")
+        term = normalize.term_order_error(rec["term_start"], rec["term_end"])
+        if term is not None:
+            r.issue("term_end", term)
         if r.ok:
             records.append(rec)
     return records, issues
 
 
-def _duplicates(records: list[dict[str, Any]], issues: list[dict[str, Any]]) -> None:
-    """Report ID number, mobile and email repeated within the file or already in the pool."""
-    for field in ("id_number", "mobile", "email"):
+def _duplicates(actor: Actor, records: list[dict[str, Any]], issues: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Report ID number, mobile and email repeated within the file (the caller's own data) or already in the
+    pool, the latter only where the caller may learn of it (:mod:`expert_pool.services.duplicates`).
+
+    Returns every hit against the pool, for the audit log; rows with a hit the caller may not learn of are
+    marked ``rec["held"] = {field: expert id}`` and reported nowhere in the answer."""
+    hits: list[dict[str, Any]] = []
+    for field in duplicates.IDENTIFYING_FIELDS:
         values = [rec[field] for rec in records]
-        existing = set()
+        existing: dict[str, int] = {}
+        column_ = getattr(Expert, field)
         for start in range(0, len(values), 1000):  # IN lists of bounded size
-            existing.update(db.session.scalars(
-                select(getattr(Expert, field)).where(getattr(Expert, field).in_(values[start:start + 1000]))))
+            existing.update(db.session.execute(
+                select(column_, Expert.id).where(column_.in_(values[start:start + 1000]))).all())
         first_row: dict[str, int] = {}
         column = tabular.COLUMNS_BY_KEY[field]
         for rec in records:
             value = rec[field]
-            if value in existing:
-                issues.append({"row": rec["row"], "column": Msg(column.zh, column.en), "field": field,
-                               "code": "duplicate_in_pool",
-                               "message": Msg("专家库中已有相同值的专家。",
-                                              "An expert with this value is already in the pool.")})
+            other = existing.get(value)
+            if other is not None:
+                hits.append({"row": rec["row"], "field": field, "expert_id": other,
+                             "value": duplicates.masked(field, value)})
+                if duplicates.may_learn_of(actor, field, other, value):
+                    issues.append({"row": rec["row"], "column": Msg(column.zh, column.en), "field": field,
+                                   "code": "duplicate_in_pool",
+                                   "message": Msg("专家库中已有相同值的专家。",
+                                                  "An expert with this value is already in the pool.")})
+                else:
+                    rec.setdefault("held", {})[field] = other
             elif value in first_row:
                 issues.append({"row": rec["row"], "column": Msg(column.zh, column.en), "field": field,
                                "code": "duplicate_in_file",
@@ -151,40 +166,75 @@ def _duplicates(records: list[dict[str, Any]], issues: list[dict[str, Any]]) -> 
                                               f"Duplicates row {first_row[value]}.")})
             else:
                 first_row[value] = rec["row"]
+    return hits
 
 
 def import_file(actor: Actor, data: bytes, filename: str, dry_run: bool, today: date, *,
                 max_rows: int = tabular.DEFAULT_MAX_ROWS) -> dict[str, Any]:
-    """Validate a spreadsheet and, unless ``dry_run``, add every expert in it; raise if any row is bad."""
+    """Validate a spreadsheet and, unless ``dry_run``, add every expert in it; raise if any row is bad.
+
+    Rows that may duplicate an expert the caller may not see unmasked are held for the Office, silently
+    (see :mod:`expert_pool.services.duplicates`). Every attempt is audited, refused ones too: the error
+    carries its audit entries (``keep_audit``) for the route to record after the rollback."""
     if not policy.may_import(actor):
         raise Forbidden(None, FORBIDDEN)
+    attempt = {"dry_run": dry_run, "file": filename[:200], "size": len(data)}
     try:
         table = tabular.read_table(data, filename, max_rows=max_rows)
     except tabular.TableError as exc:
-        raise InvalidInput(exc.code, Msg(exc.message_zh, exc.message_en),
-                           {"file": [Msg(exc.message_zh, exc.message_en)]}, extra={"details": exc.details}) from None
+        raise duplicates.keep_audit(InvalidInput(
+            exc.code, Msg(exc.message_zh, exc.message_en), {"file": [Msg(exc.message_zh, exc.message_en)]},
+            extra={"details": exc.details}), [_attempt_entry(attempt, refused=exc.code)]) from None
     if not table.rows:
-        raise InvalidInput("file_no_rows", Msg("文件中没有数据行。", "The file has no data rows."),
-                           {"file": [Msg("文件中没有数据行。", "The file has no data rows.")]})
+        raise duplicates.keep_audit(InvalidInput(
+            "file_no_rows", Msg("文件中没有数据行。", "The file has no data rows."),
+            {"file": [Msg("文件中没有数据行。", "The file has no data rows.")]}),
+            [_attempt_entry(attempt, refused="file_no_rows")])
     records, issues = read_rows(actor, table, _specialty_lookup(), today)
-    _duplicates(records, issues)
+    hits = _duplicates(actor, records, issues)
+    held = [rec for rec in records if rec.get("held")]
+    attempt.update(rows=len(table.rows), held=len(held))
+    audit = [_attempt_entry(attempt, refused="import_invalid" if issues else None)]
+    if hits:
+        audit.append(duplicates.hit_entry(actor, "import", hits, dry_run=dry_run))
     if issues:
         issues.sort(key=lambda i: (i["row"] or 0, i["field"] or ""))
         bad_rows = len({i["row"] for i in issues})
-        raise InvalidInput(
+        raise duplicates.keep_audit(InvalidInput(
             "import_invalid",
             Msg(f"导入文件有 {bad_rows} 行存在问题，未导入任何数据。请修改后重新导入。",
                 f"{bad_rows} rows have problems; nothing was imported. Fix them and import again."),
             {f"row {i['row']}: {i['field']}": [i["message"]] for i in issues},
-            extra={"issues": issues, "dry_run": dry_run, "rows": len(table.rows)})
+            extra={"issues": issues, "dry_run": dry_run, "rows": len(table.rows)}), audit)
+    # Held rows count as accepted: the answer must be the same whether or not a row matched.
     report = {"dry_run": dry_run, "rows": len(records), "created": 0, "organizations_created": [], "issues": []}
     if dry_run:
         report["organizations_created"] = sorted(_missing_organizations(records))
+        record_many(actor, audit)
         return report
     created_orgs = _store(actor, records, today)
+    audit.extend(_held_entry(actor, rec) for rec in held)
+    record_many(actor, audit)
     report["created"] = len(records)
     report["organizations_created"] = created_orgs
     return report
+
+
+def _attempt_entry(attempt: dict[str, Any], refused: str | None) -> duplicates.AuditItem:
+    action = "expert.import_dry_run" if attempt["dry_run"] else "expert.import_attempt"
+    return (action, "pool", None, {**attempt, "refused": refused})
+
+
+def _held_entry(actor: Actor, rec: dict[str, Any]) -> duplicates.AuditItem:
+    """A row held for the Office: the fields it submitted, its identifiers masked and fingerprinted (never in
+    clear: a matching one is the matched expert's own), and which experts it matched on which field."""
+    data = {k: v for k, v in rec.items() if k not in (*duplicates.IDENTIFYING_FIELDS, "held")}
+    data["email"] = rec["email"]
+    for field in duplicates.PRIVATE_FIELDS:
+        data[field] = duplicates.masked(field, rec[field])
+        data[f"{field}_fingerprint"] = duplicates.fingerprint(field, rec[field])
+    return ("expert.import_held", "pool", None, {
+        "row": data, "matched": rec["held"], "contributed_by": actor.province if actor.role == Role.PROVINCE else None})
 
 
 def _missing_organizations(records: list[dict[str, Any]]) -> set[str]:
@@ -195,7 +245,8 @@ def _missing_organizations(records: list[dict[str, Any]]) -> set[str]:
 
 def _store(actor: Actor, records: list[dict[str, Any]], today: date) -> list[str]:
     """Insert the validated rows as plain executemany inserts (no ORM bookkeeping for 10,000s of objects),
-    which keeps a 10,000-row import within a few seconds on PostgreSQL."""
+    which keeps a 10,000-row import within a few seconds on PostgreSQL. Held rows get their organisation
+    (so the pool looks the same whether or not a row was held) but are not stored."""
     orgs = {o.name: o for o in db.session.scalars(
         select(Organization).where(Organization.name.in_({rec["organization"] for rec in records})))}
     created_orgs = []
@@ -206,6 +257,9 @@ def _store(actor: Actor, records: list[dict[str, Any]], today: date) -> list[str
             orgs[org.name] = org
             created_orgs.append(org.name)
     db.session.flush()
+    records = [rec for rec in records if not rec.get("held")]
+    if not records:
+        return created_orgs
     contributed_by = actor.province if actor.role == Role.PROVINCE else None
     # executemany without RETURNING (pipelined by psycopg); ids are read back by the unique ID number.
     db.session.execute(insert(Expert), [{
@@ -243,43 +297,3 @@ def _store(actor: Actor, records: list[dict[str, Any]], today: date) -> list[str
     return created_orgs
 
 
-EXPORT_COLUMNS = ("name", "gender", "birth_year", "id_number", "mobile", "email", "organization",
-                  "organization_type", "title", "specialties", "province", "city", "recommended_by", "term_start",
-                  "term_end", "status", "language")
-
-
-def _label(table: dict[str, tuple[str, str]], code: str | None, lang: str) -> str | None:
-    if code is None:
-        return None
-    zh, en = table.get(code, (code, code))
-    return zh if lang == "zh" else en
-
-
-def export_experts(actor: Actor, fmt: str, lang: str, filters: dict[str, Any] | None = None) -> bytes:
-    """The pool as CSV or XLSX, in the import's columns so an export can be edited and re-imported."""
-    experts = experts_for_export(actor, filters or {})
-    names = {s.code: (s.name_zh, s.name_en) for s in db.session.scalars(select(Specialty))}
-    rows = []
-    for e in experts:
-        rows.append({
-            "name": e.name, "gender": _label(normalize.GENDERS, e.gender, lang), "birth_year": e.birth_year,
-            "id_number": e.id_number, "mobile": e.mobile, "email": e.email, "organization": e.organization.name,
-            "organization_type": _label(normalize.ORGANIZATION_TYPES, e.organization.type, lang),
-            "title": _label(normalize.TITLE_RANKS, e.title_rank, lang),
-            "specialties": [_label(names, c, lang) for c in e.specialty_codes],
-            "province": normalize.province_name(e.province, lang), "city": e.city,
-            "recommended_by": (normalize.province_name(e.recommended_by, lang)
-                               if e.recommended_by.isdigit() else e.recommended_by),
-            "term_start": e.term_start, "term_end": e.term_end,
-            "status": _label(normalize.STATUSES, e.status, lang),
-            "language": _label(normalize.LANGUAGES, e.language, lang),
-        })
-    revealed = sum(1 for e in experts if not e.personal_data_masked)
-    record_many(actor, [("expert.export", "pool", None, {"rows": len(rows), "format": fmt,
-                                                          "personal_data_revealed": revealed})])
-    writer = tabular.write_csv if fmt == "csv" else tabular.write_xlsx
-    return writer(list(EXPORT_COLUMNS), rows, lang)
-
-
-def template(lang: str, fmt: str) -> bytes:
-    return tabular.template(lang, fmt)

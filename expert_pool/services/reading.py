@@ -1,0 +1,191 @@
+"""Reading the pool: what a caller may see (personal data masked unless they may see it), lists, review."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from expert_pool import policy
+from expert_pool.models import Expert, Organization, expert_specialties
+from expert_pool.rules import status as status_rules
+from expert_pool.rules.normalize import mask_embedded_identifiers, mask_id_number, mask_mobile
+from ground.actor import Actor, Role
+from ground.audit import AuditEntry
+from ground.errors import Forbidden, not_found
+from ground.extensions import db
+from ground.i18n import Msg
+
+FORBIDDEN = Msg("无权执行此操作。", "You are not allowed to do this.")
+
+
+class MaskedExpert:
+    """An expert as a caller may see it: ID number and mobile masked unless they may see them."""
+
+    def __init__(self, expert: Expert, reveal: bool):
+        self._expert = expert
+        self.personal_data_masked = not reveal
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._expert, name)
+
+    @property
+    def id_number(self) -> str:
+        value = self._expert.id_number
+        return mask_id_number(value) if self.personal_data_masked else value
+
+    @property
+    def mobile(self) -> str:
+        value = self._expert.mobile
+        return mask_mobile(value) if self.personal_data_masked else value
+
+    @property
+    def email(self) -> str:
+        value = self._expert.email
+        return mask_embedded_identifiers(value) if self.personal_data_masked else value
+
+    @property
+    def allowed_statuses(self) -> list[str]:
+        return sorted(status_rules.allowed_statuses(self._expert.status))
+
+    @property
+    def conflicts(self) -> list:
+        # A conflict declared in answer to an invitation (source "invitation") tells which park the expert was
+        # drawn for, by a panel that is confidential: only the Office and the expert see it here (the convening
+        # authority sees it on its panel's invitations).
+        if self.sees_invitation_conflicts:
+            return list(self._expert.conflicts)
+        return [c for c in self._expert.conflicts if c.source != "invitation"]
+
+
+def present(actor: Actor, expert: Expert) -> MaskedExpert:
+    shown = MaskedExpert(expert, policy.may_see_personal_data(actor, expert.id))
+    shown.sees_invitation_conflicts = actor.is_office or actor.expert_id == expert.id
+    return shown
+
+
+def snapshot(expert: Expert) -> dict[str, Any]:
+    """The audited view of an expert: personal identifiers masked, so the log spreads no personal data."""
+    return {
+        "name": expert.name, "gender": expert.gender, "birth_year": expert.birth_year,
+        "id_number": mask_id_number(expert.id_number), "mobile": mask_mobile(expert.mobile),
+        "email": mask_embedded_identifiers(expert.email), "organization_id": expert.organization_id,
+        "title_rank": expert.title_rank,
+        "specialties": expert.specialty_codes, "province": expert.province, "city": expert.city,
+        "recommended_by": expert.recommended_by, "contributed_by": expert.contributed_by,
+        "term_start": expert.term_start, "term_end": expert.term_end, "status": expert.status,
+        "language": expert.language,
+    }
+
+
+# --- reading -------------------------------------------------------------------------------------------
+
+def get_expert(actor: Actor, expert_id: int) -> Expert:
+    """An expert the caller may read (404 if it does not exist, 403 if it is not theirs to see)."""
+    expert = db.session.get(Expert, expert_id)
+    if expert is None:
+        raise not_found("专家", "Expert", expert_id)
+    if not policy.may_read_expert(actor, expert_id):
+        raise Forbidden(None, FORBIDDEN)
+    return expert
+
+
+def _filtered(filters: dict[str, Any], *, reveal: bool) -> Select:
+    """The pool filtered. ``q`` is a literal substring (``%`` and ``_`` are not wildcards); for a caller who
+    sees identifiers masked it does not search the email when it holds digits, since an email may contain
+    the mobile it masks ("13800138000@163.com") and a search is a yes/no answer per guess."""
+    query = select(Expert)
+    q = (filters.get("q") or "").strip()
+    if q:
+        searched = [Expert.name, Expert.city] + ([Expert.email] if reveal or not any(c.isdigit() for c in q) else [])
+        query = query.where(or_(
+            *(column.icontains(q, autoescape=True) for column in searched),
+            Expert.organization_id.in_(select(Organization.id).where(Organization.name.icontains(q, autoescape=True))),
+        ))
+    for code in filters.get("specialty") or []:
+        query = query.where(exists().where(and_(
+            expert_specialties.c.expert_id == Expert.id, expert_specialties.c.specialty_code == code)))
+    for key in ("province", "status", "organization_id", "title_rank"):
+        if filters.get(key) is not None:
+            query = query.where(getattr(Expert, key) == filters[key])
+    if filters.get("contributed_by"):
+        value = filters["contributed_by"]
+        query = query.where(Expert.contributed_by.is_(None) if value == "national" else
+                            Expert.contributed_by == value)
+    return query
+
+
+def list_experts(actor: Actor, filters: dict[str, Any], page: int, page_size: int):
+    """One page of the pool, filtered and sorted, with the total count."""
+    if not policy.may_read_pool(actor):
+        raise Forbidden(None, FORBIDDEN)
+    query = _filtered(filters, reveal=policy.may_see_pool_personal_data(actor))
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    sort = filters.get("sort") or "name"
+    column = getattr(Expert, sort.lstrip("-"))
+    order = [column.desc() if sort.startswith("-") else column.asc(), Expert.id.asc()]
+    items = db.session.scalars(
+        query.options(selectinload(Expert.specialties)).order_by(*order)
+        .offset((page - 1) * page_size).limit(page_size)
+    ).all()
+    return [present(actor, e) for e in items], total
+
+
+def experts_for_export(actor: Actor, filters: dict[str, Any]) -> list[MaskedExpert]:
+    if not policy.may_read_pool(actor):
+        raise Forbidden(None, FORBIDDEN)
+    query = _filtered(filters, reveal=policy.may_see_pool_personal_data(actor))
+    experts = db.session.scalars(query.options(selectinload(Expert.specialties))
+                                 .order_by(Expert.id)).all()
+    return [present(actor, e) for e in experts]
+
+
+def experts_due_for_review(actor: Actor, today: date, *, unconfirmed_months: int, term_ending_days: int,
+                           page: int, page_size: int):
+    """Experts whose data was not confirmed for a year or whose term is ending (dynamic management)."""
+    if not policy.may_read_pool(actor):
+        raise Forbidden(None, FORBIDDEN)
+    stale = today - relativedelta(months=unconfirmed_months)
+    query = select(Expert).where(
+        Expert.status.in_(("active", "suspended", "applicant")),
+        or_(Expert.data_confirmed_on.is_(None), Expert.data_confirmed_on <= stale,
+            Expert.term_end <= today + timedelta(days=term_ending_days)),
+    )
+    if actor.role == Role.PROVINCE:
+        query = query.where(Expert.contributed_by == actor.province)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    experts = db.session.scalars(query.options(selectinload(Expert.specialties))
+                                 .order_by(Expert.term_end.asc().nulls_first(), Expert.id)
+                                 .offset((page - 1) * page_size).limit(page_size)).all()
+    items = [{"expert": present(actor, e),
+              "reasons": status_rules.needs_review(e.data_confirmed_on, e.term_end, today,
+                                                   unconfirmed_months=unconfirmed_months,
+                                                   term_ending_days=term_ending_days)} for e in experts]
+    return items, total
+
+
+
+
+def expert_history(actor: Actor, expert: Expert) -> dict[str, Any]:
+    if not policy.may_read_expert(actor, expert.id):
+        raise Forbidden(None, FORBIDDEN)
+    changes = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.object_type == "expert", AuditEntry.object_id == str(expert.id)).order_by(AuditEntry.seq)).all()
+    if not policy.may_see_personal_data(actor, expert.id):
+        # Older entries may hold an email with a mobile in it: shown as masked as the expert itself.
+        changes = [{"seq": e.seq, "created_at": e.created_at, "actor_label": e.actor_label, "action": e.action,
+                    "data": _masked_json(e.data)} for e in changes]
+    return {"status_changes": expert.status_changes, "changes": changes}
+
+
+def _masked_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_embedded_identifiers(value)
+    if isinstance(value, list):
+        return [_masked_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _masked_json(v) for k, v in value.items()}
+    return value
