@@ -19,11 +19,6 @@ PRODUCT_PACKAGES = ("ground", "notifications", "expert_pool", "scheduling", "pan
 MAX_MODULE_LINES = 400
 LINT_IMPORTS = str(Path(sys.executable).with_name("lint-imports"))
 
-# Until the domain branches land (expert_pool/, scheduling/, panels/ + notifications/ restructured), some
-# contracts cannot hold yet: the `rules` packages do not exist, notifications reaches into panels, and
-# scheduling <-> expert_pool import each other. Remove these marks after the merges.
-NOT_YET = pytest.mark.xfail(strict=False, reason="holds once the domain packages' redesign branches have landed")
-PENDING_CONTRACTS = {"layers", "acyclic", "pure"}
 
 
 def _contract_ids() -> list[str]:
@@ -31,8 +26,7 @@ def _contract_ids() -> list[str]:
     return [contract["id"] for contract in config["tool"]["importlinter"]["contracts"]]
 
 
-@pytest.mark.parametrize("contract", [pytest.param(c, marks=NOT_YET) if c in PENDING_CONTRACTS else c
-                                      for c in _contract_ids()])
+@pytest.mark.parametrize("contract", _contract_ids())
 def test_import_contract_is_kept(contract):
     result = subprocess.run([LINT_IMPORTS, "--no-cache", "--contract", contract], cwd=ROOT, capture_output=True,
                             text=True, timeout=300)
@@ -47,7 +41,6 @@ def _product_modules() -> list[Path]:
     return sorted(path for package in PRODUCT_PACKAGES for path in (ROOT / package).rglob("*.py"))
 
 
-@NOT_YET
 def test_no_product_module_is_over_400_lines():
     """A module that grows past ~400 lines becomes a subpackage split by responsibility (tests, migrations and
     benchmarks are not product modules)."""
@@ -59,7 +52,6 @@ def test_no_product_module_is_over_400_lines():
 DYNAMIC_IMPORT = re.compile(r"\bimportlib\.import_module\(|\b__import__\(|\bimport_string\(")
 
 
-@NOT_YET  # scheduling.notices imports notifications.services through importlib today
 def test_no_module_imports_through_importlib():
     """An import the contracts cannot see is an import that can break them unseen."""
     offenders = [str(path.relative_to(ROOT)) for path in _product_modules()

@@ -16,12 +16,11 @@ from ground.audit import record
 from ground.errors import InvalidInput
 from ground.extensions import db
 from ground.i18n import Msg
-from panels.models import ACTIVE_MEMBER, Panel, PanelMember
+from panels.models import ACTIVE_MEMBER, Invitation, Panel, PanelMember, add_event
 from panels.seats.links import LinkProblem, check_answerable, link_actor
 from panels.seats.mail import (
     queue_invitation_mail,
 )
-from panels.seats.models import Invitation, add_event
 from panels.seats.replace import vacate_seat
 
 log = logging.getLogger(__name__)

@@ -12,13 +12,12 @@ from ground.accounts import User
 from ground.extensions import db
 from notifications.outbox import queue_mail
 from notifications.recipients import group_by_language
-from panels.models import Panel
+from panels.models import Invitation, InvitationEvent, Panel
 from panels.seats.answers import DECLINE_REASONS
 from panels.seats.mail import (
     beijing_time,
     panel_facts,
 )
-from panels.seats.models import Invitation, InvitationEvent
 
 # --- the staff digest ------------------------------------------------------------------------------------------
 

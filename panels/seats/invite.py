@@ -13,13 +13,12 @@ from ground.audit import record_many
 from ground.errors import Conflict, InvalidInput
 from ground.extensions import db
 from ground.i18n import Msg
-from panels.models import Panel, PanelMember
+from panels.models import Invitation, Panel, PanelMember, add_event
 from panels.seats.mail import (
     queue_invitation_mail,
     reminder_time,
     response_deadline,
 )
-from panels.seats.models import Invitation, add_event
 
 # --- inviting ------------------------------------------------------------------------------------------------------
 

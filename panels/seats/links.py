@@ -13,8 +13,7 @@ from ground.actor import Actor, Role
 from ground.errors import DomainError
 from ground.extensions import db
 from ground.i18n import Msg
-from panels.models import PanelMember
-from panels.seats.models import Invitation
+from panels.models import Invitation, PanelMember
 
 
 class LinkProblem(DomainError):

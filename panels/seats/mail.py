@@ -19,9 +19,8 @@ from ground.i18n import Msg
 from notifications import ical
 from notifications.models import OutboxMessage
 from notifications.outbox import MailAttachment, queue_mail
-from panels.models import Panel
+from panels.models import Invitation, Panel
 from panels.seats.links import page_url
-from panels.seats.models import Invitation
 from scheduling.models import Park
 
 KIND_NAMES: dict[str, tuple[str, str]] = {

@@ -13,14 +13,13 @@ from ground.clock import shanghai_date
 from ground.errors import Conflict, InvalidInput
 from ground.extensions import db
 from ground.i18n import Msg
-from panels.models import Booking, Panel
+from panels.models import Booking, Invitation, Panel, add_event
 from panels.seats.links import page_url
 from panels.seats.mail import (
     queue_invitation_mail,
     reminder_time,
     start_of_day,
 )
-from panels.seats.models import Invitation, add_event
 from panels.services import lock_meeting_day, members_ineligible_on
 
 # --- moving and cancelling a meeting ----------------------------------------------------------------------------

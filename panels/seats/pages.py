@@ -31,9 +31,8 @@ from ground.extensions import csrf, db
 from ground.guard import public
 from ground.i18n import localize
 from ground.uow import retrying
-from panels.models import Panel
+from panels.models import Invitation, Panel
 from panels.seats import answers, links, mail
-from panels.seats.models import Invitation
 
 log = logging.getLogger(__name__)
 bp = Blueprint("invitations", __name__, url_prefix="/invitations", template_folder="templates")

@@ -16,7 +16,7 @@ from ground.extensions import db
 from ground.i18n import Msg
 from notifications.models import OutboxMessage
 from notifications.rendering import json_ready, render_mail
-from panels.models import ACTIVE_MEMBER, Panel
+from panels.models import ACTIVE_MEMBER, Invitation, Panel
 from panels.seats.links import page_url
 from panels.seats.mail import (
     calendar_attachment,
@@ -24,7 +24,6 @@ from panels.seats.mail import (
     panel_facts,
     response_deadline,
 )
-from panels.seats.models import Invitation
 
 # --- presenting ----------------------------------------------------------------------------------------------
 

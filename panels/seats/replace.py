@@ -19,10 +19,9 @@ from ground.clock import shanghai_date
 from ground.errors import InvalidInput, NotFound
 from ground.extensions import db
 from ground.i18n import Msg
-from panels.models import ACTIVE_MEMBER, Booking, Panel, PanelMember
+from panels.models import ACTIVE_MEMBER, Booking, Invitation, Panel, PanelMember
 from panels.seats.invite import create_invitation, invited_member_ids
 from panels.seats.mail import response_deadline
-from panels.seats.models import Invitation
 from panels.services.draws import book, draw_round, lock_meeting_day
 from panels.solver import Candidate, Quota, promote
 from scheduling.models import Park

@@ -11,13 +11,12 @@ from sqlalchemy import select, update
 from ground.actor import SYSTEM
 from ground.clock import shanghai_date
 from ground.extensions import db
-from panels.models import Panel, PanelMember
+from panels.models import Invitation, Panel, PanelMember, add_event
 from panels.seats.answers import SILENCE_REASON, hand_over_seat
 from panels.seats.links import seat_open
 from panels.seats.mail import (
     queue_invitation_mail,
 )
-from panels.seats.models import Invitation, add_event
 
 # --- the sweeper: reminders, silence, meeting reminders -----------------------------------------------------
 

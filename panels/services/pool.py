@@ -17,10 +17,9 @@ from expert_pool.models import (
     expert_specialties,
 )
 from ground.extensions import db
-from panels.models import ACTIVE_MEMBER, Booking, Panel, PanelMember, RuleSet
+from panels.models import ACTIVE_MEMBER, Booking, Invitation, Panel, PanelMember, RuleSet
 from panels.rules import recusal
 from panels.rules.rulesets import recusal_rules
-from panels.seats.models import Invitation
 from scheduling.models import Park
 
 # --- the pool as the rules see it -------------------------------------------------------------------------

@@ -14,9 +14,8 @@ from ground import clock
 from ground.clock import SHANGHAI
 from notifications.delivery import send_due
 from notifications.models import OutboxMessage
-from panels.models import Booking, Panel, PanelMember
+from panels.models import Booking, Invitation, Panel, PanelMember
 from panels.seats.digest import send_digests
-from panels.seats.models import Invitation
 from panels.seats.sweep import sweep_invitations
 from tests.notifications.conftest import calendar_part, html_part, page_path, page_token, text_part
 from tests.panels.conftest import MEETING
