@@ -5,6 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from ground.clock import SHANGHAI
+from scheduling.rules.calendar import WorkingDayCalendar
+
+#: The official calendar (holidays and make-up workdays) of the years the demo's history spans: the same
+#: working-day rule as the service's, not a Monday-Friday approximation.
+_CALENDAR = WorkingDayCalendar.official()
 
 DEMO_TODAY = date(2026, 11, 24)
 DEMO_NOW = datetime.combine(DEMO_TODAY, time(12), SHANGHAI).astimezone(UTC)  # the demo's "now"
@@ -16,8 +21,8 @@ def at(day: date, hour: int = 10) -> datetime:
 
 
 def workday(day: date, back: bool = False) -> date:
-    """The nearest Monday-Friday from ``day`` (offices act on weekdays), later or (``back``) earlier."""
-    while day.weekday() >= 5:
+    """The nearest working day from ``day`` (offices act on working days), later or (``back``) earlier."""
+    while not _CALENDAR.is_working_day(day).is_working_day:
         day += timedelta(days=-1 if back else 1)
     return day
 
