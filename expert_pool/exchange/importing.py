@@ -194,7 +194,8 @@ def import_file(actor: Actor, data: bytes, filename: str, dry_run: bool, today: 
     hits = _duplicates(actor, records, issues)
     held = [rec for rec in records if rec.get("held")]
     attempt.update(rows=len(table.rows), held=len(held))
-    audit = [_attempt_entry(attempt, refused="import_invalid" if issues else None)]
+    # Dry runs and refusals are audited as attempts; a stored import is audited row by row in _store.
+    audit = [_attempt_entry(attempt, refused="import_invalid" if issues else None)] if dry_run or issues else []
     if hits:
         audit.append(duplicates.hit_entry(actor, "import", hits, dry_run=dry_run))
     if issues:
