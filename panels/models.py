@@ -82,6 +82,9 @@ class Panel(db.Model):
     location: Mapped[str] = mapped_column(String(300), default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
+    # The Office drew a kind the park's lifecycle state did not call for: {"reason", "state", "allowed_kinds",
+    # "by"} (see panels.services.stage); None for every panel drawn within the stage rule.
+    stage_override: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     rule_set: Mapped[RuleSet] = relationship()
     draws: Mapped[list[Draw]] = relationship(back_populates="panel", order_by="Draw.round")
