@@ -26,9 +26,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ground.clock import UTCDateTime, wall_now
 from ground.extensions import db
+from scheduling.rules.lifecycle import PanelKind
 
-PANEL_KINDS = ("plan_argumentation", "change_argumentation", "plan_revision", "technical_verification",
-               "acceptance_meeting", "performance_evaluation", "recheck")
+PANEL_KINDS = tuple(kind.value for kind in PanelKind)  # the lifecycle's vocabulary, in the Measures' order
 MEMBER_ROLES = ("member", "alternate")
 MEMBER_STATUSES = ("drawn", "invited", "accepted", "declined", "replaced", "withdrawn")
 # A member who holds (or is being offered) a seat; the others keep their row as history.
