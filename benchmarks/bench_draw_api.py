@@ -73,7 +73,8 @@ def run(backend: str, draws: int) -> None:
         from scheduling.models import Park
 
         agency = Organization(name="基准园区管委会", type="park_agency", province="32")
-        park = Park(name="基准园区", province="32", management_agency=agency, state="under_construction")
+        # verification passed: the stage that calls for the acceptance meeting the benchmark draws
+        park = Park(name="基准园区", province="32", management_agency=agency, state="verification_passed")
         db.session.add_all([agency, park])
         token = issue_token(SYSTEM, create_user(SYSTEM, "bench@example.cn", "office"))
         db.session.commit()

@@ -76,7 +76,9 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from panels.routes import blp as panels_blp
     from panels.seats import pages as invitation_pages
     from panels.seats.routes import blp as seats_blp
+    from panels.services.timeline import panel_timeline_events
     from scheduling.routes import blp as parks_blp
+    from scheduling.services import register_timeline_source
 
     for blp in (health_blp, experts_blp, parks_blp, panels_blp, seats_blp, notifications_blp, tokens_blp):
         api.register_blueprint(blp)
@@ -86,6 +88,8 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     # The experts' invitation pages: its two POST views replace the session CSRF check with a link-bound
     # per-page token (see panels.seats.pages); the blueprint as a whole is not exempted.
     app.register_blueprint(invitation_pages.bp)
+    # The park's timeline shows its panels; scheduling may not import panels, so the roof wires them in.
+    register_timeline_source(app, panel_timeline_events)
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -11,13 +11,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from ground.actor import Actor
+from ground.clock import shanghai_date
 from ground.errors import InvalidInput
 from ground.extensions import db
 from ground.i18n import Msg
 from panels.lottery_cache import LOTTERIES
 from panels.rules import recusal
 from panels.rules.rulesets import candidate, quota_specialties, quotas, recusal_rules
-from panels.services import convening_authority, park_context, pool_facts, rule_set_for
+from panels.services import check_stage, convening_authority, park_context, pool_facts, rule_set_for
 from scheduling import calendar_service
 from scheduling.models import Park
 
@@ -26,7 +27,8 @@ MAX_SPAN_DAYS = 92
 
 
 def suggest_meeting_dates(actor: Actor, park_id: int, kind: str, start: date, end: date, size: int,
-                          rule_set_name: str | None, now: datetime) -> list[dict[str, Any]]:
+                          rule_set_name: str | None, now: datetime,
+                          override_reason: str | None = None) -> list[dict[str, Any]]:
     """Working days from ``start`` to ``end``: feasible ones first, then those with more eligible experts
     (more choice, so each expert's chance is closer to even), then the earlier.
 
@@ -40,6 +42,7 @@ def suggest_meeting_dates(actor: Actor, park_id: int, kind: str, start: date, en
     convened_by = convening_authority(actor, kind, park)
     _check_span(start, end)
     rule_set = rule_set_for(actor, rule_set_name, kind)
+    check_stage(actor, park, kind, override_reason, shanghai_date(now), what="date_suggestions")
     rules = recusal_rules(rule_set.rules, convened_by)
     authority = None if actor.is_office else convened_by
     facts = pool_facts(park, start, rules, until=end, authority=authority)

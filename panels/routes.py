@@ -5,17 +5,33 @@ The seats (invitations, replacements, meetings moved or cancelled) are :mod:`pan
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 
 from flask import Response
 from flask.views import MethodView
 
 from ground import clock
 from ground.api import Blueprint
-from ground.errors import Forbidden
+from ground.errors import DomainError, Forbidden
+from ground.extensions import db
 from ground.guard import current_actor
 from ground.i18n import Msg
 from ground.uow import retrying
 from panels import dates, schemas, services
+
+
+@contextmanager
+def _refusals_on_record(actor):
+    """A refusal of the stage rule stays on record: roll the request back (nothing of it is stored), then
+    append the refusal's audit entry and commit it on its own."""
+    try:
+        yield
+    except DomainError as error:
+        db.session.rollback()
+        if services.record_refusal(actor, error):
+            db.session.commit()
+        raise
+
 
 blp = Blueprint("panels", __name__, url_prefix="/api/v1", description="Review panels drawn from the pool (Art. 37)")
 
@@ -27,7 +43,8 @@ blp = Blueprint("panels", __name__, url_prefix="/api/v1", description="Review pa
 def create_panel(data):
     """Request a panel and draw it (members, ranked alternates, seed commitment)"""
     actor = current_actor()
-    panel = retrying(lambda: services.draw_new_panel(actor, data), what="panel draw")
+    with _refusals_on_record(actor):
+        panel = retrying(lambda: services.draw_new_panel(actor, data), what="panel draw")
     return services.present_panel(panel)
 
 
@@ -68,8 +85,11 @@ def panel_audit(panel_id):
 @blp.response(200, schemas.DateSuggestionSchema(many=True))
 def date_suggestions(args):
     """Working days of a span on which the park's panel can be formed, best first"""
-    return dates.suggest_meeting_dates(current_actor(), args["park_id"], args["kind"], args["start"], args["end"],
-                                       args["size"], args.get("rule_set"), clock.now())
+    actor = current_actor()
+    with _refusals_on_record(actor):
+        return dates.suggest_meeting_dates(actor, args["park_id"], args["kind"], args["start"], args["end"],
+                                           args["size"], args.get("rule_set"), clock.now(),
+                                           args.get("override_reason"))
 
 
 @blp.route("/rule-sets")

@@ -76,6 +76,9 @@ class PanelCreateSchema(StrictSchema):
                              metadata={"description": "Office only: replay with a given seed"})
     witness = text(200, metadata={"description": "A public value a witness enters, mixed into the seed"})
     location = text(300)
+    override_reason = text(500, min_length=1, metadata={
+        "description": "Office only: draw a kind the park's lifecycle state does not call for, with this reason "
+                       "(audited, kept with the panel)"})
 
 
 class MemberSchema(ma.Schema):
@@ -128,6 +131,8 @@ class PanelSchema(ma.Schema):
     history = ma.fields.List(ma.fields.Nested(MemberSchema))
     draw = ma.fields.Nested(DrawSummarySchema)
     draws = ma.fields.List(ma.fields.Nested(DrawSummarySchema))
+    stage_override = ma.fields.Dict(allow_none=True, metadata={
+        "description": "The Office's override of the lifecycle stage rule: reason, state, allowed_kinds, by"})
 
 
 class DateSuggestionQuerySchema(StrictSchema):
@@ -137,6 +142,9 @@ class DateSuggestionQuerySchema(StrictSchema):
     end = ma.fields.Date(required=True, data_key="to")
     size = Integer(load_default=7, validate=validate.Range(min=1, max=50))
     rule_set = ma.fields.String(validate=validate.Length(min=1, max=100))
+    override_reason = text(500, min_length=1, metadata={
+        "description": "Office only: draw a kind the park's lifecycle state does not call for, with this reason "
+                       "(audited, kept with the panel)"})
 
 
 class DateSuggestionSchema(ma.Schema):

@@ -26,9 +26,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ground.clock import UTCDateTime, wall_now
 from ground.extensions import db
+from scheduling.rules.lifecycle import PanelKind
 
-PANEL_KINDS = ("plan_argumentation", "change_argumentation", "plan_revision", "technical_verification",
-               "acceptance_meeting", "performance_evaluation", "recheck")
+PANEL_KINDS = tuple(kind.value for kind in PanelKind)  # the lifecycle's vocabulary, in the Measures' order
 MEMBER_ROLES = ("member", "alternate")
 MEMBER_STATUSES = ("drawn", "invited", "accepted", "declined", "replaced", "withdrawn")
 # A member who holds (or is being offered) a seat; the others keep their row as history.
@@ -82,6 +82,9 @@ class Panel(db.Model):
     location: Mapped[str] = mapped_column(String(300), default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
+    # The Office drew a kind the park's lifecycle state did not call for: {"reason", "state", "allowed_kinds",
+    # "by"} (see panels.services.stage); None for every panel drawn within the stage rule.
+    stage_override: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     rule_set: Mapped[RuleSet] = relationship()
     draws: Mapped[list[Draw]] = relationship(back_populates="panel", order_by="Draw.round")

@@ -22,16 +22,9 @@ from notifications.outbox import MailAttachment, queue_mail
 from panels.models import Invitation, Panel
 from panels.seats.links import page_url
 from scheduling.models import Park
+from scheduling.rules.lifecycle import PANEL_KIND_NAMES
 
-KIND_NAMES: dict[str, tuple[str, str]] = {
-    "plan_argumentation": ("建设规划论证", "plan argumentation"),
-    "change_argumentation": ("调整论证", "change argumentation"),
-    "plan_revision": ("规划修编论证", "plan revision argumentation"),
-    "technical_verification": ("现场技术核查", "on-site technical verification"),
-    "acceptance_meeting": ("验收会", "acceptance meeting"),
-    "performance_evaluation": ("绩效评价", "performance evaluation"),
-    "recheck": ("复核", "recheck"),
-}
+KIND_NAMES: dict[str, tuple[str, str]] = {kind.value: names for kind, names in PANEL_KIND_NAMES.items()}
 WEEKDAYS = (("星期一", "Monday"), ("星期二", "Tuesday"), ("星期三", "Wednesday"), ("星期四", "Thursday"),
             ("星期五", "Friday"), ("星期六", "Saturday"), ("星期日", "Sunday"))
 

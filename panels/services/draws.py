@@ -33,6 +33,7 @@ from panels.rules.rulesets import candidate, describe_group, effective_rules, qu
 from panels.services.access import convening_authority
 from panels.services.pool import park_context, pool_facts, recusal_rules_for
 from panels.services.rule_sets import rule_set_for
+from panels.services.stage import check_stage
 from panels.solver import ENGINE_VERSION, InfeasibleDraw
 from scheduling import calendar_service
 from scheduling.models import Park
@@ -191,10 +192,13 @@ def draw_new_panel(actor: Actor, data: dict[str, Any]) -> Panel:
         raise Forbidden(None, Msg("只有办公室可以指定随机种子（复现抽取）。",
                                   "Only the Office may give a seed (replays)."))
     rule_set = rule_set_for(actor, data.get("rule_set"), data["kind"])
+    # The request is well-formed and the caller may make it: does the park's lifecycle call for this panel?
+    override = check_stage(actor, park, data["kind"], data.get("override_reason"), clock.today())
     lock_meeting_day(data["meeting_date"])
     panel = Panel(park_id=park.id, kind=data["kind"], convened_by=convened_by, meeting_date=data["meeting_date"],
                   size=data["size"], alternates=data["alternates"], rule_set=rule_set,
-                  location=data.get("location", ""), created_by=actor.user_id, status="drawn")
+                  location=data.get("location", ""), created_by=actor.user_id, status="drawn",
+                  stage_override=override)
     db.session.add(panel)
     db.session.flush()
     draw, result = draw_round(actor, panel, park, purpose="initial", fixed=[], excluded=[],

@@ -64,7 +64,7 @@ def present_panel(panel: Panel) -> dict[str, Any]:
             "meeting_date": panel.meeting_date, "size": panel.size, "status": panel.status,
             "location": panel.location, "rule_set": panel.rule_set, "members": members,
             "alternates": alternates, "history": history, "draw": _draw_summary(panel.draws[0]),
-            "draws": [_draw_summary(d) for d in panel.draws]}
+            "draws": [_draw_summary(d) for d in panel.draws], "stage_override": panel.stage_override}
 
 
 # Reasons that can rest on another authority's panel. A draw recorded before ``Draw.eligibility`` said which

@@ -203,6 +203,13 @@ class TimelineEventSchema(ma.Schema):
     status = ma.fields.String()
     audience = ma.fields.String()
     message = Localized()
+    # a panel of the park (added by the panels package; never its members)
+    panel_id = Integer()
+    panel_kind = ma.fields.String()
+    convened_by = ma.fields.String()
+    meeting_date = ma.fields.Date()
+    round = Integer()
+    purpose = ma.fields.String()
     at = ma.fields.DateTime(allow_none=True)
 
 

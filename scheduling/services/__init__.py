@@ -19,9 +19,10 @@ from scheduling.services.parks import (
     public_parks,
 )
 from scheduling.services.proposals import dismiss_proposal, list_proposals
-from scheduling.services.timeline import timeline
+from scheduling.services.timeline import register_timeline_source, timeline
 from scheduling.services.transitions import apply_transition, transition_park
 
 __all__ = ["apply_transition", "create_park", "dismiss_proposal", "get_park", "list_parks", "list_proposals",
            "options_for", "pending_deadline_rows", "present_park", "proposal_audience", "public_parks",
-           "record_major_change", "record_objection", "resolve_objection", "timeline", "transition_park"]
+           "record_major_change", "record_objection", "register_timeline_source", "resolve_objection",
+           "timeline", "transition_park"]

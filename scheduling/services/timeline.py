@@ -1,10 +1,16 @@
-"""A park's timeline: what happened, what is due, with dates, articles and provisional marks."""
+"""A park's timeline: what happened, what is due, with dates, articles and provisional marks.
+
+Packages above scheduling add their own entries (panels: the park's panels) through sources the app
+registers with :func:`register_timeline_source`; scheduling never imports them.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
+from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -12,9 +18,18 @@ from ground.actor import Actor
 from ground.clock import shanghai_date
 from ground.extensions import db
 from ground.i18n import Msg
-from scheduling.models import ParkTransition
+from scheduling.models import Park, ParkTransition
 from scheduling.rules.lifecycle import PHASE_OF, State, may_use_title
 from scheduling.services.parks import get_park, options_for
+
+#: A source of timeline entries: (the caller, the park, today) -> events, each with at least "type" and "on".
+#: The source decides what the caller may see.
+TimelineSource = Callable[[Actor, Park, date], list[dict[str, Any]]]
+_SOURCES = "scheduling.timeline_sources"
+
+
+def register_timeline_source(app: Flask, source: TimelineSource) -> None:
+    app.extensions.setdefault(_SOURCES, []).append(source)
 
 
 def timeline(actor: Actor, park_id: int, now: datetime) -> dict[str, Any]:
@@ -47,6 +62,8 @@ def timeline(actor: Actor, park_id: int, now: datetime) -> dict[str, Any]:
         events.append({"type": "warning_proposal", "on": p.proposed_on, "key": p.key, "reason": p.reason,
                        "article": p.article, "status": p.status, "audience": p.audience,
                        "message": Msg(p.message_zh, p.message_en), "at": p.created_at})
+    for source in current_app.extensions.get(_SOURCES, ()):
+        events.extend(source(actor, park, today))
     events.sort(key=lambda e: (e["on"], 0 if e["type"] == "transition" else 1, e.get("seq") or 0))
     due = []
     reminders = {}

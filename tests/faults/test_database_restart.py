@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from ecopanel.worker import Sweeper, tick
 from ground.audit import AuditEntry, verify_chain
 from tests.conftest import Api
-from tests.panels.conftest import park, pinned_clock, pool  # noqa: F401 - fixtures used here
+from tests.panels.conftest import park, park_state, pinned_clock, pool  # noqa: F401 - fixtures used here
 
 pytestmark = pytest.mark.postgres_only
 

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from ground.audit import AuditEntry, verify_chain
 from tests.conftest import valid_id_number
 from tests.faults.conftest import session_of, wait_session_gone, wrote_to
-from tests.panels.conftest import PINNED_START, park, pinned_clock, pool  # noqa: F401 - fixtures used here
+from tests.panels.conftest import PINNED_START, park, park_state, pinned_clock, pool  # noqa: F401 - fixtures used here
 
 pytestmark = pytest.mark.postgres_only
 

@@ -33,7 +33,14 @@ def pinned_clock(request, monkeypatch):
 
 
 @pytest.fixture
-def park(db):
+def park_state():
+    """The lifecycle state the ``park`` fixture is driven to; a test or module overrides it (parametrize or a
+    fixture of the same name). This one calls for the acceptance meeting most tests draw."""
+    return "verification_passed"
+
+
+@pytest.fixture
+def park(db, park_state):
     from scheduling.models import Park
 
     agency = Organization(name="苏州工业园区管理委员会", type="park_agency", province="32")
@@ -42,10 +49,11 @@ def park(db):
     db.session.add_all([agency, planner, firm])
     db.session.flush()
     park = Park(name="苏州工业园区", province="32", city="苏州", management_agency=agency,
-                planning_institution=planner, state="under_construction")
+                planning_institution=planner, state="new")
     park.enterprises = [firm]
     db.session.add(park)
     db.session.commit()
+    drive(park, park_state)
     return park
 
 
@@ -74,6 +82,48 @@ def pool(db, park):
 
 
 MEETING = "2027-03-10"
+
+# The real lifecycle, step by step: (action, who takes it, day). A park reaches a state by these steps only,
+# so the panels it may draw are the ones that state calls for (scheduling.rules.lifecycle.panel_calls).
+LIFECYCLE_ROUTE = (  # (action, who takes it, day, the state it leads to)
+    ("submit_application", "park", date(2023, 11, 1), "applied"),
+    ("start_provincial_review", "province", date(2023, 11, 6), "under_provincial_review"),
+    ("pass_plan_argumentation", "province", date(2023, 12, 4), "plan_argued"),
+    ("publish_public_notice", "province", date(2024, 1, 8), "in_public_notice"),
+    ("approve_construction", "province", date(2024, 3, 15), "under_construction"),
+    ("apply_acceptance", "park", date(2026, 9, 1), "acceptance_applied"),
+    ("forward_acceptance", "province", date(2026, 9, 15), "awaiting_verification"),
+    ("start_verification", "office", date(2026, 10, 8), "under_verification"),
+    ("pass_verification", "office", date(2026, 10, 20), "verification_passed"),
+)
+_MATERIALS = {"submit_application": ("application_letter", "construction_plan", "planning_eia",
+                                     "compliance_commitment"),
+              "apply_acceptance": ("acceptance_application", "acceptance_report", "electronic_data")}
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def drive(park, state: str) -> None:
+    """Take ``park`` from where it stands to ``state`` along :data:`LIFECYCLE_ROUTE`, through the services."""
+    from ground.actor import Actor, Role
+    from ground.extensions import db
+    from scheduling.materials import upload_material
+    from scheduling.services import transition_park
+    from tests.scheduling.conftest import at
+
+    office = Actor(user_id=None, label="office-test", role=Role.OFFICE, is_admin=True)
+    actors = {"office": office, "park": Actor(user_id=None, label=f"park-{park.id}", role=Role.PARK, park_id=park.id),
+              "province": Actor(user_id=None, label=f"province-{park.province}", role=Role.PROVINCE,
+                                province=park.province)}
+    reached = ["new", *(step[3] for step in LIFECYCLE_ROUTE)]
+    for action, who, day, _ in LIFECYCLE_ROUTE[reached.index(park.state):reached.index(state)]:
+        documents = []
+        for kind in _MATERIALS.get(action, ()):
+            meta = {"covers_from": date(day.year - 3, 1, 1), "covers_to": day} if kind == "compliance_commitment" \
+                else {}
+            documents.append(upload_material(office, park.id, PDF, f"{kind}.pdf", {"kind": kind, **meta}, at(day)).id)
+        transition_park(actors[who], park.id, {"action": action, "date": day, "documents": documents}, at(day))
+        db.session.commit()
+    assert park.state == state, (park.state, state)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from panels.models import Booking, PanelMember
+from tests.panels.conftest import drive
 
 MEETING = "2027-03-10"
 
@@ -102,10 +103,10 @@ def test_infeasible_request_is_explained(api_as, park, pool):
 def test_no_double_booking_across_panels(office_api, park, pool, db):
     from scheduling.models import Park
 
-    other = Park(name="另一园区", province="44", management_agency_id=park.management_agency_id,
-                 state="under_construction")
+    other = Park(name="另一园区", province="44", management_agency_id=park.management_agency_id, state="new")
     db.session.add(other)
     db.session.commit()
+    drive(other, "verification_passed")
     a = draw(office_api, park, size=7).json
     b = draw(office_api, other, size=7).json
     ids_a = {m["expert_id"] for m in a["members"]}
@@ -146,9 +147,10 @@ def test_decline_promotes_a_valid_alternate_then_redraws(office_api, park, pool,
     assert bookings == {m["expert_id"] for m in body["members"]}
 
 
+@pytest.mark.parametrize("park_state", ["under_provincial_review"])  # the province's plan argumentation
 def test_panels_are_confidential_and_scoped(api_as, office_api, park, pool):
     jiangsu, zhejiang = api_as("province", province="32"), api_as("province", province="33")
-    office_panel = draw(office_api, park).json
+    office_panel = draw(office_api, park, override_reason="测试：办公室与省级评审组并存").json
     assert jiangsu.get(f"/panels/{office_panel['id']}").status_code == 404  # unseen: as if missing
     argued = draw(jiangsu, park, kind="plan_argumentation", size=5, alternates=1)
     assert argued.status_code == 201, argued.json

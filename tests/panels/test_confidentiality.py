@@ -15,6 +15,17 @@ from tests.panels.test_api import MEETING, draw
 
 
 @pytest.fixture
+def park_state():
+    """Under provincial review: the province's plan argumentation is the panel the park calls for; the Office's
+    acceptance meeting beside it on the same day is drawn with an override (what is under test is
+    confidentiality between the two authorities, not the stage rule)."""
+    return "under_provincial_review"
+
+
+OVERRIDE = "测试：与省级评审组同日的办公室评审组"
+
+
+@pytest.fixture
 def jiangsu(api_as):
     return api_as("province", province="32")
 
@@ -22,7 +33,7 @@ def jiangsu(api_as):
 @pytest.fixture
 def office_panel(office_api, park, pool):
     """The Office's acceptance meeting for the park on MEETING (7 members, confidential to the Office)."""
-    response = draw(office_api, park)
+    response = draw(office_api, park, override_reason=OVERRIDE)
     assert response.status_code == 201, response.json
     return response.json
 

@@ -18,7 +18,7 @@ from panels.models import Booking, Invitation, Panel, PanelMember
 from panels.seats.digest import send_digests
 from panels.seats.sweep import sweep_invitations
 from tests.notifications.conftest import calendar_part, html_part, page_path, page_token, text_part
-from tests.panels.conftest import MEETING
+from tests.panels.conftest import MEETING, drive
 
 
 def deliver(at: datetime | None = None) -> int:
@@ -263,7 +263,8 @@ def test_decline_with_conflict_of_interest_feeds_recusal_and_invites_the_alterna
 
     # Recusal next time: a new panel for the same park excludes the expert for the declared conflict.
     later = office_api.post("/panels", json={"park_id": park.id, "kind": "performance_evaluation",
-                                             "meeting_date": "2027-09-15", "size": 5, "alternates": 0})
+                                             "meeting_date": "2027-09-15", "size": 5, "alternates": 0,
+                                             "override_reason": "测试：同一园区的下一个评审组"})
     assert later.status_code == 201, later.json
     eligibility = office_api.get(f"/panels/{later.json['id']}/eligibility?page_size=200").json["items"]
     [row] = [i for i in eligibility if i["expert_id"] == leaving]
@@ -467,10 +468,10 @@ def _another_panel(db, office_api, invited) -> int:
     from scheduling.models import Park
 
     park = db.session.get(Park, invited["park_id"])
-    other = Park(name="另一园区", province="44", management_agency_id=park.management_agency_id,
-                 state="under_construction")
+    other = Park(name="另一园区", province="44", management_agency_id=park.management_agency_id, state="new")
     db.session.add(other)
     db.session.commit()
+    drive(other, "under_provincial_review")
     response = office_api.post("/panels", json={"park_id": other.id, "kind": "plan_argumentation",
                                                 "meeting_date": "2027-05-12", "size": 3, "alternates": 0})
     assert response.status_code == 201, response.json

@@ -94,19 +94,21 @@ class World:
         return self.n
 
     # parks
-    def _park(self, province: str, name: str, state: str = "under_construction"):
+    def _park(self, province: str, name: str, state: str = "under_construction", **facts):
         from scheduling.models import Park
 
         agency = self.make_org(name=f"{name}管委会", type="park_agency", province=province)
         park = Park(name=name, province=province, city="南京", management_agency=agency, state=state,
-                    approved_on=date(2024, 3, 15), created_at=NOW)
+                    approved_on=date(2024, 3, 15), created_at=NOW, **facts)
         self.db.session.add(park)
         self.db.session.commit()
         return park
 
     @cached_property
     def park_p(self):
-        return self._park(PROVINCE_A, "矩阵园区P")
+        """Under construction with a plan revision required (Art. 24): the plan revision argumentation is the
+        panel its state calls for, the one the matrix draws."""
+        return self._park(PROVINCE_A, "矩阵园区P", plan_revision_pending=True)
 
     @cached_property
     def park_q(self):
@@ -263,9 +265,9 @@ class World:
         from panels.models import RuleSet
 
         # The default for the kind the world draws: a province may draw only under its kind's default set.
-        for other in self.db.session.scalars(select(RuleSet).where(RuleSet.kind == "plan_argumentation")):
+        for other in self.db.session.scalars(select(RuleSet).where(RuleSet.kind == "plan_revision")):
             other.is_default = False
-        self.db.session.add(RuleSet(name="matrix-open", version=1, kind="plan_argumentation", is_default=True,
+        self.db.session.add(RuleSet(name="matrix-open", version=1, kind="plan_revision", is_default=True,
                                     created_by="test", rules={"max_per_organization": 1, "own_province_cap": 0,
                                                               "min_senior": 0, "chair_senior": False}))
         self.db.session.commit()
@@ -276,7 +278,7 @@ class World:
 
         assert self.pool and self.rule_set
         actor = Actor(user_id=None, label=f"province-{province}", role=Role.PROVINCE, province=province)
-        panel = draw_new_panel(actor, {"park_id": park.id, "kind": "plan_argumentation",
+        panel = draw_new_panel(actor, {"park_id": park.id, "kind": "plan_revision",
                                        "meeting_date": date.fromisoformat(MEETING), "size": 3, "alternates": 3,
                                        "rule_set": self.rule_set, "location": "南京"})
         self.db.session.commit()
@@ -445,12 +447,12 @@ BUILDERS: dict[tuple[str, str], Any] = {
         "POST", "/api/v1/calendar/years", data=_file(b"not,a,calendar\n", "2031.csv")),
     # panels
     ("panels.create_panel", "POST"): lambda w, who: Req(
-        "POST", "/api/v1/panels", json={"park_id": w.park_p.id, "kind": "plan_argumentation", "meeting_date": "2027-03-11",
+        "POST", "/api/v1/panels", json={"park_id": w.park_p.id, "kind": "plan_revision", "meeting_date": "2027-03-11",
                                         "size": 3, "alternates": 0, "rule_set": w.rule_set, "location": f"{len(w.pool)}"},
         target=_park_target(w)),
     ("panels.read_panel", "GET"): lambda w, who: Req("GET", f"/api/v1/panels/{w.panel.id}", target=_panel_target(w)),
     ("panels.date_suggestions", "GET"): lambda w, who: Req(
-        "GET", f"/api/v1/meetings/date-suggestions?park_id={w.park_p.id}&kind=plan_argumentation&from=2027-03-08"
+        "GET", f"/api/v1/meetings/date-suggestions?park_id={w.park_p.id}&kind=plan_revision&from=2027-03-08"
                "&to=2027-03-12&size=3", target=_park_target(w)),
     ("panels.panel_eligibility", "GET"): lambda w, who: Req("GET", f"/api/v1/panels/{w.panel.id}/eligibility",
                                                             target=_panel_target(w)),

@@ -28,8 +28,8 @@ warns. The only transitions the ``system`` actor takes are the ones the Measures
 
 The package splits it by responsibility: :mod:`.vocabulary` (states, actions, parties, reasons), :mod:`.facts`
 (the snapshot and derived facts), :mod:`.guards`, :mod:`.table`, :mod:`.engine` (applying the table),
-:mod:`.proposals` (warning grounds) and :mod:`.deadlines` (pending deadlines). This module is the lifecycle's
-public vocabulary: import from here.
+:mod:`.proposals` (warning grounds), :mod:`.panel_calls` (which panels a state calls for) and
+:mod:`.deadlines` (pending deadlines). This module is the lifecycle's public vocabulary: import from here.
 """
 
 from scheduling.rules.lifecycle.deadlines import Deadline, pending_deadlines
@@ -54,8 +54,17 @@ from scheduling.rules.lifecycle.facts import (
     construction_end,
     extension_pending,
     late_major_changes,
+    next_evaluation_due,
 )
 from scheduling.rules.lifecycle.guards import GUARDS, Blocked, GuardContext
+from scheduling.rules.lifecycle.panel_calls import (
+    PANEL_CALLS,
+    PANEL_KIND_NAMES,
+    PanelCall,
+    PanelKind,
+    evaluation_due,
+    panel_kinds_called_for,
+)
 from scheduling.rules.lifecycle.proposals import WarningProposal, warning_proposal_reasons
 from scheduling.rules.lifecycle.table import TRANSITIONS, TransitionRule, parties_for, rule_for
 from scheduling.rules.lifecycle.vocabulary import (
@@ -67,6 +76,7 @@ from scheduling.rules.lifecycle.vocabulary import (
     NAMED_STATES,
     PHASE_OF,
     REVOCATION_REASON_ITEM,
+    STATE_NAMES,
     WARNING_REASON_ITEM,
     Action,
     Party,
@@ -89,8 +99,11 @@ __all__ = [
     "ENDED_STATES",
     "GUARDS",
     "NAMED_STATES",
+    "PANEL_CALLS",
+    "PANEL_KIND_NAMES",
     "PHASE_OF",
     "REVOCATION_REASON_ITEM",
+    "STATE_NAMES",
     "TRANSITIONS",
     "WARNING_REASON_ITEM",
     "Action",
@@ -105,6 +118,8 @@ __all__ = [
     "LifecycleError",
     "LifecycleRules",
     "MajorChange",
+    "PanelCall",
+    "PanelKind",
     "ParkFacts",
     "Party",
     "PartyNotAllowed",
@@ -121,10 +136,13 @@ __all__ = [
     "allowed_actions",
     "apply",
     "construction_end",
+    "evaluation_due",
     "extension_pending",
     "is_publicly_listed",
     "late_major_changes",
     "may_use_title",
+    "next_evaluation_due",
+    "panel_kinds_called_for",
     "parties_for",
     "pending_deadlines",
     "rule_for",

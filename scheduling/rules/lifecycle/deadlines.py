@@ -11,10 +11,10 @@ from scheduling.rules.lifecycle.facts import (
     ParkFacts,
     annual_report_years,
     construction_end,
+    next_evaluation_due,
 )
 from scheduling.rules.lifecycle.vocabulary import CONSTRUCTION_STATES, PHASE_OF, Action, Phase, State
 from scheduling.rules.periods import (
-    add_years,
     annual_report_due,
     major_change_report_deadline,
     reapplication_ban_end,
@@ -96,9 +96,9 @@ def pending_deadlines(state: State | str, facts: ParkFacts, rules: LifecycleRule
         )
     if phase is Phase.NAMED and facts.named_on is not None:
         # The next evaluation after those already held since naming, counted from the naming date (Art. 25).
-        held = sum(1 for e in facts.evaluations if e.on >= facts.named_on)
-        cycle = held + 1
-        due = add_years(facts.named_on, cycle * rules.time.evaluation_interval_years)
+        cycle = sum(1 for e in facts.evaluations if e.on >= facts.named_on) + 1
+        due = next_evaluation_due(facts, rules)
+        assert due is not None
         out.append(Deadline("performance_evaluation", f"evaluation:{facts.named_on.isoformat()}:{cycle}", due, 25))
     if state is State.WARNED and facts.rectification_deadline is not None and facts.warned_on is not None:
         out.append(

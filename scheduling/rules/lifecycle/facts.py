@@ -12,6 +12,7 @@ from scheduling.rules.lifecycle.vocabulary import Programme, RevocationReason
 from scheduling.rules.periods import DEFAULT_RULES as DEFAULT_TIME_RULES
 from scheduling.rules.periods import (
     TimeRules,
+    add_years,
     annual_report_due,
     construction_deadline,
     major_change_report_deadline,
@@ -112,6 +113,9 @@ class LifecycleRules:
     # Check a stated warning/stop/revocation reason against the facts where the facts can show it
     # (e.g. "two failed evaluations" needs two failed evaluations on record). Off: any reason is accepted.
     check_stated_reasons: bool = True
+    # Art. 25: a performance evaluation panel may be convened from this many months before the evaluation's
+    # due date (and any time after it, while it is still outstanding).
+    evaluation_panel_lead_months: int = 6
 
 
 DEFAULT_RULES = LifecycleRules()
@@ -148,6 +152,15 @@ def late_major_changes(facts: ParkFacts, rules: LifecycleRules = DEFAULT_RULES) 
         if (reported is None and facts.today > due) or (reported is not None and reported > due):
             late.append(change)
     return tuple(late)
+
+
+def next_evaluation_due(facts: ParkFacts, rules: LifecycleRules = DEFAULT_RULES) -> date | None:
+    """Due date of the next performance evaluation (Art. 25: every 3 years from the naming date), counting the
+    evaluations already held since naming; None before naming."""
+    if facts.named_on is None:
+        return None
+    held = sum(1 for e in facts.evaluations if e.on >= facts.named_on)
+    return add_years(facts.named_on, (held + 1) * rules.time.evaluation_interval_years)
 
 
 def annual_report_years(facts: ParkFacts, rules: LifecycleRules) -> range:

@@ -220,3 +220,35 @@ def is_publicly_listed(state: State | str) -> bool:
     creation is incomplete is off the list (Art. 21) [rule].
     """
     return PHASE_OF[State(state)] in (Phase.CREATION, Phase.NAMED)
+
+
+#: Each state in words, for messages to people (zh, en).
+STATE_NAMES: Mapping[State, tuple[str, str]] = MappingProxyType(
+    {
+        State.NEW: ("尚未申请", "not yet applied"),
+        State.APPLIED: ("已提交创建申请", "application submitted"),
+        State.MATERIALS_RETURNED: ("申请材料退回补正", "application materials returned"),
+        State.UNDER_PROVINCIAL_REVIEW: ("省级审核中", "under provincial review"),
+        State.PLAN_ARGUED: ("建设规划已论证", "construction plan argued"),
+        State.IN_PUBLIC_NOTICE: ("公示中", "in public notice"),
+        State.UNDER_CONSTRUCTION: ("建设中", "under construction"),
+        State.ACCEPTANCE_APPLIED: ("已申请验收", "acceptance applied for"),
+        State.AWAITING_VERIFICATION: ("待现场技术核查", "awaiting technical verification"),
+        State.UNDER_VERIFICATION: ("现场技术核查中", "under technical verification"),
+        State.RECTIFYING_VERIFICATION: ("核查问题整改中", "rectifying after verification"),
+        State.VERIFICATION_PASSED: ("技术核查已通过", "technical verification passed"),
+        State.ACCEPTANCE_PASSED: ("验收已通过", "acceptance passed"),
+        State.IN_NAMING_NOTICE: ("命名公示中", "in naming notice"),
+        State.ACCEPTANCE_FAILED: ("验收未通过", "acceptance failed"),
+        State.NOT_NAMED: ("未予命名", "not named"),
+        State.NAMED: ("已命名", "named"),
+        State.WARNED: ("警告整改中", "warned, rectifying"),
+        State.UNDER_RECHECK: ("整改待复核", "rectification awaiting recheck"),
+        State.RECTIFICATION_FAILED: ("整改未通过", "rectification failed"),
+        State.APPLICATION_REJECTED: ("申请未获批准", "application rejected"),
+        State.WITHDRAWN: ("已撤回", "withdrawn"),
+        State.CREATION_STOPPED: ("已终止创建", "creation stopped"),
+        State.CREATION_INCOMPLETE: ("创建未完成", "creation incomplete"),
+        State.REVOKED: ("已撤销称号", "title revoked"),
+    }
+)
