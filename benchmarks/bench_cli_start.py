@@ -77,7 +77,8 @@ def main() -> None:
         # The replay's own start: a bare interpreter, and one that imports what `draws verify` needs to replay
         # (panels.rules.bundle: the solver, OR-Tools CP-SAT, pandas, numpy), as the command does once it has started.
         commands = [(["--help"], None, ECOPANEL), (["draws", "verify", "--help"], None, ECOPANEL),
-                    (["-c", "pass"], None, sys.executable), (["-c", "import panels.rules.bundle"], None, sys.executable),
+                    (["-c", "pass"], None, sys.executable),
+                    (["-c", "import panels.rules.bundle"], None, sys.executable),
                     (["draws", "verify", str(bundle)], "verified", ECOPANEL)]
         for command, expect, program in commands:
             timed(command, 1, expect, program)  # warm the page cache and the bytecode
