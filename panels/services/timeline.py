@@ -21,8 +21,7 @@ from sqlalchemy import func, select
 from ground.actor import Actor
 from ground.clock import shanghai_date
 from ground.extensions import db
-from panels.models import Panel
-from panels.seats.models import Invitation
+from panels.models import Invitation, Panel
 from panels.services.access import in_panel_remit
 from scheduling.models import Park
 
