@@ -3,7 +3,7 @@
 Reviewed by hand: one new nullable JSON column on ``panels``; existing panels had no override (NULL).
 
 Revision ID: 7c2e5a9d4f11
-Revises: 3f9a1c7d2b60
+Revises: 8d41e07b95a3
 Create Date: 2026-12-03 10:00:00.000000
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7c2e5a9d4f11'
-down_revision = '3f9a1c7d2b60'
+down_revision = '8d41e07b95a3'
 branch_labels = None
 depends_on = None
 
