@@ -10,6 +10,7 @@ re-exports the operations other packages, the CLI and the permission table name 
 from scheduling.deadlines import proposal_audience
 from scheduling.services.findings import record_major_change, record_objection, resolve_objection
 from scheduling.services.parks import (
+    count_parks_by_state,
     create_park,
     get_park,
     list_parks,
@@ -22,7 +23,7 @@ from scheduling.services.proposals import dismiss_proposal, list_proposals
 from scheduling.services.timeline import register_timeline_source, timeline
 from scheduling.services.transitions import apply_transition, transition_park
 
-__all__ = ["apply_transition", "create_park", "dismiss_proposal", "get_park", "list_parks", "list_proposals",
-           "options_for", "pending_deadline_rows", "present_park", "proposal_audience", "public_parks",
-           "record_major_change", "record_objection", "register_timeline_source", "resolve_objection",
-           "timeline", "transition_park"]
+__all__ = ["apply_transition", "count_parks_by_state", "create_park", "dismiss_proposal", "get_park",
+           "list_parks", "list_proposals", "options_for", "pending_deadline_rows", "present_park",
+           "proposal_audience", "public_parks", "record_major_change", "record_objection",
+           "register_timeline_source", "resolve_objection", "timeline", "transition_park"]

@@ -53,19 +53,29 @@ def _scoped(actor: Actor, query: Select) -> Select:
     raise Forbidden(None, FORBIDDEN)
 
 
-def list_parks(actor: Actor, filters: dict[str, Any], page: int, page_size: int) -> tuple[list[Park], int]:
-    """The parks in the caller's scope, filtered, with the total count."""
-    query = _scoped(actor, select(Park))
-    for key in ("province", "state", "programme", "park_type"):
+def _filtered(query: Select, filters: dict[str, Any], keys: tuple[str, ...]) -> Select:
+    for key in keys:
         if filters.get(key):
             query = query.where(getattr(Park, key) == filters[key])
     if filters.get("q"):
         query = query.where(or_(Park.name.ilike(f"%{filters['q'].strip()}%"),
                                 Park.city.ilike(f"%{filters['q'].strip()}%")))
+    return query
+
+
+def list_parks(actor: Actor, filters: dict[str, Any], page: int, page_size: int) -> tuple[list[Park], int]:
+    """The parks in the caller's scope, filtered, with the total count."""
+    query = _filtered(_scoped(actor, select(Park)), filters, ("province", "state", "programme", "park_type"))
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = db.session.scalars(query.order_by(Park.province, Park.name, Park.id)
                                .offset((page - 1) * page_size).limit(page_size)).all()
     return list(items), total
+
+
+def count_parks_by_state(actor: Actor, filters: dict[str, Any]) -> dict[str, int]:
+    """How many parks of the caller's scope stand in each state, under every filter but the state itself."""
+    query = _filtered(_scoped(actor, select(Park.state, func.count())), filters, ("province", "programme", "park_type"))
+    return dict(db.session.execute(query.group_by(Park.state)).all())
 
 
 def present_park(actor: Actor, park: Park, now: datetime) -> dict[str, Any]:

@@ -38,6 +38,7 @@ from scheduling.rules.periods import add_years
 from scheduling.services.action_effects import record_action_effects
 from scheduling.services.messages import INVALID, invalid
 from scheduling.services.parks import get_park
+from scheduling.wording import action_name, material_kind_name, party_name, state_name
 
 # Materials an action must cite (``documents``) [rule]: the application materials of Art. 9 and the
 # acceptance materials of Art. 15. A deployment may change them with ``SCHEDULING_REQUIRED_MATERIALS``.
@@ -60,19 +61,23 @@ ALL_ACTION_FIELDS = frozenset().union(*ACTION_FIELDS.values())
 
 
 def _lifecycle_error(exc: Exception, park: Park) -> Exception:
+    # Codes stay in ``extra`` for programs; the message says it in words for people.
     if isinstance(exc, IllegalTransition):
         allowed = [a.value for a in exc.allowed_actions]
-        listed = ", ".join(allowed) or "—"
+        state, action = state_name(exc.current_state), action_name(exc.action)
+        zh_list = "、".join(action_name(a).zh for a in exc.allowed_actions) or "无"
+        en_list = ", ".join(action_name(a).en for a in exc.allowed_actions) or "none"
         return Conflict("illegal_transition", Msg(
-            f"园区当前状态为“{exc.current_state.value}”，不能执行“{exc.action.value}”；可执行：{listed}。",
-            f"The park is in state {exc.current_state.value}; {exc.action.value} is not possible. "
-            f"Allowed: {', '.join(allowed) or 'none'}."),
+            f"园区当前状态为“{state.zh}”，不能执行“{action.zh}”；现在可执行：{zh_list}。",
+            f"The park is {state.en}: “{action.en}” is not possible now. Possible now: {en_list}."),
             extra={"current_state": exc.current_state.value, "allowed_actions": allowed})
     if isinstance(exc, PartyNotAllowed):
+        action = action_name(exc.action)
+        parties = sorted(exc.allowed_parties)
         return Forbidden("actor_not_allowed", Msg(
-            f"“{exc.action.value}”只能由以下角色执行：{', '.join(sorted(exc.allowed_parties))}。",
-            f"{exc.action.value} may be taken only by: {', '.join(sorted(exc.allowed_parties))}."),
-            extra={"current_state": park.state, "allowed_actors": sorted(exc.allowed_parties)})
+            f"“{action.zh}”只能由{'、'.join(party_name(p).zh for p in parties) or '—'}执行。",
+            f"“{action.en}” may be taken only by {', '.join(party_name(p).en for p in parties) or '-'}."),
+            extra={"current_state": park.state, "allowed_actors": parties})
     assert isinstance(exc, GuardFailed)
     message = Msg(f"{exc.message_zh}（第{exc.article}条）", f"{exc.message_en} (Art. {exc.article})")
     extra = {"article": exc.article, "current_state": park.state, "guard": exc.code}
@@ -102,8 +107,10 @@ def _check_materials(action: Action, on: date, documents: list[Material]) -> Non
     kinds = {m.kind for m in documents}
     missing = [k for k in required if k not in kinds]
     if missing:
-        message = Msg(f"缺少第{article}条规定的材料：{', '.join(missing)}（请先上传并在 documents 中引用）。",
-                      f"Materials required by Art. {article} are missing: {', '.join(missing)} "
+        zh_names = "、".join(material_kind_name(k).zh for k in missing)
+        en_names = ", ".join(material_kind_name(k).en for k in missing)
+        message = Msg(f"缺少第{article}条规定的材料：{zh_names}（请先上传并在 documents 中引用）。",
+                      f"Materials required by Art. {article} are missing: {en_names} "
                       f"(upload them and cite them in documents).")
         raise InvalidInput("materials_missing", message, {"documents": [message]}, {"article": article})
     if "compliance_commitment" in required:
