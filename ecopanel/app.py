@@ -77,6 +77,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from panels.seats import pages as invitation_pages
     from panels.seats.routes import blp as seats_blp
     from panels.services.timeline import panel_timeline_events
+    from scheduling import pages as park_pages
     from scheduling.routes import blp as parks_blp
     from scheduling.services import register_timeline_source
 
@@ -85,6 +86,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
         csrf.exempt(blp)  # bearer-token API; session callers are checked in the auth guard instead
     app.register_blueprint(pages.bp)
     app.register_blueprint(expert_pages.bp)
+    app.register_blueprint(park_pages.bp)
     # The experts' invitation pages: its two POST views replace the session CSRF check with a link-bound
     # per-page token (see panels.seats.pages); the blueprint as a whole is not exempted.
     app.register_blueprint(invitation_pages.bp)

@@ -99,8 +99,14 @@ def _documents(park: Park, ids: list[int]) -> list[Material]:
     return [found[i] for i in ids]
 
 
+def required_materials(action: Action | str) -> tuple[str, ...]:
+    """The material kinds the action must cite (this deployment's list)."""
+    configured = current_app.config.get("SCHEDULING_REQUIRED_MATERIALS", REQUIRED_MATERIALS)
+    return tuple(configured.get(Action(action).value, ()))
+
+
 def _check_materials(action: Action, on: date, documents: list[Material]) -> None:
-    required = current_app.config.get("SCHEDULING_REQUIRED_MATERIALS", REQUIRED_MATERIALS).get(action.value, ())
+    required = required_materials(action)
     if not required:
         return
     article = MATERIAL_ARTICLE.get(action.value, rule_for(action).article)

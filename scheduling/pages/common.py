@@ -1,0 +1,124 @@
+"""What the park pages share: the reader's language, words for codes, form input, and errors shown inline."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import marshmallow as ma
+from flask import request
+
+from expert_pool.rules.regions import PROVINCES
+from ground.api import request_language
+from ground.errors import DomainError
+from ground.i18n import Msg, localize
+
+PAGE_SIZE = 20
+
+
+def lang() -> str:
+    return request_language()
+
+
+def say(message: Msg | str | None) -> str:
+    """A message in the reader's language (a plain string is shown as it is)."""
+    if message is None:
+        return ""
+    return message.get(lang()) if isinstance(message, Msg) else str(message)
+
+
+def province_name(code: str | None) -> str:
+    if not code:
+        return ""
+    zh, en = PROVINCES.get(code, (code, code))
+    return zh if lang() == "zh" else en
+
+
+def convener_name(convened_by: str | None) -> str:
+    """Who convened a panel: the Office, or a province by name."""
+    if convened_by == "office":
+        return say(Msg("领导小组办公室", "the Office"))
+    return province_name(convened_by)
+
+
+def day(value: date | None) -> str:
+    return value.isoformat() if value else "—"
+
+
+def article(number: int | None) -> str:
+    if not number:
+        return ""
+    return say(Msg(f"第{number}条", f"Art. {number}"))
+
+
+class Failure:
+    """A form the service or the input boundary refused: which form, the message, the errors per field, and
+    what the person typed (shown again so nothing has to be retyped)."""
+
+    def __init__(self, form: str, message: str, errors: dict[str, list[str]] | None = None,
+                 values: dict[str, Any] | None = None):
+        self.form = form
+        self.message = message
+        self.errors = errors or {}
+        self.values = values or {}
+
+    def value(self, name: str, default: Any = "") -> Any:
+        return self.values.get(name, default)
+
+    def all(self, name: str) -> list[str]:
+        found = self.values.get(name)
+        return found if isinstance(found, list) else ([] if found in (None, "") else [found])
+
+
+INVALID = Msg("输入有误，请按提示修改。", "The input is invalid; see the notes by the fields.")
+
+
+def _flat(messages: Any) -> list[str]:
+    if isinstance(messages, dict):
+        return [m for value in messages.values() for m in _flat(value)]
+    if isinstance(messages, (list, tuple)):
+        return [m for value in messages for m in _flat(value)]
+    return [str(messages)]
+
+
+def field_errors(errors: dict[str, Any]) -> dict[str, list[str]]:
+    """Errors per field in the reader's language (nested list items are folded into their field)."""
+    localized = localize(errors, lang())
+    return {str(field): _flat(messages) for field, messages in localized.items()}
+
+
+def failure_from(form: str, error: DomainError | ma.ValidationError, values: dict[str, Any]) -> Failure:
+    if isinstance(error, ma.ValidationError):
+        messages = error.messages if isinstance(error.messages, dict) else {"_form": error.messages}
+        return Failure(form, say(INVALID), field_errors(messages), values)
+    return Failure(form, say(error.message), field_errors(error.errors), values)
+
+
+LIST_FIELDS = frozenset({"documents", "subjects", "proposal_ids"})
+BOOLEAN_FIELDS = frozenset({"as_leading_group", "excellent", "compliant", "upheld"})
+
+
+def form_input(names: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The submitted fields among ``names``: (what the schema loads, what the person typed).
+
+    Empty inputs are left out (an optional field not filled in), lists come from repeated fields, and the
+    yes/no fields become the booleans the API's schemas take.
+    """
+    data: dict[str, Any] = {}
+    typed: dict[str, Any] = {}
+    for name in names:
+        if name in LIST_FIELDS:
+            values = [v.strip() for v in request.form.getlist(name) if v.strip()]
+            typed[name] = values
+            if values:
+                data[name] = values
+            continue
+        raw = request.form.get(name, "")
+        typed[name] = raw
+        if name in BOOLEAN_FIELDS:
+            if raw in ("1", "0"):
+                data[name] = raw == "1"
+            continue
+        if raw.strip():
+            data[name] = raw
+    return data, typed

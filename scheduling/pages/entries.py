@@ -1,0 +1,168 @@
+"""A park's timeline (``services.timeline``) as entries people read: what, when, who, which article.
+
+The picture (:mod:`.picture`) and its text alternative draw the same entries. Annual reports fold into one
+entry per year and a panel's draws and invitations into the entry of its convening, so that the picture stays
+readable; the text keeps every date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ground.i18n import Msg
+from scheduling.pages.common import article, convener_name, day, say
+from scheduling.rules.lifecycle import PANEL_CALLS, PANEL_KIND_NAMES, PHASE_OF, PanelKind, State
+from scheduling.wording import (
+    CHANGE_SUBJECT_NAMES,
+    DEADLINE_NAMES,
+    EVENT_NAMES,
+    NOTICE_NAMES,
+    PROPOSAL_STATUS_NAMES,
+    action_name,
+    material_kind_name,
+    named,
+    party_name,
+    reason_name,
+    state_name,
+)
+
+PANEL_ARTICLES = {call.kind.value: call.article for call in PANEL_CALLS}
+
+
+@dataclass
+class Entry:
+    on: date
+    title: str
+    detail: str = ""
+    article: str = ""
+    kind: str = "step"  # step (a transition), event (reports, changes, objections, proposals), panel, due
+    tone: str = "application"  # a phase, or: event, panel, due, overdue
+    ahead: bool = False
+    provisional: bool = False
+    notes: list[str] = field(default_factory=list)  # the text list only: comments, documents, every date
+    documents: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _panel_kind(kind: str | None) -> str:
+    try:
+        zh, en = PANEL_KIND_NAMES[PanelKind(kind)]
+    except ValueError:
+        return kind or ""
+    return say(Msg(zh, en))
+
+
+def _transition(e: dict[str, Any]) -> Entry:
+    who = say(party_name(e["actor"]))
+    detail = f"{who} · {e['actor_label']}" if e.get("actor_label") else who
+    notes = [say(Msg(f"状态：{state_name(e['from_state']).zh} → {state_name(e['to_state']).zh}",
+                     f"State: {state_name(e['from_state']).en} → {state_name(e['to_state']).en}"))]
+    if e.get("reason"):
+        notes.append(say(reason_name(e["action"], e["reason"])))
+    if e.get("comment"):
+        notes.append(e["comment"])
+    return Entry(e["on"], say(action_name(e["action"])), detail, article(e.get("article")), "step",
+                 PHASE_OF[State(e["to_state"])].value, notes=notes,
+                 documents=[{**d, "kind_name": say(material_kind_name(d["kind"]))} for d in e.get("documents") or []])
+
+
+def _event(e: dict[str, Any]) -> Entry | None:
+    kind = e["type"]
+    name = say(named(EVENT_NAMES, kind))
+    if kind == "major_change":
+        subjects = "、".join(say(named(CHANGE_SUBJECT_NAMES, s)) for s in e.get("subjects") or [])
+        reported = (say(Msg(f"{day(e['reported_on'])} 报告", f"reported {day(e['reported_on'])}"))
+                    if e.get("reported_on") else say(Msg("尚未报告", "not reported")))
+        return Entry(e["on"], f"{name}{'：' + subjects if subjects else ''}", reported, article(12), "event", "event")
+    if kind == "objection":
+        resolved = (say(Msg("尚未核实", "under investigation")) if e.get("resolved_on") is None else
+                    say(Msg(f"{day(e['resolved_on'])} 核实：{'属实' if e.get('upheld') else '不属实'}",
+                            f"found {'true' if e.get('upheld') else 'untrue'} on {day(e['resolved_on'])}")))
+        notice = e.get("notice")
+        return Entry(e["on"], f"{name} · {say(named(NOTICE_NAMES, notice))}", resolved,
+                     article(10 if notice == "public_notice" else 19), "event", "event")
+    if kind == "warning_proposal":
+        status = say(named(PROPOSAL_STATUS_NAMES, e.get("status")))
+        return Entry(e["on"], f"{name}：{say(reason_name('warn', e['reason']))}", status,
+                     article(e.get("article")), "event", "event", notes=[say(e.get("message"))])
+    if kind == "panel_meeting" or kind == "panel_cancelled":
+        by = convener_name(e.get("convened_by"))
+        return Entry(e["on"], f"{name}：{_panel_kind(e.get('panel_kind'))}", by,
+                     article(PANEL_ARTICLES.get(e.get("panel_kind") or "")), "panel", "panel")
+    return None
+
+
+def _panel_convened(e: dict[str, Any], steps: list[dict[str, Any]]) -> Entry:
+    notes = [say(Msg(f"会议日期 {day(e.get('meeting_date'))}", f"meeting on {day(e.get('meeting_date'))}"))]
+    for s in steps:
+        if s["type"] == "panel_drawn":
+            notes.append(say(Msg(f"{day(s['on'])} 第{s.get('round')}轮抽取",
+                                 f"draw round {s.get('round')} on {day(s['on'])}")))
+        else:
+            notes.append(say(Msg(f"{day(s['on'])} 发出邀请", f"invitations sent on {day(s['on'])}")))
+    if e.get("reason"):
+        notes.append(say(Msg(f"办公室越阶段组建：{e['reason']}", f"Office override: {e['reason']}")))
+    title = f"{say(EVENT_NAMES['panel_convened'])}：{_panel_kind(e.get('panel_kind'))}"
+    return Entry(e["on"], title, f"{convener_name(e.get('convened_by'))} · {notes[0]}",
+                 article(PANEL_ARTICLES.get(e.get("panel_kind") or "")), "panel", "panel", notes=notes[1:])
+
+
+def _reports(events: list[dict[str, Any]]) -> list[Entry]:
+    by_year: dict[int, list[dict[str, Any]]] = {}
+    for e in events:
+        by_year.setdefault(e["year"], []).append(e)
+    out = []
+    for year, steps in sorted(by_year.items()):
+        last = max(steps, key=lambda s: s["on"])
+        dates = " · ".join(f"{say(named(EVENT_NAMES, s['type']))} {day(s['on'])}"
+                           for s in sorted(steps, key=lambda s: s["on"]))
+        late = any(s.get("late") for s in steps)
+        title = say(Msg(f"{year} 年度报告", f"Annual report {year}"))
+        detail = say(named(EVENT_NAMES, last["type"])) + (say(Msg("（逾期）", " (late)")) if late else "")
+        out.append(Entry(last["on"], title, detail, article(23), "event", "overdue" if late else "event",
+                         notes=[dates]))
+    return out
+
+
+def _due(d: dict[str, Any], today: date) -> Entry:
+    left = d["days_left"]
+    when = (say(Msg(f"还有 {left} 天", f"{left} days left")) if left > 0 else
+            say(Msg("今天到期", "due today")) if left == 0 else say(Msg(f"已逾期 {-left} 天", f"{-left} days overdue")))
+    notes = []
+    if d.get("consequence"):
+        then = action_name(d["consequence"])
+        notes.append(say(Msg(f"届满后：{then.zh}", f"then: {then.en}")))
+    if d.get("provisional"):
+        notes.append(say(Msg("暂定：该年度官方节假日安排尚未公布，按周一至周五计算，公布后重新计算。",
+                             "Provisional: the official holidays of that year are not published yet; counted "
+                             "Monday to Friday and recomputed once they are.")))
+    return Entry(d["due"], say(named(DEADLINE_NAMES, d["kind"])), when, article(d.get("article")), "due",
+                 "overdue" if left < 0 else "due", ahead=True, provisional=bool(d.get("provisional")), notes=notes)
+
+
+def timeline_entries(tl: dict[str, Any]) -> list[Entry]:
+    """Past entries in date order, then what lies ahead (panel meetings to come and deadlines) by date."""
+    today: date = tl["today"]
+    events = tl["events"]
+    panel_steps: dict[Any, list[dict[str, Any]]] = {}
+    for e in events:
+        if e["type"] in ("panel_drawn", "panel_invitations_sent"):
+            panel_steps.setdefault(e.get("panel_id"), []).append(e)
+    entries: list[Entry] = []
+    reports = [e for e in events if e["type"].startswith("annual_report_")]
+    for e in events:
+        if e["type"] == "transition":
+            entries.append(_transition(e))
+        elif e["type"] == "panel_convened":
+            entries.append(_panel_convened(e, panel_steps.get(e.get("panel_id"), [])))
+        elif not e["type"].startswith("annual_report_") and e["type"] not in ("panel_drawn", "panel_invitations_sent"):
+            entry = _event(e)
+            if entry is not None:
+                entries.append(entry)
+    entries.extend(_reports(reports))
+    for entry in entries:
+        entry.ahead = entry.on > today
+    entries.extend(_due(d, today) for d in tl["due"])
+    # stable: the service's order within a day (transitions first) is kept
+    return sorted(entries, key=lambda x: (x.ahead, x.on))
