@@ -12,7 +12,7 @@ from typing import Any
 from ground.i18n import Msg
 from scheduling.models import Material, Park
 from scheduling.pages.common import article, say
-from scheduling.rules.lifecycle import Action, rule_for
+from scheduling.rules.lifecycle import ENDED_STATES, Action, rule_for
 from scheduling.services.transitions import ACTION_FIELDS, required_materials
 from scheduling.wording import (
     ACTION_EFFECTS,
@@ -36,6 +36,7 @@ class ActionForm:
     party_name: str
     leading_group: bool
     leads_to: str
+    ends: bool  # the action ends the cycle or the title: its button says so by its colour
     fields: frozenset[str]
     reasons: list[tuple[str, str]]
     required: list[str]
@@ -87,6 +88,7 @@ def action_forms(options: list[dict[str, Any]], park: Park, materials: list[Mate
             action=action.value, name=say(action_name(action)), effect=say(ACTION_EFFECTS[action]),
             article=article(option["article"]), party=party, party_name=say(party_name(party)),
             leading_group=party == "leading_group", leads_to=_leads_to(action, park.state),
+            ends=rule.to_state in ENDED_STATES,
             fields=ACTION_FIELDS.get(action.value, frozenset()), reasons=reasons,
             required=[say(material_kind_name(k)) for k in required],
             preselected=_latest_of_kinds(materials, required)))

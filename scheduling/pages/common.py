@@ -41,6 +41,14 @@ def convener_name(convened_by: str | None) -> str:
     return province_name(convened_by)
 
 
+def colon() -> str:
+    return "：" if lang() == "zh" else ": "
+
+
+def join(items) -> str:
+    return ("、" if lang() == "zh" else ", ").join(items)
+
+
 def day(value: date | None) -> str:
     return value.isoformat() if value else "—"
 

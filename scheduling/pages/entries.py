@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from ground.i18n import Msg
-from scheduling.pages.common import article, convener_name, day, say
+from scheduling.pages.common import article, colon, convener_name, day, join, say
 from scheduling.rules.lifecycle import PANEL_CALLS, PANEL_KIND_NAMES, PHASE_OF, PanelKind, State
 from scheduling.wording import (
     CHANGE_SUBJECT_NAMES,
@@ -71,10 +71,11 @@ def _event(e: dict[str, Any]) -> Entry | None:
     kind = e["type"]
     name = say(named(EVENT_NAMES, kind))
     if kind == "major_change":
-        subjects = "、".join(say(named(CHANGE_SUBJECT_NAMES, s)) for s in e.get("subjects") or [])
+        subjects = join(say(named(CHANGE_SUBJECT_NAMES, s)) for s in e.get("subjects") or [])
         reported = (say(Msg(f"{day(e['reported_on'])} 报告", f"reported {day(e['reported_on'])}"))
                     if e.get("reported_on") else say(Msg("尚未报告", "not reported")))
-        return Entry(e["on"], f"{name}{'：' + subjects if subjects else ''}", reported, article(12), "event", "event")
+        title = f"{name}{colon()}{subjects}" if subjects else name
+        return Entry(e["on"], title, reported, article(12), "event", "event")
     if kind == "objection":
         resolved = (say(Msg("尚未核实", "under investigation")) if e.get("resolved_on") is None else
                     say(Msg(f"{day(e['resolved_on'])} 核实：{'属实' if e.get('upheld') else '不属实'}",
@@ -84,11 +85,11 @@ def _event(e: dict[str, Any]) -> Entry | None:
                      article(10 if notice == "public_notice" else 19), "event", "event")
     if kind == "warning_proposal":
         status = say(named(PROPOSAL_STATUS_NAMES, e.get("status")))
-        return Entry(e["on"], f"{name}：{say(reason_name('warn', e['reason']))}", status,
+        return Entry(e["on"], f"{name}{colon()}{say(reason_name('warn', e['reason']))}", status,
                      article(e.get("article")), "event", "event", notes=[say(e.get("message"))])
     if kind == "panel_meeting" or kind == "panel_cancelled":
         by = convener_name(e.get("convened_by"))
-        return Entry(e["on"], f"{name}：{_panel_kind(e.get('panel_kind'))}", by,
+        return Entry(e["on"], f"{name}{colon()}{_panel_kind(e.get('panel_kind'))}", by,
                      article(PANEL_ARTICLES.get(e.get("panel_kind") or "")), "panel", "panel")
     return None
 
@@ -103,7 +104,7 @@ def _panel_convened(e: dict[str, Any], steps: list[dict[str, Any]]) -> Entry:
             notes.append(say(Msg(f"{day(s['on'])} 发出邀请", f"invitations sent on {day(s['on'])}")))
     if e.get("reason"):
         notes.append(say(Msg(f"办公室越阶段组建：{e['reason']}", f"Office override: {e['reason']}")))
-    title = f"{say(EVENT_NAMES['panel_convened'])}：{_panel_kind(e.get('panel_kind'))}"
+    title = f"{say(EVENT_NAMES['panel_convened'])}{colon()}{_panel_kind(e.get('panel_kind'))}"
     return Entry(e["on"], title, f"{convener_name(e.get('convened_by'))} · {notes[0]}",
                  article(PANEL_ARTICLES.get(e.get("panel_kind") or "")), "panel", "panel", notes=notes[1:])
 

@@ -10,7 +10,7 @@ from ground.i18n import Msg
 from scheduling import materials, policy, reports, services
 from scheduling.models import MATERIAL_KINDS, NOTICES
 from scheduling.pages.actions_view import action_forms, change_subjects, open_proposals
-from scheduling.pages.common import Failure, convener_name, day, province_name, say
+from scheduling.pages.common import Failure, day, join, province_name, say
 from scheduling.pages.entries import timeline_entries
 from scheduling.pages.picture import FONT, draw
 from scheduling.rules.lifecycle import PHASE_OF, Phase, State
@@ -93,7 +93,7 @@ def park_context(actor: Actor, park_id: int, now: datetime, failure: Failure | N
                              for m in items if m.kind == "annual_report"],
         "may_review_report": may_review,
         "changes": [{"changed_on": day(c.changed_on), "reported_on": day(c.reported_on) if c.reported_on else "",
-                     "subjects": "、".join(say(named(CHANGE_SUBJECT_NAMES, s)) for s in c.subjects or []),
+                     "subjects": join(say(named(CHANGE_SUBJECT_NAMES, s)) for s in c.subjects or []),
                      "description": c.description, "by": c.recorded_by_label, "cycle": c.cycle}
                     for c in park.major_changes],
         "may_record_change": reporting and (actor.is_office or (actor.role == Role.PROVINCE
@@ -111,5 +111,4 @@ def park_context(actor: Actor, park_id: int, now: datetime, failure: Failure | N
                        "may_decide": p.status == "open" and policy.may_decide_proposal(actor, park.province,
                                                                                       p.audience)}
                       for p in park.proposals],
-        "convener": convener_name,
     }
