@@ -21,6 +21,7 @@ from functools import cached_property
 from typing import Any
 
 import pytest
+from flask import g
 
 from ecopanel.auth.permissions import PERMISSIONS, Permission, Scope, Who, permission_for
 from ground.actor import Actor, Role
@@ -74,6 +75,8 @@ class Req:
     headers: dict[str, str] = field(default_factory=dict)
     target: dict[str, Any] = field(default_factory=dict)
     """What the request acts on, for the scope rule: province, park_id, expert_id, contributed_by, convened_by."""
+    csrf: bool = False
+    """A page form: sent with the session's CSRF token, as the browser sends it (so the view itself answers)."""
 
 
 def office_actor() -> Actor:
@@ -351,6 +354,35 @@ BUILDERS: dict[tuple[str, str], Any] = {
     ("pages.account_totp", "GET"): lambda w, who: Req("GET", "/account/totp"),
     ("pages.account_totp", "POST"): lambda w, who: Req("POST", "/account/totp"),
     ("pages.disable_totp", "POST"): lambda w, who: Req("POST", "/account/totp/disable"),
+    # the park pages (forms post what a browser posts, with the CSRF token)
+    ("park_pages.parks", "GET"): lambda w, who: Req("GET", "/parks"),
+    ("park_pages.park", "GET"): lambda w, who: Req("GET", f"/parks/{w.park_p.id}", target=_park_target(w)),
+    ("park_pages.take_action", "POST"): lambda w, who: Req(
+        "POST", f"/parks/{w.park_p.id}/actions", data=_transition(w, who), csrf=True, target=_park_target(w)),
+    ("park_pages.upload_material", "POST"): lambda w, who: Req(
+        "POST", f"/parks/{w.park_p.id}/materials", data=_file(PDF, "规划.pdf", kind="construction_plan"), csrf=True,
+        target=_park_target(w)),
+    ("park_pages.submit_report", "POST"): lambda w, who: Req(
+        "POST", f"/parks/{w.park_p.id}/reports", data={"year": "2025", "material_id": str(w.material.id)},
+        csrf=True, target=_park_target(w)),
+    ("park_pages.review_report", "POST"): lambda w, who: Req(
+        "POST", f"/parks/{w.park_p.id}/reports/{w.submitted_report.year}/review", data={"compliant": "1"},
+        csrf=True, target=_park_target(w)),
+    ("park_pages.forward_report", "POST"): lambda w, who: Req(
+        "POST", f"/parks/{w.park_p.id}/reports/{w.reviewed_report.year}/forward", data={}, csrf=True,
+        target=_park_target(w)),
+    ("park_pages.record_major_change", "POST"): lambda w, who: Req(
+        "POST", f"/parks/{w.park_p.id}/major-changes", data={"changed_on": "2026-09-01"}, csrf=True,
+        target=_park_target(w)),
+    ("park_pages.record_objection", "POST"): lambda w, who: Req(
+        "POST", f"/parks/{w.park_p.id}/objections",
+        data={"notice": "public_notice", "received_on": TODAY, "summary": "异议"}, csrf=True, target=_park_target(w)),
+    ("park_pages.resolve_objection", "POST"): lambda w, who: Req(
+        "POST", f"/parks/{w.park_p.id}/objections/{w.objection.id}/resolve",
+        data={"resolved_on": TODAY, "upheld": "0", "finding": "不成立"}, csrf=True, target=_park_target(w)),
+    ("park_pages.dismiss_proposal", "POST"): lambda w, who: Req(
+        "POST", f"/parks/{w.park_p.id}/proposals/{w.proposal(w.park_p).id}/dismiss", data={"comment": "已核实"},
+        csrf=True, target=_park_target(w)),
     # the caller's own tokens
     ("tokens.Tokens", "GET"): lambda w, who: Req("GET", "/api/v1/tokens"),
     ("tokens.Tokens", "POST"): lambda w, who: Req("POST", "/api/v1/tokens", json={"name": "matrix", "days": 30}),
@@ -556,10 +588,26 @@ def _call(world: World, persona: Persona, req: Req):
         kwargs["json"] = req.json
     if req.data is not None:
         kwargs["data"], kwargs["content_type"] = req.data, "multipart/form-data"
+    if not req.path.startswith("/api/"):
+        # The test's app context outlives each request, and Flask-Login keeps the signed-in user in ``g``:
+        # without this, a page request would run as whoever asked before.
+        g.pop("_login_user", None)
+    if req.csrf:
+        kwargs["data"] = {**(req.data or {}), "csrf_token": _csrf_token(client)}
+        g.pop("_login_user", None)
+        kwargs["content_type"] = "multipart/form-data"
     response = client.open(url, method=req.method, **kwargs)
     response.get_data()
     response.close()  # a file download (send_file) holds the file open until closed
     return response
+
+
+def _csrf_token(client) -> str:
+    """The session's CSRF token, read from a page as a browser has it (every page carries it in its head)."""
+    import re
+
+    page = client.get("/login").get_data(as_text=True)
+    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
 
 
 @pytest.mark.parametrize(("endpoint", "method", "rule"), ROUTES, ids=[f"{e}-{m}" for e, m, _ in ROUTES])
