@@ -76,7 +76,8 @@ def action_forms(options: list[dict[str, Any]], park: Park, materials: list[Mate
         party = option["as"]
         if option["blocked"] is not None:
             b = option["blocked"]
-            reason = f"{say(b['message'])}（{article(b['article'])}）"
+            message, number = b["message"], b["article"]
+            reason = say(Msg(f"{message.zh}（第{number}条）", f"{message.en} (Art. {number})"))
             blocked.append(BlockedAction(say(action_name(action)), article(option["article"]),
                                          say(party_name(party)), reason))
             continue

@@ -142,6 +142,13 @@ def _due(d: dict[str, Any], today: date) -> Entry:
                  "overdue" if left < 0 else "due", ahead=True, provisional=bool(d.get("provisional")), notes=notes)
 
 
+def _capitalised(entries: list[Entry]) -> list[Entry]:
+    # Names are written to sit inside sentences ("then: annual report due"); a title starts with a capital.
+    for entry in entries:
+        entry.title = entry.title[:1].upper() + entry.title[1:]
+    return entries
+
+
 def timeline_entries(tl: dict[str, Any]) -> list[Entry]:
     """Past entries in date order, then what lies ahead (panel meetings to come and deadlines) by date."""
     today: date = tl["today"]
@@ -166,4 +173,4 @@ def timeline_entries(tl: dict[str, Any]) -> list[Entry]:
         entry.ahead = entry.on > today
     entries.extend(_due(d, today) for d in tl["due"])
     # stable: the service's order within a day (transitions first) is kept
-    return sorted(entries, key=lambda x: (x.ahead, x.on))
+    return _capitalised(sorted(entries, key=lambda x: (x.ahead, x.on)))
