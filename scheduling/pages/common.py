@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 import marshmallow as ma
-from flask import request
+from flask import g, request
 
 from expert_pool.rules.regions import PROVINCES
 from ground.api import request_language
@@ -17,7 +17,10 @@ PAGE_SIZE = 20
 
 
 def lang() -> str:
-    return request_language()
+    # asked for every word on a page: parsed once per request
+    if "park_pages_lang" not in g:
+        g.park_pages_lang = request_language()
+    return g.park_pages_lang
 
 
 def say(message: Msg | str | None) -> str:

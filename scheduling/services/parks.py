@@ -32,10 +32,13 @@ def get_park(actor: Actor, park_id: int, *, lock: bool = False) -> Park:
     ``lock``: take the park's row lock for the rest of the transaction (PostgreSQL), so concurrent
     transitions of one park serialise; the sweeper takes the same lock first too.
     """
-    query = select(Park).where(Park.id == park_id).options(*_PARK_LOADS)
     if lock:
-        query = query.with_for_update(of=Park).execution_options(populate_existing=True)
-    park = db.session.scalars(query).first()
+        query = (select(Park).where(Park.id == park_id).options(*_PARK_LOADS).with_for_update(of=Park)
+                 .execution_options(populate_existing=True))
+        park = db.session.scalars(query).first()
+    else:
+        # A park this session holds already is not read again (a page asks for it through several services).
+        park = db.session.get(Park, park_id, options=_PARK_LOADS)
     if park is None:
         raise not_found("园区", "Park", park_id)
     if not policy.may_see_park(actor, park.province, park.id):
