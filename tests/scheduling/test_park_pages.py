@@ -145,3 +145,27 @@ def test_the_office_acts_for_the_leading_group_only_where_it_decides(clock, appr
     body = _get(client, f"/parks/{park.id}").get_data(as_text=True)
     assert "代领导小组录入" not in body  # nothing for the leading group while the park builds
     assert "在当前阶段，您没有可以办理的事项。" in body
+
+
+def test_panels_on_the_timeline_are_drawn_as_the_timeline_gives_them():
+    from scheduling.pages.entries import timeline_entries
+
+    head = {"panel_id": 7, "panel_kind": "plan_argumentation", "convened_by": "32"}
+    tl = {"today": date(2026, 3, 2), "due": [], "events": [
+        {"type": "panel_convened", "on": date(2026, 2, 1), **head, "status": "inviting",
+         "meeting_date": date(2026, 3, 10), "reason": None},
+        {"type": "panel_drawn", "on": date(2026, 2, 1), **head, "round": 1, "purpose": "initial"},
+        {"type": "panel_invitations_sent", "on": date(2026, 2, 2), **head},
+        {"type": "panel_meeting", "on": date(2026, 3, 10), **head, "status": "inviting"},
+        # what a park or another authority sees of a confidential panel: its kind and day, once held
+        {"type": "panel_meeting", "on": date(2025, 6, 3), "panel_kind": "acceptance_meeting", "status": "held"},
+    ]}
+    with _request("zh"):
+        entries = timeline_entries(tl)
+    titles = [(e.on, e.title, e.ahead) for e in entries]
+    assert titles == [(date(2025, 6, 3), "专家会议：验收会", False),
+                      (date(2026, 2, 1), "专家组已组建：建设规划论证", False),
+                      (date(2026, 3, 10), "专家会议：建设规划论证", True)]
+    convened = entries[1]
+    assert convened.article == "第10条" and "江苏省" in convened.detail
+    assert any("第1轮抽取" in n for n in convened.notes) and any("发出邀请" in n for n in convened.notes)
