@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 import marshmallow as ma
-from flask import g, request
+from flask import request
 
 from expert_pool.rules.regions import PROVINCES
 from ground.api import request_language
@@ -17,10 +17,11 @@ PAGE_SIZE = 20
 
 
 def lang() -> str:
-    # asked for every word on a page: parsed once per request
-    if "park_pages_lang" not in g:
-        g.park_pages_lang = request_language()
-    return g.park_pages_lang
+    # asked for every word on a page: parsed once per request (kept on the request, which ``g`` may outlive)
+    chosen = getattr(request, "_park_pages_lang", None)
+    if chosen is None:
+        chosen = request._park_pages_lang = request_language()
+    return chosen
 
 
 def say(message: Msg | str | None) -> str:

@@ -81,14 +81,14 @@ def test_illegal_transition_names_state_and_allowed_actions(api_as, make_park, c
     assert response.json["code"] == "illegal_transition"
     assert response.json["current_state"] == "new"
     assert response.json["allowed_actions"] == []  # the province has nothing to do before an application
-    assert "new" in response.json["message"]
+    assert "not yet applied" in response.json["message"]  # the state in words; its code is current_state
 
     park_api = api_as("park", park_id=park.id)
     wrong = park_api.post(f"/parks/{park.id}/transitions", json={"action": "approve_construction",
                                                                  "date": "2026-03-01"})
     assert wrong.status_code == 409
     assert wrong.json["allowed_actions"] == ["submit_application"]
-    assert "submit_application" in wrong.json["message"]
+    assert "提交创建申请" in wrong.json["message"]  # what is possible, in words (codes in allowed_actions)
 
 
 def test_wrong_role_is_403_and_bad_input_422(api_as, make_park, step, application_documents, clock):
@@ -124,7 +124,7 @@ def test_application_needs_the_four_materials_and_a_three_year_commitment(api_as
     assert missing.status_code == 422
     assert missing.json["code"] == "materials_missing"
     assert missing.json["article"] == 9
-    assert "construction_plan" in missing.json["message"]
+    assert "construction plan" in missing.json["message"]  # the kind in words, not its code
 
     others = [upload(park, k).id for k in ("construction_plan", "planning_eia")]
     short = upload(park, "compliance_commitment", covers_from=date(2024, 1, 1), covers_to=date(2026, 2, 28)).id
