@@ -62,7 +62,7 @@ def _import_models() -> None:
     import expert_pool.models  # noqa: F401
     import notifications.models  # noqa: F401
     import panels.models
-    import panels.models.invitations  # noqa: F401
+    import panels.models.invitations
     import panels.outcomes.models  # noqa: F401
     import scheduling.models  # noqa: F401
 
