@@ -103,7 +103,7 @@ def conclude_panel(actor: Actor, panel: Panel, data: dict[str, Any], now: dateti
     effects = _act(actor, panel, meeting, rule, on, now)
     meeting.acted, meeting.effects = True, {**effects, "quorum": _quorum_dict(quorum)}
     db.session.flush()
-    record(actor, "panel.conclude", "panel", panel.id, {**facts, "reasons": meeting.reasons, **meeting.effects},
+    record(actor, "panel.concluded", "panel", panel.id, {**facts, "reasons": meeting.reasons, **meeting.effects},
            now=now)
     return meeting
 

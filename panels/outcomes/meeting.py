@@ -84,7 +84,7 @@ def update_meeting(actor: Actor, panel: Panel, data: dict[str, Any], now: dateti
         setattr(meeting, key, value)
     meeting.updated_by, meeting.updated_at = actor.label, now
     db.session.flush()
-    record(actor, "panel.meeting_record", "panel", panel.id, {"changed": changed}, now=now)
+    record(actor, "panel.meeting_recorded", "panel", panel.id, {"changed": changed}, now=now)
     return meeting
 
 
@@ -118,7 +118,7 @@ def record_attendance(actor: Actor, panel: Panel, entries: list[dict[str, Any]],
         row.status, row.signed_in_at, row.left_at = entry["status"], entry.get("signed_in_at"), entry.get("left_at")
         row.note, row.recorded_by, row.recorded_at = entry.get("note") or "", actor.label, now
     db.session.flush()
-    record(actor, "panel.attendance", "panel", panel.id,
+    record(actor, "panel.attendance_recorded", "panel", panel.id,
            {"entries": [{"expert_id": e["expert_id"], "status": e["status"]} for e in entries]}, now=now)
     return meeting
 

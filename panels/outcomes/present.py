@@ -28,7 +28,8 @@ def present_meeting(panel: Panel, meeting: PanelMeeting | None = None) -> dict[s
     seated = seated_members(panel)
     attendance = {a.expert_id: a for a in meeting.attendance} if meeting is not None else {}
     ids = {m.expert_id for m in seated} | set(attendance)
-    names = dict(db.session.execute(select(Expert.id, Expert.name).where(Expert.id.in_(ids)))) if ids else {}
+    names = dict(db.session.execute(select(Expert.id, Expert.name).where(Expert.id.in_(ids))).all()) \
+        if ids else {}
     quorum = quorum_of(panel, meeting)
     out: dict[str, Any] = {
         "panel": {"id": panel.id, "kind": panel.kind, "meeting_date": panel.meeting_date, "status": panel.status,

@@ -217,7 +217,7 @@ def test_golden_journey_every_panel_step_by_a_concluded_panel(park, long_pool, d
     refs = db.session.scalars(select(AuditEntry.data).where(AuditEntry.action == "park.transition")).all()
     assert sum(1 for d in refs if str(d.get("panel_ref", "")).startswith("meeting:")) == 6
     assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.action == "panel.conclude")) == 6
+        AuditEntry.action == "panel.concluded")) == 6
 
 
 def test_refusals_change_nothing_and_the_rules_refusals_are_audited(park, pool, db, api_as, clock):
