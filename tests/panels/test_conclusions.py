@@ -318,3 +318,32 @@ def test_the_office_overrides_with_a_reason_and_others_do_not_reach_its_panel(pa
     assert other.get(f"/panels/{panel['id']}/meeting").status_code == 404
     assert other.post(f"/panels/{panel['id']}/meeting/conclusion", json={"conclusion": "pass"}).status_code == 404
     assert j.province.get(f"/panels/{panel['id']}/meeting").status_code == 404  # the Office's panel
+
+
+def test_a_failed_recheck_proposes_revocation_and_the_leading_groups_decision_settles_it(
+        park, pool, db, api_as, clock):
+    from tests.panels.conftest import drive
+
+    j = Journey(park, db, api_as, clock)
+    drive(park, "verification_passed")
+    why = {"panel_override_reason": "测试：此前的评审组结论"}
+    j.act(j.office, "pass_acceptance_meeting", date(2026, 10, 21), **why)
+    j.act(j.office, "publish_naming_notice", date(2026, 10, 22))
+    j.act(j.office, "name_park", date(2026, 11, 2), as_leading_group=True)
+    j.act(j.office, "fail_evaluation", date(2026, 11, 3), **why)
+    grounds = j.office.get(f"/warning-proposals?park_id={park.id}&reason=failed_evaluation").json["items"]
+    j.act(j.office, "warn", date(2026, 11, 4), reason="failed_evaluation", proposal_ids=[grounds[0]["id"]])
+    j.act(j.agency, "submit_rectification", date(2026, 11, 5))
+
+    recheck = j.draw(j.office, "recheck", date(2026, 11, 6), date(2026, 11, 20))
+    j.meet(j.office, recheck)
+    done = j.conclude(j.office, recheck, "fail", "整改措施未落实")
+    assert [t["action"] for t in done["conclusion"]["effects"]["transitions"]] == ["fail_recheck"]
+    assert j.state() == "rectification_failed"  # revocation is the leading group's: proposed, not taken
+    proposed = j.office.get(f"/warning-proposals?park_id={park.id}&status=open").json["items"]
+    revoke = [p for p in proposed if p["proposed_action"] == "revoke"]
+    assert [(p["reason"], p["article"], p["item"], p["audience"]) for p in revoke] == [
+        ("failed_after_rectification", 28, 3, "office")]
+    j.act(j.office, "revoke", date(2026, 11, 23), reason="failed_after_rectification", as_leading_group=True)
+    settled = j.office.get(f"/warning-proposals?park_id={park.id}&status=acted").json["items"]
+    assert revoke[0]["id"] in {p["id"] for p in settled} and j.state() == "revoked"
