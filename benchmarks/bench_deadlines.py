@@ -51,6 +51,7 @@ def _history(park_id: int, office, province) -> None:
     """Application to naming, a reported change and an evaluation, through the services."""
     from ground.actor import Actor, Role
     from scheduling.materials import upload_material
+    from scheduling.rules.lifecycle import PANEL_DECIDED
     from scheduling.services import transition_park
     from tests.scheduling.conftest import PDF, at
 
@@ -67,6 +68,8 @@ def _history(park_id: int, office, province) -> None:
         return out
 
     def step(actor, action, on, **data):
+        if action in PANEL_DECIDED:  # a history without drawn panels: the Office's audited override
+            actor, data["panel_override_reason"] = office, "benchmark history"
         transition_park(actor, park_id, {"action": action, "date": on, **data}, at(on))
 
     applied = date(2019, 3, 1)

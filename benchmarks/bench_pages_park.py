@@ -87,7 +87,7 @@ def main() -> None:
             times.append((time.perf_counter() - t0) * 1000)
             assert response.status_code == 200
         times.sort()
-        p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
+        p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
         print(f"{path} {label}: p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, max {times[-1]:.1f} ms "
               f"({args.runs} runs, {size // 1024} KiB)")
     print(f"machine: {machine()}; load {os.getloadavg()[0]:.1f}")

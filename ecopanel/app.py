@@ -62,7 +62,8 @@ def _import_models() -> None:
     import expert_pool.models  # noqa: F401
     import notifications.models  # noqa: F401
     import panels.models
-    import panels.models.invitations  # noqa: F401
+    import panels.models.invitations
+    import panels.outcomes.models  # noqa: F401
     import scheduling.models  # noqa: F401
 
 
@@ -73,15 +74,20 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from expert_pool import pages as expert_pages
     from expert_pool.routes import blp as experts_blp
     from notifications.routes import blp as notifications_blp
+    from panels.outcomes.facts import awaiting_outcomes
+    from panels.outcomes.routes import blp as outcomes_blp
+    from panels.outcomes.timeline import conclusion_timeline_events
     from panels.routes import blp as panels_blp
     from panels.seats import pages as invitation_pages
     from panels.seats.routes import blp as seats_blp
     from panels.services.timeline import panel_timeline_events
     from scheduling import pages as park_pages
+    from scheduling.facts import register_panel_outcome_source
     from scheduling.routes import blp as parks_blp
     from scheduling.services import register_timeline_source
 
-    for blp in (health_blp, experts_blp, parks_blp, panels_blp, seats_blp, notifications_blp, tokens_blp):
+    for blp in (health_blp, experts_blp, parks_blp, panels_blp, seats_blp, outcomes_blp, notifications_blp,
+                tokens_blp):
         api.register_blueprint(blp)
         csrf.exempt(blp)  # bearer-token API; session callers are checked in the auth guard instead
     app.register_blueprint(pages.bp)
@@ -92,6 +98,9 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     app.register_blueprint(invitation_pages.bp)
     # The park's timeline shows its panels; scheduling may not import panels, so the roof wires them in.
     register_timeline_source(app, panel_timeline_events)
+    register_timeline_source(app, conclusion_timeline_events)
+    # The actions a panel decides follow its conclusion: the lifecycle's facts learn of conclusions from here.
+    register_panel_outcome_source(app, awaiting_outcomes)
 
 
 def _register_request_hooks(app: Flask) -> None:

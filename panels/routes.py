@@ -5,33 +5,18 @@ The seats (invitations, replacements, meetings moved or cancelled) are :mod:`pan
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 
 from flask import Response
 from flask.views import MethodView
 
 from ground import clock
 from ground.api import Blueprint
-from ground.errors import DomainError, Forbidden
-from ground.extensions import db
+from ground.errors import Forbidden
 from ground.guard import current_actor
 from ground.i18n import Msg
+from ground.refusals import refusals_on_record as _refusals_on_record
 from ground.uow import retrying
 from panels import dates, schemas, services
-
-
-@contextmanager
-def _refusals_on_record(actor):
-    """A refusal of the stage rule stays on record: roll the request back (nothing of it is stored), then
-    append the refusal's audit entry and commit it on its own."""
-    try:
-        yield
-    except DomainError as error:
-        db.session.rollback()
-        if services.record_refusal(actor, error):
-            db.session.commit()
-        raise
-
 
 blp = Blueprint("panels", __name__, url_prefix="/api/v1", description="Review panels drawn from the pool (Art. 37)")
 

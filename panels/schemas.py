@@ -24,6 +24,18 @@ class SpecialtyQuotaSchema(StrictSchema):
             raise ValidationError({"max": [Msg("上限小于下限。", "max is below min.")]})
 
 
+class QuorumSchema(StrictSchema):
+    numerator = Integer(strict=True, load_default=2, validate=validate.Range(min=0, max=100))
+    denominator = Integer(strict=True, load_default=3, validate=validate.Range(min=1, max=100))
+    chair_present = StrictBoolean(load_default=True)
+    left_early_counts = StrictBoolean(load_default=False)
+
+    @validates_schema
+    def _share(self, data, **kwargs):
+        if data["numerator"] > data["denominator"]:
+            raise ValidationError({"numerator": [Msg("法定人数比例不能超过 1。", "The quorum cannot exceed 1.")]})
+
+
 class RulesSchema(StrictSchema):
     relevant_specialties = ma.fields.List(ma.fields.String(validate=CODE), validate=validate.Length(max=50))
     specialty_quotas = ma.fields.List(ma.fields.Nested(SpecialtyQuotaSchema), validate=validate.Length(max=50))
@@ -37,6 +49,9 @@ class RulesSchema(StrictSchema):
     repeat_kinds_forbidden = ma.fields.List(ma.fields.String(validate=validate.OneOf(PANEL_KINDS)))
     employment_lookback_years = Integer(strict=True, validate=validate.Range(min=0, max=20))
     auto_invite_replacements = StrictBoolean()
+    quorum = ma.fields.Nested(QuorumSchema, metadata={
+        "description": "When the meeting may conclude: numerator/denominator of the seats present (default 2/3), "
+                       "the chair present (default true), whether members who left early count (default false)"})
 
 
 class RuleSetSchema(ma.Schema):

@@ -6,9 +6,10 @@ Not pure (it reads the app's config and the park's rows); the dataclasses it fil
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask import current_app
+from flask import Flask, current_app
 
 from ground.clock import SHANGHAI
 from scheduling.models import Park
@@ -18,10 +19,25 @@ from scheduling.rules.lifecycle import (
     Evaluation,
     LifecycleRules,
     MajorChange,
+    PanelOutcome,
     ParkFacts,
 )
 
 ONE_DAY = timedelta(days=1)
+
+#: A source of panel outcomes: the park -> the conclusions of its current cycle that no action has taken yet.
+PanelOutcomeSource = Callable[[Park], Iterable[PanelOutcome]]
+_OUTCOME_SOURCES = "scheduling.panel_outcome_sources"
+
+
+def register_panel_outcome_source(app: Flask, source: PanelOutcomeSource) -> None:
+    """Panels (a package above) tell the lifecycle which conclusions are waiting to be acted on; scheduling
+    never imports them. Without a source no conclusion exists, so the actions panels decide stay refused."""
+    app.extensions.setdefault(_OUTCOME_SOURCES, []).append(source)
+
+
+def panel_outcomes(park: Park) -> tuple[PanelOutcome, ...]:
+    return tuple(o for source in current_app.extensions.get(_OUTCOME_SOURCES, ()) for o in source(park))
 
 
 def lifecycle_rules() -> LifecycleRules:
@@ -49,8 +65,13 @@ def open_objections(park: Park, notice: str) -> int:
     )
 
 
-def build_facts(park: Park, today: date) -> ParkFacts:
-    """The lifecycle's snapshot of ``park`` as of ``today`` (its current creation cycle)."""
+def build_facts(park: Park, today: date, *, with_panels: bool = False) -> ParkFacts:
+    """The lifecycle's snapshot of ``park`` as of ``today`` (its current creation cycle).
+
+    ``with_panels`` asks the registered sources for the panel outcomes awaiting action: only where an action
+    a panel decides is checked or offered, so the sweeper's many snapshots cost no query for them (without
+    them such an action is refused, never wrongly allowed).
+    """
     cycle = park.cycle
     return ParkFacts(
         today=today,
@@ -80,4 +101,5 @@ def build_facts(park: Park, today: date) -> ParkFacts:
         revoked_on=park.revoked_on,
         revocation_reason=park.revocation_reason,
         addressed_proposal_keys=frozenset(p.key for p in park.proposals if p.status != "open"),
+        panel_outcomes=panel_outcomes(park) if with_panels else (),
     )

@@ -8,6 +8,7 @@ from flask.views import MethodView
 from ground import clock
 from ground.api import Blueprint, PageArgs
 from ground.guard import current_actor, public
+from ground.refusals import refusals_on_record
 from scheduling import calendar_service, materials, reports, schemas, services
 
 blp = Blueprint("parks", __name__, url_prefix="/api/v1",
@@ -52,8 +53,11 @@ def park(park_id):
 @blp.arguments(schemas.TransitionRequestSchema)
 @blp.response(201, schemas.TransitionSchema)
 def transition(data, park_id):
-    """Take a lifecycle action (409 illegal here, 403 not your role, 409/422 a rule with its article)"""
-    return services.transition_park(current_actor(), park_id, data, _now())
+    """Take a lifecycle action (409 illegal here, 403 not your role, 409/422 a rule with its article); an
+    action a review panel decides needs that panel's conclusion, or the Office's ``panel_override_reason``"""
+    actor = current_actor()
+    with refusals_on_record(actor):  # a refusal of the panel rule stays on record, nothing else does
+        return services.transition_park(actor, park_id, data, _now())
 
 
 @blp.route("/parks/<int:park_id>/timeline")

@@ -305,6 +305,9 @@ class Api:
     def patch(self, path, **kw):
         return self.client.patch("/api/v1" + path, headers=self._headers(kw.pop("headers", None)), **kw)
 
+    def put(self, path, **kw):
+        return self.client.put("/api/v1" + path, headers=self._headers(kw.pop("headers", None)), **kw)
+
 
 @pytest.fixture
 def office_api(client, make_user):

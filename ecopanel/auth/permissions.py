@@ -187,6 +187,12 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("seats.preview_invitation", "GET"): _p(STAFF, Scope.CONVENING, _PANEL),
     ("seats.reschedule", "POST"): _p(STAFF, Scope.CONVENING, _PANEL),
     ("seats.cancel", "POST"): _p(STAFF, Scope.CONVENING, _PANEL),
+    # --- a panel's meeting and its conclusion (the conclusion moves the park) ----------------------------------
+    ("outcomes.Meeting", "GET"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("outcomes.Meeting", "PUT"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("outcomes.attendance", "POST"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("outcomes.conclusion", "POST"): _p(STAFF, Scope.CONVENING,
+                                        f"{_PANEL}; the park's actions through scheduling.services.take_panel_actions"),
     ("seats.my_invitations", "GET"): _p(frozenset({EX}), Scope.SELF, "panels.seats.present.my_invitations"),
     ("notifications.list_outbox", "GET"): _p(OFFICE),
     ("notifications.read_outbox", "GET"): _p(OFFICE),

@@ -26,6 +26,7 @@ from scheduling.calendar_service import ensure_seeded
 from scheduling.materials import upload_material
 from scheduling.models import DeadlineRecord, NoticeObjection, Park, WarningProposalRecord
 from scheduling.reports import forward_report, review_report, submit_report
+from scheduling.rules.lifecycle import PANEL_DECIDED
 from scheduling.rules.periods import add_years
 from scheduling.services import create_park, record_objection, resolve_objection, transition_park
 from scheduling.tasks import sweep_deadlines
@@ -73,6 +74,10 @@ COMMENTS = {
     "revoke": "整改后仍未达到要求，撤销命名",
 }
 
+# The demo replays years of history that happened before panels were drawn and concluded in this system; drawing
+# them now would need the pool as it was on each past day and add ~100 draws to every start. The panel-decided
+# steps are entered as the Office enters archived decisions: by its override, audited, with this reason.
+PANEL_HISTORY = "历史记录：评审组结论早于本系统，依据档案录入（from the archive: the panel concluded before the system）"
 
 
 @dataclass(frozen=True)
@@ -191,6 +196,10 @@ class Driver:
                     if kind == "compliance_commitment" else {}
                 documents.append(self.upload(park, kind, on, now, **meta))
             data.setdefault("comment", COMMENTS.get(action, ""))
+            if action in PANEL_DECIDED:
+                # A history that predates the system: the panels concluded on paper, so the Office enters
+                # what they decided by its audited override, with the reason (see PANEL_HISTORY).
+                actor, data["panel_override_reason"] = self.office, PANEL_HISTORY
             transition_park(actor, park.id, {**data, "date": on, "documents": documents,
                                              "as_leading_group": as_leading_group}, now)
         elif event.op == "objection":

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from panels.rules.quorum import QUORUM_DEFAULT
 from panels.rules.recusal import ExpertFacts, RecusalRules
 from panels.solver import Candidate, Quota, caps_per_value
 
@@ -30,6 +31,8 @@ RULE_DEFAULTS: dict[str, Any] = {
     "repeat_kinds_forbidden": [],
     "employment_lookback_years": 3,
     "auto_invite_replacements": True,
+    # when the meeting may conclude (panels.rules.quorum); stored sets without it use this default
+    "quorum": QUORUM_DEFAULT,
 }
 
 

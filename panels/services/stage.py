@@ -3,8 +3,9 @@
 The rule itself is lifecycle knowledge (:func:`scheduling.rules.lifecycle.panel_kinds_called_for`); this
 module applies it to a request. A refusal is a 409 ``panel_kind_not_allowed`` naming the state and the kinds
 allowed now; the Office may override it with a stated reason, which is audited and kept with the panel.
-Refusals carry their audit entry (:class:`AuditedRefusal`): the route rolls the request back, then records
-the entry in a transaction of its own, so nothing of the request is stored but the refusal is on record.
+Refusals carry their audit entry (:class:`ground.refusals.AuditedRefusal`): the route rolls the request
+back, then records the entry in a transaction of its own, so nothing of the request is stored
+but the refusal is on record.
 """
 
 from __future__ import annotations
@@ -14,17 +15,14 @@ from typing import Any
 
 from ground.actor import Actor
 from ground.audit import record
-from ground.errors import Conflict, DomainError, Forbidden
+from ground.errors import Conflict, Forbidden
 from ground.i18n import Msg
+from ground.refusals import AuditedRefusal, record_refusal
 from scheduling.facts import build_facts, lifecycle_rules
 from scheduling.models import Park
 from scheduling.rules.lifecycle import PANEL_KIND_NAMES, STATE_NAMES, PanelKind, State, panel_kinds_called_for
 
-
-class AuditedRefusal:
-    """Mixed into a :class:`DomainError` whose refusal must stay on record after the rollback."""
-
-    audit: tuple[str, str, Any, dict[str, Any]]
+__all__ = ["OverrideOfficeOnly", "PanelKindNotAllowed", "check_stage", "record_refusal"]
 
 
 class PanelKindNotAllowed(AuditedRefusal, Conflict):
@@ -33,14 +31,6 @@ class PanelKindNotAllowed(AuditedRefusal, Conflict):
 
 class OverrideOfficeOnly(AuditedRefusal, Forbidden):
     pass
-
-
-def record_refusal(actor: Actor, error: DomainError) -> bool:
-    """Append the refusal's audit entry (the caller commits); False for an error that carries none."""
-    if not isinstance(error, AuditedRefusal):
-        return False
-    record(actor, *error.audit)
-    return True
 
 
 def _kinds_in_words(kinds: tuple[PanelKind, ...]) -> Msg:

@@ -286,7 +286,8 @@ class AnnualReportRecord(db.Model):
 
 class WarningProposalRecord(db.Model):
     """A ground for a warning the system puts before people (Art. 27); the Office (or the province for a park
-    still under creation) warns, stops or dismisses it. One row per park and ground (``key``)."""
+    still under creation) warns, stops or dismisses it. One row per park and ground (``key``). A review panel's
+    conclusion proposes the decisions people take after it the same way (``proposed_action``)."""
 
     __tablename__ = "park_warning_proposals"
     __table_args__ = (
@@ -299,6 +300,9 @@ class WarningProposalRecord(db.Model):
     park_id: Mapped[int] = mapped_column(ForeignKey("parks.id", ondelete="CASCADE"))  # indexed by the unique key
     key: Mapped[str] = mapped_column(String(80))
     reason: Mapped[str] = mapped_column(String(40))
+    # The decision proposed where a review panel's conclusion leaves it to people (name_park, stop_creation,
+    # revoke; see panel_outcomes); None: a ground for a warning (Art. 27; during creation, for a stop).
+    proposed_action: Mapped[str | None] = mapped_column(String(40))
     article: Mapped[int] = mapped_column(Integer)
     item: Mapped[int] = mapped_column(Integer)
     message_zh: Mapped[str] = mapped_column(Text)

@@ -9,7 +9,7 @@ from ground.api import PageArgs, page_schema, request_language
 from ground.i18n import Msg
 from ground.schemas import ID_RANGE, Integer, StrictBoolean, text
 from scheduling.models import NOTICES, PARK_TYPES, PROGRAMMES, PROPOSAL_STATUSES, STATES
-from scheduling.rules.lifecycle import WarningReason
+from scheduling.rules.lifecycle import PANEL_OUTCOMES, WarningReason
 from scheduling.schemas.common import ACTIONS, CHANGE_SUBJECTS, PROVINCE_CODES, REASONS, Localized, Strict
 
 # --- parks ---------------------------------------------------------------------------------------------
@@ -146,6 +146,9 @@ class TransitionRequestSchema(Strict):
                                              metadata={"description": "warn: rectification period (<= 12)"})
     proposal_ids = ma.fields.List(Integer(validate=ID_RANGE), validate=validate.Length(max=50))
     excellent = StrictBoolean(metadata={"description": "pass_evaluation: rated excellent (Art. 26)"})
+    panel_override_reason = text(500, min_length=1, metadata={
+        "description": "Office only: take an action a review panel decides (e.g. pass_verification) without "
+                       "that panel's recorded conclusion, with this reason (audited, kept with the transition)"})
 
 
 class MaterialRefSchema(ma.Schema):
@@ -210,6 +213,7 @@ class TimelineEventSchema(ma.Schema):
     meeting_date = ma.fields.Date()
     round = Integer()
     purpose = ma.fields.String()
+    conclusion = ma.fields.String(metadata={"description": "panel_concluded: pass | pass_after_rectification | fail"})
     at = ma.fields.DateTime(allow_none=True)
 
 
@@ -291,13 +295,16 @@ class MajorChangeSchema(ma.Schema):
     description = ma.fields.String()
 
 
+PROPOSED_REASONS = tuple(dict.fromkeys(str(r.proposes.reason) for r in PANEL_OUTCOMES if r.proposes is not None))
+
+
 class ProposalQuerySchema(PageArgs):
     class Meta:
         unknown = ma.RAISE
 
     status = ma.fields.String(validate=validate.OneOf(PROPOSAL_STATUSES))
     audience = ma.fields.String(validate=validate.OneOf(("office", "province")))
-    reason = ma.fields.String(validate=validate.OneOf(tuple(WarningReason)))
+    reason = ma.fields.String(validate=validate.OneOf((*WarningReason, *PROPOSED_REASONS)))
     park_id = Integer(validate=ID_RANGE)
 
 
@@ -306,6 +313,9 @@ class ProposalSchema(ma.Schema):
     park_id = Integer()
     key = ma.fields.String()
     reason = ma.fields.String()
+    proposed_action = ma.fields.String(allow_none=True, metadata={
+        "description": "The decision a panel's conclusion proposes (name_park, stop_creation, revoke); "
+                       "null: a ground for a warning (Art. 27)"})
     article = Integer()
     item = Integer()
     message = ma.fields.Method("_message")

@@ -33,16 +33,24 @@ def _notice_end(start: date, days: int, now: datetime) -> tuple[date, bool]:
 
 
 def _mark_proposals(park: Park, ids: list[int] | None, reasons: set[str], on: date, actor: Actor,
-                    comment: str) -> list[str]:
-    """Proposals an action settles: the ones named, else every open one of the action's reason."""
+                    comment: str, proposed: str | None = None) -> list[str]:
+    """Proposals an action settles: the ones named, else every open one of the action's reason; and every
+    open proposal of the decision the action takes (``proposed``, e.g. a panel's proposal to name)."""
     keys = []
     for p in park.proposals:
         if p.status != "open":
             continue
-        if (ids and p.id in ids) or (not ids and p.reason in reasons):
+        if (ids and p.id in ids) or (not ids and p.reason in reasons and p.proposed_action is None) or (
+                proposed is not None and p.proposed_action == proposed):
             p.status, p.decided_on, p.decided_by_label, p.decision_comment = "acted", on, actor.label, comment
             keys.append(p.key)
     return keys
+
+
+def _settled(park: Park, on: date, actor: Actor, comment: str, decision: Action) -> dict[str, Any]:
+    """The panels' proposals of ``decision`` that this action settles (nothing recorded when there are none)."""
+    keys = _mark_proposals(park, None, set(), on, actor, comment, decision.value)
+    return {"proposals": keys} if keys else {}
 
 
 def record_action_effects(park: Park, action: Action, on: date, reason: str | None, params: dict[str, Any],
@@ -109,6 +117,9 @@ def record_action_effects(park: Park, action: Action, on: date, reason: str | No
         data = {"last_day": last.isoformat(), "provisional": provisional}
     elif action is A.NAME_PARK:
         park.named_on = on
+        data = _settled(park, on, actor, comment, A.NAME_PARK)
+    elif action in (A.DECLINE_NAMING, A.UPHOLD_COMPLAINT):
+        data = _settled(park, on, actor, comment, A.NAME_PARK)
     elif action in (A.PASS_EVALUATION, A.FAIL_EVALUATION):
         passed = action is A.PASS_EVALUATION
         excellent = bool(params.get("excellent")) and passed
@@ -127,7 +138,8 @@ def record_action_effects(park: Park, action: Action, on: date, reason: str | No
                 "proposals": _mark_proposals(park, params.get("proposal_ids"), {reason or ""}, on, actor, comment)}
     elif action is A.STOP_CREATION:
         reasons = {"unreported_major_change"} if reason == "unreported_major_change" else set()
-        data = {"proposals": _mark_proposals(park, params.get("proposal_ids"), reasons, on, actor, comment)}
+        data = {"proposals": _mark_proposals(park, params.get("proposal_ids"), reasons, on, actor, comment,
+                                             A.STOP_CREATION.value)}
     elif action is A.PASS_RECHECK:
         park.warned_on = park.rectification_deadline = None
     elif action in (A.FAIL_RECHECK, A.EXPIRE_RECTIFICATION):
@@ -136,4 +148,5 @@ def record_action_effects(park: Park, action: Action, on: date, reason: str | No
         park.revocation_requested_on = on
     elif action is A.REVOKE:
         park.revoked_on, park.revocation_reason = on, reason
+        data = _settled(park, on, actor, comment, A.REVOKE)
     return data

@@ -109,7 +109,7 @@ def options_for(actor: Actor, park: Park, today: date) -> list[dict[str, Any]]:
     roles = [policy.lifecycle_party(actor)]
     if actor.role == Role.OFFICE:
         roles.append(Party.LEADING_GROUP)
-    facts = build_facts(park, today)
+    facts = build_facts(park, today, with_panels=True)
     out = []
     for role in roles:
         if role is None:

@@ -1,8 +1,9 @@
-"""Warning proposals before the people who decide (Art. 27): listing and dismissing them."""
+"""Proposals before the people who decide: grounds for a warning (Art. 27), and the decisions a review panel's
+conclusion leaves to people (naming, stopping a creation, revocation); listing, proposing and dismissing them."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ from ground.extensions import db
 from ground.i18n import Msg
 from scheduling import policy
 from scheduling.models import Park, WarningProposalRecord
+from scheduling.rules.lifecycle import Action, Programme, ProposedDecision
 from scheduling.services.messages import FORBIDDEN
 from scheduling.services.parks import get_park
 
@@ -34,6 +36,26 @@ def list_proposals(actor: Actor, filters: dict[str, Any], page: int, page_size: 
     items = db.session.scalars(query.order_by(WarningProposalRecord.proposed_on.desc(), WarningProposalRecord.id)
                                .offset((page - 1) * page_size).limit(page_size)).all()
     return list(items), total
+
+
+def propose_decision(park: Park, decision: ProposedDecision, key: str, on: date, message: Msg
+                     ) -> WarningProposalRecord | None:
+    """Put a decision before the people who take it (the system proposes, people decide); None when the same
+    ground is already before them (e.g. a failed evaluation's warning, which the facts propose by themselves).
+
+    Naming and revocation are the leading group's, entered by the Office; stopping a creation is the
+    province's. In a provincial programme the province takes them all (Art. 41).
+    """
+    if any(p.key == key for p in park.proposals):
+        return None
+    office_decides = decision.action is not Action.STOP_CREATION and park.programme != Programme.PROVINCIAL
+    row = WarningProposalRecord(
+        key=key, reason=str(decision.reason), proposed_action=None if decision.action is Action.WARN
+        else decision.action.value, article=decision.article, item=decision.item, message_zh=message.zh,
+        message_en=message.en, audience="office" if office_decides else "province", status="open",
+        proposed_on=on, decision_comment="")
+    park.proposals.append(row)
+    return row
 
 
 def dismiss_proposal(actor: Actor, proposal_id: int, comment: str, now: datetime) -> WarningProposalRecord:

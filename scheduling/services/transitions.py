@@ -21,17 +21,21 @@ from ground.clock import shanghai_date
 from ground.errors import Conflict, Forbidden, InvalidInput
 from ground.extensions import db
 from ground.i18n import Msg
+from ground.refusals import AuditedRefusal, refused
 from scheduling import policy
 from scheduling.deadlines import refresh_proposals, sync_deadlines
 from scheduling.facts import build_facts, lifecycle_rules
 from scheduling.models import Material, Park, ParkTransition
 from scheduling.rules.lifecycle import (
+    PANEL_DECIDED,
     Action,
     GuardFailed,
     IllegalTransition,
     Party,
     PartyNotAllowed,
     apply,
+    outcome_for,
+    parties_for,
     rule_for,
 )
 from scheduling.rules.periods import add_years
@@ -60,6 +64,18 @@ ACTION_FIELDS: dict[str, frozenset[str]] = {
 ALL_ACTION_FIELDS = frozenset().union(*ACTION_FIELDS.values())
 
 
+class PanelRuleRefusal(AuditedRefusal, Conflict):
+    """A panel-decided action without its panel's conclusion (409): audited, nothing else stored."""
+
+
+class PanelOverrideRefusal(AuditedRefusal, Forbidden):
+    pass
+
+
+class PanelOverrideNotApplicable(AuditedRefusal, InvalidInput):
+    pass
+
+
 def _lifecycle_error(exc: Exception, park: Park) -> Exception:
     # Codes stay in ``extra`` for programs; the message says it in words for people.
     if isinstance(exc, IllegalTransition):
@@ -83,6 +99,9 @@ def _lifecycle_error(exc: Exception, park: Park) -> Exception:
     extra = {"article": exc.article, "current_state": park.state, "guard": exc.code}
     if exc.code in ("reason_required", "bad_reason", "reason_not_applicable"):
         return InvalidInput(exc.code, message, {"reason": [message]}, extra)
+    if exc.code == "panel_conclusion_required":
+        return refused(PanelRuleRefusal(exc.code, message, extra=extra), "park.transition_refused", "park",
+                       park.id, extra)
     return Conflict(exc.code, message, extra=extra)
 
 
@@ -150,19 +169,33 @@ def _next_seq(park: Park) -> int:
 def apply_transition(actor: Actor, park: Park, action: Action, on: date, now: datetime, *, comment: str = "",
                      documents: list[Material] | None = None, reason: str | None = None,
                      params: dict[str, Any] | None = None, as_leading_group: bool = False,
-                     seq: int | None = None, flush: bool = True,
+                     seq: int | None = None, flush: bool = True, party: Party | None = None,
+                     panel_override: str | None = None, cites: dict[str, Any] | None = None,
                      ) -> tuple[ParkTransition, tuple[str, str, Any, dict[str, Any]]]:
     """Apply one action to a loaded (and, for users, locked) park; returns the transition and its audit item.
 
     Raises the lifecycle's errors as they are (the sweeper handles them); :func:`transition_park` maps them.
     The sweeper passes the park's next ``seq`` (known for its whole batch) and flushes once per batch.
+    ``party``: the lifecycle party acting when it is not the caller's own (a panel's conclusion acts for the
+    authority that convened it). An action a panel decides cites the conclusion it follows (``panel`` in the
+    transition's data, the conclusion's reference in the audit entry), or the Office's ``panel_override``
+    reason; ``cites`` is what other actions taken on a conclusion record of it.
     """
     params = params or {}
-    role = policy.lifecycle_party(actor, as_leading_group)
+    role = party or policy.lifecycle_party(actor, as_leading_group)
     if role is None:
         raise PartyNotAllowed(action, Party.PARK, frozenset())
-    facts = build_facts(park, on)
-    result = apply(park.state, action, role, facts, reason=reason, rules=lifecycle_rules())
+    decided = action in PANEL_DECIDED and panel_override is None
+    facts = build_facts(park, on, with_panels=decided)
+    result = apply(park.state, action, role, facts, reason=reason, rules=lifecycle_rules(),
+                   panel_override=panel_override is not None)
+    outcome = outcome_for(action, facts.panel_outcomes) if decided else None
+    panel_data: dict[str, Any] = dict(cites or {})
+    if outcome is not None:
+        panel_data["panel"] = {"kind": outcome.kind.value, "conclusion": outcome.conclusion.value,
+                               "concluded_on": outcome.concluded_on.isoformat()}
+    if panel_override is not None:
+        panel_data["panel_override"] = {"reason": panel_override, "by": actor.label}
     transition = ParkTransition(
         park_id=park.id, seq=seq or _next_seq(park), cycle=park.cycle, from_state=result.from_state.value,
         to_state=result.to_state.value, action=action.value, actor=role.value, user_id=actor.user_id,
@@ -174,7 +207,7 @@ def apply_transition(actor: Actor, park: Park, action: Action, on: date, now: da
     # Transitions are append-only: what the action changed is known before the row is first written.
     with db.session.no_autoflush:
         data = record_action_effects(park, action, on, transition.reason, params, actor, comment, now, transition)
-        transition.data = {**data, **({"as_leading_group": True} if as_leading_group else {})}
+        transition.data = {**data, **({"as_leading_group": True} if as_leading_group else {}), **panel_data}
         transition.cycle = park.cycle  # a new application opens the next cycle with this transition
     db.session.add(transition)
     park.state = result.to_state.value
@@ -188,6 +221,8 @@ def apply_transition(actor: Actor, park: Park, action: Action, on: date, now: da
         "to": result.to_state.value, "as": role.value, "on": on.isoformat(), "article": result.article,
         "reason": transition.reason, "documents": [m.id for m in documents or []], "data": transition.data,
         "proposals": [p.key for p in added]})
+    if outcome is not None:
+        entry[3]["panel_ref"] = outcome.ref  # the audit (the Office's) names the panel; the timeline its kind
     return transition, entry
 
 
@@ -211,18 +246,48 @@ def transition_park(actor: Actor, park_id: int, data: dict[str, Any], now: datet
         raise Forbidden("not_office", Msg("只有办公室工作人员可以代领导小组录入决定。",
                                           "Only Office staff may enter decisions for the leading group."))
     _check_fields(action, params)
+    override = data.get("panel_override_reason")
+    party = policy.lifecycle_party(actor, as_leading_group) or Party.PARK
+    if override is not None:
+        party = _override_party(actor, park, action, party, override)
     documents = _documents(park, data.get("documents") or [])
     try:
         # Refusals first: an illegal action or a wrong role is reported before missing materials.
-        apply(park.state, action, policy.lifecycle_party(actor, as_leading_group) or Party.PARK,
-              build_facts(park, on), reason=data.get("reason"), rules=lifecycle_rules())
+        apply(park.state, action, party, build_facts(park, on, with_panels=action in PANEL_DECIDED),
+              reason=data.get("reason"), rules=lifecycle_rules(), panel_override=override is not None)
         _check_materials(action, on, documents)
         transition, entry = apply_transition(
             actor, park, action, on, now, comment=(data.get("comment") or "").strip(), documents=documents,
-            reason=data.get("reason"), params=params, as_leading_group=as_leading_group)
+            reason=data.get("reason"), params=params, as_leading_group=as_leading_group, party=party,
+            panel_override=override)
     except (IllegalTransition, PartyNotAllowed, GuardFailed) as exc:
         raise _lifecycle_error(exc, park) from None
     if as_leading_group:
         entry[3]["entered_for_leading_group_by"] = actor.label
+    if override is not None:
+        entry[3]["panel_override"] = override
+        if party is Party.PROVINCE:
+            entry[3]["entered_for_province_by"] = actor.label
     record(actor, *entry, now=now)
     return transition
+
+
+def _override_party(actor: Actor, park: Park, action: Action, party: Party, reason: str) -> Party:
+    """The Office overrides the panel rule for an action a panel decides, with a stated reason; it acts as
+    the party the action belongs to (for a province's act, it enters it for the province, audited)."""
+    facts = {"action": action.value, "state": park.state, "reason": reason}
+    if not actor.is_office:
+        raise refused(PanelOverrideRefusal("override_office_only", Msg(
+            "只有办公室可以说明理由越过评审组结论的要求。",
+            "Only the Office may override the need for a panel's conclusion, with a reason.")),
+            "park.panel_override_refused", "park", park.id, facts)
+    if action not in PANEL_DECIDED:
+        message = Msg(f"“{action.value}”不依据评审组结论，无需越过。",
+                      f"{action.value} does not follow a panel's conclusion; there is nothing to override.")
+        raise refused(PanelOverrideNotApplicable("override_not_applicable", message,
+                                                 {"panel_override_reason": [message]}),
+                      "park.panel_override_refused", "park", park.id, facts)
+    permitted = parties_for(action, park.programme)
+    if party not in permitted and Party.PROVINCE in permitted:
+        return Party.PROVINCE
+    return party

@@ -15,11 +15,12 @@ pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 def test_demo_parks_have_a_history_facts_materials_and_deadlines(app, db, client, monkeypatch):
     from ecopanel import demo
     from ecopanel.auth.services import issue_token
+    from ecopanel.demo.parks import PANEL_HISTORY
     from ground.accounts import User
     from ground.actor import SYSTEM
     from scheduling.materials import material_path
     from scheduling.models import DeadlineRecord, Material, Park, ParkTransition, WarningProposalRecord
-    from scheduling.rules.lifecycle import PHASE_OF, State
+    from scheduling.rules.lifecycle import PANEL_DECIDED, PHASE_OF, State
 
     demo.load()
     monkeypatch.setitem(app.config, "CLOCK", lambda: demo.DEMO_NOW)
@@ -44,6 +45,9 @@ def test_demo_parks_have_a_history_facts_materials_and_deadlines(app, db, client
             assert after.on >= before.on
         assert transitions[-1].to_state == park.state, park.name
         assert park.last_transition_on == transitions[-1].on <= demo.DEMO_TODAY
+    # Its panels concluded before the system: each step a panel decides is the Office's audited override.
+    decided = [t for ts in history.values() for t in ts if t.action in PANEL_DECIDED]
+    assert decided and all(t.data["panel_override"]["reason"] == PANEL_HISTORY for t in decided)
 
     # Facts, materials and deadlines came with the history.
     building = [p for p in parks.values() if p.state == "under_construction"]

@@ -107,6 +107,7 @@ def drive(park, state: str) -> None:
     from ground.actor import Actor, Role
     from ground.extensions import db
     from scheduling.materials import upload_material
+    from scheduling.rules.lifecycle import PANEL_DECIDED
     from scheduling.services import transition_park
     from tests.scheduling.conftest import at
 
@@ -121,7 +122,10 @@ def drive(park, state: str) -> None:
             meta = {"covers_from": date(day.year - 3, 1, 1), "covers_to": day} if kind == "compliance_commitment" \
                 else {}
             documents.append(upload_material(office, park.id, PDF, f"{kind}.pdf", {"kind": kind, **meta}, at(day)).id)
-        transition_park(actors[who], park.id, {"action": action, "date": day, "documents": documents}, at(day))
+        data = {"action": action, "date": day, "documents": documents}
+        if action in PANEL_DECIDED:  # history before these tests' panels: the Office's audited override
+            who, data["panel_override_reason"] = "office", "测试：此前的评审组结论（test: an earlier panel's conclusion）"
+        transition_park(actors[who], park.id, data, at(day))
         db.session.commit()
     assert park.state == state, (park.state, state)
 

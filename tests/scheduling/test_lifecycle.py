@@ -17,6 +17,8 @@ from scheduling.rules.lifecycle import (
     CONSTRUCTION_STATES,
     GUARDS,
     NAMED_STATES,
+    PANEL_DECIDED,
+    PANEL_OUTCOMES,
     PHASE_OF,
     TRANSITIONS,
     Action,
@@ -26,6 +28,7 @@ from scheduling.rules.lifecycle import (
     IllegalTransition,
     LifecycleRules,
     MajorChange,
+    PanelOutcome,
     ParkFacts,
     Party,
     PartyNotAllowed,
@@ -162,7 +165,12 @@ class Park:
         return self
 
     def do(self, action: Action, actor: Party, reason=None) -> State:
-        transition = apply(self.state, action, actor, self.facts, reason=reason, rules=self.rules)
+        """Take ``action``; one a review panel decides is taken, as the service takes it, on that panel's
+        conclusion (a fresh outcome in the facts, spent with the action)."""
+        facts = self.facts
+        if action in PANEL_DECIDED:
+            facts = replace(facts, panel_outcomes=(concluded(action, facts.today),))
+        transition = apply(self.state, action, actor, facts, reason=reason, rules=self.rules)
         assert transition.on == self.facts.today
         self.state = transition.to_state
         return self.state
@@ -176,6 +184,12 @@ class Park:
 
     def can(self, actor: Party) -> tuple[Action, ...]:
         return allowed_actions(self.state, actor, self.facts, self.rules)
+
+
+def concluded(action: Action, on: date) -> PanelOutcome:
+    """The conclusion of a panel that decides ``action`` (the first row of the table that does)."""
+    rule = next(r for r in PANEL_OUTCOMES if r.decides is action)
+    return PanelOutcome(ref="test", kind=rule.kind, conclusion=rule.conclusion, concluded_on=on)
 
 
 def approved_park(approved_on: date = D(2024, 3, 15), programme: Programme = Programme.NATIONAL) -> Park:

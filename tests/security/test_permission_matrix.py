@@ -509,6 +509,18 @@ BUILDERS: dict[tuple[str, str], Any] = {
     ("seats.cancel", "POST"): lambda w, who: Req(
         "POST", f"/api/v1/panels/{w.panel.id}/cancel", json={"reason": "取消"}, target=_panel_target(w)),
     ("seats.my_invitations", "GET"): lambda w, who: Req("GET", "/api/v1/invitations/mine"),
+    # a panel's meeting and conclusion (before the meeting day: admitted callers get 409 meeting_not_held)
+    ("outcomes.Meeting", "GET"): lambda w, who: Req("GET", f"/api/v1/panels/{w.panel.id}/meeting",
+                                                    target=_panel_target(w)),
+    ("outcomes.Meeting", "PUT"): lambda w, who: Req("PUT", f"/api/v1/panels/{w.panel.id}/meeting",
+                                                    json={"place": f"南京{who}", "opinion": "意见"},
+                                                    target=_panel_target(w)),
+    ("outcomes.attendance", "POST"): lambda w, who: Req(
+        "POST", f"/api/v1/panels/{w.panel.id}/meeting/attendance",
+        json={"entries": [{"expert_id": w.members[0], "status": "present"}]}, target=_panel_target(w)),
+    ("outcomes.conclusion", "POST"): lambda w, who: Req(
+        "POST", f"/api/v1/panels/{w.panel.id}/meeting/conclusion", json={"conclusion": "pass"},
+        target=_panel_target(w)),
     ("notifications.list_outbox", "GET"): lambda w, who: Req("GET", "/api/v1/outbox"),
     ("notifications.read_outbox", "GET"): lambda w, who: Req("GET", f"/api/v1/outbox/{w.outbox_message.id}"),
     ("notifications.retry_outbox", "POST"): lambda w, who: Req("POST", f"/api/v1/outbox/{w.outbox_message.id}/retry"),

@@ -28,7 +28,8 @@ warns. The only transitions the ``system`` actor takes are the ones the Measures
 
 The package splits it by responsibility: :mod:`.vocabulary` (states, actions, parties, reasons), :mod:`.facts`
 (the snapshot and derived facts), :mod:`.guards`, :mod:`.table`, :mod:`.engine` (applying the table),
-:mod:`.proposals` (warning grounds), :mod:`.panel_calls` (which panels a state calls for) and
+:mod:`.proposals` (warning grounds), :mod:`.panel_calls` (which panels a state calls for),
+:mod:`.panel_outcomes` (what a panel's conclusion does, and the actions only a conclusion takes) and
 :mod:`.deadlines` (pending deadlines). This module is the lifecycle's public vocabulary: import from here.
 """
 
@@ -59,11 +60,22 @@ from scheduling.rules.lifecycle.facts import (
 from scheduling.rules.lifecycle.guards import GUARDS, Blocked, GuardContext
 from scheduling.rules.lifecycle.panel_calls import (
     PANEL_CALLS,
-    PANEL_KIND_NAMES,
     PanelCall,
-    PanelKind,
     evaluation_due,
     panel_kinds_called_for,
+)
+from scheduling.rules.lifecycle.panel_outcomes import (
+    CONCLUSION_NAMES,
+    PANEL_DECIDED,
+    PANEL_OUTCOMES,
+    Conclusion,
+    OutcomeRule,
+    PanelOutcome,
+    ProposedDecision,
+    conclusions_for,
+    outcome_for,
+    outcome_rule,
+    outcome_steps,
 )
 from scheduling.rules.lifecycle.proposals import WarningProposal, warning_proposal_reasons
 from scheduling.rules.lifecycle.table import TRANSITIONS, TransitionRule, parties_for, rule_for
@@ -74,11 +86,13 @@ from scheduling.rules.lifecycle.vocabulary import (
     CREATION_STATES,
     ENDED_STATES,
     NAMED_STATES,
+    PANEL_KIND_NAMES,
     PHASE_OF,
     REVOCATION_REASON_ITEM,
     STATE_NAMES,
     WARNING_REASON_ITEM,
     Action,
+    PanelKind,
     Party,
     Phase,
     Programme,
@@ -93,6 +107,7 @@ from scheduling.rules.lifecycle.vocabulary import (
 __all__ = [
     "ACCEPTANCE_STATES",
     "APPLICATION_STATES",
+    "CONCLUSION_NAMES",
     "CONSTRUCTION_STATES",
     "CREATION_STATES",
     "DEFAULT_RULES",
@@ -100,7 +115,9 @@ __all__ = [
     "GUARDS",
     "NAMED_STATES",
     "PANEL_CALLS",
+    "PANEL_DECIDED",
     "PANEL_KIND_NAMES",
+    "PANEL_OUTCOMES",
     "PHASE_OF",
     "REVOCATION_REASON_ITEM",
     "STATE_NAMES",
@@ -110,6 +127,7 @@ __all__ = [
     "ActionOption",
     "AnnualReport",
     "Blocked",
+    "Conclusion",
     "Deadline",
     "Evaluation",
     "GuardContext",
@@ -118,13 +136,16 @@ __all__ = [
     "LifecycleError",
     "LifecycleRules",
     "MajorChange",
+    "OutcomeRule",
     "PanelCall",
     "PanelKind",
+    "PanelOutcome",
     "ParkFacts",
     "Party",
     "PartyNotAllowed",
     "Phase",
     "Programme",
+    "ProposedDecision",
     "RevocationReason",
     "State",
     "StopReason",
@@ -135,6 +156,7 @@ __all__ = [
     "action_options",
     "allowed_actions",
     "apply",
+    "conclusions_for",
     "construction_end",
     "evaluation_due",
     "extension_pending",
@@ -142,6 +164,9 @@ __all__ = [
     "late_major_changes",
     "may_use_title",
     "next_evaluation_due",
+    "outcome_for",
+    "outcome_rule",
+    "outcome_steps",
     "panel_kinds_called_for",
     "parties_for",
     "pending_deadlines",

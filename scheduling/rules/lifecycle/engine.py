@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -80,6 +80,8 @@ class GuardFailed(LifecycleError):
 
 
 def _first_block(rule: TransitionRule, ctx: GuardContext) -> Blocked | None:
+    if ctx.action is not rule.action:
+        ctx = replace(ctx, action=rule.action)
     for name in rule.guards:
         blocked = GUARDS[name](ctx)
         if blocked is not None:
@@ -122,7 +124,7 @@ def _blocked_for_any_reason(rule: TransitionRule, ctx: GuardContext) -> Blocked 
         return _first_block(rule, ctx)
     first: Blocked | None = None
     for reason in rule.reason:
-        blocked = _first_block(rule, GuardContext(ctx.state, ctx.facts, ctx.rules, reason))
+        blocked = _first_block(rule, replace(ctx, reason=reason))
         if blocked is None:
             return None
         first = first or blocked
@@ -166,11 +168,14 @@ def apply(
     *,
     reason: StrEnum | str | None = None,
     rules: LifecycleRules = DEFAULT_RULES,
+    panel_override: bool = False,
 ) -> Transition:
     """Check one action against the table and return the transition to record.
 
     Raises :class:`IllegalTransition` if the action does not start from ``state``, :class:`PartyNotAllowed`
     if the party may not take it, :class:`GuardFailed` if a guard (or a missing/invalid reason) blocks it.
+    ``panel_override``: the Office takes an action a review panel decides without the panel's conclusion,
+    with a stated reason the caller records (the ``panel_concluded`` guard steps aside; no other guard does).
     """
     state, action, party = State(state), Action(action), Party(party)
     rule = rule_for(action)
@@ -180,7 +185,7 @@ def apply(
     if party not in permitted:
         raise PartyNotAllowed(action, party, permitted)
     checked_reason = _check_reason(rule, reason)
-    blocked = _first_block(rule, GuardContext(state, facts, rules, checked_reason))
+    blocked = _first_block(rule, GuardContext(state, facts, rules, checked_reason, panel_override=panel_override))
     if blocked is not None:
         raise GuardFailed.from_blocked(blocked)
     return Transition(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from scheduling.rules.lifecycle.panel_outcomes import PanelOutcome
 from scheduling.rules.lifecycle.vocabulary import Programme, RevocationReason
 from scheduling.rules.periods import DEFAULT_RULES as DEFAULT_TIME_RULES
 from scheduling.rules.periods import (
@@ -84,6 +85,8 @@ class ParkFacts:
     revocation_reason: RevocationReason | None = None
     # proposals the Office has already acted on (warned or dismissed): see warning_proposal_reasons()
     addressed_proposal_keys: frozenset[str] = frozenset()
+    # review panels of this cycle that concluded and whose conclusion no action has taken yet (panel_outcomes)
+    panel_outcomes: tuple[PanelOutcome, ...] = ()
 
     def __post_init__(self) -> None:
         # The service reads these from string columns; coerce so that a typo fails here, not in a guard.
@@ -91,6 +94,7 @@ class ParkFacts:
         if self.revocation_reason is not None:
             object.__setattr__(self, "revocation_reason", RevocationReason(self.revocation_reason))
         object.__setattr__(self, "addressed_proposal_keys", frozenset(self.addressed_proposal_keys))
+        object.__setattr__(self, "panel_outcomes", tuple(self.panel_outcomes))
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from scheduling.rules.lifecycle.facts import (
 )
 from scheduling.rules.lifecycle.vocabulary import (
     REVOCATION_REASON_ITEM,
+    Action,
     RevocationReason,
     State,
     StopReason,
@@ -44,6 +45,8 @@ class GuardContext:
     facts: ParkFacts
     rules: LifecycleRules
     reason: StrEnum | None
+    action: Action | None = None  # the action being checked (the engine fills it in)
+    panel_override: bool = False  # the Office overrides the panel rule with a stated reason
 
 
 Guard = Callable[[GuardContext], Blocked | None]
@@ -53,6 +56,9 @@ _GUARDS: dict[str, Guard] = {}
 def _guard(func: Guard) -> Guard:
     _GUARDS[func.__name__] = func
     return func
+
+
+register_guard = _guard  # for a guard kept in a module of its own (panel_guard)
 
 
 @_guard

@@ -12,41 +12,14 @@ Who convenes a kind (the Office, the province, a delegated province) is not deci
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
-from types import MappingProxyType
 
 from scheduling.rules.lifecycle.facts import DEFAULT_RULES, LifecycleRules, ParkFacts, next_evaluation_due
 from scheduling.rules.lifecycle.guards import GuardContext, has_reported_major_change
 from scheduling.rules.lifecycle.table import rule_for
-from scheduling.rules.lifecycle.vocabulary import Action, State
+from scheduling.rules.lifecycle.vocabulary import Action, PanelKind, State
 from scheduling.rules.periods import add_months
-
-
-class PanelKind(StrEnum):
-    """The panels of the Measures; the values are ``panels.kind`` and the API's ``kind``."""
-
-    PLAN_ARGUMENTATION = "plan_argumentation"  # Art. 10
-    CHANGE_ARGUMENTATION = "change_argumentation"  # Art. 12
-    PLAN_REVISION = "plan_revision"  # Art. 24
-    TECHNICAL_VERIFICATION = "technical_verification"  # Art. 17
-    ACCEPTANCE_MEETING = "acceptance_meeting"  # Art. 18
-    PERFORMANCE_EVALUATION = "performance_evaluation"  # Art. 25
-    RECHECK = "recheck"  # Art. 26
-
-
-PANEL_KIND_NAMES: Mapping[PanelKind, tuple[str, str]] = MappingProxyType(
-    {
-        PanelKind.PLAN_ARGUMENTATION: ("建设规划论证", "plan argumentation"),
-        PanelKind.CHANGE_ARGUMENTATION: ("调整论证", "change argumentation"),
-        PanelKind.PLAN_REVISION: ("规划修编论证", "plan revision argumentation"),
-        PanelKind.TECHNICAL_VERIFICATION: ("现场技术核查", "on-site technical verification"),
-        PanelKind.ACCEPTANCE_MEETING: ("验收会", "acceptance meeting"),
-        PanelKind.PERFORMANCE_EVALUATION: ("绩效评价", "performance evaluation"),
-        PanelKind.RECHECK: ("复核", "recheck"),
-    }
-)
 
 
 def evaluation_due(facts: ParkFacts, rules: LifecycleRules = DEFAULT_RULES) -> bool:

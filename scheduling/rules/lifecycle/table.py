@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
+from scheduling.rules.lifecycle import panel_guard
 from scheduling.rules.lifecycle.guards import GUARDS
+from scheduling.rules.lifecycle.panel_outcomes import PANEL_DECIDED
 from scheduling.rules.lifecycle.vocabulary import (
     APPLICATION_STATES,
     CONSTRUCTION_STATES,
@@ -63,6 +65,7 @@ def _rule(
 
 S, A, P = State, Action, Party
 _REVIEWERS = (P.OFFICE, P.PROVINCE)  # Art. 25-26: the Office, or the province it delegates to
+_PANEL = panel_guard.NAME  # decided by a review panel's conclusion (panel_outcomes.PANEL_DECIDED)
 _STAY = None
 
 TRANSITIONS: tuple[TransitionRule, ...] = (
@@ -79,7 +82,15 @@ TRANSITIONS: tuple[TransitionRule, ...] = (
     _rule(A.START_PROVINCIAL_REVIEW, S.APPLIED, S.UNDER_PROVINCIAL_REVIEW, P.PROVINCE, 10),
     _rule(A.RETURN_MATERIALS, {S.APPLIED, S.UNDER_PROVINCIAL_REVIEW}, S.MATERIALS_RETURNED, P.PROVINCE, 10),
     _rule(A.RESUBMIT_APPLICATION, S.MATERIALS_RETURNED, S.APPLIED, P.PARK, 9),
-    _rule(A.PASS_PLAN_ARGUMENTATION, S.UNDER_PROVINCIAL_REVIEW, S.PLAN_ARGUED, P.PROVINCE, 10, see_also=(37,)),
+    _rule(
+        A.PASS_PLAN_ARGUMENTATION,
+        S.UNDER_PROVINCIAL_REVIEW,
+        S.PLAN_ARGUED,
+        P.PROVINCE,
+        10,
+        _PANEL,
+        see_also=(37,),
+    ),
     _rule(A.PUBLISH_PUBLIC_NOTICE, S.PLAN_ARGUED, S.IN_PUBLIC_NOTICE, P.PROVINCE, 10),
     _rule(
         A.APPROVE_CONSTRUCTION,
@@ -113,10 +124,13 @@ TRANSITIONS: tuple[TransitionRule, ...] = (
         P.PROVINCE,
         12,
         "has_reported_major_change",
+        _PANEL,
         see_also=(37,),
     ),
     _rule(A.REQUIRE_PLAN_REVISION, CREATION_STATES | NAMED_STATES, _STAY, P.PROVINCE, 12, see_also=(24,)),
-    _rule(A.FILE_PLAN_REVISION, CREATION_STATES | NAMED_STATES, _STAY, P.PROVINCE, 24, "plan_revision_required"),
+    _rule(
+        A.FILE_PLAN_REVISION, CREATION_STATES | NAMED_STATES, _STAY, P.PROVINCE, 24, "plan_revision_required", _PANEL
+    ),
     _rule(
         A.STOP_CREATION,
         CREATION_STATES,
@@ -167,7 +181,7 @@ TRANSITIONS: tuple[TransitionRule, ...] = (
         "no_late_major_change",
         see_also=(12,),
     ),
-    _rule(A.REQUEST_RECTIFICATION, S.UNDER_VERIFICATION, S.RECTIFYING_VERIFICATION, P.OFFICE, 18),
+    _rule(A.REQUEST_RECTIFICATION, S.UNDER_VERIFICATION, S.RECTIFYING_VERIFICATION, P.OFFICE, 18, _PANEL),
     _rule(
         A.RESUBMIT_AFTER_RECTIFICATION,
         S.RECTIFYING_VERIFICATION,
@@ -192,6 +206,7 @@ TRANSITIONS: tuple[TransitionRule, ...] = (
         P.OFFICE,
         18,
         "no_late_major_change",
+        _PANEL,
         see_also=(17,),
     ),
     _rule(
@@ -200,6 +215,7 @@ TRANSITIONS: tuple[TransitionRule, ...] = (
         S.ACCEPTANCE_FAILED,
         P.OFFICE,
         18,
+        _PANEL,
         see_also=(21,),
     ),
     _rule(
@@ -209,8 +225,9 @@ TRANSITIONS: tuple[TransitionRule, ...] = (
         P.OFFICE,
         18,
         "no_late_major_change",
+        _PANEL,
     ),
-    _rule(A.FAIL_ACCEPTANCE_MEETING, S.VERIFICATION_PASSED, S.ACCEPTANCE_FAILED, P.OFFICE, 18, see_also=(21,)),
+    _rule(A.FAIL_ACCEPTANCE_MEETING, S.VERIFICATION_PASSED, S.ACCEPTANCE_FAILED, P.OFFICE, 18, _PANEL, see_also=(21,)),
     _rule(A.PUBLISH_NAMING_NOTICE, S.ACCEPTANCE_PASSED, S.IN_NAMING_NOTICE, P.OFFICE, 19),
     _rule(A.UPHOLD_COMPLAINT, S.IN_NAMING_NOTICE, S.NOT_NAMED, P.OFFICE, 19, see_also=(21,)),
     _rule(
@@ -224,8 +241,8 @@ TRANSITIONS: tuple[TransitionRule, ...] = (
     ),
     _rule(A.DECLINE_NAMING, S.IN_NAMING_NOTICE, S.NOT_NAMED, P.LEADING_GROUP, 20, see_also=(21,)),
     # named (Art. 25-28)
-    _rule(A.PASS_EVALUATION, NAMED_STATES, _STAY, _REVIEWERS, 25),
-    _rule(A.FAIL_EVALUATION, NAMED_STATES, _STAY, _REVIEWERS, 25, see_also=(26,)),
+    _rule(A.PASS_EVALUATION, NAMED_STATES, _STAY, _REVIEWERS, 25, _PANEL),
+    _rule(A.FAIL_EVALUATION, NAMED_STATES, _STAY, _REVIEWERS, 25, _PANEL, see_also=(26,)),
     _rule(A.COMMEND, S.NAMED, _STAY, P.OFFICE, 26, "latest_evaluation_excellent"),
     _rule(
         A.WARN,
@@ -238,8 +255,8 @@ TRANSITIONS: tuple[TransitionRule, ...] = (
         see_also=(26,),
     ),
     _rule(A.SUBMIT_RECTIFICATION, S.WARNED, S.UNDER_RECHECK, P.PARK, 26),
-    _rule(A.PASS_RECHECK, S.UNDER_RECHECK, S.NAMED, _REVIEWERS, 26),
-    _rule(A.FAIL_RECHECK, S.UNDER_RECHECK, S.RECTIFICATION_FAILED, _REVIEWERS, 26, see_also=(28,)),
+    _rule(A.PASS_RECHECK, S.UNDER_RECHECK, S.NAMED, _REVIEWERS, 26, _PANEL),
+    _rule(A.FAIL_RECHECK, S.UNDER_RECHECK, S.RECTIFICATION_FAILED, _REVIEWERS, 26, _PANEL, see_also=(28,)),
     _rule(
         A.EXPIRE_RECTIFICATION,
         S.WARNED,
@@ -281,6 +298,12 @@ def parties_for(action: Action | str, programme: Programme | str = Programme.NAT
         parties = frozenset(Party.PROVINCE if a in national else a for a in parties)
     return parties
 
+
+# Exactly the actions a panel decides carry the panel guard: the two tables cannot drift apart.
+_panel_guarded = {r.action for r in TRANSITIONS if panel_guard.NAME in r.guards}
+if _panel_guarded != set(PANEL_DECIDED):  # pragma: no cover
+    raise RuntimeError(f"panel guard mismatch: {sorted(_panel_guarded ^ set(PANEL_DECIDED))}")
+del _panel_guarded
 
 # Every guard named in the table exists: a typo in the table must fail at import, not at a user's request.
 _missing = {g for r in TRANSITIONS for g in r.guards} - set(GUARDS)

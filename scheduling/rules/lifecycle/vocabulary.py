@@ -252,3 +252,28 @@ STATE_NAMES: Mapping[State, tuple[str, str]] = MappingProxyType(
         State.REVOKED: ("已撤销称号", "title revoked"),
     }
 )
+
+
+class PanelKind(StrEnum):
+    """The panels of the Measures; the values are ``panels.kind`` and the API's ``kind``."""
+
+    PLAN_ARGUMENTATION = "plan_argumentation"  # Art. 10
+    CHANGE_ARGUMENTATION = "change_argumentation"  # Art. 12
+    PLAN_REVISION = "plan_revision"  # Art. 24
+    TECHNICAL_VERIFICATION = "technical_verification"  # Art. 17
+    ACCEPTANCE_MEETING = "acceptance_meeting"  # Art. 18
+    PERFORMANCE_EVALUATION = "performance_evaluation"  # Art. 25
+    RECHECK = "recheck"  # Art. 26
+
+
+PANEL_KIND_NAMES: Mapping[PanelKind, tuple[str, str]] = MappingProxyType(
+    {
+        PanelKind.PLAN_ARGUMENTATION: ("建设规划论证", "plan argumentation"),
+        PanelKind.CHANGE_ARGUMENTATION: ("调整论证", "change argumentation"),
+        PanelKind.PLAN_REVISION: ("规划修编论证", "plan revision argumentation"),
+        PanelKind.TECHNICAL_VERIFICATION: ("现场技术核查", "on-site technical verification"),
+        PanelKind.ACCEPTANCE_MEETING: ("验收会", "acceptance meeting"),
+        PanelKind.PERFORMANCE_EVALUATION: ("绩效评价", "performance evaluation"),
+        PanelKind.RECHECK: ("复核", "recheck"),
+    }
+)
