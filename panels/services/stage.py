@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from ground.actor import Actor
-from ground.audit import record
+from ground.audit import record, record_many
 from ground.errors import Conflict, DomainError, Forbidden
 from ground.i18n import Msg
 from scheduling.facts import build_facts, lifecycle_rules
@@ -25,6 +25,8 @@ class AuditedRefusal:
     """Mixed into a :class:`DomainError` whose refusal must stay on record after the rollback."""
 
     audit: tuple[str, str, Any, dict[str, Any]]
+    also: tuple[tuple[str, str, Any, dict[str, Any]], ...] = ()
+    """Further entries the refusal adds (e.g. a sign of probing, panels.services.moves)."""
 
 
 class PanelKindNotAllowed(AuditedRefusal, Conflict):
@@ -39,7 +41,7 @@ def record_refusal(actor: Actor, error: DomainError) -> bool:
     """Append the refusal's audit entry (the caller commits); False for an error that carries none."""
     if not isinstance(error, AuditedRefusal):
         return False
-    record(actor, *error.audit)
+    record_many(actor, [error.audit, *error.also])
     return True
 
 
