@@ -342,3 +342,17 @@ def test_a_draw_no_panel_satisfies_because_of_others_panels_tells_the_province_n
     own = jiangsu.post("/panels", json={**body, "meeting_date": "2027-03-12"})
     assert own.status_code == 422 and own.json["conflict"][0]["group"] == "spec:park_planning"
     assert own.json["relaxations"]
+
+
+def test_a_draw_recorded_before_the_convener_view_is_read_without_confidential_reasons(db, jiangsu, park, pool,
+                                                                                      office_panel):
+    from panels.models import Draw
+
+    mine = _throwaway(jiangsu, park)
+    fresh = _seen(jiangsu, mine["id"])
+    for older in ({}, {"hidden": {str(m["expert_id"]): ["booked_that_day"] for m in office_panel["members"]}}):
+        db.session.execute(update(Draw).where(Draw.panel_id == mine["id"]).values(eligibility=older))
+        db.session.commit()
+        assert _seen(jiangsu, mine["id"]) == fresh  # nothing else touches the pool that day: the same reading
+        assert jiangsu.get(f"/panels/{mine['id']}").json["draw"]["funnel"] == fresh["funnel"]
+    assert fresh["unavailable_elsewhere"] == len(office_panel["members"]) and fresh["funnel"]["available"] == 80
