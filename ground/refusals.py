@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ground.actor import Actor
-from ground.audit import record
+from ground.audit import record_many
 from ground.errors import DomainError
 from ground.extensions import db
 
@@ -21,6 +21,8 @@ class AuditedRefusal:
     """Mixed into a :class:`DomainError` whose refusal must stay on record after the rollback."""
 
     audit: tuple[str, str, Any, dict[str, Any]]
+    also: tuple[tuple[str, str, Any, dict[str, Any]], ...] = ()
+    """Further entries the refusal adds (e.g. a sign of probing, panels.services.moves)."""
 
 
 def refused(error: DomainError, action: str, object_type: str, object_id: Any,
@@ -35,7 +37,7 @@ def record_refusal(actor: Actor, error: DomainError) -> bool:
     """Append the refusal's audit entry (the caller commits); False for an error that carries none."""
     if not isinstance(error, AuditedRefusal) or not getattr(error, "audit", None):
         return False
-    record(actor, *error.audit)
+    record_many(actor, [error.audit, *error.also])
     return True
 
 

@@ -17,6 +17,7 @@ from ground.extensions import db
 from ground.i18n import Msg
 from panels.lottery_cache import LOTTERIES
 from panels.rules import recusal
+from panels.rules.convener import as_convener_sees
 from panels.rules.rulesets import candidate, quota_specialties, quotas, recusal_rules
 from panels.services import check_stage, convening_authority, park_context, pool_facts, rule_set_for
 from scheduling import calendar_service
@@ -59,7 +60,7 @@ def suggest_meeting_dates(actor: Actor, park_id: int, kind: str, start: date, en
             verdicts = [(f, recusal.assess(f, context, rules, day)) for f in facts]
             eligible = [candidate(f, specialties) for f, verdict in verdicts if verdict.eligible]
             shown = len(eligible) if authority is None else sum(
-                recusal.eligible_but_for_others(f, context, rules, day, verdict) for f, verdict in verdicts)
+                as_convener_sees(f, verdict, context, rules, day).eligible for f, verdict in verdicts)
             key = tuple(c.id for c in eligible)
             if key not in feasible_for:
                 feasible_for[key] = len(eligible) >= size and LOTTERIES.panel_exists(

@@ -14,7 +14,7 @@ from ground.api import Blueprint
 from ground.errors import Forbidden
 from ground.guard import current_actor
 from ground.i18n import Msg
-from ground.refusals import refusals_on_record as _refusals_on_record
+from ground.refusals import refusals_on_record
 from ground.uow import retrying
 from panels import dates, schemas, services
 
@@ -28,17 +28,18 @@ blp = Blueprint("panels", __name__, url_prefix="/api/v1", description="Review pa
 def create_panel(data):
     """Request a panel and draw it (members, ranked alternates, seed commitment)"""
     actor = current_actor()
-    with _refusals_on_record(actor):
+    with refusals_on_record(actor):
         panel = retrying(lambda: services.draw_new_panel(actor, data), what="panel draw")
-    return services.present_panel(panel)
+    return services.present_panel(panel, reveal_all=actor.is_office)
 
 
 @blp.route("/panels/<int:panel_id>")
 @blp.response(200, schemas.PanelSchema)
 def read_panel(panel_id):
     """A panel: members, alternates, history and draws (confidential: each look is audited)"""
-    panel = services.get_panel(current_actor(), panel_id)
-    return services.present_panel(panel), 200, {"Cache-Control": "no-store"}
+    actor = current_actor()
+    panel = services.get_panel(actor, panel_id)
+    return services.present_panel(panel, reveal_all=actor.is_office), 200, {"Cache-Control": "no-store"}
 
 
 @blp.route("/panels/<int:panel_id>/eligibility")
@@ -71,7 +72,7 @@ def panel_audit(panel_id):
 def date_suggestions(args):
     """Working days of a span on which the park's panel can be formed, best first"""
     actor = current_actor()
-    with _refusals_on_record(actor):
+    with refusals_on_record(actor):
         return dates.suggest_meeting_dates(actor, args["park_id"], args["kind"], args["start"], args["end"],
                                            args["size"], args.get("rule_set"), clock.now(),
                                            args.get("override_reason"))

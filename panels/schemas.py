@@ -120,7 +120,11 @@ class DrawSummarySchema(ma.Schema):
     commitment = ma.fields.String()
     witness = ma.fields.String(allow_none=True)
     engine_version = ma.fields.String()
-    funnel = ma.fields.Dict()
+    funnel = ma.fields.Dict(metadata={"description": "Head count after each stage; for a province as if other "
+                                                     "authorities' panels did not exist"})
+    unavailable_elsewhere = Integer(allow_none=True, metadata={
+        "description": "For a province: experts excluded only by other authorities' confidential panels, counted "
+                       "apart from the funnel, never named; null for the Office, whose funnel counts them"})
     min_probability = ma.fields.Float(allow_none=True)
     optimal = ma.fields.Boolean()
     #: proven: no lottery over valid panels gives its least-chance expert more than min_probability + gap
@@ -148,6 +152,10 @@ class PanelSchema(ma.Schema):
     draws = ma.fields.List(ma.fields.Nested(DrawSummarySchema))
     stage_override = ma.fields.Dict(allow_none=True, metadata={
         "description": "The Office's override of the lifecycle stage rule: reason, state, allowed_kinds, by"})
+    move_referrals = Integer(metadata={"description": "Office only: moves of the province's panel referred to the "
+                                                      "Office (members on other authorities' panels that day)"})
+    probing_suspected = Integer(metadata={"description": "Office only: signs of probing flagged on the panel's "
+                                                         "moves (see the audit log, panel.move_probing_suspected)"})
 
 
 class DateSuggestionQuerySchema(StrictSchema):
@@ -187,7 +195,8 @@ class EligibilityItemSchema(ma.Schema):
 
 class EligibilitySchema(ma.Schema):
     round = Integer()
-    funnel = ma.fields.Dict()
+    funnel = ma.fields.Dict(metadata={"description": "Head count after each stage; for a province as if other "
+                                                     "authorities' panels did not exist"})
     unavailable_elsewhere = Integer(metadata={"description": "Experts excluded only by other authorities' "
                                                              "confidential panels: counted, not listed (all "
                                                              "listed for the Office)"})

@@ -12,17 +12,16 @@ reasons, so an auditor can see why each expert was or was not eligible:
 4. ``available`` — not unavailable that day, not booked that day, rested enough since the last panel, under
    the yearly panel cap.
 
-Some reasons rest on other authorities' confidential panels (a booking, the rest after one, the yearly cap
+Some facts belong to other authorities' confidential panels (a booking, the rest after one, the yearly cap
 they fill, an earlier panel of the park, a conflict declared in answer to their invitation). The facts mark
-those (``foreign_*``, ``Conflict.confidential``) and an assessment lists such reasons in ``hidden`` when
-nothing of the convening authority's own would give them, so the panel's staff learn only how many experts
-are unavailable for reasons they may not see, never who or why.
+those (``foreign_*``, ``Conflict.confidential``); what a panel's convener may learn of them is
+:mod:`panels.rules.convener`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -93,8 +92,6 @@ class Assessment:
     eligible: bool
     failed_stage: str | None = None
     reasons: tuple[str, ...] = field(default_factory=tuple)
-    hidden: tuple[str, ...] = field(default_factory=tuple)
-    """The reasons that rest only on other authorities' confidential panels."""
 
 
 def _overlaps(start: date, end: date | None, since: date, until: date) -> bool:
@@ -124,9 +121,8 @@ def lookback_start(day: date, years: int) -> date:
     return day - relativedelta(years=years)
 
 
-def _recusal(e: ExpertFacts, park: ParkContext, rules: RecusalRules, day: date) -> tuple[list[str], set[str]]:
+def _recusal(e: ExpertFacts, park: ParkContext, rules: RecusalRules, day: date) -> list[str]:
     reasons = []
-    open_conflict_park = False
     since = lookback_start(day, rules.employment_lookback_years)
     worked_at = {job.organization_id for job in e.employments if _overlaps(job.start, job.end, since, day)}
     worked_at.add(e.organization_id)
@@ -146,70 +142,44 @@ def _recusal(e: ExpertFacts, park: ParkContext, rules: RecusalRules, day: date) 
             continue
         if c.park_id == park.id:
             reasons.append("declared_conflict_park")
-            open_conflict_park = open_conflict_park or not c.confidential
         elif c.organization_id is not None and c.organization_id in tied_orgs:
             reasons.append("declared_conflict_organization")
-    hidden = set()
-    if "declared_conflict_park" in reasons and not open_conflict_park:
-        hidden.add("declared_conflict_park")
-    earlier = [(p, kind) for p, kind in e.past_panels if p == park.id and kind in rules.repeat_kinds_forbidden]
-    if earlier:
+    if any(p == park.id and kind in rules.repeat_kinds_forbidden for p, kind in e.past_panels):
         reasons.append("earlier_panel_of_park")
-        own = list(earlier)
-        for past in e.foreign_past_panels:
-            if past in own:
-                own.remove(past)
-        if not own:
-            hidden.add("earlier_panel_of_park")
     if rules.exclude_own_province and e.province == park.province:
         reasons.append("own_province")
-    return sorted(set(reasons)), hidden
+    return sorted(set(reasons))
 
 
-def _available(e: ExpertFacts, rules: RecusalRules, day: date) -> tuple[list[str], set[str]]:
-    reasons, hidden = [], set()
-    foreign = e.foreign_booked_days
+def _available(e: ExpertFacts, rules: RecusalRules, day: date) -> list[str]:
+    reasons = []
     if any(start <= day <= end for start, end in e.unavailable):
         reasons.append("unavailable")
     if day in e.booked_days:
         reasons.append("booked_that_day")
-        if day in foreign:
-            hidden.add("booked_that_day")
-    elif rules.min_rest_days:
-        close = [b for b in e.booked_days if abs((b - day).days) < rules.min_rest_days]
-        if close:
-            reasons.append("rest_days")
-            if all(b in foreign for b in close):
-                hidden.add("rest_days")
-    if rules.yearly_panel_cap is not None:
-        this_year = [b for b in e.booked_days if b.year == day.year]
-        if len(this_year) >= rules.yearly_panel_cap:
-            reasons.append("yearly_cap")
-            if sum(b not in foreign for b in this_year) < rules.yearly_panel_cap:
-                hidden.add("yearly_cap")
-    return reasons, hidden
+    elif rules.min_rest_days and any(abs((b - day).days) < rules.min_rest_days for b in e.booked_days):
+        reasons.append("rest_days")
+    cap = rules.yearly_panel_cap
+    if cap is not None and sum(b.year == day.year for b in e.booked_days) >= cap:
+        reasons.append("yearly_cap")
+    return reasons
 
 
 def assess(e: ExpertFacts, park: ParkContext, rules: RecusalRules, day: date) -> Assessment:
-    """Run the four stages; the first that fails decides, with every reason it found (and which of them rest
-    only on other authorities' panels)."""
+    """Run the four stages; the first that fails decides, with every reason it found."""
     reasons = _active(e, day)
     if reasons:
         return Assessment(e.id, False, "active", tuple(reasons))
     reasons = _specialty(e, rules)
     if reasons:
         return Assessment(e.id, False, "specialty", tuple(reasons))
-    for stage, (reasons, hidden) in (("recusal", _recusal(e, park, rules, day)),
-                                     ("available", _available(e, rules, day))):
-        if reasons:
-            return Assessment(e.id, False, stage, tuple(reasons), tuple(sorted(hidden)))
+    reasons = _recusal(e, park, rules, day)
+    if reasons:
+        return Assessment(e.id, False, "recusal", tuple(reasons))
+    reasons = _available(e, rules, day)
+    if reasons:
+        return Assessment(e.id, False, "available", tuple(reasons))
     return Assessment(e.id, True)
-
-
-def shown_to_convener(assessment: Assessment) -> tuple[str, ...]:
-    """The reasons the panel's own authority may read: those not resting only on others' confidential panels
-    (empty: the expert is counted as unavailable, anonymously)."""
-    return tuple(r for r in assessment.reasons if r not in assessment.hidden)
 
 
 def funnel(assessments: Iterable[Assessment]) -> dict[str, int]:
@@ -229,26 +199,3 @@ def nearby_days(day: date, span: int = 14) -> list[date]:
     for delta in range(1, span + 1):
         out.extend([day + timedelta(days=delta), day - timedelta(days=delta)])
     return out
-
-
-def without_others_panels(e: ExpertFacts) -> ExpertFacts:
-    """The facts as if other authorities' panels did not exist (what their convener may be told about)."""
-    days = [d for d in e.booked_days if d not in e.foreign_booked_days]
-    past = list(e.past_panels)
-    for foreign in e.foreign_past_panels:
-        if foreign in past:
-            past.remove(foreign)
-    return replace(e, booked_days=tuple(days), past_panels=tuple(past),
-                   conflicts=tuple(c for c in e.conflicts if not c.confidential),
-                   foreign_booked_days=frozenset(), foreign_past_panels=())
-
-
-def eligible_but_for_others(e: ExpertFacts, park: ParkContext, rules: RecusalRules, day: date,
-                            assessment: Assessment) -> bool:
-    """Eligible, or excluded only because of other authorities' panels: the head count a convener may see,
-    which does not move with the size of anyone else's confidential panel."""
-    if assessment.eligible:
-        return True
-    if not assessment.hidden:
-        return False
-    return assess(without_others_panels(e), park, rules, day).eligible

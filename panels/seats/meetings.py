@@ -20,7 +20,7 @@ from panels.seats.mail import (
     reminder_time,
     start_of_day,
 )
-from panels.services import lock_meeting_day, members_ineligible_on
+from panels.services import lock_meeting_day, members_ineligible_on, moves
 
 # --- moving and cancelling a meeting ----------------------------------------------------------------------------
 
@@ -28,6 +28,36 @@ def _open_invitations(panel: Panel) -> list[Invitation]:
     return list(db.session.scalars(select(Invitation).where(Invitation.panel_id == panel.id,
                                                             Invitation.status.in_(("pending", "accepted")))
                                    .order_by(Invitation.id)))
+
+
+def _check_members_can_move(actor: Actor, panel: Panel, day: date) -> None:
+    """Refuse a move onto a day on which members could not sit. The Office is told who and why. A province is
+    told only what concerns its own panels and the pool as it may see it; members only other authorities'
+    panels keep from the day are that authority's confidential business, so the province's move is then
+    referred to the Office with no number or name, the same answer whoever and however many they are
+    (:mod:`panels.services.moves`)."""
+    authority = None if actor.is_office else panel.convened_by
+    mine = select(Booking.expert_id).where(Booking.panel_id == panel.id)
+    clashes = db.session.execute(select(Booking.expert_id, Panel.convened_by).join(
+        Panel, Panel.id == Booking.panel_id).where(Booking.day == day, Booking.panel_id != panel.id,
+                                                   Booking.expert_id.in_(mine))).all()
+    clash = sorted(e for e, by in clashes if authority is None or by == authority)
+    if clash:
+        raise Conflict("experts_booked", Msg(f"专家 {clash} 在 {day} 已参加其他评审组。",
+                                             f"Experts {clash} already sit on another panel on {day}."),
+                       extra={"experts": clash})
+    unfit, elsewhere = members_ineligible_on(panel, day, authority=authority)
+    if unfit:
+        listed = "; ".join(f"{e}: {', '.join(r)}" for e, r in sorted(unfit.items()))
+        raise Conflict("members_ineligible_on_date",
+                       Msg(f"改期后以下专家不再符合条件（{listed}），请先替换或另选日期。",
+                           f"On the new date these members would no longer qualify ({listed}); replace them first "
+                           "or choose another date."),
+                       extra={"experts": {str(e): r for e, r in sorted(unfit.items())}})
+    if elsewhere:
+        raise moves.referral(panel, day, elsewhere)
+    if authority is not None:
+        moves.note_made_move(actor, panel, day)
 
 
 def reschedule_meeting(actor: Actor, panel: Panel, *, meeting_date: date | None, location: str | None,
@@ -47,30 +77,7 @@ def reschedule_meeting(actor: Actor, panel: Panel, *, meeting_date: date | None,
                            {"meeting_date": [Msg("须晚于今天。", "Must be after today.")]})
     if new_date != old_date:
         lock_meeting_day(new_date)
-        # Members held by another authority's panel that day are its confidential business: a caller who may
-        # not see that panel hears how many members cannot move, never who.
-        authority = None if actor.is_office else panel.convened_by
-        mine = select(Booking.expert_id).where(Booking.panel_id == panel.id)
-        clashes = db.session.execute(select(Booking.expert_id, Panel.convened_by).join(
-            Panel, Panel.id == Booking.panel_id).where(Booking.day == new_date, Booking.panel_id != panel.id,
-                                                       Booking.expert_id.in_(mine))).all()
-        clash = sorted(e for e, by in clashes if authority is None or by == authority)
-        unfit, unnamed = members_ineligible_on(panel, new_date, authority=authority)  # counts those clashes
-        if clash:
-            raise Conflict("experts_booked", Msg(f"专家 {clash} 在 {new_date} 已参加其他评审组。",
-                                                 f"Experts {clash} already sit on another panel on {new_date}."),
-                           extra={"experts": clash})
-        if unfit or unnamed:
-            listed = "; ".join(f"{e}: {', '.join(r)}" for e, r in sorted(unfit.items()))
-            others = (Msg(f"另有 {unnamed} 位成员当天不可用", f"{unnamed} more members are unavailable that day")
-                      if unnamed else Msg("", ""))
-            listed_zh = "；".join(x for x in (listed, others.zh) if x)
-            listed_en = "; ".join(x for x in (listed, others.en) if x)
-            raise Conflict("members_ineligible_on_date",
-                           Msg(f"改期后以下专家不再符合条件（{listed_zh}），请先替换或另选日期。",
-                               f"On the new date these members would no longer qualify ({listed_en}); replace them "
-                               "first or choose another date."),
-                           extra={"experts": {str(e): r for e, r in sorted(unfit.items())}, "unavailable": unnamed})
+        _check_members_can_move(actor, panel, new_date)
         db.session.execute(update(Booking).where(Booking.panel_id == panel.id).values(day=new_date),
                            execution_options={"synchronize_session": False})
         panel.meeting_date = new_date

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ground import clock
 from ground.api import Blueprint
 from ground.guard import current_actor
+from ground.refusals import refusals_on_record
 from ground.uow import retrying
 from panels.schemas import PanelSchema, ReplacementSchema
 from panels.seats import invite as inviting
@@ -65,7 +66,7 @@ def replace(data, panel_id):
         vacate_seat(actor, panel, data["expert_id"], data["reason"], data["conflict_of_interest"], now)
         return panel
 
-    return present_panel(retrying(work, what="replacement"))
+    return present_panel(retrying(work, what="replacement"), reveal_all=actor.is_office)
 
 
 @blp.route("/panels/<int:panel_id>/reschedule", methods=["POST"])
@@ -81,7 +82,9 @@ def reschedule(data, panel_id):
         return meetings.reschedule_meeting(actor, panel, meeting_date=data.get("meeting_date"),
                                            location=data.get("location"), reason=data["reason"], now=now)
 
-    return present_panel(retrying(work, what="reschedule"))
+    with refusals_on_record(actor):  # a move referred to the Office stays on record
+        panel = retrying(work, what="reschedule")
+    return present_panel(panel, reveal_all=actor.is_office)
 
 
 @blp.route("/panels/<int:panel_id>/cancel", methods=["POST"])
@@ -96,7 +99,7 @@ def cancel(data, panel_id):
         panel = get_panel(actor, panel_id, purpose="cancel")
         return meetings.cancel_meeting(actor, panel, reason=data["reason"], now=now)
 
-    return present_panel(retrying(work, what="cancel"))
+    return present_panel(retrying(work, what="cancel"), reveal_all=actor.is_office)
 
 
 @blp.route("/invitations/mine")

@@ -1,8 +1,9 @@
 """Panel operations (take an :class:`~ground.actor.Actor` and plain values, flush, never commit), by
 responsibility: who may act (:mod:`.access`), rule sets (:mod:`.rule_sets`), the pool as the rules see it
-(:mod:`.pool`), the lifecycle stage rule (:mod:`.stage`), drawing (:mod:`.draws`), presenting
-(:mod:`.present`). The seats and what happens to them (invitations, declines, replacements, meetings) are
-:mod:`panels.seats`."""
+(:mod:`.pool`), the lifecycle stage rule (:mod:`.stage`), drawing (:mod:`.draws`) and the 422 of a draw no
+panel satisfies (:mod:`.infeasible`), presenting (:mod:`.present`), a draw as its convening province may read
+it (:mod:`.convener`), a province's moves referred to the Office (:mod:`.moves`). The seats and what happens
+to them (invitations, declines, replacements, meetings) are :mod:`panels.seats`."""
 
 from panels.services.access import FORBIDDEN, convening_authority, get_panel, in_panel_remit
 from panels.services.draws import draw_new_panel, lock_meeting_day, members_ineligible_on

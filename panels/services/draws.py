@@ -29,19 +29,21 @@ from panels.lottery_cache import LOTTERIES
 from panels.models import Booking, Draw, Panel, PanelMember, RuleSet
 from panels.rules import bundle as bundles
 from panels.rules import recusal
-from panels.rules.rulesets import candidate, describe_group, effective_rules, quota_specialties, quotas
+from panels.rules.convener import ConvenerView, as_convener_sees, convener_view
+from panels.rules.rulesets import candidate, effective_rules, quota_specialties, quotas
 from panels.services.access import convening_authority
+from panels.services.convener import draw_record
+from panels.services.infeasible import infeasible
 from panels.services.pool import park_context, pool_facts, recusal_rules_for
 from panels.services.rule_sets import rule_set_for
 from panels.services.stage import check_stage
 from panels.solver import ENGINE_VERSION, InfeasibleDraw
-from scheduling import calendar_service
 from scheduling.models import Park
 
 
 def _inputs(panel: Panel, rule_set: RuleSet, facts: list[recusal.ExpertFacts], park: Park, *,
-            fixed: list[str], excluded: list[str], alternates: int) -> tuple[dict[str, Any], list]:
-    """The canonical inputs of a draw, and the per-expert assessments."""
+            fixed: list[str], excluded: list[str], alternates: int) -> tuple[dict[str, Any], list, ConvenerView]:
+    """The canonical inputs of a draw, the per-expert assessments, and how the convener may see them."""
     rules = rule_set.rules
     ctx = park_context(park, panel.meeting_date)
     rrules = recusal_rules_for(rule_set, panel)
@@ -64,9 +66,8 @@ def _inputs(panel: Panel, rule_set: RuleSet, facts: list[recusal.ExpertFacts], p
         "excluded_experts": {str(a.expert_id): [a.failed_stage, list(a.reasons)]
                              for a in assessments if not a.eligible},
     }
-    return inputs, assessments
-
-
+    return inputs, assessments, convener_view(zip(facts, assessments, strict=True), ctx, rrules,
+                                              panel.meeting_date)
 
 
 # --- drawing -------------------------------------------------------------------------------------------
@@ -95,8 +96,8 @@ def draw_round(actor: Actor, panel: Panel, park: Park, *, purpose: str, fixed: l
                 alternates: int, seed: int | None, witness: str | None) -> tuple[Draw, dict[str, Any]]:
     rule_set = panel.rule_set
     facts = pool_facts(park, panel.meeting_date, recusal_rules_for(rule_set, panel), authority=panel.convened_by)
-    inputs, assessments = _inputs(panel, rule_set, facts, park, fixed=fixed, excluded=excluded,
-                                  alternates=alternates)
+    inputs, assessments, view = _inputs(panel, rule_set, facts, park, fixed=fixed, excluded=excluded,
+                                        alternates=alternates)
     commitment = bundles.commitment_of(inputs)
     entropy = secrets.token_hex(32)  # drawn only now, after the commitment is fixed
     seed_source = "caller" if seed is not None else "derived"
@@ -106,12 +107,12 @@ def draw_round(actor: Actor, panel: Panel, park: Park, *, purpose: str, fixed: l
         # the lottery depends only on the eligible pool and the rules: redraws and replacements reuse it
         result = LOTTERIES.run_draw(inputs, seed, current_app.config.get("DRAW_TIME_LIMIT_S", 60.0))
     except InfeasibleDraw as exc:
-        raise _infeasible(exc, inputs, facts, panel, park, rule_set, fixed, excluded,
-                          None if actor.is_office else assessments) from None
+        raise infeasible(exc, inputs, facts, panel, park, rule_set, fixed, excluded,
+                         None if actor.is_office else view) from None
     round_no = len(panel.draws) + 1
     draw = Draw(panel=panel, round=round_no, purpose=purpose, commitment=commitment, server_entropy=entropy,
                 witness=witness, seed_source=seed_source, seed=seed, engine_version=ENGINE_VERSION,
-                inputs=inputs, result=result, eligibility=confidential_exclusions(assessments),
+                inputs=inputs, result=result, eligibility=draw_record(view, assessments),
                 created_by=actor.label)
     db.session.add(draw)
     db.session.flush()
@@ -121,28 +122,23 @@ def draw_round(actor: Actor, panel: Panel, park: Park, *, purpose: str, fixed: l
     return draw, result
 
 
-def confidential_exclusions(assessments) -> dict[str, Any]:
-    """What the draw records beside its committed inputs: which exclusions rest only on other authorities'
-    panels (``Draw.eligibility``), so that the eligibility view can show them to the convening province as
-    an anonymous count."""
-    return {"hidden": {str(a.expert_id): list(a.hidden) for a in assessments if not a.eligible and a.hidden}}
-
-
-def members_ineligible_on(panel: Panel, day: date, *, authority: str | None = None) -> tuple[dict[int, list[str]], int]:
+def members_ineligible_on(panel: Panel, day: date, *,
+                          authority: str | None = None) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
     """The booked members who could not sit if the meeting moved to ``day``, with the reasons the draw's
     own rules give (term, status, recusal with the look-back moved, unavailability, bookings, rest days,
     yearly cap). Their booking for this panel is left out, since it moves with the meeting.
 
-    With ``authority`` (a caller who may not see other authorities' panels), reasons resting only on such
-    panels are left out, and members with no other reason are only counted (the second value)."""
+    With ``authority`` (a caller who may not see other authorities' panels) the members are judged as if
+    those panels did not exist (:mod:`panels.rules.convener`); the members only those panels keep from the
+    day are the second value (with the real reasons, for the Office), for the caller not to be told."""
     park = db.session.get(Park, panel.park_id)
     rrules = recusal_rules_for(panel.rule_set, panel)
     booked = set(db.session.scalars(select(Booking.expert_id).where(Booking.panel_id == panel.id)))
     own_day = panel.meeting_date
     facts = pool_facts(park, day, rrules, experts=booked, authority=authority)
     ctx = park_context(park, day)
-    out: dict[int, list[str]] = {}
-    unnamed = 0
+    shown: dict[int, list[str]] = {}
+    confidential: dict[int, list[str]] = {}
     for f in facts:
         days = list(f.booked_days)
         if own_day in days:
@@ -151,15 +147,14 @@ def members_ineligible_on(panel: Panel, day: date, *, authority: str | None = No
         past = list(f.past_panels)
         if (park.id, panel.kind) in past:
             past.remove((park.id, panel.kind))
-        verdict = recusal.assess(replace(f, booked_days=tuple(days), past_panels=tuple(past)), ctx, rrules, day)
-        if verdict.eligible:
-            continue
-        shown = recusal.shown_to_convener(verdict)
-        if shown:
-            out[f.id] = list(shown)
-        else:
-            unnamed += 1
-    return out, unnamed
+        moved = replace(f, booked_days=tuple(days), past_panels=tuple(past))
+        real = recusal.assess(moved, ctx, rrules, day)
+        seen = as_convener_sees(moved, real, ctx, rrules, day)
+        if not seen.eligible:
+            shown[f.id] = list(seen.reasons)
+        elif not real.eligible:
+            confidential[f.id] = list(real.reasons)
+    return shown, confidential
 
 
 def lock_meeting_day(day: date) -> None:
@@ -211,68 +206,3 @@ def draw_new_panel(actor: Actor, data: dict[str, Any]) -> Panel:
                                    rank=rank))
     book(panel, [int(m) for m in result["members"]])
     return panel
-
-
-def _infeasible(exc: InfeasibleDraw, inputs, facts, panel, park, rule_set, fixed, excluded,
-                assessments=None) -> InvalidInput:
-    """The 422 of a draw no panel satisfies. With ``assessments`` (a caller other than the Office), the head
-    counts are those as if other authorities' panels did not exist, so they do not move with the size of a
-    confidential panel on that day."""
-    info = exc.infeasibility
-    funnel, eligible = inputs["funnel"], info.eligible
-    if assessments is not None:
-        ctx, rrules = park_context(park, panel.meeting_date), recusal_rules_for(rule_set, panel)
-        by_id = {f.id: f for f in facts}
-        seen = [a if not a.hidden or not recusal.eligible_but_for_others(by_id[a.expert_id], ctx, rrules,
-                                                                          panel.meeting_date, a)
-                else recusal.Assessment(a.expert_id, True) for a in assessments]
-        funnel = recusal.funnel(seen)
-        eligible += funnel["available"] - inputs["funnel"]["available"]
-    conflict = []
-    for b in info.conflict:
-        zh, en = describe_group(b.group)
-        word = ("至少", "at least") if b.side == "min" else ("至多", "at most")
-        conflict.append(Msg(f"{zh}{word[0]} {b.bound} 人", f"{word[1]} {b.bound} {en}"))
-    relaxations = []
-    for r in info.relaxations:
-        zh, en = describe_group(r.group)
-        side_zh = "下限" if r.side == "min" else "上限"
-        relaxations.append({"group": r.group, "side": r.side, "current": r.current, "proposed": r.proposed,
-                            "message": Msg(f"将“{zh}”的{side_zh}由 {r.current} 改为 {r.proposed}",
-                                           f"change the {r.side} for {en} from {r.current} to {r.proposed}")})
-    dates = suggest_dates(panel, park, rule_set, facts, fixed, excluded)
-    return InvalidInput(
-        "draw_infeasible",
-        Msg(f"按现行规则无法组成评审组：合格专家 {eligible} 人，需要 {info.seats} 人。",
-            f"No panel satisfies the rules: {eligible} eligible experts for {info.seats} seats."),
-        {"rules": conflict or [Msg("合格专家人数不足。", "Too few eligible experts.")]},
-        extra={"funnel": funnel, "conflict": [{"group": b.group, "side": b.side, "bound": b.bound}
-                                              for b in info.conflict],
-               "relaxations": relaxations, "dates": dates})
-
-
-def suggest_dates(panel: Panel, park: Park, rule_set: RuleSet, facts, fixed, excluded,
-                  limit: int = 3) -> list[str]:
-    """Nearby working days (the official calendar: holidays off, make-up workdays on, as
-    :mod:`panels.dates` offers them) on which the same request has a panel (checked by the engine, not
-    guessed)."""
-    found = []
-    rrules = recusal_rules_for(rule_set, panel)
-    ctx = park_context(park, panel.meeting_date)
-    calendar = calendar_service.get_calendar(clock.now())
-    for day in recusal.nearby_days(panel.meeting_date, 10):
-        if not calendar.is_working_day(day).is_working_day:
-            continue
-        eligible = [f for f in facts if recusal.assess(f, ctx, rrules, day).eligible or str(f.id) in fixed]
-        spec = quota_specialties(rule_set.rules)
-        cands = [candidate(f, spec) for f in eligible]
-        if len(cands) < panel.size - len(fixed) or not LOTTERIES.panel_exists(
-                cands, quotas(rule_set.rules, cands, park.province, panel.convened_by), panel.size,
-                fixed=fixed, excluded=excluded):
-            continue
-        found.append(day.isoformat())
-        if len(found) == limit:
-            break
-    return found
-
-

@@ -15,6 +15,8 @@ from ground.errors import not_found
 from ground.extensions import db
 from panels.models import ACTIVE_MEMBER, Draw, Panel, PanelMember
 from panels.rules import bundle as bundles
+from panels.services.convener import as_convener_reads
+from panels.services.moves import move_signals
 
 # --- presenting ------------------------------------------------------------------------------------------
 
@@ -38,16 +40,23 @@ def _fairness_ratio(result: dict[str, Any]) -> float | None:
     return round(low / (low + gap), 6)
 
 
-def _draw_summary(draw: Draw) -> dict[str, Any]:
+def _draw_summary(draw: Draw, reveal_all: bool) -> dict[str, Any]:
+    if reveal_all:
+        funnel, elsewhere = draw.inputs.get("funnel", {}), None
+    else:
+        seen = as_convener_reads(draw)
+        funnel, elsewhere = seen.funnel, seen.unavailable_elsewhere
     return {"id": draw.id, "round": draw.round, "purpose": draw.purpose, "seed": draw.seed,
             "seed_source": draw.seed_source, "commitment": draw.commitment, "witness": draw.witness,
-            "engine_version": draw.engine_version, "funnel": draw.inputs.get("funnel", {}),
+            "engine_version": draw.engine_version, "funnel": funnel, "unavailable_elsewhere": elsewhere,
             "min_probability": draw.result.get("min_probability"), "optimal": draw.result.get("optimal"),
             "gap": draw.result.get("gap"), "fairness_ratio": _fairness_ratio(draw.result),
             "created_at": draw.created_at, "created_by": draw.created_by}
 
 
-def present_panel(panel: Panel) -> dict[str, Any]:
+def present_panel(panel: Panel, *, reveal_all: bool = False) -> dict[str, Any]:
+    """The panel for its convening authority. ``reveal_all`` (the Office): each draw's real funnel, and the
+    panel's signs of probing; a province reads each draw as if other authorities' panels did not exist."""
     cards = _expert_cards([m.expert_id for m in panel.members])
     rounds = {d.id: d.round for d in panel.draws}
 
@@ -60,53 +69,48 @@ def present_panel(panel: Panel) -> dict[str, Any]:
     alternates = [row(m) for m in sorted(panel.members, key=lambda m: m.rank)
                   if m.role == "alternate" and m.status == "drawn"]
     history = [row(m) for m in panel.members if m.status not in ACTIVE_MEMBER]
-    return {"id": panel.id, "park_id": panel.park_id, "kind": panel.kind, "convened_by": panel.convened_by,
-            "meeting_date": panel.meeting_date, "size": panel.size, "status": panel.status,
-            "location": panel.location, "rule_set": panel.rule_set, "members": members,
-            "alternates": alternates, "history": history, "draw": _draw_summary(panel.draws[0]),
-            "draws": [_draw_summary(d) for d in panel.draws], "stage_override": panel.stage_override}
-
-
-# Reasons that can rest on another authority's panel. A draw recorded before ``Draw.eligibility`` said which
-# of them did is read as if they all might.
-MAY_BE_CONFIDENTIAL = frozenset({"booked_that_day", "rest_days", "yearly_cap", "earlier_panel_of_park",
-                                 "declared_conflict_park"})
+    draws = [_draw_summary(d, reveal_all) for d in panel.draws]
+    out = {"id": panel.id, "park_id": panel.park_id, "kind": panel.kind, "convened_by": panel.convened_by,
+           "meeting_date": panel.meeting_date, "size": panel.size, "status": panel.status,
+           "location": panel.location, "rule_set": panel.rule_set, "members": members,
+           "alternates": alternates, "history": history, "draw": draws[0], "draws": draws,
+           "stage_override": panel.stage_override}
+    if reveal_all:
+        out.update(move_signals(panel))
+    return out
 
 
 def eligibility(panel: Panel, round_no: int | None, eligible: bool | None, page: int, page_size: int, *,
                 reveal_all: bool = False):
     """Every expert of the pool for one draw round: eligible (with their exact chance) or why not.
 
-    Only the Office (``reveal_all``) sees exclusions that rest on other authorities' confidential panels; the
-    convening province sees those experts as an anonymous count (``unavailable_elsewhere``), never by name
-    or reason, and other reasons of theirs without the confidential ones. Nor does it get the eligible
-    experts one by one (``eligible_listed`` false; their number is the funnel's last stage): with the shared
-    pool's roster, the experts neither listed eligible nor listed excluded would be exactly those on other
-    authorities' panels that day."""
+    Only the Office (``reveal_all``) reads the draw's committed assessment. The convening province reads it as
+    if other authorities' panels did not exist (:mod:`panels.services.convener`): every stage, reason and
+    funnel count is what it would be without them, and the experts only those panels exclude are one
+    anonymous count (``unavailable_elsewhere``), never named. Nor does it get the eligible experts one by one
+    (``eligible_listed`` false): with the shared pool's roster, the experts neither listed eligible nor
+    listed excluded would be exactly those on other authorities' panels that day."""
     draw = panel.draws[-1] if round_no is None else next((d for d in panel.draws if d.round == round_no), None)
     if draw is None:
         raise not_found("抽取轮次", "Draw round", round_no)
     marginals = draw.result.get("marginals", {})
-    recorded = (draw.eligibility or {}).get("hidden")
-    items = [{"expert_id": int(cid), "eligible": True, "stage": None, "reasons": [],
-              "probability": marginals.get(cid)} for cid, _ in draw.inputs["candidates"]] if reveal_all else []
-    unavailable_elsewhere = 0
-    for eid, (stage, reasons) in draw.inputs["excluded_experts"].items():
-        if not reveal_all:
-            hidden = set(recorded.get(eid, ())) if recorded is not None else MAY_BE_CONFIDENTIAL
-            reasons = [r for r in reasons if r not in hidden]
-            if not reasons:
-                unavailable_elsewhere += 1
-                continue
-        items.append({"expert_id": int(eid), "eligible": False, "stage": stage, "reasons": reasons,
-                      "probability": 0.0})
+    if reveal_all:
+        funnel, unavailable_elsewhere = draw.inputs.get("funnel", {}), 0
+        excluded = draw.inputs["excluded_experts"]
+        items = [{"expert_id": int(cid), "eligible": True, "stage": None, "reasons": [],
+                  "probability": marginals.get(cid)} for cid, _ in draw.inputs["candidates"]]
+    else:
+        seen = as_convener_reads(draw)
+        funnel, unavailable_elsewhere, excluded, items = seen.funnel, seen.unavailable_elsewhere, seen.excluded, []
+    items += [{"expert_id": int(eid), "eligible": False, "stage": stage, "reasons": list(reasons),
+               "probability": 0.0} for eid, (stage, reasons) in excluded.items()]
     if eligible is not None:
         items = [i for i in items if i["eligible"] is eligible]
     items.sort(key=lambda i: i["expert_id"])
     probs = [p for p in marginals.values() if p is not None]
-    return {"round": draw.round, "funnel": draw.inputs.get("funnel", {}),
-            "unavailable_elsewhere": unavailable_elsewhere, "eligible_listed": reveal_all,
-            "min_probability": min(probs) if probs else None, "max_probability": max(probs) if probs else None,
+    return {"round": draw.round, "funnel": funnel, "unavailable_elsewhere": unavailable_elsewhere,
+            "eligible_listed": reveal_all, "min_probability": min(probs) if probs else None,
+            "max_probability": max(probs) if probs else None,
             "items": items[(page - 1) * page_size: page * page_size], "total": len(items), "page": page,
             "page_size": page_size}
 

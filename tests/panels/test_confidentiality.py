@@ -1,18 +1,23 @@
 """Confidential panels stay confidential to a province with a token and the OpenAPI document (SECURITY.md).
 
 A province draws (and may cancel) a panel of its own on any date; nothing it can read about it names the
-experts other authorities booked that day or drew for the same park, nor moves by their panels' size."""
+experts other authorities booked that day or drew for the same park, nor moves by their panels' size: its
+eligibility, funnel and 422 explanations are what they would be without those panels (their effect is one
+anonymous count), and a move onto a day its members sit on them is answered alike whoever and however many
+they are, referred to the Office, which hears of it."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
-from expert_pool.models import Expert
-from panels.models import Booking, PanelMember
+from expert_pool.models import ConflictDeclaration, Expert, Unavailability
+from ground.audit import AuditEntry
+from panels.models import Booking, Panel, PanelMember
 from tests.panels.test_api import MEETING, draw
 
 
@@ -97,13 +102,10 @@ def test_a_move_onto_another_authoritys_day_does_not_name_its_members(db, jiangs
     db.session.commit()
     response = jiangsu.post(f"/panels/{mine['id']}/reschedule", json={"meeting_date": MEETING, "reason": "x"})
     assert response.status_code == 409, response.json
-    assert response.json["code"] == "members_ineligible_on_date"
-    # the draws are random: members of mine that the Office's panel also drew are unavailable on its day too
-    also_busy = sum(m["expert_id"] in busy for m in mine["members"])
-    assert response.json["experts"] == {} and response.json["unavailable"] == 1 + also_busy
-    # named neither by name nor by id: the only number the message holds is the count
+    assert response.json["code"] == "move_needs_office"
+    # named neither by name nor by id, nor counted: the message holds no number at all
     assert db.session.get(Expert, member).name not in response.json["message"]
-    assert re.findall(r"\d+", response.json["message"]) == [str(1 + also_busy)]
+    assert re.findall(r"\d+", response.json["message"]) == []
 
 
 def test_a_province_names_only_its_kinds_default_rule_set(db, office_api, jiangsu, park, pool):
@@ -150,3 +152,207 @@ def test_an_unseen_panel_answers_as_a_missing_one(db, api_as, office_panel):
     db.session.expire_all()
     assert db.session.scalar(select(PanelMember).where(PanelMember.expert_id == member,
                                                        PanelMember.panel_id == office_panel["id"])).status == "drawn"
+
+
+# --- probing through one's own panel: moves, and eligibility on a hidden first stage ------------------------
+
+DAY = date.fromisoformat(MEETING)
+
+
+def _book_on(db, panel_id: int, expert_ids, day: date = DAY) -> None:
+    """As if the Office's panel had drawn these experts too."""
+    for expert_id in expert_ids:
+        db.session.add(Booking(expert_id=expert_id, day=day, panel_id=panel_id))
+    db.session.commit()
+
+
+def _audit(db, action: str, panel_id: int) -> list[AuditEntry]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == action, AuditEntry.object_type == "panel", AuditEntry.object_id == str(panel_id))
+        .order_by(AuditEntry.seq)))
+
+
+def _answer(response) -> tuple[int, str, str, list[str]]:
+    return response.status_code, response.json["code"], response.json["message"], sorted(response.json)
+
+
+# --- moves ---------------------------------------------------------------------------------------------------
+
+def test_a_provinces_move_is_answered_alike_whichever_members_are_busy_elsewhere(db, api_as, office_api, jiangsu,
+                                                                                  park, pool, office_panel):
+    mine = _throwaway(jiangsu, park, "2027-04-14")
+    busy = {m["expert_id"] for m in office_panel["members"]}
+    free = [m["expert_id"] for m in mine["members"] if m["expert_id"] not in busy]
+    move = {"meeting_date": MEETING, "reason": "会场调整"}
+    clashing = {m["expert_id"] for m in mine["members"]} & busy  # the draws are random: some may clash already
+    answers = []
+    for extra in ([free[0]], [free[1]]):  # one more member of mine on the Office's panel, then two
+        _book_on(db, office_panel["id"], extra)
+        clashing.update(extra)
+        answers.append(jiangsu.post(f"/panels/{mine['id']}/reschedule", json=move))
+    english = jiangsu.post(f"/panels/{mine['id']}/reschedule", json=move, headers={"Accept-Language": "en"})
+    assert answers[0].status_code == 409 and answers[0].json["code"] == "move_needs_office", answers[0].json
+    assert _answer(answers[0]) == _answer(answers[1])  # 1 or 2 (or more) busy members: the same answer
+    for response in (*answers, english):
+        assert not re.findall(r"\d", response.json["message"]), response.json  # no count, no id, no date
+        assert set(response.json) == {"code", "message", "errors"} and not response.json["errors"]
+    assert "Office" in english.json["message"]
+    db.session.expire_all()
+    assert db.session.get(Panel, mine["id"]).meeting_date == date(2027, 4, 14)  # nothing moved
+    # the Office hears of each referral, with who and why
+    referred = _audit(db, "panel.move_referred", mine["id"])
+    assert len(referred) == 3 and set(referred[-1].data["experts"]) == {str(e) for e in clashing}
+    assert referred[-1].data["to"] == MEETING
+    # the Office itself gets the detailed answer
+    detailed = office_api.post(f"/panels/{mine['id']}/reschedule", json=move)
+    assert detailed.status_code == 409 and set(detailed.json["experts"]) == clashing
+
+
+def test_move_replace_move_is_flagged_for_the_office(db, api_as, office_api, jiangsu, park, pool, office_panel):
+    mine = _throwaway(jiangsu, park, "2027-04-14")
+    busy = {m["expert_id"] for m in office_panel["members"]}
+    suspect = next(m["expert_id"] for m in mine["members"] if m["expert_id"] not in busy)
+    _book_on(db, office_panel["id"], [suspect])
+    move = {"meeting_date": MEETING, "reason": "x"}
+    assert jiangsu.post(f"/panels/{mine['id']}/reschedule", json=move).json["code"] == "move_needs_office"
+    assert not _audit(db, "panel.move_probing_suspected", mine["id"])  # one referral is no pattern
+    # the probe: replace one's own members and move again
+    for member in [m["expert_id"] for m in mine["members"] if m["expert_id"] in busy or m["expert_id"] == suspect]:
+        replaced = jiangsu.post(f"/panels/{mine['id']}/replacements", json={"expert_id": member, "reason": "x"})
+        assert replaced.status_code == 200, replaced.json
+    db.session.execute(delete(Booking).where(Booking.panel_id == office_panel["id"],
+                                             Booking.expert_id.in_(_members(jiangsu, mine["id"]))))
+    db.session.commit()  # (whoever the replacements drew is free on the Office's day)
+    moved = jiangsu.post(f"/panels/{mine['id']}/reschedule", json=move)
+    assert moved.status_code == 200, moved.json  # the move itself is the province's to make
+    [flag] = _audit(db, "panel.move_probing_suspected", mine["id"])
+    assert flag.data["signs"] == ["moved_again_after_a_seat_changed"] and flag.data["referrals_on_panel"] == 1
+    # a counter on the panel, for the Office only
+    assert office_api.get(f"/panels/{mine['id']}").json["move_referrals"] == 1
+    assert "move_referrals" not in jiangsu.get(f"/panels/{mine['id']}").json
+
+
+def _members(api, panel_id: int) -> set[int]:
+    return {m["expert_id"] for m in api.get(f"/panels/{panel_id}").json["members"]}
+
+
+def test_many_referred_moves_of_one_province_are_flagged(db, jiangsu, park, pool, office_panel):
+    busy = {m["expert_id"] for m in office_panel["members"]}
+    days = ["2027-04-14", "2027-04-15", "2027-04-16"]
+    flags = []
+    for day in days:
+        mine = _throwaway(jiangsu, park, day)
+        _book_on(db, office_panel["id"], [m["expert_id"] for m in mine["members"] if m["expert_id"] not in busy][:1])
+        busy = {b for (b,) in db.session.execute(select(Booking.expert_id).where(Booking.day == DAY))}
+        response = jiangsu.post(f"/panels/{mine['id']}/reschedule", json={"meeting_date": MEETING, "reason": "x"})
+        assert response.json["code"] == "move_needs_office"
+        flags.append(_audit(db, "panel.move_probing_suspected", mine["id"]))
+    assert flags[0] == flags[1] == [] and flags[2][0].data["signs"] == ["repeated_referrals"]
+    assert flags[2][0].data["referrals_in_window"] == 3
+
+
+def test_a_provinces_move_still_names_its_own_reasons_and_only_those(db, jiangsu, park, pool, office_panel):
+    mine = _throwaway(jiangsu, park, "2027-04-14")
+    busy = {m["expert_id"] for m in office_panel["members"]}
+    away = next(m["expert_id"] for m in mine["members"] if m["expert_id"] not in busy)
+    db.session.add(Unavailability(expert_id=away, start_date=DAY, end_date=DAY, reason="出差"))
+    _book_on(db, office_panel["id"], [away])  # away *and* on the Office's panel: only the first is the province's
+    response = jiangsu.post(f"/panels/{mine['id']}/reschedule", json={"meeting_date": MEETING, "reason": "x"})
+    assert response.status_code == 409 and response.json["code"] == "members_ineligible_on_date"
+    assert response.json["experts"][str(away)] == ["unavailable"]
+    assert "unavailable" not in response.json  # no count of members busy elsewhere
+    others = {int(e) for e in response.json["experts"]} - {away}
+    assert not others & busy, "a member on the Office's panel is named"
+    # a day with nothing in the way: the province moves its own panel
+    assert jiangsu.post(f"/panels/{mine['id']}/reschedule",
+                        json={"meeting_date": "2027-04-21", "reason": "x"}).status_code == 200
+
+
+# --- eligibility -------------------------------------------------------------------------------------------
+
+def _seen(api, panel_id: int) -> dict:
+    body = api.get(f"/panels/{panel_id}/eligibility?page_size=200").json
+    return {"funnel": body["funnel"], "unavailable_elsewhere": body["unavailable_elsewhere"],
+            "items": sorted((i["expert_id"], i["stage"], tuple(i["reasons"])) for i in body["items"])}
+
+
+def test_a_provinces_eligibility_is_what_it_would_be_without_other_authorities_panels(
+        db, office_api, jiangsu, park, pool, office_panel):
+    """Everything the province reads is compared with the same panel drawn in a world without the Office's
+    panel: reasons, stages, funnel and date suggestions must be the same; the difference is one count."""
+    members = [m["expert_id"] for m in office_panel["members"]]
+    # two of the Office's members declare a conflict with the park in answer to its invitation; one of them is
+    # also away on the day (the province may see the absence: a hidden recusal must not mask it)
+    masked, conflicted = members[0], members[1]
+    for expert_id in (masked, conflicted):
+        response = office_api.post(f"/panels/{office_panel['id']}/replacements",
+                                   json={"expert_id": expert_id, "reason": "利害关系", "conflict_of_interest": True})
+        assert response.status_code == 200, response.json
+    db.session.add(Unavailability(expert_id=masked, start_date=DAY, end_date=DAY, reason="出差"))
+    db.session.commit()
+    office_now = _members(office_api, office_panel["id"])
+    query = f"park_id={park.id}&kind=plan_argumentation&from=2027-03-09&to=2027-03-11&size=5"
+    suggested = jiangsu.get(f"/meetings/date-suggestions?{query}").json
+
+    mine = _throwaway(jiangsu, park)
+    seen = _seen(jiangsu, mine["id"])
+    assert (masked, "available", ("unavailable",)) in seen["items"]
+    assert conflicted not in {i[0] for i in seen["items"]} and not office_now & {i[0] for i in seen["items"]}
+    assert seen["unavailable_elsewhere"] == len(office_now) + 1  # the Office's members and the conflicted one
+    assert mine["draw"]["funnel"] == seen["funnel"] == jiangsu.get(f"/panels/{mine['id']}").json["draw"]["funnel"]
+    # the draw itself still leaves them out
+    assert not _members(jiangsu, mine["id"]) & (office_now | {masked, conflicted})
+    assert jiangsu.get(f"/panels/{mine['id']}/audit").status_code == 403  # bundles: the Office only
+
+    # the same world without the Office's panel
+    assert jiangsu.post(f"/panels/{mine['id']}/cancel", json={"reason": "x"}).status_code == 200
+    db.session.execute(delete(Booking).where(Booking.panel_id == office_panel["id"]))
+    db.session.execute(delete(ConflictDeclaration).where(ConflictDeclaration.source == "invitation"))
+    db.session.execute(update(Panel).where(Panel.id == office_panel["id"]).values(status="cancelled"))
+    db.session.commit()
+    assert jiangsu.get(f"/meetings/date-suggestions?{query}").json == suggested
+    without = _throwaway(jiangsu, park)
+    expected = _seen(jiangsu, without["id"])
+    assert expected["unavailable_elsewhere"] == 0
+    assert seen["items"] == expected["items"] and seen["funnel"] == expected["funnel"]
+
+
+def test_a_draw_no_panel_satisfies_because_of_others_panels_tells_the_province_no_rule(
+        db, office_api, jiangsu, park, pool, office_panel):
+    planners = [e.id for e in pool if "park_planning" in e.specialty_codes]
+    busy = {m["expert_id"] for m in office_panel["members"]}
+    _book_on(db, office_panel["id"], [e for e in planners if e not in busy])  # every planner sits with the Office
+    body = {"park_id": park.id, "kind": "plan_argumentation", "meeting_date": MEETING, "size": 5, "alternates": 1}
+    refused = jiangsu.post("/panels", json=body, headers={"Accept-Language": "en"})
+    assert refused.status_code == 422 and refused.json["code"] == "draw_infeasible", refused.json
+    assert refused.json["conflict"] == [] and refused.json["relaxations"] == []
+    assert "park_planning" not in json.dumps(refused.json) and "Office" in refused.json["message"]
+    # its funnel is the one of a day without the Office's panel
+    elsewhere = jiangsu.post("/panels", json={**body, "meeting_date": "2027-03-11"})
+    assert elsewhere.status_code == 201 and refused.json["funnel"] == elsewhere.json["draw"]["funnel"]
+    # the Office is told which rule fails
+    detailed = office_api.post("/panels", json={**body, "meeting_date": MEETING})
+    assert detailed.status_code == 422 and detailed.json["conflict"][0]["group"] == "spec:park_planning"
+    # a reason the province may see is explained to it as before
+    for expert_id in planners:
+        db.session.add(Unavailability(expert_id=expert_id, start_date=date(2027, 3, 12), end_date=date(2027, 3, 12),
+                                      reason="培训"))
+    db.session.commit()
+    own = jiangsu.post("/panels", json={**body, "meeting_date": "2027-03-12"})
+    assert own.status_code == 422 and own.json["conflict"][0]["group"] == "spec:park_planning"
+    assert own.json["relaxations"]
+
+
+def test_a_draw_recorded_before_the_convener_view_is_read_without_confidential_reasons(db, jiangsu, park, pool,
+                                                                                      office_panel):
+    from panels.models import Draw
+
+    mine = _throwaway(jiangsu, park)
+    fresh = _seen(jiangsu, mine["id"])
+    for older in ({}, {"hidden": {str(m["expert_id"]): ["booked_that_day"] for m in office_panel["members"]}}):
+        db.session.execute(update(Draw).where(Draw.panel_id == mine["id"]).values(eligibility=older))
+        db.session.commit()
+        assert _seen(jiangsu, mine["id"]) == fresh  # nothing else touches the pool that day: the same reading
+        assert jiangsu.get(f"/panels/{mine['id']}").json["draw"]["funnel"] == fresh["funnel"]
+    assert fresh["unavailable_elsewhere"] == len(office_panel["members"]) and fresh["funnel"]["available"] == 80

@@ -88,3 +88,37 @@ def test_funnel_counts():
     items = [Assessment(1, True), Assessment(2, False, "active", ("status_retired",)),
              Assessment(3, False, "recusal", ("own_province",)), Assessment(4, False, "available", ("unavailable",))]
     assert funnel(items) == {"pool": 4, "active": 3, "specialty": 3, "recusal": 2, "available": 1}
+
+
+def test_the_convener_reads_each_expert_as_if_other_authorities_panels_did_not_exist():
+    from panels.rules.convener import as_convener_sees, convener_view
+
+    rules = RecusalRules(repeat_kinds_forbidden=frozenset({"plan_argumentation"}), min_rest_days=2)
+    hidden_first = expert(id=1, conflicts=(Conflict(PARK.id, None, date(2026, 1, 1), None, confidential=True),),
+                          unavailable=((DAY, DAY),))
+    only_hidden = expert(id=2, booked_days=(DAY,), foreign_booked_days=frozenset({DAY}),
+                         past_panels=((PARK.id, "plan_argumentation"),),
+                         foreign_past_panels=((PARK.id, "plan_argumentation"),))
+    own_and_hidden = expert(id=3, booked_days=(date(2027, 3, 9), DAY), foreign_booked_days=frozenset({DAY}))
+    pairs = [(e, assess(e, PARK, rules, DAY)) for e in (hidden_first, only_hidden, own_and_hidden, expert(id=4))]
+    assert pairs[0][1].failed_stage == "recusal"  # the real assessment: the hidden conflict decides
+    seen = [as_convener_sees(e, a, PARK, rules, DAY) for e, a in pairs]
+    assert seen[0] == Assessment(1, False, "available", ("unavailable",))  # the visible reason shows
+    assert seen[1] == Assessment(2, True)  # only others' panels: counted, never a reason
+    assert seen[2] == Assessment(3, False, "available", ("rest_days",))  # its own booking the day before
+    view = convener_view(pairs, PARK, rules, DAY)
+    assert view.confidential == {2} and view.eligible == 2
+    assert view.funnel == {"pool": 4, "active": 4, "specialty": 4, "recusal": 4, "available": 2}
+
+
+def test_probing_signs():
+    from panels.rules.probing import REFERRALS_FLAGGED_AT, probing_signs
+
+    quiet = {"referred_before": False, "seat_changed_since": False, "referrals_in_window": 1}
+    assert probing_signs(referred_now=True, **quiet) == []
+    assert probing_signs(referred_now=False, referred_before=True, seat_changed_since=True,
+                         referrals_in_window=0) == ["moved_again_after_a_seat_changed"]
+    assert probing_signs(referred_now=False, referred_before=True, seat_changed_since=False,
+                         referrals_in_window=0) == []
+    assert probing_signs(referred_now=True, **{**quiet, "referrals_in_window": REFERRALS_FLAGGED_AT}) == [
+        "repeated_referrals"]

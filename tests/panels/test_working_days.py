@@ -7,7 +7,7 @@ from datetime import date
 from ground.actor import SYSTEM
 from panels.models import Panel
 from panels.services import pool_facts, recusal_rules_for, rule_set_for
-from panels.services.draws import suggest_dates
+from panels.services.infeasible import suggest_dates
 
 NATIONAL_DAY_2026 = {date(2026, 10, d) for d in range(1, 8)}  # 1-7 October 2026 off (chinesecalendar)
 MAKE_UP_SATURDAY = date(2026, 10, 10)  # worked in exchange
