@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from expert_pool.rules.normalize import vocabularies
 from ground.clock import UTCDateTime, wall_now
 from ground.extensions import db
+from ground.ids import random_id
 
 # The codes of the closed vocabularies, as the check constraints hold them: one definition, in the rules.
 STATUSES = tuple(vocabularies.STATUSES)
@@ -129,7 +130,8 @@ class Expert(db.Model):
     status_changes: Mapped[list[StatusChange]] = relationship(
         back_populates="expert", order_by="StatusChange.id", cascade="all, delete-orphan")
     conflicts: Mapped[list[ConflictDeclaration]] = relationship(
-        back_populates="expert", order_by="ConflictDeclaration.id", cascade="all, delete-orphan")
+        back_populates="expert", order_by="[ConflictDeclaration.created_at, ConflictDeclaration.id]",
+        cascade="all, delete-orphan")
     unavailabilities: Mapped[list[Unavailability]] = relationship(
         back_populates="expert", order_by="Unavailability.start_date", cascade="all, delete-orphan")
 
@@ -180,7 +182,9 @@ class ConflictDeclaration(db.Model):
         CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="dates"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Random, not sequential: a conflict is also recorded when an expert declines a confidential panel's
+    # invitation, and the gaps between the ids a province sees would count those declines.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=random_id)
     expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
     park_id: Mapped[int | None] = mapped_column(ForeignKey("parks.id"), index=True)
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
