@@ -27,7 +27,8 @@ _PARK_LOADS = (selectinload(Park.major_changes), selectinload(Park.evaluations),
 
 
 def get_park(actor: Actor, park_id: int, *, lock: bool = False) -> Park:
-    """A park the caller may see (404 if it does not exist, 403 if it is outside the caller's scope).
+    """A park the caller may see. One outside the caller's scope does not exist for it: the same 404 as for a
+    missing id (its timeline, materials and reports too), so parks cannot be counted or probed by id.
 
     ``lock``: take the park's row lock for the rest of the transaction (PostgreSQL), so concurrent
     transitions of one park serialise; the sweeper takes the same lock first too.
@@ -36,10 +37,8 @@ def get_park(actor: Actor, park_id: int, *, lock: bool = False) -> Park:
     if lock:
         query = query.with_for_update(of=Park).execution_options(populate_existing=True)
     park = db.session.scalars(query).first()
-    if park is None:
+    if park is None or not policy.may_see_park(actor, park.province, park.id):
         raise not_found("园区", "Park", park_id)
-    if not policy.may_see_park(actor, park.province, park.id):
-        raise Forbidden(None, FORBIDDEN)
     return park
 
 

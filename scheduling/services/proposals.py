@@ -39,7 +39,9 @@ def list_proposals(actor: Actor, filters: dict[str, Any], page: int, page_size: 
 def dismiss_proposal(actor: Actor, proposal_id: int, comment: str, now: datetime) -> WarningProposalRecord:
     """People decide: the Office (or the province, for its audience) dismisses a ground, with a reason."""
     proposal = db.session.get(WarningProposalRecord, proposal_id)
-    if proposal is None:
+    park = db.session.get(Park, proposal.park_id) if proposal is not None else None
+    if park is None or not policy.may_see_park(actor, park.province, park.id):
+        # Another province's proposal does not exist for the caller (nor is its park named).
         raise not_found("警告建议", "Warning proposal", proposal_id)
     park = get_park(actor, proposal.park_id, lock=True)
     if not policy.may_decide_proposal(actor, park.province, proposal.audience):

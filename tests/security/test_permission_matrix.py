@@ -632,9 +632,9 @@ def test_warning_proposals_are_filtered_to_scope(world):
     assert ids("province_a", f"&park_id={world.park_r.id}") == set()  # asking for B's park gives nothing
     for name in ("park_p", "expert_x"):
         assert personas[name].api.get("/warning-proposals").status_code == 403
-    # dismissing B's proposal is refused to A, and leaves it open
+    # dismissing B's proposal is refused to A (as if it did not exist: B's park is not A's to see), and leaves it open
     refused = personas["province_a"].api.post(f"/warning-proposals/{in_b.id}/dismiss", json={"comment": "x"})
-    assert refused.status_code == 403
+    assert refused.status_code == 404
     assert ids("province_b") == {in_b.id} and world.db.session.get(type(in_b), in_b.id).status == "open"
 
 
