@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expert_pool.rules.normalize import vocabularies
 from ground.clock import UTCDateTime, wall_now
+from ground.encryption import EncryptedJSON
 from ground.extensions import db
 from ground.ids import random_id
 
@@ -209,3 +212,40 @@ class Unavailability(db.Model):
     reason: Mapped[str] = mapped_column(String(200), default="")
 
     expert: Mapped[Expert] = relationship(back_populates="unavailabilities")
+
+
+HELD_STATUSES = ("held", "created", "duplicate", "dismissed")
+
+
+class HeldImportRow(db.Model):
+    """A row of a province's import held for the Office: it may duplicate an expert whose identifiers the province
+    sees masked, so the province was not told (see ``services.duplicates``) and the Office decides: a new
+    expert, a duplicate of one, or nothing.
+
+    What the row carried, identifiers in clear, is kept only encrypted (``submitted``, under a key of its own derived
+    from ``TOTP_ENCRYPTION_KEY``) and only until it is resolved: then the expert created or matched holds the
+    identifiers, and ``submitted`` keeps them masked."""
+
+    __tablename__ = "held_import_rows"
+    __table_args__ = (
+        CheckConstraint(f"status IN {HELD_STATUSES!r}", name="status"),
+        Index("ix_held_import_rows_status_held_at", "status", "held_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(10), default="held")
+    file_name: Mapped[str] = mapped_column(String(200))
+    row_number: Mapped[int] = mapped_column(Integer)  # as the spreadsheet shows it (header = row 1)
+    submitted: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("held import rows"))
+    # {field: id of the expert it matched}; which field is what the Office needs to decide
+    matched: Mapped[dict[str, int]] = mapped_column(JSON)
+    contributed_by: Mapped[str | None] = mapped_column(String(2))  # the importing province (None: the Office)
+    held_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    held_by_label: Mapped[str] = mapped_column(String(254))
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolved_by_label: Mapped[str | None] = mapped_column(String(254))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution_reason: Mapped[str] = mapped_column(Text, default="")
+    # The expert created from the row, or the one it duplicates
+    expert_id: Mapped[int | None] = mapped_column(ForeignKey("experts.id"))

@@ -33,7 +33,7 @@ READ_BY: dict[str, tuple[str, str]] = {
     "material_id": ("parks.park", "GET"),
     "panel_id": ("panels.read_panel", "GET"),
     "message_id": ("notifications.read_outbox", "GET"),
-    "row_id": ("experts.held_row", "GET"),
+    "row_id": ("held_rows.held_row", "GET"),
     "token_id": ("tokens.token", "DELETE"),  # the owner's (see _token_of_another)
 }
 
@@ -81,7 +81,7 @@ OPERATIONS = _operations()
 def _may_know_of(w: matrix.World, who: str, path: str, req: matrix.Req) -> bool:
     actor = w.personas[who].actor
     if "owner" in req.target:
-        return actor.role == Role.OFFICE and actor.is_admin or who == req.target["owner"]
+        return (actor.role == Role.OFFICE and actor.is_admin) or who == req.target["owner"]
     names = re.findall(r"{(\w+)}", path)
     return all(matrix.expected(PERMISSIONS[READ_BY[n]], actor, req.target) for n in names if n.endswith("_id"))
 
