@@ -33,11 +33,16 @@ def get_park(actor: Actor, park_id: int, *, lock: bool = False) -> Park:
     ``lock``: take the park's row lock for the rest of the transaction (PostgreSQL), so concurrent
     transitions of one park serialise; the sweeper takes the same lock first too.
     """
+    # The scope first, on one light query: a park out of sight then costs exactly what a missing one does, and
+    # the time of the answer does not tell them apart (loading the park's records would).
+    province = db.session.scalar(select(Park.province).where(Park.id == park_id))
+    if province is None or not policy.may_see_park(actor, province, park_id):
+        raise not_found("园区", "Park", park_id)
     query = select(Park).where(Park.id == park_id).options(*_PARK_LOADS)
     if lock:
         query = query.with_for_update(of=Park).execution_options(populate_existing=True)
     park = db.session.scalars(query).first()
-    if park is None or not policy.may_see_park(actor, park.province, park.id):
+    if park is None:
         raise not_found("园区", "Park", park_id)
     return park
 
