@@ -72,6 +72,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from ecopanel.auth.routes import blp as tokens_blp
     from ecopanel.health import blp as health_blp
     from expert_pool import pages as expert_pages
+    from expert_pool.held_routes import blp as held_rows_blp
     from expert_pool.routes import blp as experts_blp
     from notifications.routes import blp as notifications_blp
     from panels.outcomes.facts import awaiting_outcomes
@@ -86,7 +87,8 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from scheduling.routes import blp as parks_blp
     from scheduling.services import register_timeline_source
 
-    for blp in (health_blp, experts_blp, parks_blp, panels_blp, seats_blp, outcomes_blp, notifications_blp,
+    for blp in (health_blp, experts_blp, held_rows_blp, parks_blp, panels_blp, seats_blp, outcomes_blp,
+                notifications_blp,
                 tokens_blp):
         api.register_blueprint(blp)
         csrf.exempt(blp)  # bearer-token API; session callers are checked in the auth guard instead

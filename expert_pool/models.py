@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
@@ -20,7 +22,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expert_pool.rules.normalize import vocabularies
 from ground.clock import UTCDateTime, wall_now
+from ground.encryption import EncryptedJSON
 from ground.extensions import db
+from ground.ids import random_id
 
 # The codes of the closed vocabularies, as the check constraints hold them: one definition, in the rules.
 STATUSES = tuple(vocabularies.STATUSES)
@@ -129,7 +133,8 @@ class Expert(db.Model):
     status_changes: Mapped[list[StatusChange]] = relationship(
         back_populates="expert", order_by="StatusChange.id", cascade="all, delete-orphan")
     conflicts: Mapped[list[ConflictDeclaration]] = relationship(
-        back_populates="expert", order_by="ConflictDeclaration.id", cascade="all, delete-orphan")
+        back_populates="expert", order_by="[ConflictDeclaration.created_at, ConflictDeclaration.id]",
+        cascade="all, delete-orphan")
     unavailabilities: Mapped[list[Unavailability]] = relationship(
         back_populates="expert", order_by="Unavailability.start_date", cascade="all, delete-orphan")
 
@@ -180,7 +185,9 @@ class ConflictDeclaration(db.Model):
         CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="dates"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Random, not sequential: a conflict is also recorded when an expert declines a confidential panel's
+    # invitation, and the gaps between the ids a province sees would count those declines.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=random_id)
     expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
     park_id: Mapped[int | None] = mapped_column(ForeignKey("parks.id"), index=True)
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
@@ -205,3 +212,40 @@ class Unavailability(db.Model):
     reason: Mapped[str] = mapped_column(String(200), default="")
 
     expert: Mapped[Expert] = relationship(back_populates="unavailabilities")
+
+
+HELD_STATUSES = ("held", "created", "duplicate", "dismissed")
+
+
+class HeldImportRow(db.Model):
+    """A row of a province's import held for the Office: it may duplicate an expert whose identifiers the province
+    sees masked, so the province was not told (see ``services.duplicates``) and the Office decides: a new
+    expert, a duplicate of one, or nothing.
+
+    What the row carried, identifiers in clear, is kept only encrypted (``submitted``, under a key of its own derived
+    from ``TOTP_ENCRYPTION_KEY``) and only until it is resolved: then the expert created or matched holds the
+    identifiers, and ``submitted`` keeps them masked."""
+
+    __tablename__ = "held_import_rows"
+    __table_args__ = (
+        CheckConstraint(f"status IN {HELD_STATUSES!r}", name="status"),
+        Index("ix_held_import_rows_status_held_at", "status", "held_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(10), default="held")
+    file_name: Mapped[str] = mapped_column(String(200))
+    row_number: Mapped[int] = mapped_column(Integer)  # as the spreadsheet shows it (header = row 1)
+    submitted: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("held import rows"))
+    # {field: id of the expert it matched}; which field is what the Office needs to decide
+    matched: Mapped[dict[str, int]] = mapped_column(JSON)
+    contributed_by: Mapped[str | None] = mapped_column(String(2))  # the importing province (None: the Office)
+    held_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    held_by_label: Mapped[str] = mapped_column(String(254))
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolved_by_label: Mapped[str | None] = mapped_column(String(254))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution_reason: Mapped[str] = mapped_column(Text, default="")
+    # The expert created from the row, or the one it duplicates
+    expert_id: Mapped[int | None] = mapped_column(ForeignKey("experts.id"))

@@ -45,5 +45,10 @@ def may_add_organization(actor: Actor) -> bool:
     return actor.is_office or actor.role == Role.PROVINCE
 
 
+def may_resolve_held_rows(actor: Actor) -> bool:
+    """Held import rows carry identifiers in clear and name the experts they matched: the Office's only."""
+    return actor.is_office
+
+
 def may_import(actor: Actor) -> bool:
     return actor.is_office or actor.role == Role.PROVINCE

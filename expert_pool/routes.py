@@ -19,7 +19,7 @@ from ground.i18n import Msg
 blp = Blueprint("experts", __name__, url_prefix="/api/v1", description="The national expert pool (Art. 37-39)")
 
 
-def _keeps_refusal_audit(view):
+def keeps_refusal_audit(view):
     """Record the audit entries a refusal carries (duplicate hits, refused imports) after its rollback.
 
     The request boundary rolls back every failed request; these entries are why we audit (a province probing
@@ -67,7 +67,7 @@ class Experts(MethodView):
 
     @blp.arguments(schemas.ExpertWriteSchema)
     @blp.response(201, schemas.ExpertDetailSchema)
-    @_keeps_refusal_audit
+    @keeps_refusal_audit
     def post(self, data):
         """Add an expert"""
         actor = current_actor()
@@ -86,7 +86,7 @@ class ExpertItem(MethodView):
 
     @blp.arguments(schemas.ExpertPatchSchema(partial=True))
     @blp.response(200, schemas.ExpertDetailSchema)
-    @_keeps_refusal_audit
+    @keeps_refusal_audit
     def patch(self, data, expert_id):
         """Change an expert; needs ``If-Match`` with the ETag last read"""
         actor = current_actor()
@@ -194,7 +194,7 @@ def export(args):
 @blp.arguments(schemas.ImportFileSchema, location="files")
 @blp.response(200, schemas.ImportReportSchema)
 @blp.alt_response(201, schema=schemas.ImportReportSchema, description="Imported")
-@_keeps_refusal_audit
+@keeps_refusal_audit
 def import_experts(form, files):
     """Import experts from CSV or XLSX: all rows or none (rate-limited per user: ``IMPORT_RATE_LIMIT``)"""
     upload = files["file"]

@@ -13,15 +13,13 @@ from typing import Any
 from ground.actor import Actor
 from ground.clock import shanghai_date
 from ground.errors import InvalidInput
-from ground.extensions import db
 from ground.i18n import Msg
 from panels.lottery_cache import LOTTERIES
 from panels.rules import recusal
 from panels.rules.convener import as_convener_sees
 from panels.rules.rulesets import candidate, quota_specialties, quotas, recusal_rules
-from panels.services import check_stage, convening_authority, park_context, pool_facts, rule_set_for
+from panels.services import check_stage, convening_authority, park_context, park_for_panel, pool_facts, rule_set_for
 from scheduling import calendar_service
-from scheduling.models import Park
 
 #: A quarter at most per question: each day is a feasibility check of its own.
 MAX_SPAN_DAYS = 92
@@ -36,10 +34,7 @@ def suggest_meeting_dates(actor: Actor, park_id: int, kind: str, start: date, en
     A province is told how many experts are eligible as if other authorities' panels did not exist: the count
     must not drop by the size of a confidential panel on its day. (Whether a panel can be formed is decided
     on the real pool, or the suggestion would mislead; see SECURITY.md.)"""
-    park = db.session.get(Park, park_id)
-    if park is None:
-        raise InvalidInput("unknown_park", Msg("园区不存在。", "Unknown park."),
-                           {"park_id": [Msg("园区不存在。", "Unknown park.")]})
+    park = park_for_panel(actor, park_id)
     convened_by = convening_authority(actor, kind, park)
     _check_span(start, end)
     rule_set = rule_set_for(actor, rule_set_name, kind)

@@ -148,6 +148,10 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("experts.organization", "GET"): _p(ANYONE),
     ("experts.blacklist", "POST"): _p(OFFICE),
     ("experts.lift_blacklist", "POST"): _p(OFFICE),
+    # rows of a province's import held for the Office (possible duplicates of masked identifiers)
+    ("held_rows.list_held_rows", "GET"): _p(OFFICE),
+    ("held_rows.held_row", "GET"): _p(OFFICE),
+    ("held_rows.resolve", "POST"): _p(OFFICE),
     # --- parks and their lifecycle (Art. 6-28) ---------------------------------------------------------------
     ("parks.Parks", "GET"): _p(PARK_STAFF, Scope.FILTERED, "scheduling.services.list_parks (_scoped)"),
     ("parks.Parks", "POST"): _p(STAFF, Scope.OWN_PROVINCE, "scheduling.services.create_park (policy.may_create_park)"),

@@ -16,7 +16,7 @@ from sqlalchemy import insert, select
 from expert_pool import policy
 from expert_pool.models import Employment, Expert, Organization, Specialty, StatusChange, expert_specialties
 from expert_pool.rules import normalize, tabular
-from expert_pool.services import FORBIDDEN, duplicates
+from expert_pool.services import FORBIDDEN, duplicates, held
 from ground.actor import Actor, Role
 from ground.audit import record_many
 from ground.clock import wall_now
@@ -173,9 +173,10 @@ def import_file(actor: Actor, data: bytes, filename: str, dry_run: bool, today: 
                 max_rows: int = tabular.DEFAULT_MAX_ROWS) -> dict[str, Any]:
     """Validate a spreadsheet and, unless ``dry_run``, add every expert in it; raise if any row is bad.
 
-    Rows that may duplicate an expert the caller may not see unmasked are held for the Office, silently
-    (see :mod:`expert_pool.services.duplicates`). Every attempt is audited, refused ones too: the error
-    carries its audit entries (``keep_audit``) for the route to record after the rollback."""
+    Rows that may duplicate an expert the caller may not see unmasked are held for the Office, silently (see
+    :mod:`expert_pool.services.duplicates`; the Office resolves them: :mod:`expert_pool.services.held`). Every
+    attempt is audited, refused ones too: the error carries its audit entries (``keep_audit``) for the route to
+    record after the rollback."""
     if not policy.may_import(actor):
         raise Forbidden(None, FORBIDDEN)
     attempt = {"dry_run": dry_run, "file": filename[:200], "size": len(data)}
@@ -192,8 +193,8 @@ def import_file(actor: Actor, data: bytes, filename: str, dry_run: bool, today: 
             [_attempt_entry(attempt, refused="file_no_rows")])
     records, issues = read_rows(actor, table, _specialty_lookup(), today)
     hits = _duplicates(actor, records, issues)
-    held = [rec for rec in records if rec.get("held")]
-    attempt.update(rows=len(table.rows), held=len(held))
+    held_records = [rec for rec in records if rec.get("held")]
+    attempt.update(rows=len(table.rows), held=len(held_records))
     # Dry runs and refusals are audited as attempts; a stored import is audited row by row in _store.
     audit = [_attempt_entry(attempt, refused="import_invalid" if issues else None)] if dry_run or issues else []
     if hits:
@@ -214,7 +215,8 @@ def import_file(actor: Actor, data: bytes, filename: str, dry_run: bool, today: 
         record_many(actor, audit)
         return report
     created_orgs = _store(actor, records, today)
-    audit.extend(_held_entry(actor, rec) for rec in held)
+    kept = held.hold_rows(actor, held_records, filename)
+    audit.extend(_held_entry(actor, rec, row.id) for rec, row in zip(held_records, kept, strict=True))
     record_many(actor, audit)
     report["created"] = len(records)
     report["organizations_created"] = created_orgs
@@ -226,16 +228,18 @@ def _attempt_entry(attempt: dict[str, Any], refused: str | None) -> duplicates.A
     return (action, "pool", None, {**attempt, "refused": refused})
 
 
-def _held_entry(actor: Actor, rec: dict[str, Any]) -> duplicates.AuditItem:
+def _held_entry(actor: Actor, rec: dict[str, Any], row_id: int) -> duplicates.AuditItem:
     """A row held for the Office: the fields it submitted, its identifiers masked and fingerprinted (never in
-    clear: a matching one is the matched expert's own), and which experts it matched on which field."""
+    clear: a matching one is the matched expert's own), which experts it matched on which field, and the held
+    row the Office resolves (``GET /experts/held-rows/{id}``; there, the values are kept encrypted)."""
     data = {k: v for k, v in rec.items() if k not in (*duplicates.IDENTIFYING_FIELDS, "held")}
     data["email"] = rec["email"]
     for field in duplicates.PRIVATE_FIELDS:
         data[field] = duplicates.masked(field, rec[field])
         data[f"{field}_fingerprint"] = duplicates.fingerprint(field, rec[field])
     return ("expert.import_held", "pool", None, {
-        "row": data, "matched": rec["held"], "contributed_by": actor.province if actor.role == Role.PROVINCE else None})
+        "row": data, "matched": rec["held"], "held_row_id": row_id,
+        "contributed_by": actor.province if actor.role == Role.PROVINCE else None})
 
 
 def _missing_organizations(records: list[dict[str, Any]]) -> set[str]:

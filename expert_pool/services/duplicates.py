@@ -33,7 +33,7 @@ from sqlalchemy import select
 
 from expert_pool import policy
 from expert_pool.models import Expert
-from expert_pool.rules.normalize import mask_embedded_identifiers, mask_id_number, mask_mobile
+from expert_pool.rules.normalize import holds_identifier, mask_embedded_identifiers, mask_id_number, mask_mobile
 from ground.actor import Actor
 from ground.errors import Conflict, DomainError
 from ground.extensions import db
@@ -67,11 +67,12 @@ def masked(field: str, value: str | None) -> str | None:
 def may_learn_of(actor: Actor, field: str, expert_id: int, value: str) -> bool:
     """Whether telling ``actor`` that ``field`` matches expert ``expert_id`` tells it nothing it may not see.
 
-    An email is shown to every pool reader, unless it holds a mobile or ID number (then it is shown masked,
-    and a match on it would confirm the hidden digits just the same)."""
+    An email is shown to every pool reader, unless it holds a mobile or ID number in any spelling (then it is
+    shown masked, and a match on it would confirm the hidden digits just the same): the masking rule decides
+    (``normalize.masking.holds_identifier``), so what is compared is exactly what is shown."""
     if policy.may_see_personal_data(actor, expert_id):
         return True
-    return field == "email" and mask_embedded_identifiers(value) == value
+    return field == "email" and not holds_identifier(value)
 
 
 def pool_matches(values: dict[str, str | None], exclude_id: int | None = None) -> dict[str, int]:

@@ -12,7 +12,12 @@ from sqlalchemy.orm import selectinload
 from expert_pool import policy
 from expert_pool.models import Expert, Organization, expert_specialties
 from expert_pool.rules import status as status_rules
-from expert_pool.rules.normalize import mask_embedded_identifiers, mask_id_number, mask_mobile
+from expert_pool.rules.normalize import (
+    mask_embedded_identifiers,
+    mask_id_number,
+    mask_mobile,
+    may_probe_identifier,
+)
 from ground.actor import Actor, Role
 from ground.audit import AuditEntry
 from ground.errors import Forbidden, not_found
@@ -22,8 +27,20 @@ from ground.i18n import Msg
 FORBIDDEN = Msg("无权执行此操作。", "You are not allowed to do this.")
 
 
+class _MaskedText:
+    """A record with free-text attributes that may hold identifiers ("call 138-0013-8000"), shown masked."""
+
+    def __init__(self, record: Any, texts: tuple[str, ...]):
+        self._record, self._texts = record, texts
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._record, name)
+        return mask_embedded_identifiers(value) if name in self._texts and isinstance(value, str) else value
+
+
 class MaskedExpert:
-    """An expert as a caller may see it: ID number and mobile masked unless they may see them."""
+    """An expert as a caller may see it: ID number and mobile masked unless they may see them, and so are the
+    identifiers written inside its free text (email, city, notes)."""
 
     def __init__(self, expert: Expert, reveal: bool):
         self._expert = expert
@@ -31,6 +48,12 @@ class MaskedExpert:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._expert, name)
+
+    def _text(self, value: str) -> str:
+        return mask_embedded_identifiers(value) if self.personal_data_masked else value
+
+    def _records(self, records: list, texts: tuple[str, ...]) -> list:
+        return [_MaskedText(r, texts) for r in records] if self.personal_data_masked else list(records)
 
     @property
     def id_number(self) -> str:
@@ -44,8 +67,23 @@ class MaskedExpert:
 
     @property
     def email(self) -> str:
-        value = self._expert.email
-        return mask_embedded_identifiers(value) if self.personal_data_masked else value
+        return self._text(self._expert.email)
+
+    @property
+    def city(self) -> str:
+        return self._text(self._expert.city)
+
+    @property
+    def employments(self) -> list:
+        return self._records(self._expert.employments, ("position",))
+
+    @property
+    def unavailabilities(self) -> list:
+        return self._records(self._expert.unavailabilities, ("reason",))
+
+    @property
+    def status_changes(self) -> list:
+        return self._records(self._expert.status_changes, ("reason",))
 
     @property
     def allowed_statuses(self) -> list[str]:
@@ -56,9 +94,10 @@ class MaskedExpert:
         # A conflict declared in answer to an invitation (source "invitation") tells which park the expert was
         # drawn for, by a panel that is confidential: only the Office and the expert see it here (the convening
         # authority sees it on its panel's invitations).
-        if self.sees_invitation_conflicts:
-            return list(self._expert.conflicts)
-        return [c for c in self._expert.conflicts if c.source != "invitation"]
+        conflicts = self._expert.conflicts
+        if not self.sees_invitation_conflicts:
+            conflicts = [c for c in conflicts if c.source != "invitation"]
+        return self._records(conflicts, ("note",))
 
 
 def present(actor: Actor, expert: Expert) -> MaskedExpert:
@@ -84,23 +123,24 @@ def snapshot(expert: Expert) -> dict[str, Any]:
 # --- reading -------------------------------------------------------------------------------------------
 
 def get_expert(actor: Actor, expert_id: int) -> Expert:
-    """An expert the caller may read (404 if it does not exist, 403 if it is not theirs to see)."""
+    """An expert the caller may read. To a caller who may not (an expert user asking for another), it does not
+    exist: the same 404 as for a missing id, so the pool's ids cannot be probed one by one."""
     expert = db.session.get(Expert, expert_id)
-    if expert is None:
+    if expert is None or not policy.may_read_expert(actor, expert_id):
         raise not_found("专家", "Expert", expert_id)
-    if not policy.may_read_expert(actor, expert_id):
-        raise Forbidden(None, FORBIDDEN)
     return expert
 
 
 def _filtered(filters: dict[str, Any], *, reveal: bool) -> Select:
-    """The pool filtered. ``q`` is a literal substring (``%`` and ``_`` are not wildcards); for a caller who
-    sees identifiers masked it does not search the email when it holds digits, since an email may contain
-    the mobile it masks ("13800138000@163.com") and a search is a yes/no answer per guess."""
+    """The pool filtered. ``q`` is a literal substring (``%`` and ``_`` are not wildcards). For a caller who
+    sees identifiers masked, a ``q`` that could match hidden digits (any digit, in any width or script) does not
+    search the fields shown to it masked (email, city: they may hold a mobile, "13800138000@163.com"), since a
+    search is a yes/no answer per guess; the same rule decides what is masked (``normalize.masking``)."""
     query = select(Expert)
     q = (filters.get("q") or "").strip()
     if q:
-        searched = [Expert.name, Expert.city] + ([Expert.email] if reveal or not any(c.isdigit() for c in q) else [])
+        probing = not reveal and may_probe_identifier(q)
+        searched = [Expert.name] + ([] if probing else [Expert.city, Expert.email])
         query = query.where(or_(
             *(column.icontains(q, autoescape=True) for column in searched),
             Expert.organization_id.in_(select(Organization.id).where(Organization.name.icontains(q, autoescape=True))),
@@ -170,15 +210,22 @@ def experts_due_for_review(actor: Actor, today: date, *, unconfirmed_months: int
 
 
 def expert_history(actor: Actor, expert: Expert) -> dict[str, Any]:
+    """The expert's status history and every audited change. Only the Office sees the entries' place in the
+    global audit chain (``seq``): to anyone else its gaps would count what happened elsewhere, confidential
+    panels included. A caller who sees the expert masked gets every audited value masked as the expert is."""
     if not policy.may_read_expert(actor, expert.id):
-        raise Forbidden(None, FORBIDDEN)
-    changes = db.session.scalars(select(AuditEntry).where(
+        raise not_found("专家", "Expert", expert.id)
+    entries = db.session.scalars(select(AuditEntry).where(
         AuditEntry.object_type == "expert", AuditEntry.object_id == str(expert.id)).order_by(AuditEntry.seq)).all()
-    if not policy.may_see_personal_data(actor, expert.id):
-        # Older entries may hold an email with a mobile in it: shown as masked as the expert itself.
-        changes = [{"seq": e.seq, "created_at": e.created_at, "actor_label": e.actor_label, "action": e.action,
-                    "data": _masked_json(e.data)} for e in changes]
-    return {"status_changes": expert.status_changes, "changes": changes}
+    masked = not policy.may_see_personal_data(actor, expert.id)
+    changes = []
+    for e in entries:
+        change = {"created_at": e.created_at, "actor_label": e.actor_label, "action": e.action,
+                  "data": _masked_json(e.data) if masked else e.data}
+        if actor.is_office:
+            change["seq"] = e.seq
+        changes.append(change)
+    return {"status_changes": present(actor, expert).status_changes, "changes": changes}
 
 
 def _masked_json(value: Any) -> Any:

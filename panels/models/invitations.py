@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ground.clock import UTCDateTime, wall_now
 from ground.extensions import db
+from ground.ids import random_id
 
 INVITATION_STATUSES = ("pending", "accepted", "declined", "expired", "cancelled")
 INVITATION_EVENTS = ("created", "opened", "accepted", "declined", "expired", "reminded", "meeting_reminded",
@@ -35,7 +36,8 @@ class Invitation(db.Model):
         Index("ix_invitations_status_remind_at", "status", "remind_at"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Random, not sequential: the ids' gaps would count other authorities' confidential panels' seats.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=random_id)
     panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id"), unique=True)
     expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id"), index=True)

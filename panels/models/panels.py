@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ground.clock import UTCDateTime, wall_now
 from ground.extensions import db
+from ground.ids import random_id
 from scheduling.rules.lifecycle import PanelKind
 
 PANEL_KINDS = tuple(kind.value for kind in PanelKind)  # the lifecycle's vocabulary, in the Measures' order
@@ -69,7 +70,8 @@ class Panel(db.Model):
         CheckConstraint("size >= 1 AND alternates >= 0", name="size"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Random, not sequential: a province must not count other authorities' panels by its own ids' gaps.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=random_id)
     park_id: Mapped[int] = mapped_column(ForeignKey("parks.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     # "office", or the two-digit code of the convening province
@@ -101,7 +103,7 @@ class Draw(db.Model):
     __tablename__ = "draws"
     __table_args__ = (UniqueConstraint("panel_id", "round"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=random_id)  # random: see Panel.id
     panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id"), index=True)
     round: Mapped[int] = mapped_column(Integer)
     purpose: Mapped[str] = mapped_column(String(20))  # initial | replacement

@@ -27,7 +27,9 @@ from panels.seats.mail import (
 
 # --- presenting ----------------------------------------------------------------------------------------------
 
-def _mail_history(invitation_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def _mail_history(invitation_ids: list[int], *, office: bool) -> dict[int, list[dict[str, Any]]]:
+    """The mails of each invitation. The outbox row's id only for the Office (whose outbox API takes it): the
+    outbox counts every mail sent, other authorities' confidential invitations included."""
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if not invitation_ids:
         return out
@@ -36,7 +38,7 @@ def _mail_history(invitation_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         OutboxMessage.related_id.in_([str(i) for i in invitation_ids])).order_by(OutboxMessage.id))
     for m in rows:
         history = out[int(m.related_id)]
-        base = {"outbox_id": m.id, "template": m.template}
+        base = {"outbox_id": m.id, "template": m.template} if office else {"template": m.template}
         history.append({"at": m.created_at, "event": "mail_queued", "detail": base})
         if m.first_attempt_at:
             history.append({"at": m.first_attempt_at, "event": "mail_sending",
@@ -53,10 +55,10 @@ def _mail_history(invitation_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return out
 
 
-def present_invitations(invitations: list[Invitation], *, history: bool) -> list[dict[str, Any]]:
+def present_invitations(invitations: list[Invitation], *, history: bool, office: bool = False) -> list[dict[str, Any]]:
     experts = {e.id: e for e in db.session.scalars(select(Expert).where(
         Expert.id.in_({i.expert_id for i in invitations})))} if invitations else {}
-    mails = _mail_history([i.id for i in invitations]) if history else {}
+    mails = _mail_history([i.id for i in invitations], office=office) if history else {}
     out = []
     for i in invitations:
         expert = experts.get(i.expert_id)
@@ -73,11 +75,13 @@ def present_invitations(invitations: list[Invitation], *, history: bool) -> list
     return out
 
 
-def panel_invitations(panel: Panel, page: int, page_size: int) -> dict[str, Any]:
+def panel_invitations(actor: Actor, panel: Panel, page: int, page_size: int) -> dict[str, Any]:
     query = select(Invitation).where(Invitation.panel_id == panel.id)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = list(db.session.scalars(query.order_by(Invitation.id).offset((page - 1) * page_size).limit(page_size)))
-    return {"items": present_invitations(rows, history=True), "total": total, "page": page, "page_size": page_size}
+    rows = list(db.session.scalars(query.order_by(Invitation.created_at, Invitation.id)
+                                   .offset((page - 1) * page_size).limit(page_size)))
+    return {"items": present_invitations(rows, history=True, office=actor.is_office), "total": total, "page": page,
+            "page_size": page_size}
 
 
 def my_invitations(actor: Actor, page: int, page_size: int, now: datetime) -> dict[str, Any]:
@@ -86,8 +90,8 @@ def my_invitations(actor: Actor, page: int, page_size: int, now: datetime) -> di
         raise Forbidden(None, Msg("仅专家本人可查看自己的邀请。", "Only an expert sees their own invitations."))
     query = select(Invitation).where(Invitation.expert_id == actor.expert_id)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = list(db.session.scalars(query.order_by(Invitation.id.desc()).offset((page - 1) * page_size)
-                                   .limit(page_size)))
+    rows = list(db.session.scalars(query.order_by(Invitation.created_at.desc(), Invitation.id.desc())
+                                   .offset((page - 1) * page_size).limit(page_size)))
     items = []
     for invitation in rows:
         panel = db.session.get(Panel, invitation.panel_id)

@@ -39,8 +39,9 @@ def invite(data, panel_id):
 @blp.response(200, schemas.InvitationPageSchema)
 def list_invitations(args, panel_id):
     """Each invitation with its full history: queued, sent, delivered to the server, opened, answered"""
-    panel = get_panel(current_actor(), panel_id, purpose="invitations")
-    return present.panel_invitations(panel, args["page"], args["page_size"]), 200, {"Cache-Control": "no-store"}
+    actor = current_actor()
+    panel = get_panel(actor, panel_id, purpose="invitations")
+    return present.panel_invitations(actor, panel, args["page"], args["page_size"]), 200, {"Cache-Control": "no-store"}
 
 
 @blp.route("/panels/<int:panel_id>/invitations/preview")

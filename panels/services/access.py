@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from ground.actor import Actor, Role
 from ground.audit import record
-from ground.errors import Forbidden, not_found
+from ground.errors import Forbidden, InvalidInput, not_found
 from ground.extensions import db
 from ground.i18n import Msg
 from panels.models import Panel
 from panels.rules.authority import convener_for, in_remit
+from scheduling import policy as park_policy
 from scheduling.models import Park
 
 FORBIDDEN = Msg("无权执行此操作。", "You are not allowed to do this.")
@@ -17,6 +18,18 @@ FORBIDDEN = Msg("无权执行此操作。", "You are not allowed to do this.")
 
 def _province(actor: Actor) -> str | None:
     return actor.province if actor.role == Role.PROVINCE else None
+
+
+UNKNOWN_PARK = Msg("园区不存在。", "Unknown park.")
+
+
+def park_for_panel(actor: Actor, park_id: int) -> Park:
+    """The park a panel is asked for. A park the caller may not see is unknown to it, exactly as a missing id
+    (not "you may not convene here"), so parks cannot be probed through panel requests."""
+    park = db.session.get(Park, park_id)
+    if park is None or not park_policy.may_see_park(actor, park.province, park.id):
+        raise InvalidInput("unknown_park", UNKNOWN_PARK, {"park_id": [UNKNOWN_PARK]})
+    return park
 
 
 def convening_authority(actor: Actor, kind: str, park: Park) -> str:

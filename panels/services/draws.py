@@ -22,7 +22,7 @@ from expert_pool.models import (
 from ground import clock
 from ground.actor import Actor
 from ground.audit import record
-from ground.errors import Forbidden, InvalidInput
+from ground.errors import Forbidden
 from ground.extensions import db
 from ground.i18n import Msg
 from panels.lottery_cache import LOTTERIES
@@ -31,7 +31,7 @@ from panels.rules import bundle as bundles
 from panels.rules import recusal
 from panels.rules.convener import ConvenerView, as_convener_sees, convener_view
 from panels.rules.rulesets import candidate, effective_rules, quota_specialties, quotas
-from panels.services.access import convening_authority
+from panels.services.access import convening_authority, park_for_panel
 from panels.services.convener import draw_record
 from panels.services.infeasible import infeasible
 from panels.services.pool import park_context, pool_facts, recusal_rules_for
@@ -178,10 +178,7 @@ def book(panel: Panel, expert_ids: list[int]) -> None:
 
 def draw_new_panel(actor: Actor, data: dict[str, Any]) -> Panel:
     """Request a panel and draw it with ranked alternates (Art. 37: random draw under recusal)."""
-    park = db.session.get(Park, data["park_id"])
-    if park is None:
-        raise InvalidInput("unknown_park", Msg("园区不存在。", "Unknown park."),
-                           {"park_id": [Msg("园区不存在。", "Unknown park.")]})
+    park = park_for_panel(actor, data["park_id"])
     convened_by = convening_authority(actor, data["kind"], park)
     if data.get("seed") is not None and not actor.is_office:
         raise Forbidden(None, Msg("只有办公室可以指定随机种子（复现抽取）。",

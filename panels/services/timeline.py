@@ -27,7 +27,8 @@ from scheduling.models import Park
 
 
 def panel_timeline_events(actor: Actor, park: Park, today: date) -> list[dict[str, Any]]:
-    panels = db.session.scalars(select(Panel).where(Panel.park_id == park.id).order_by(Panel.id)).all()
+    panels = db.session.scalars(select(Panel).where(Panel.park_id == park.id)
+                                .order_by(Panel.created_at, Panel.id)).all()
     mine = [p for p in panels if in_panel_remit(actor, p)]
     invited = dict(db.session.execute(
         select(Invitation.panel_id, func.min(Invitation.created_at))

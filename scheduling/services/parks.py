@@ -27,11 +27,17 @@ _PARK_LOADS = (selectinload(Park.major_changes), selectinload(Park.evaluations),
 
 
 def get_park(actor: Actor, park_id: int, *, lock: bool = False) -> Park:
-    """A park the caller may see (404 if it does not exist, 403 if it is outside the caller's scope).
+    """A park the caller may see. One outside the caller's scope does not exist for it: the same 404 as for a
+    missing id (its timeline, materials and reports too), so parks cannot be counted or probed by id.
 
     ``lock``: take the park's row lock for the rest of the transaction (PostgreSQL), so concurrent
     transitions of one park serialise; the sweeper takes the same lock first too.
     """
+    # The scope first, on one light query: a park out of sight then costs exactly what a missing one does, and
+    # the time of the answer does not tell them apart (loading the park's records would).
+    province = db.session.scalar(select(Park.province).where(Park.id == park_id))
+    if province is None or not policy.may_see_park(actor, province, park_id):
+        raise not_found("园区", "Park", park_id)
     if lock:
         query = (select(Park).where(Park.id == park_id).options(*_PARK_LOADS).with_for_update(of=Park)
                  .execution_options(populate_existing=True))
@@ -41,8 +47,6 @@ def get_park(actor: Actor, park_id: int, *, lock: bool = False) -> Park:
         park = db.session.get(Park, park_id, options=_PARK_LOADS)
     if park is None:
         raise not_found("园区", "Park", park_id)
-    if not policy.may_see_park(actor, park.province, park.id):
-        raise Forbidden(None, FORBIDDEN)
     return park
 
 

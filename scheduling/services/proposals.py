@@ -60,9 +60,12 @@ def propose_decision(park: Park, decision: ProposedDecision, key: str, on: date,
 
 def dismiss_proposal(actor: Actor, proposal_id: int, comment: str, now: datetime) -> WarningProposalRecord:
     """People decide: the Office (or the province, for its audience) dismisses a ground, with a reason."""
-    proposal = db.session.get(WarningProposalRecord, proposal_id)
-    if proposal is None:
+    found = db.session.execute(select(WarningProposalRecord, Park.province).join(Park)
+                               .where(WarningProposalRecord.id == proposal_id)).first()
+    if found is None or not policy.may_see_park(actor, found[1], found[0].park_id):
+        # Another province's proposal does not exist for the caller (nor is its park named), at the same cost.
         raise not_found("警告建议", "Warning proposal", proposal_id)
+    proposal = found[0]
     park = get_park(actor, proposal.park_id, lock=True)
     if not policy.may_decide_proposal(actor, park.province, proposal.audience):
         raise Forbidden(None, FORBIDDEN)

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import io
 import json
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -178,3 +179,54 @@ def test_a_mobile_inside_the_email_is_masked_and_cannot_be_searched_or_compared(
     # The duplicate check treats such an email like the mobile it contains.
     refused = province.post("/experts", json=expert_payload(email=f"{expert.mobile}@163.com"))
     assert refused.status_code == 409 and refused.json["code"] == "possible_duplicate"
+
+
+def test_a_mobile_spelled_otherwise_inside_free_text_is_masked_compared_and_searched_alike(
+        api_as, office_api, make_expert, db):
+    # Red-team finding 4: the mask missed "+86-138-0013-8000@…" (and other spellings), so the email showed the
+    # masked mobile whole, the duplicate check confirmed it, and a note beside it showed it too.
+    from expert_pool.models import ConflictDeclaration
+
+    target = make_expert(email="seed@example.com")
+    expert = db.session.get(Expert, target.id)
+    mobile = expert.mobile
+    spelled = f"+86-{mobile[:3]}-{mobile[3:7]}-{mobile[7:]}"
+    expert.email, expert.city = f"{spelled}@163.com", f"南京 {mobile[:3]} {mobile[3:7]} {mobile[7:]}"
+    db.session.add(ConflictDeclaration(expert_id=expert.id, organization_id=expert.organization_id,
+                                       relation="other", note=f"联系 0086{mobile}", valid_from=date(2026, 1, 1)))
+    db.session.commit()
+    province = api_as("province", province="44")
+    seen = province.get(f"/experts/{target.id}").json
+    assert seen["email"] == f"+86-{mobile[:3]}-****-{mobile[7:]}@163.com"
+    assert seen["city"] == f"南京 {mobile[:3]} **** {mobile[7:]}"
+    assert seen["conflicts"][0]["note"] == f"联系 0086{mobile[:3]}****{mobile[7:]}"
+    listed = province.get("/experts?page_size=100").get_data(as_text=True)
+    exported = province.get("/experts/export?format=csv").data.decode("utf-8-sig")
+    history = province.get(f"/experts/{target.id}/history").get_data(as_text=True)
+    for shown in (json.dumps(seen, ensure_ascii=False), listed, exported, history):
+        assert mobile[3:7] not in shown.replace(mobile[:3], "").replace(mobile[7:], "")
+    # No search in any spelling of the hidden digits answers yes or no; the Office searches as before.
+    for guess in (mobile[3:7], f"{mobile[:3]}-{mobile[3:7]}", f"86{mobile}", mobile,
+                  "".join(chr(ord(c) + 0xFEE0) for c in mobile[3:7])):
+        assert province.get("/experts", query_string={"q": guess}).json["total"] == 0, guess
+    assert office_api.get("/experts", query_string={"q": f"{mobile[:3]}-{mobile[3:7]}"}).json["total"] == 1
+    assert province.get("/experts", query_string={"q": "南京"}).json["total"] == 1  # digit-free still works
+    # A dry run carrying that very email answers as one that carries another: the email holds the mobile.
+    def dry_run(email):
+        return upload(province, csv_bytes([zh_row(1, 电子邮箱=email)]), "x.csv", dry_run=True)
+    same, other = dry_run(expert.email), dry_run(f"+86-{mobile[:3]}-9999-{mobile[7:]}@163.com")
+    assert same.status_code == other.status_code == 200 and same.json == other.json
+    assert [h["field"] for e in entries(db, "expert.duplicate_hit") for h in e.data["hits"]] == ["email"]
+    # The Office is told: it sees the email unmasked.
+    told = upload(office_api, csv_bytes([zh_row(2, 电子邮箱=expert.email)]), "x.csv", dry_run=True)
+    assert told.status_code == 422 and told.json["issues"][0]["code"] == "duplicate_in_pool"
+
+
+def test_only_the_office_sees_the_global_audit_sequence_in_an_experts_history(api_as, office_api, make_expert):
+    # Red-team finding 3: the history's ``seq`` is the place in the global audit chain; its gaps count what
+    # happened elsewhere meanwhile (confidential panels' looks, draws, invitations).
+    target = make_expert()
+    assert all("seq" in c for c in office_api.get(f"/experts/{target.id}/history").json["changes"])
+    for role, kw in (("province", {"province": "44"}), ("expert", {"expert_id": target.id})):
+        changes = api_as(role, **kw).get(f"/experts/{target.id}/history").json["changes"]
+        assert changes and all("seq" not in c for c in changes), role

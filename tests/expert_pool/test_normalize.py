@@ -190,6 +190,51 @@ def test_masks():
     assert n.mask_id_number(None) == "" and n.mask_mobile("") == ""
 
 
+@pytest.mark.parametrize(("text", "shown"), [
+    ("13800138000@163.com", "138****8000@163.com"),
+    ("+8613800138000@163.com", "+86138****8000@163.com"),
+    ("008613800138000@163.com", "0086138****8000@163.com"),
+    ("8613800138000@163.com", "86138****8000@163.com"),
+    ("138-0013-8000@163.com", "138-****-8000@163.com"),
+    ("138.0013.8000@163.com", "138.****.8000@163.com"),
+    ("138_0013_8000@163.com", "138_****_8000@163.com"),
+    ("call 138 0013 8000", "call 138 **** 8000"),
+    ("(+86) 138 0013 8000", "(+86) 138 **** 8000"),
+    ("+86-138-0013-8000", "+86-138-****-8000"),
+    ("１３８００１３８０００", "１３８****８０００"),
+    ("138\u200b0013\u200b8000", "138\u200b****\u200b8000"),
+    ("13800138000xiaoming@qq.com", "138****8000xiaoming@qq.com"),
+    ("320102198104161239zhang@qq.com", "320***********1239zhang@qq.com"),
+    ("32010219810416123xzhang@qq.com", "320***********123xzhang@qq.com"),
+    ("32010219810416123X", "320***********123X"),
+    ("320102 19810416 1239", "320*** ******** 1239"),
+    ("zhang.san@example.com", "zhang.san@example.com"),
+    ("zhang2008@qq.com", "zhang2008@qq.com"),
+    ("12345678@qq.com", "12345678@qq.com"),  # a QQ number, not a mobile
+    ("2026-11-24", "2026-11-24"),
+    ("320***********0710", "320***********0710"),  # already masked: nothing left to hide
+])
+def test_identifiers_inside_text_are_masked_in_every_spelling(text, shown):
+    # Red-team finding 4: the country code, separators and letters after an ID number used to defeat the mask.
+    assert n.mask_embedded_identifiers(text) == shown
+    assert n.holds_identifier(text) is (shown != text)
+    assert n.mask_embedded_identifiers(shown) == shown
+
+
+def test_masking_long_text_stays_linear():
+    started = time.perf_counter()
+    n.mask_embedded_identifiers("1-" * 200_000 + "x" + "1 " * 200_000)
+    assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize(("query", "probing"), [
+    ("0013", True), ("１３８", True), ("138-0013", True), ("①", True), ("½", True), ("zhang", False),
+    ("@163.com", True), ("@qq.com", False), ("张三", False), ("", False),
+])
+def test_a_query_may_probe_hidden_digits_when_it_holds_a_digit_in_any_form(query, probing):
+    assert n.may_probe_identifier(query) is probing
+
+
 # -- vocabularies ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("typed", "code"), [

@@ -157,7 +157,8 @@ def test_panels_are_confidential_and_scoped(api_as, office_api, park, pool):
     assert argued.json["convened_by"] == "32"
     assert jiangsu.get(f"/panels/{argued.json['id']}").status_code == 200
     assert zhejiang.get(f"/panels/{argued.json['id']}").status_code == 404
-    assert draw(zhejiang, park, kind="plan_argumentation").status_code == 403     # not its park
+    not_its_park = draw(zhejiang, park, kind="plan_argumentation")  # unknown to it, as a missing park is
+    assert not_its_park.status_code == 422 and not_its_park.json["code"] == "unknown_park"
     assert draw(jiangsu, park, kind="acceptance_meeting").status_code == 403     # the Office's panel
     assert jiangsu.get(f"/panels/{argued.json['id']}/audit").status_code == 403  # bundles: Office only
     assert jiangsu.post("/panels", json={"park_id": park.id, "kind": "plan_argumentation", "meeting_date": MEETING,

@@ -356,3 +356,51 @@ def test_a_draw_recorded_before_the_convener_view_is_read_without_confidential_r
         assert _seen(jiangsu, mine["id"]) == fresh  # nothing else touches the pool that day: the same reading
         assert jiangsu.get(f"/panels/{mine['id']}").json["draw"]["funnel"] == fresh["funnel"]
     assert fresh["unavailable_elsewhere"] == len(office_panel["members"]) and fresh["funnel"]["available"] == 80
+
+
+def test_the_ids_a_province_sees_count_nothing(db, office_api, jiangsu, park, pool, office_panel, expert_payload):
+    # Red-team finding 3: panel, draw and invitation ids were sequential, so the gap between a province's own
+    # ids counted the panels (and seats) other authorities convened in between.
+    first = _throwaway(jiangsu, park, "2027-04-14")
+    assert office_api.post(f"/panels/{office_panel['id']}/invitations", json={}).status_code in (200, 201)
+    second = _throwaway(jiangsu, park, "2027-04-15")
+    for panel in (first, second):
+        sent = jiangsu.post(f"/panels/{panel['id']}/invitations", json={})
+        assert sent.status_code in (200, 201), sent.json
+    invitations = [i for p in (first, second) for i in jiangsu.get(f"/panels/{p['id']}/invitations").json["items"]]
+    panels = [first["id"], second["id"]]
+    draws = [first["draw"]["id"], second["draw"]["id"]]
+    ids = panels + draws + [i["id"] for i in invitations]
+    assert len(invitations) == 10
+    assert all(1 <= i < 2**31 for i in ids)  # the INTEGER columns and the API's id range
+    # Sequential ids lie within a few of each other (the Office's one panel, its 7 invitations between them);
+    # random ones spread over the range.
+    for group in (panels, draws, [i["id"] for i in invitations]):
+        assert max(group) - min(group) > 2**16, group
+    # The invitations' mail history names the Office's outbox rows only to the Office (their ids count mail).
+    details = [h["detail"] for i in invitations for h in i["history"] if h["event"].startswith("mail_")]
+    assert details and all("outbox_id" not in d for d in details)
+    office_view = office_api.get(f"/panels/{first['id']}/invitations").json["items"]
+    assert all("outbox_id" in h["detail"] for i in office_view for h in i["history"] if h["event"].startswith("mail_"))
+    # A conflict is also recorded when an expert declines a confidential panel: those ids are random too.
+    own = jiangsu.post("/experts", json=expert_payload(contributed_by="32"))
+    assert own.status_code == 201, own.json
+    added = [jiangsu.post(f"/experts/{own.json['id']}/conflicts", json={"relation": "relative", "park_id": park.id})
+             for _ in range(2)]
+    assert all(r.status_code == 201 for r in added)
+    assert abs(added[0].json["id"] - added[1].json["id"]) > 2**16
+
+
+def test_a_park_out_of_sight_is_unknown_to_panel_requests(api_as, park, pool):
+    # Red-team finding 5, for park ids in a body or query: another province's park answered "only the Office or
+    # the park's province may convene" where a missing one answered "unknown park", so parks could be counted.
+    zhejiang = api_as("province", province="33")
+    answers = []
+    for park_id in (park.id, park.id + 100_000):
+        drawn = zhejiang.post("/panels", json={"park_id": park_id, "kind": "plan_argumentation",
+                                               "meeting_date": MEETING, "size": 5, "alternates": 0})
+        dates = zhejiang.get(f"/meetings/date-suggestions?park_id={park_id}&kind=plan_argumentation"
+                             "&from=2027-03-09&to=2027-03-10&size=5")
+        answers.append([(r.status_code, r.json) for r in (drawn, dates)])
+    assert answers[0] == answers[1]
+    assert [status for status, _ in answers[0]] == [422, 422] and answers[0][0][1]["code"] == "unknown_park"

@@ -60,7 +60,7 @@ def test_upload_list_and_download(api_as, make_park, clock, app):
 
     other = make_park("44")
     outsider = api_as("park", park_id=other.id)
-    assert outsider.get(f"/parks/{park.id}/materials/{body['id']}/content").status_code == 403
+    assert outsider.get(f"/parks/{park.id}/materials/{body['id']}/content").status_code == 404  # as if missing
     assert api_as("office").get(f"/parks/{other.id}/materials/{body['id']}").status_code == 404
 
 
@@ -180,7 +180,7 @@ def test_annual_report_rules(api_as, approved_park, make_park, upload, clock):
                          json={"compliant": True}).status_code == 403
     other_province = api_as("province", province="44")
     assert other_province.post(f"/parks/{park.id}/annual-reports/2024/review",
-                               json={"compliant": True}).status_code == 403
+                               json={"compliant": True}).status_code == 404  # another province's park: as if missing
     reviewed = api_province.post(f"/parks/{park.id}/annual-reports/2024/review", json={"compliant": False,
                                                                                       "comment": "数据不全"})
     assert reviewed.json["compliant"] is False

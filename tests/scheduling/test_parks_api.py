@@ -54,13 +54,14 @@ def test_scoping_per_role(api_as, make_park, clock):
     assert [p["id"] for p in park_user.get("/parks").json["items"]] == [jiangsu_park.id]
 
     assert jiangsu.get(f"/parks/{jiangsu_park.id}").status_code == 200
-    assert jiangsu.get(f"/parks/{guangdong_park.id}").status_code == 403
-    assert jiangsu.get(f"/parks/{guangdong_park.id}/timeline").status_code == 403
-    assert park_user.get(f"/parks/{guangdong_park.id}").status_code == 403
+    # A park outside the caller's scope answers as a missing one: parks cannot be counted by id.
+    assert jiangsu.get(f"/parks/{guangdong_park.id}").status_code == 404
+    assert jiangsu.get(f"/parks/{guangdong_park.id}/timeline").status_code == 404
+    assert park_user.get(f"/parks/{guangdong_park.id}").status_code == 404
     assert office.get("/parks/999999").status_code == 404
     acting = jiangsu.post(f"/parks/{guangdong_park.id}/transitions",
                           json={"action": "start_provincial_review", "date": "2026-03-01"})
-    assert acting.status_code == 403
+    assert acting.status_code == 404
     assert expert_user is None
 
 

@@ -3,8 +3,8 @@
 Every normaliser returns the canonical stored form or raises :class:`FieldError` with a stable ``code`` and a
 message in Chinese and English that tells the user what to fix. The marshmallow schemas, the spreadsheet
 import and the CLI all call these. Split by what changes together: ``text`` (the clean-up every normaliser
-starts with), ``identity`` (ID number, mobile, email, masking), ``vocabularies`` (closed lists, provinces,
-recommending bodies), ``dates`` (dates, years, lists, terms).
+starts with), ``identity`` (ID number, mobile, email), ``masking`` (identifiers, also inside other text),
+``vocabularies`` (closed lists, provinces, recommending bodies), ``dates`` (dates, years, lists, terms).
 """
 
 from __future__ import annotations
@@ -15,13 +15,17 @@ from expert_pool.rules.normalize.identity import (
     IdNumberInfo,
     id_number_check_digit,
     identity_mismatches,
-    mask_embedded_identifiers,
-    mask_id_number,
-    mask_mobile,
     normalize_email,
     normalize_id_number,
     normalize_mobile,
     validate_id_number,
+)
+from expert_pool.rules.normalize.masking import (
+    holds_identifier,
+    mask_embedded_identifiers,
+    mask_id_number,
+    mask_mobile,
+    may_probe_identifier,
 )
 from expert_pool.rules.normalize.text import normalize_text
 from expert_pool.rules.normalize.vocabularies import (
@@ -50,11 +54,13 @@ __all__ = [
     "TITLE_RANKS",
     "FieldError",
     "IdNumberInfo",
+    "holds_identifier",
     "id_number_check_digit",
     "identity_mismatches",
     "mask_embedded_identifiers",
     "mask_id_number",
     "mask_mobile",
+    "may_probe_identifier",
     "normalize_email",
     "normalize_gender",
     "normalize_id_number",

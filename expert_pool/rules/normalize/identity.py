@@ -1,5 +1,5 @@
 r"""Personal identifiers: the resident ID number (GB 11643-1999), the mainland mobile, the email address,
-their consistency with the stated birth year and gender, and their masking.
+their consistency with the stated birth year and gender (their masking: ``masking``).
 
 Libraries where they are at least as good as hand-written code, ours where they are not:
 
@@ -210,31 +210,6 @@ def normalize_email(s: str | None) -> str:
     return address
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Masking (for provincial users and logs)
-
-def _mask(s: str, keep_start: int, keep_end: int) -> str:
-    if len(s) <= keep_start + keep_end:
-        return "*" * len(s)  # too short to reveal anything safely
-    return s[:keep_start] + "*" * (len(s) - keep_start - keep_end) + s[len(s) - keep_end:]
-
-
-def mask_id_number(s: str | None, *, keep_start: int = 3, keep_end: int = 4) -> str:
-    """Mask an ID number for users who may not see it whole: "110***********002X".
-
-    We keep the first 3 and last 4 characters, not the common 6 + 4: the expert's birth year and province
-    are shown anyway, and the six-digit county code on top of them narrows the hidden part to a birth date
-    and an easily enumerated sequence number. The last four still let staff tell two namesakes apart.
-    """
-    return _mask(s or "", keep_start, keep_end)
-
-
-def mask_mobile(s: str | None) -> str:
-    """Mask a mobile number the way Chinese services do: "138****5678" (first 3 and last 4 kept)."""
-    return _mask(s or "", 3, 4)
-
-
-
 def identity_mismatches(info: IdNumberInfo, *, birth_year: int | None, gender: str | None) -> dict[str, FieldError]:
     """What the stated birth year and gender contradict in the ID number, by field (empty when consistent).
 
@@ -248,19 +223,3 @@ def identity_mismatches(info: IdNumberInfo, *, birth_year: int | None, gender: s
         errors["gender"] = FieldError("gender_mismatch", "性别与身份证号不一致。",
                                       "The gender does not match the ID number.")
     return errors
-
-
-# A mainland mobile or an ID number written inside another text ("13800138000@163.com" is a common address).
-_EMBEDDED_MOBILE_RE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
-_EMBEDDED_ID_RE = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
-
-
-def mask_embedded_identifiers(text: str | None) -> str:
-    """``text`` with every mobile number and ID number inside it masked as those fields are.
-
-    Many Chinese addresses are the owner's mobile or QQ number at a mail provider; a masked mobile must not
-    be shown whole in the email beside it."""
-    if not text:
-        return text or ""
-    text = _EMBEDDED_ID_RE.sub(lambda m: mask_id_number(m.group()), text)
-    return _EMBEDDED_MOBILE_RE.sub(lambda m: mask_mobile(m.group()), text)
