@@ -108,6 +108,13 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("expert_pool.experts", "GET"): _p(ANYONE, Scope.FILTERED,
                                        "the page fetches /api/v1/experts, which applies its rule"),
     ("pages.logout", "POST"): _p(ANYONE, Scope.SELF, "logs out the caller's own session"),
+    ("pages.password", "GET"): _p(ANYONE, Scope.SELF, "the signed-in user's own account"),
+    ("pages.password", "POST"): _p(ANYONE, Scope.SELF, "ecopanel.auth.services.change_password (the caller)"),
+    ("dashboard.index", "GET"): _p(STAFF, Scope.FILTERED, "ecopanel.dashboard.work and .programme: the services "
+                                   "each section calls filter to the caller's scope"),
+    ("auditlog.index", "GET"): _p(OFFICE),
+    ("me.index", "GET"): _p(frozenset({EX}), Scope.SELF, "expert_pool.services.get_expert (actor.expert_id), "
+                            "panels.seats.present.my_invitations"),
     # --- the expert pool (Art. 37-39) ----------------------------------------------------------------------
     ("experts.Experts", "GET"): _p(STAFF, Scope.POOL, "expert_pool.services.list_experts (masking in present)"),
     ("experts.Experts", "POST"): _p(STAFF, Scope.OWN_PROVINCE, "expert_pool.services._check_contributor"),
@@ -135,7 +142,7 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("experts.blacklist", "POST"): _p(OFFICE),
     ("experts.lift_blacklist", "POST"): _p(OFFICE),
     # --- parks and their lifecycle (Art. 6-28) ---------------------------------------------------------------
-    ("parks.Parks", "GET"): _p(PARK_STAFF, Scope.FILTERED, "scheduling.services.list_parks (_scoped)"),
+    ("parks.Parks", "GET"): _p(PARK_STAFF, Scope.FILTERED, "scheduling.services.list_parks (scoped)"),
     ("parks.Parks", "POST"): _p(STAFF, Scope.OWN_PROVINCE, "scheduling.services.create_park (policy.may_create_park)"),
     ("parks.park", "GET"): _p(PARK_STAFF, Scope.PARK, _PARK),
     ("parks.transition", "POST"): _p(PARK_STAFF, Scope.PARK,

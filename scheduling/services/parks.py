@@ -43,7 +43,8 @@ def get_park(actor: Actor, park_id: int, *, lock: bool = False) -> Park:
     return park
 
 
-def _scoped(actor: Actor, query: Select) -> Select:
+def scoped(actor: Actor, query: Select) -> Select:
+    """``query`` (over parks) narrowed to the parks the caller may see."""
     if actor.is_office:
         return query
     if actor.role == Role.PROVINCE:
@@ -55,7 +56,7 @@ def _scoped(actor: Actor, query: Select) -> Select:
 
 def list_parks(actor: Actor, filters: dict[str, Any], page: int, page_size: int) -> tuple[list[Park], int]:
     """The parks in the caller's scope, filtered, with the total count."""
-    query = _scoped(actor, select(Park))
+    query = scoped(actor, select(Park))
     for key in ("province", "state", "programme", "park_type"):
         if filters.get(key):
             query = query.where(getattr(Park, key) == filters[key])
