@@ -49,5 +49,5 @@ def test_late_annual_reports_follow_the_report_rows(db, parks):
     rows = {(park.name, row["year"]): row for park, row in late}
     assert set(rows) == {("苏州A园区", 2024), ("苏州A园区", 2025), ("无锡B园区", 2025)}
     assert rows[("苏州A园区", 2024)]["status"] == "missing" and rows[("苏州A园区", 2024)]["days_late"] == 370
-    assert [r["year"] for _, r in late][0] == 2024  # oldest first
+    assert late[0][1]["year"] == 2024  # oldest first
     assert {park.province for park, _ in late_annual_reports(office(), date(2026, 7, 5))} == {"32", "44"}
