@@ -14,7 +14,7 @@ FONT = 13
 ROW = 24
 BAR = 15
 VALUE_ROOM = 44  # after the longest bar, for its number
-MAX_LABEL_SHARE = 0.42
+MAX_LABEL_SHARE = 0.5
 
 
 def text_width(text: str, size: float = FONT) -> float:

@@ -6,7 +6,7 @@ its parks, its proposals, the panels it convened and the experts it contributed)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -46,7 +46,6 @@ class Section:
     total: int
     more_href: str | None = None
     more: Msg | None = None
-    notes: list[Msg] = field(default_factory=list)
 
 
 def _words(template: Msg, **values: Any) -> Msg:
@@ -101,14 +100,23 @@ REPORT_STATUS = {
 
 
 def reports_section(actor: Actor, today: date) -> Section:
-    late = late_annual_reports(actor, today)
-    items = [Item(href=_park_href(park.id), title=park.name,
-                  detail=_words(Msg("{year} 年度工作报告：{status}", "Annual report {year}: {status}"),
-                                year=row["year"], status=REPORT_STATUS[row["status"]]),
-                  when=Msg("逾期 {n} 天", "{n} days late").format(n=row["days_late"]))
-             for park, row in late[:SHOWN]]
-    return Section("reports", Msg("年度工作报告逾期", "Annual reports late"),
-                   Msg("没有逾期的年度工作报告。", "No annual report is late."), items, len(late))
+    """One item per park (a park that stopped reporting would otherwise fill the list year after year)."""
+    by_park: dict[int, tuple[Any, list[dict[str, Any]]]] = {}
+    for park, row in late_annual_reports(actor, today):
+        by_park.setdefault(park.id, (park, []))[1].append(row)
+    items = []
+    for park, rows in list(by_park.values())[:SHOWN]:
+        oldest = rows[0]
+        if len(rows) == 1:
+            detail = _words(Msg("{year} 年度工作报告：{status}", "Annual report {year}: {status}"),
+                            year=oldest["year"], status=REPORT_STATUS[oldest["status"]])
+        else:
+            detail = Msg("{first}–{last} 年度共 {n} 份工作报告未报送", "{n} annual reports, {first}–{last}, "
+                         "not forwarded").format(first=oldest["year"], last=rows[-1]["year"], n=len(rows))
+        items.append(Item(href=_park_href(park.id), title=park.name, detail=detail,
+                          when=Msg("逾期 {n} 天", "{n} days late").format(n=oldest["days_late"])))
+    return Section("reports", Msg("年度工作报告逾期的园区", "Parks with annual reports late"),
+                   Msg("没有逾期的年度工作报告。", "No annual report is late."), items, len(by_park))
 
 
 DECIDES = {"office": Msg("由办公室决定", "the Office decides"),
