@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 WIDTH = 440  # the viewBox width; the picture is drawn at this size and shrinks on narrow screens
-FONT = 13
-ROW = 24
-BAR = 15
+FONT = 14
+ROW = 26
+BAR = 16
 VALUE_ROOM = 44  # after the longest bar, for its number
 MAX_LABEL_SHARE = 0.5
 
@@ -52,6 +52,9 @@ class BarChart:
     label_width: float
     bars: tuple[Bar, ...]
     total: int
+    font: int = FONT
+    row: int = ROW
+    bar: int = BAR
 
     @property
     def empty(self) -> bool:

@@ -36,8 +36,8 @@ class FrameServer:
         return True
 
 
-@pytest.fixture(scope="session")
-def frame_server(tmp_path_factory):
+@pytest.fixture(scope="session", name="frame_server")
+def frame_server_fixture(tmp_path_factory):
     from werkzeug.serving import make_server
 
     app = make_app(f"sqlite:///{tmp_path_factory.mktemp('frame') / 'frame.db'}", tmp_path_factory,
@@ -109,8 +109,8 @@ def sign_in(page, base: str, role: str, lang: str = "zh") -> None:
     page.wait_for_load_state()
 
 
-def shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"frame-{name}.png"), full_page=True)
+def shot(page, name: str, *, full_page: bool = True) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"frame-{name}.png"), full_page=full_page)
 
 
 def page_overflow(page) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.frame_fixtures import frame_server, page_overflow, shot, sign_in  # noqa: F401 - the fixture
+from tests.browser.frame_fixtures import ARTIFACTS, frame_server_fixture, page_overflow, shot, sign_in  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -118,6 +118,9 @@ def test_phone_layout_of_sign_in_and_dashboard(phone, frame_server, lang):
     menu = phone.locator("details.menu nav")
     assert menu.is_visible() and menu.get_by_role("link").count() == 4
     assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390
+    shot(phone, f"dashboard-390-{lang}-menu", full_page=False)
+    phone.get_by_test_id("chart-experts-specialty").screenshot(
+        path=str(ARTIFACTS / f"frame-chart-390-{lang}.png"))
     shot(phone, f"dashboard-390-{lang}")
     phone.goto(f"{base}/audit")
     assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390
