@@ -351,6 +351,12 @@ BUILDERS: dict[tuple[str, str], Any] = {
     ("pages.account_totp", "GET"): lambda w, who: Req("GET", "/account/totp"),
     ("pages.account_totp", "POST"): lambda w, who: Req("POST", "/account/totp"),
     ("pages.disable_totp", "POST"): lambda w, who: Req("POST", "/account/totp/disable"),
+    ("pages.password", "GET"): lambda w, who: Req("GET", "/account/password"),
+    ("pages.password", "POST"): lambda w, who: Req("POST", "/account/password", data={
+        "current_password": "wrong-password", "new_password": "new-password-1", "confirm": "new-password-1"}),
+    ("dashboard.index", "GET"): lambda w, who: Req("GET", "/dashboard"),
+    ("auditlog.index", "GET"): lambda w, who: Req("GET", "/audit"),
+    ("me.index", "GET"): lambda w, who: Req("GET", "/me"),
     # the caller's own tokens
     ("tokens.Tokens", "GET"): lambda w, who: Req("GET", "/api/v1/tokens"),
     ("tokens.Tokens", "POST"): lambda w, who: Req("POST", "/api/v1/tokens", json={"name": "matrix", "days": 30}),
