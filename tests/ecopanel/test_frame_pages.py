@@ -152,7 +152,7 @@ def test_audit_log_filters_pages_and_shows_looks(db, client, signed_in, make_exp
     from ecopanel.auth.services import anonymous
     from ground.audit import record
 
-    for i in range(60):
+    for _ in range(60):
         record(anonymous("10.0.0.1"), "auth.login_failed", "user", 7, {"reason": "password"})
     record(anonymous("10.0.0.2"), "panel.view", "panel", 3, {})
     db.session.commit()
