@@ -179,3 +179,13 @@ def test_audit_log_shows_a_broken_chain(db, client, signed_in):
     assert "已损坏" in page and f"从第 {entry.seq} 条记录起" in page
     checked = client.get("/audit?checkpoint=ecopanel-audit-checkpoint:v1:bogus").text
     assert "这不是有效的检查点" in checked
+
+
+def test_a_large_log_is_verified_on_request(client, signed_in, monkeypatch):
+    from ecopanel.auditlog import queries
+
+    monkeypatch.setattr(queries, "VERIFY_INLINE_LIMIT", 0)
+    signed_in("office")
+    page = client.get("/audit?actor=office").text
+    assert "本次未校验" in page and "verify=1" in page and "actor=office" in page
+    assert "全部" in client.get("/audit?verify=1").text.split("chain-status")[1][:200]
