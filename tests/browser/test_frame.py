@@ -122,6 +122,11 @@ def test_phone_layout_of_sign_in_and_dashboard(phone, frame_server, lang):
     phone.get_by_test_id("chart-experts-specialty").screenshot(
         path=str(ARTIFACTS / f"frame-chart-390-{lang}.png"))
     shot(phone, f"dashboard-390-{lang}")
+    phone.locator("details.menu > summary").click()  # closed again
+    phone.get_by_test_id("who").click()  # the account menu: password, two-step verification, sign-out
+    assert phone.get_by_test_id("sign-out").is_visible()
+    assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390
+    shot(phone, f"account-390-{lang}", full_page=False)
     phone.goto(f"{base}/audit")
     assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390
     shot(phone, f"audit-390-{lang}")
