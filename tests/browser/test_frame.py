@@ -98,6 +98,7 @@ def test_audit_log_and_error_pages(desktop, frame_server):
     assert response.status == 403
     error = desktop.get_by_test_id("error-page")
     assert error.locator("h1").inner_text() == "无权访问" and "{}" not in error.inner_text()
+    shot(desktop, "error-403-1280-zh")
     error.get_by_role("link", name="返回首页").click()
     desktop.wait_for_url(f"{base}/me")
     shot(desktop, "me-1280-zh")
