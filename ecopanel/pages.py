@@ -61,6 +61,7 @@ NOTICES = {
                             "The current password was wrong too often: the account is locked and signed out."),
 }
 REQUIRED = Msg("必填。", "Required.")
+TOO_LONG = Msg("不能超过 200 个字符。", "At most 200 characters.")
 MISMATCH = Msg("两次输入的新密码不一致。", "The two new passwords differ.")
 
 
@@ -284,7 +285,7 @@ def password():
     if request.method == "POST":
         if not form.validate():
             # The CSRF token was checked before the view (CSRFProtect): what is left is an empty field.
-            errors = {name: [_text(REQUIRED)] for name, field in form._fields.items() if field.errors}
+            errors = {field.name: [_text(REQUIRED if not field.data else TOO_LONG)] for field in form if field.errors}
         elif form.new_password.data != form.confirm.data:
             errors = {"confirm": [_text(MISMATCH)]}
         else:

@@ -105,6 +105,8 @@ def test_password_change(app, client, db, signed_in):
     assert wrong.status_code == 422 and "当前密码不正确。" in wrong.text and 'aria-invalid="true"' in wrong.text
     assert change(PASSWORD, "a-new-password-1", "another-one-22").status_code == 422
     assert "至少 10 个字符" in change(PASSWORD, "short", "short").text
+    empty = change("", "x" * 201, "x")
+    assert empty.text.count("必填。") == 1 and "不能超过 200 个字符。" in empty.text
     done = change(PASSWORD, "a-new-password-1", "a-new-password-1")
     assert done.status_code == 200 and 'data-testid="password-changed"' in done.text
     assert client.get("/dashboard").status_code == 200  # this browser stays signed in
