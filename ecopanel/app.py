@@ -69,8 +69,12 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from ecopanel import pages
+    from ecopanel.auditlog import pages as audit_pages
     from ecopanel.auth.routes import blp as tokens_blp
+    from ecopanel.dashboard import pages as dashboard_pages
+    from ecopanel.frame import init_frame
     from ecopanel.health import blp as health_blp
+    from ecopanel.me import pages as me_pages
     from expert_pool import pages as expert_pages
     from expert_pool.held_routes import blp as held_rows_blp
     from expert_pool.routes import blp as experts_blp
@@ -93,6 +97,9 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
         api.register_blueprint(blp)
         csrf.exempt(blp)  # bearer-token API; session callers are checked in the auth guard instead
     app.register_blueprint(pages.bp)
+    init_frame(app)
+    for blueprint in (dashboard_pages.bp, audit_pages.bp, me_pages.bp):
+        app.register_blueprint(blueprint)
     app.register_blueprint(expert_pages.bp)
     app.register_blueprint(park_pages.bp)
     # The experts' invitation pages: its two POST views replace the session CSRF check with a link-bound

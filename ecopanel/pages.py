@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -40,6 +41,12 @@ class CodeForm(FlaskForm):
     code = StringField(validators=[DataRequired(), Length(max=10)])
 
 
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(validators=[DataRequired(), Length(max=200)])
+    new_password = PasswordField(validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(validators=[DataRequired(), Length(max=200)])
+
+
 WRONG_PASSWORD = Msg("邮箱或密码错误。", "Wrong email or password.")
 WRONG_CODE = Msg("验证码不正确。", "Wrong code.")
 REPLAYED_CODE = Msg("该验证码已使用过，请等待验证器显示下一个验证码。",
@@ -50,7 +57,13 @@ NOTICES = {
     "mfa_required": Msg("管理员须启用两步验证，请重新登录并完成设置。",
                         "Administrators need two-step verification; sign in again to set it up."),
     "mfa_timeout": Msg("验证超时，请重新登录。", "The sign-in took too long; start again."),
+    "password_lockout": Msg("当前密码多次输入错误，账户已暂时锁定并退出登录。",
+                            "The current password was wrong too often: the account is locked and signed out."),
 }
+REQUIRED = Msg("必填。", "Required.")
+TOO_LONG = Msg("不能超过 200 个字符。", "At most 200 characters.")
+MISMATCH = Msg("两次输入的新密码不一致。", "The two new passwords differ.")
+
 
 
 @bp.before_app_request
@@ -216,9 +229,14 @@ def enrol_totp():
         else:
             return _finish(user, now, sessions.pending_next(), mfa=True)
     db.session.commit()  # the secret shown must be the one kept, whatever the status
-    return render_template("totp_enrol.html", form=form, error=error, secret=secret,
-                           uri=totp.provisioning_uri(user, secret, current_app.config["TOTP_ISSUER"]),
-                           action=url_for("pages.enrol_totp"), required=True), status
+    return _enrol_page(form, error, user, secret, url_for("pages.enrol_totp"), required=True), status
+
+
+def _enrol_page(form: CodeForm, error: str | None, user: User, secret: str, action: str, *, required: bool) -> str:
+    uri = totp.provisioning_uri(user, secret, current_app.config["TOTP_ISSUER"])
+    qr = Markup(totp.qr_svg(uri, _text(Msg("验证器二维码", "Authenticator QR code"))))  # segno escapes the text
+    return render_template("totp_enrol.html", form=form, error=error, secret=secret, uri=uri, qr=qr, action=action,
+                           required=required)
 
 
 @bp.route("/account/totp", methods=["GET", "POST"])
@@ -239,9 +257,7 @@ def account_totp():
             db.session.commit()
             return redirect(url_for("pages.account_totp"))
     db.session.commit()
-    return render_template("totp_enrol.html", form=form, error=error, secret=secret,
-                           uri=totp.provisioning_uri(user, secret, current_app.config["TOTP_ISSUER"]),
-                           action=url_for("pages.account_totp"), required=False), status
+    return _enrol_page(form, error, user, secret, url_for("pages.account_totp"), required=False), status
 
 
 @bp.route("/account/totp/disable", methods=["POST"])
@@ -256,6 +272,42 @@ def disable_totp():
             return render_template("account_totp.html", form=form, error=_text(exc.message), user=user), exc.status
         db.session.commit()
     return redirect(url_for("pages.account_totp"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def password():
+    """The signed-in user changes their password; every other session of theirs ends."""
+    from ecopanel.auth.services import change_password
+
+    user = db.session.get(User, current_user.id)
+    form = PasswordForm()
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        if not form.validate():
+            # The CSRF token was checked before the view (CSRFProtect): what is left is an empty field.
+            errors = {field.name: [_text(REQUIRED if not field.data else TOO_LONG)] for field in form if field.errors}
+        elif form.new_password.data != form.confirm.data:
+            errors = {"confirm": [_text(MISMATCH)]}
+        else:
+            now = clock.now()
+            try:
+                change_password(current_actor(), user, form.current_password.data, form.new_password.data, now)
+            except DomainError as exc:
+                db.session.rollback()
+                errors = {k: [_text(m) for m in v] for k, v in exc.errors.items()}
+                if "current_password" in errors:
+                    record(current_actor(), "auth.password_change_failed", "user", user.id, {"ip": _ip()})
+                if "current_password" in errors and _lockout(user, now) is not None:
+                    sessions.end(notice="password_lockout")
+                    db.session.commit()
+                    return redirect(url_for("pages.login"))
+                db.session.commit()  # the failure counts towards the lockout
+            else:
+                sessions.start(user, now)  # this browser stays signed in, under the new session version
+                db.session.commit()
+                return render_template("password.html", form=PasswordForm(formdata=None), errors={}, done=True)
+        return render_template("password.html", form=form, errors=errors, done=False), 422
+    return render_template("password.html", form=form, errors={}, done=False)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -274,7 +326,15 @@ def logout():
 
 @bp.route("/")
 def index():
-    return redirect(url_for("expert_pool.experts"))
+    """Each role lands on the page made for it (never on an error)."""
+    from ecopanel.frame import url_or
+
+    user = current_user
+    if user.role == "park" and user.park_id is not None:
+        return redirect(f"/parks/{user.park_id}")  # the park pages are scheduling's (scheduling.pages)
+    if user.role == "expert":
+        return redirect(url_or("me.index", "/me"))
+    return redirect(url_or("dashboard.index", "/dashboard"))
 
 
 @bp.route("/health")

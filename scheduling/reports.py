@@ -10,6 +10,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
 from ground.actor import Actor, Role
 from ground.audit import record
 from ground.clock import shanghai_date
@@ -23,6 +26,7 @@ from scheduling.models import AnnualReportRecord, Material, Park
 from scheduling.rules.lifecycle import PHASE_OF, Phase, State
 from scheduling.rules.periods import annual_report_due
 from scheduling.services.parks import get_park
+from scheduling.services.parks import scoped as scoped_parks
 
 INVALID = Msg("输入数据有误，请按提示修改。", "The input is invalid; see the errors per field.")
 
@@ -136,8 +140,11 @@ def forward_report(actor: Actor, park_id: int, year: int, data: dict[str, Any], 
 
 def report_rows(actor: Actor, park_id: int, now: datetime) -> list[dict[str, Any]]:
     """Every year a report is or was expected, with its status and lateness against 30 June of Y+1."""
-    park = get_park(actor, park_id)
-    today = shanghai_date(now)
+    return park_report_rows(get_park(actor, park_id), shanghai_date(now))
+
+
+def park_report_rows(park: Park, today: date) -> list[dict[str, Any]]:
+    """:func:`report_rows` of a park already loaded (with its annual reports) and in the caller's scope."""
     by_year = {r.year: r for r in park.annual_reports}
     first = _first_year(park)
     years = set(by_year)
@@ -158,6 +165,17 @@ def report_rows(actor: Actor, park_id: int, now: datetime) -> list[dict[str, Any
                      "compliant": r.compliant if r else None, "review_comment": r.review_comment if r else "",
                      "forwarded_on": forwarded, "material_id": r.material_id if r else None})
     return rows
+
+
+def late_annual_reports(actor: Actor, today: date) -> list[tuple[Park, dict[str, Any]]]:
+    """Reports past 30 June of the year after and not forwarded to the Office, over every park in the caller's
+    scope that reports (approved for construction or named), oldest due first."""
+    reporting = [s.value for s in State if PHASE_OF[s] in (Phase.CREATION, Phase.NAMED)]
+    parks = db.session.scalars(scoped_parks(actor, select(Park).where(Park.state.in_(reporting))
+                                            .options(selectinload(Park.annual_reports)).order_by(Park.name)))
+    late = [(park, row) for park in parks for row in park_report_rows(park, today)
+            if row["late"] and row["status"] != "forwarded"]
+    return sorted(late, key=lambda item: (item[1]["due"], item[0].name))
 
 
 def present_report(report: AnnualReportRecord, now: datetime) -> dict[str, Any]:

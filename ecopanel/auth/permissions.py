@@ -109,7 +109,7 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
                                        "the page fetches /api/v1/experts, which applies its rule"),
     ("pages.logout", "POST"): _p(ANYONE, Scope.SELF, "logs out the caller's own session"),
     # the park pages: the same roles as the API rows they stand for; the services check the park's scope
-    ("park_pages.parks", "GET"): _p(PARK_STAFF, Scope.FILTERED, "scheduling.services.list_parks (_scoped)"),
+    ("park_pages.parks", "GET"): _p(PARK_STAFF, Scope.FILTERED, "scheduling.services.list_parks (scoped)"),
     ("park_pages.park", "GET"): _p(PARK_STAFF, Scope.PARK, _PARK),
     ("park_pages.take_action", "POST"): _p(PARK_STAFF, Scope.PARK,
                                            f"scheduling.services.transition_park: {_PARK}, then the lifecycle"),
@@ -122,6 +122,13 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("park_pages.resolve_objection", "POST"): _p(STAFF, Scope.PARK, "scheduling.services.resolve_objection"),
     ("park_pages.dismiss_proposal", "POST"): _p(STAFF, Scope.PARK,
                                                 "scheduling.services.dismiss_proposal (policy.may_decide_proposal)"),
+    ("pages.password", "GET"): _p(ANYONE, Scope.SELF, "the signed-in user's own account"),
+    ("pages.password", "POST"): _p(ANYONE, Scope.SELF, "ecopanel.auth.services.change_password (the caller)"),
+    ("dashboard.index", "GET"): _p(STAFF, Scope.FILTERED, "ecopanel.dashboard.work and .programme: the services "
+                                   "each section calls filter to the caller's scope"),
+    ("auditlog.index", "GET"): _p(OFFICE),
+    ("me.index", "GET"): _p(frozenset({EX}), Scope.SELF, "expert_pool.services.get_expert (actor.expert_id), "
+                            "panels.seats.present.my_invitations"),
     # --- the expert pool (Art. 37-39) ----------------------------------------------------------------------
     ("experts.Experts", "GET"): _p(STAFF, Scope.POOL, "expert_pool.services.list_experts (masking in present)"),
     ("experts.Experts", "POST"): _p(STAFF, Scope.OWN_PROVINCE, "expert_pool.services._check_contributor"),
@@ -153,7 +160,7 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("held_rows.held_row", "GET"): _p(OFFICE),
     ("held_rows.resolve", "POST"): _p(OFFICE),
     # --- parks and their lifecycle (Art. 6-28) ---------------------------------------------------------------
-    ("parks.Parks", "GET"): _p(PARK_STAFF, Scope.FILTERED, "scheduling.services.list_parks (_scoped)"),
+    ("parks.Parks", "GET"): _p(PARK_STAFF, Scope.FILTERED, "scheduling.services.list_parks (scoped)"),
     ("parks.Parks", "POST"): _p(STAFF, Scope.OWN_PROVINCE, "scheduling.services.create_park (policy.may_create_park)"),
     ("parks.park", "GET"): _p(PARK_STAFF, Scope.PARK, _PARK),
     ("parks.transition", "POST"): _p(PARK_STAFF, Scope.PARK,

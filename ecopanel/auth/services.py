@@ -238,3 +238,29 @@ def end_all_sessions(user: User) -> None:
     db.session.execute(update(User).where(User.id == user.id).values(session_version=User.session_version + 1),
                        execution_options={"synchronize_session": False})
     db.session.expire(user, ["session_version"])
+
+
+# --- the user's own password --------------------------------------------------------------------------------
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def change_password(actor: Actor, user: User, current: str, new: str, now: datetime) -> None:
+    """Set a new password for the signed-in ``user`` after checking the current one; ends every other session.
+
+    The caller counts a wrong current password to the lockout and starts a new session for this browser."""
+    errors: dict[str, list[Msg]] = {}
+    if not verify_password(user, current or ""):
+        errors["current_password"] = [Msg("当前密码不正确。", "The current password is wrong.")]
+    elif len(new) < MIN_PASSWORD_LENGTH:
+        errors["new_password"] = [Msg("新密码至少 10 个字符。", "The new password needs at least 10 characters.")]
+    elif new == current:
+        errors["new_password"] = [Msg("新密码不能与当前密码相同。",
+                                      "The new password must differ from the current one.")]
+    if errors:
+        raise InvalidInput("invalid_password", Msg("密码未修改，请按提示更正。",
+                                                   "The password was not changed; see the errors below."), errors)
+    user.password_hash = hash_password(new)
+    db.session.flush()
+    end_all_sessions(user)
+    record(actor, "auth.password_change", "user", user.id, {}, now=now)

@@ -50,7 +50,8 @@ def get_park(actor: Actor, park_id: int, *, lock: bool = False) -> Park:
     return park
 
 
-def _scoped(actor: Actor, query: Select) -> Select:
+def scoped(actor: Actor, query: Select) -> Select:
+    """``query`` (over parks) narrowed to the parks the caller may see."""
     if actor.is_office:
         return query
     if actor.role == Role.PROVINCE:
@@ -72,7 +73,7 @@ def _filtered(query: Select, filters: dict[str, Any], keys: tuple[str, ...]) -> 
 
 def list_parks(actor: Actor, filters: dict[str, Any], page: int, page_size: int) -> tuple[list[Park], int]:
     """The parks in the caller's scope, filtered, with the total count."""
-    query = _filtered(_scoped(actor, select(Park)), filters, ("province", "state", "programme", "park_type"))
+    query = _filtered(scoped(actor, select(Park)), filters, ("province", "state", "programme", "park_type"))
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = db.session.scalars(query.order_by(Park.province, Park.name, Park.id)
                                .offset((page - 1) * page_size).limit(page_size)).all()
@@ -81,7 +82,7 @@ def list_parks(actor: Actor, filters: dict[str, Any], page: int, page_size: int)
 
 def count_parks_by_state(actor: Actor, filters: dict[str, Any]) -> dict[str, int]:
     """How many parks of the caller's scope stand in each state, under every filter but the state itself."""
-    query = _filtered(_scoped(actor, select(Park.state, func.count())), filters, ("province", "programme", "park_type"))
+    query = _filtered(scoped(actor, select(Park.state, func.count())), filters, ("province", "programme", "park_type"))
     return dict(db.session.execute(query.group_by(Park.state)).all())
 
 

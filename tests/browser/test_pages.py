@@ -8,7 +8,7 @@ pytestmark = pytest.mark.browser
 
 
 def _login(page, base, email, password, lang="zh"):
-    page.goto(f"{base}/login?lang={lang}")
+    page.goto(f"{base}/login?lang={lang}&next=/experts")  # staff land on the dashboard otherwise
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")

@@ -400,6 +400,12 @@ BUILDERS: dict[tuple[str, str], Any] = {
     ("park_pages.dismiss_proposal", "POST"): lambda w, who: Req(
         "POST", f"/parks/{w.park_p.id}/proposals/{w.proposal(w.park_p).id}/dismiss", data={"comment": "已核实"},
         csrf=True, target=_park_target(w)),
+    ("pages.password", "GET"): lambda w, who: Req("GET", "/account/password"),
+    ("pages.password", "POST"): lambda w, who: Req("POST", "/account/password", data={
+        "current_password": "wrong-password", "new_password": "new-password-1", "confirm": "new-password-1"}),
+    ("dashboard.index", "GET"): lambda w, who: Req("GET", "/dashboard"),
+    ("auditlog.index", "GET"): lambda w, who: Req("GET", "/audit"),
+    ("me.index", "GET"): lambda w, who: Req("GET", "/me"),
     # the caller's own tokens
     ("tokens.Tokens", "GET"): lambda w, who: Req("GET", "/api/v1/tokens"),
     ("tokens.Tokens", "POST"): lambda w, who: Req("POST", "/api/v1/tokens", json={"name": "matrix", "days": 30}),

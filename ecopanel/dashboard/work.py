@@ -1,0 +1,176 @@
+"""The staff's work: what is due, overdue, late or waiting for them, each item linking to where it is handled.
+
+Every list comes from the owning domain's service, already filtered to the caller's scope (a province sees
+its parks, its proposals, the panels it convened and the experts it contributed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import current_app
+
+from expert_pool.services import experts_due_for_review
+from ground.actor import Actor
+from ground.i18n import Msg
+from panels.services.stats import meetings_awaiting_responses
+from scheduling.models import DeadlineRecord
+from scheduling.notices import KIND_NAMES
+from scheduling.reports import late_annual_reports
+from scheduling.rules.lifecycle import PANEL_KIND_NAMES, PanelKind
+from scheduling.services import list_proposals
+from scheduling.services.work import deadlines_ahead, deadlines_overdue
+
+DAYS_AHEAD = 30
+SHOWN = 50  # items listed per section; the count above the list is always the full one
+
+
+@dataclass(frozen=True)
+class Item:
+    href: str
+    title: str
+    detail: Msg | str = ""
+    when: Msg | str = ""
+    badge: Msg | None = None
+    tone: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    heading: Msg
+    empty: Msg
+    items: list[Item]
+    total: int
+    more_href: str | None = None
+    more: Msg | None = None
+
+
+def _words(template: Msg, **values: Any) -> Msg:
+    """``template`` filled in each language with that language's words (a value may itself be a Msg)."""
+    def pick(lang: str) -> dict[str, Any]:
+        return {k: v.get(lang) if isinstance(v, Msg) else v for k, v in values.items()}
+    return Msg(template.zh.format(**pick("zh")), template.en.format(**pick("en")))
+
+
+def _park_href(park_id: int) -> str:
+    return f"/parks/{park_id}"  # scheduling's park page
+
+
+def _kind(kind: str) -> Msg:
+    zh, en = KIND_NAMES.get(kind, (kind, kind))
+    return Msg(zh, en)
+
+
+def _deadline_item(d: DeadlineRecord, today: date) -> Item:
+    days = (d.due - today).days
+    if days >= 0:
+        when = Msg("{due}（还有 {n} 天）", "{due} ({n} days left)").format(due=d.due.isoformat(), n=days)
+    else:
+        when = Msg("{due}（已过 {n} 天）", "{due} ({n} days ago)").format(due=d.due.isoformat(), n=-days)
+    detail = _words(Msg("{kind}（第{article}条）", "{kind} (Art. {article})"), kind=_kind(d.kind), article=d.article)
+    badge, tone = None, ""
+    if d.state == "fired" and d.outcome == "blocked":
+        badge, tone = Msg("未能自动执行，需人工处理", "could not take effect: people must act"), "bad"
+    elif d.provisional:
+        badge, tone = Msg("暂定日期", "provisional date"), "warn"
+    return Item(href=_park_href(d.park_id), title=d.park.name, detail=detail, when=when, badge=badge, tone=tone)
+
+
+def deadlines_section(actor: Actor, today: date) -> Section:
+    rows = deadlines_ahead(actor, today, DAYS_AHEAD)
+    return Section("deadlines", Msg("30 天内到期", "Due within 30 days"),
+                   Msg("30 天内没有到期事项。", "Nothing falls due in the next 30 days."),
+                   [_deadline_item(d, today) for d in rows[:SHOWN]], len(rows))
+
+
+def overdue_section(actor: Actor, today: date) -> Section:
+    rows = deadlines_overdue(actor, today)
+    return Section("overdue", Msg("已逾期", "Overdue"), Msg("没有逾期事项。", "Nothing is overdue."),
+                   [_deadline_item(d, today) for d in rows[:SHOWN]], len(rows))
+
+
+REPORT_STATUS = {
+    "missing": Msg("未提交", "not submitted"),
+    "submitted": Msg("已提交，待省级审核", "submitted, awaiting the province's review"),
+    "reviewed": Msg("已审核，待报送办公室", "reviewed, awaiting forwarding to the Office"),
+}
+
+
+def reports_section(actor: Actor, today: date) -> Section:
+    """One item per park (a park that stopped reporting would otherwise fill the list year after year)."""
+    by_park: dict[int, tuple[Any, list[dict[str, Any]]]] = {}
+    for park, row in late_annual_reports(actor, today):
+        by_park.setdefault(park.id, (park, []))[1].append(row)
+    items = []
+    for park, rows in list(by_park.values())[:SHOWN]:
+        oldest = rows[0]
+        if len(rows) == 1:
+            detail = _words(Msg("{year} 年度工作报告：{status}", "Annual report {year}: {status}"),
+                            year=oldest["year"], status=REPORT_STATUS[oldest["status"]])
+        else:
+            detail = Msg("{first}–{last} 年度共 {n} 份工作报告未报送", "{n} annual reports, {first}–{last}, "
+                         "not forwarded").format(first=oldest["year"], last=rows[-1]["year"], n=len(rows))
+        items.append(Item(href=_park_href(park.id), title=park.name, detail=detail,
+                          when=Msg("逾期 {n} 天", "{n} days late").format(n=oldest["days_late"])))
+    return Section("reports", Msg("年度工作报告逾期的园区", "Parks with annual reports late"),
+                   Msg("没有逾期的年度工作报告。", "No annual report is late."), items, len(by_park))
+
+
+DECIDES = {"office": Msg("由办公室决定", "the Office decides"),
+           "province": Msg("由省级部门决定", "the province decides")}
+
+
+def proposals_section(actor: Actor) -> Section:
+    proposals, total = list_proposals(actor, {"status": "open"}, 1, SHOWN)
+    items = [Item(href=_park_href(p.park_id), title=p.park.name, detail=Msg(p.message_zh, p.message_en),
+                  when=Msg("{on} 提出", "proposed {on}").format(on=p.proposed_on.isoformat()),
+                  badge=DECIDES.get(p.audience), tone="warn") for p in proposals]
+    return Section("proposals", Msg("待决定的警告建议", "Warning proposals awaiting a decision"),
+                   Msg("没有待决定的警告建议。", "No warning proposal awaits a decision."), items, total)
+
+
+def meetings_section(actor: Actor, today: date) -> Section:
+    rows = meetings_awaiting_responses(actor, today)
+    items = [Item(href=_park_href(m["park_id"]), title=m["park_name"],
+                  detail=_words(Msg("{kind}：{pending} 人未答复，已接受 {accepted}/{size}",
+                                    "{kind}: {pending} not answered, {accepted}/{size} accepted"),
+                                kind=Msg(*PANEL_KIND_NAMES[PanelKind(m["kind"])]), pending=m["pending"],
+                                accepted=m["accepted"], size=m["size"]),
+                  when=Msg("会议 {day}", "meeting {day}").format(day=m["meeting_date"].isoformat()))
+             for m in rows[:SHOWN]]
+    return Section("meetings", Msg("待答复的评审会议", "Meetings awaiting answers"),
+                   Msg("没有等待专家答复的会议。", "No meeting is waiting for answers."), items, len(rows))
+
+
+def _review_reason(reason: str, expert: Any, months: int) -> Msg:
+    if reason == "data_unconfirmed":
+        return Msg("信息超过 {m} 个月未确认", "data not confirmed for {m} months").format(m=months)
+    day = expert.term_end.isoformat() if expert.term_end else ""
+    if reason == "term_ending":
+        return Msg("聘期将于 {day} 届满", "term ends on {day}").format(day=day)
+    return Msg("聘期已于 {day} 届满", "term ended on {day}").format(day=day)
+
+
+def experts_section(actor: Actor, today: date) -> Section:
+    config = current_app.config
+    months = config["REVIEW_UNCONFIRMED_MONTHS"]
+    rows, total = experts_due_for_review(actor, today, unconfirmed_months=months,
+                                         term_ending_days=config["REVIEW_TERM_ENDING_DAYS"], page=1, page_size=8)
+    items = []
+    for row in rows:
+        expert = row["expert"]
+        reasons = [_review_reason(r, expert, months) for r in row["reasons"]]
+        items.append(Item(href=f"/experts/{expert.id}", title=expert.name,
+                          detail=Msg("；".join(r.zh for r in reasons), "; ".join(r.en for r in reasons))))
+    return Section("experts", Msg("需关注的专家", "Experts needing attention"),
+                   Msg("没有需要复核的专家。", "No expert needs a review."), items, total,
+                   more_href="/experts/review",
+                   more=Msg("查看复核清单（共 {n} 位）", "Open the review list ({n})").format(n=total))
+
+
+def work_sections(actor: Actor, today: date) -> list[Section]:
+    return [deadlines_section(actor, today), overdue_section(actor, today), reports_section(actor, today),
+            proposals_section(actor), meetings_section(actor, today), experts_section(actor, today)]
