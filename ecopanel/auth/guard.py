@@ -35,8 +35,10 @@ def authenticate_request():
     g.token_id = None
     expired = None
     # ``g`` outlives a request when an app context was already pushed (tests, CLI-driven requests);
-    # a CSRF token cached there would not be stored in this request's session.
+    # a CSRF token cached there would not be stored in this request's session, and the user Flask-Login
+    # caches there would be the previous request's (two users' clients in one test).
     g.pop("csrf_token", None)
+    g.pop("_login_user", None)
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
