@@ -39,7 +39,9 @@ def profile_context(actor: Actor, expert: Expert, *, errors: dict[str, FormError
     shown = services.present(actor, expert)
     history = services.expert_history(actor, expert)
     may_edit = policy.may_edit_expert(actor, expert.contributed_by)
-    parks = park_choices(actor) if may_edit else []
+    # The parks the caller may see: to choose one in the conflict form, to name those of declared conflicts.
+    wanted = may_edit or any(c.park_id for c in shown.conflicts)
+    parks = [(str(i), name) for i, name in park_choices(actor)] if wanted else []
     saved = SAVED.get(request.args.get("saved", ""))
     return {
         "actor": actor, "e": shown, "status_changes": list(reversed(history["status_changes"])),

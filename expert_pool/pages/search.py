@@ -69,5 +69,5 @@ def experts():
     return render_template(
         "expert_pool/experts.html", actor=actor, shown=shown, errors=errors, items=items, pager=pager,
         specialties=services.list_specialties(), organizations=services.organization_choices(),
-        sorts=list(SORTS.items()), page_sizes=[(n, n) for n in PAGE_SIZES], may_add=policy.may_import(actor),
+        sorts=list(SORTS.items()), page_sizes=[(str(n), str(n)) for n in PAGE_SIZES], may_add=policy.may_import(actor),
         masked=not policy.may_see_pool_personal_data(actor)), 422 if errors else 200

@@ -38,7 +38,7 @@ def _rows(html: str) -> list[str]:
 
 
 def test_the_list_filters_by_province_and_specialty_chosen_from_lists(pages, two_provinces):
-    js, gd, _ = two_provinces
+    js, _gd, _ = two_provinces
     office = pages("office")
     html = text(office.get("/experts?province=32&specialty=low_carbon"))
     rows = _rows(html)
@@ -106,7 +106,7 @@ def test_parks_and_experts_do_not_reach_the_pool_pages(pages, two_provinces, rol
 
 
 def test_an_experts_page_shows_its_records_masked_for_a_province(pages, two_provinces):
-    js, gd, nju = two_provinces
+    js, gd, _nju = two_provinces
     office = pages("office")
     page = f"/experts/{gd.id}"
     assert gd.id_number in text(office.get(page))
@@ -144,7 +144,7 @@ def test_office_adds_an_expert_with_a_bad_field_then_fixes_it(pages, make_org, d
 
 
 def test_the_add_form_speaks_english_and_names_duplicates_only_where_the_caller_may_see(pages, two_provinces):
-    js, gd, nju = two_provinces
+    _js, gd, nju = two_provinces
     province = pages("province", province="32", lang="en")
     csrf = token(province, "/experts/new")
     form = {"csrf_token": csrf, "name": "Dup", "gender": "M", "birth_year": str(gd.birth_year),
@@ -205,7 +205,7 @@ def test_status_change_needs_a_reason_and_is_recorded(pages, two_provinces, db):
 
 
 def test_records_are_added_from_the_experts_page(pages, two_provinces, make_org, db):
-    js, _, nju = two_provinces
+    js, _, _nju = two_provinces
     other = make_org(name="苏州大学", province="32")
     office = pages("office")
     csrf = token(office, f"/experts/{js[1].id}")
