@@ -154,3 +154,24 @@ def test_the_pool_on_a_phone_becomes_cards_without_sideways_scrolling(phone, poo
     page.goto(f"{pool_server}/experts/new")
     assert overflow(page) == []
     shot(page, f"add-390-{lang}")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_other_pool_pages_fit_the_screen(browser, pool_server, width):
+    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        sign_in(page, pool_server, OFFICE)
+        for path, name in (("/experts/review", "review"), ("/organizations", "organizations"),
+                           ("/specialties", "specialties"), ("/experts/import", "import")):
+            page.goto(f"{pool_server}{path}")
+            page.locator("h1").wait_for()
+            assert overflow(page) == [], path
+            shot(page, f"{name}-{width}-zh")
+        page.goto(f"{pool_server}/organizations?q=中国科学院")
+        page.locator("table[data-testid=organizations] a").first.click()
+        page.get_by_test_id("blacklist-form").wait_for()
+        assert overflow(page) == []
+        shot(page, f"organization-{width}-zh")
+    finally:
+        context.close()

@@ -333,3 +333,27 @@ def test_staff_add_organisations_and_the_office_adds_specialties(pages, db):
     assert office.post("/specialties", data={"csrf_token": csrf, "code": "marine_ecology", "name_zh": "海洋生态",
                                              "name_en": "Marine ecology"}).status_code == 302
     assert "海洋生态" in text(office.get("/specialties"))
+
+
+def test_the_import_page_and_the_api_share_one_rate_limit(app, make_user, tmp_path_factory):
+    """A dry run is a dry run, whichever door it comes through: the pages do not open a second budget."""
+    from tests.ecopanel.test_auth_hardening import _dispose, _limited
+
+    user, api_token = make_user("province", province="44")
+    limited = _limited(app, tmp_path_factory, IMPORT_RATE_LIMIT="2 per minute")
+    try:
+        page = signed_in(limited, user)
+        with limited.app_context():
+            csrf = token(page, "/experts/import")
+
+        def upload():
+            return page.post("/experts/import", data={"csrf_token": csrf, "file": (io.BytesIO(_csv([_row(7)])), "x.csv")},
+                             content_type="multipart/form-data").status_code
+
+        api = limited.test_client().post(
+            "/api/v1/experts/import", headers={"Authorization": f"Bearer {api_token}"},
+            data={"file": (io.BytesIO(_csv([_row(7)])), "x.csv"), "dry_run": "true"}, content_type="multipart/form-data")
+        assert api.status_code == 200
+        assert [upload(), upload()] == [200, 429]
+    finally:
+        _dispose(limited)
