@@ -85,11 +85,12 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from panels.routes import blp as panels_blp
     from panels.seats import pages as invitation_pages
     from panels.seats.routes import blp as seats_blp
+    from panels.services.expert_panels import expert_panels_section
     from panels.services.timeline import panel_timeline_events
     from scheduling import pages as park_pages
     from scheduling.facts import register_panel_outcome_source
     from scheduling.routes import blp as parks_blp
-    from scheduling.services import register_timeline_source
+    from scheduling.services import list_parks, register_timeline_source
 
     for blp in (health_blp, experts_blp, held_rows_blp, parks_blp, panels_blp, seats_blp, outcomes_blp,
                 notifications_blp,
@@ -110,6 +111,11 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     register_timeline_source(app, conclusion_timeline_events)
     # The actions a panel decides follow its conclusion: the lifecycle's facts learn of conclusions from here.
     register_panel_outcome_source(app, awaiting_outcomes)
+    # An expert's page shows the panels the expert sat on, and names the parks of its conflicts: the pool may
+    # import neither panels nor scheduling, so the roof wires them in (each applies its own visibility rule).
+    expert_pages.register_expert_section(app, expert_panels_section)
+    expert_pages.register_park_directory(app, lambda actor: [
+        (p.id, p.name) for p in list_parks(actor, {}, 1, 100_000)[0]])
 
 
 def _register_request_hooks(app: Flask) -> None:

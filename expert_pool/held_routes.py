@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from expert_pool import held_schemas as schemas
-from expert_pool.routes import keeps_refusal_audit
+from expert_pool.boundary import keeps_refusal_audit
 from expert_pool.services import held
 from ground import clock
 from ground.api import Blueprint

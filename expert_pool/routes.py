@@ -2,45 +2,19 @@
 
 from __future__ import annotations
 
-import functools
-
 from flask import Response, current_app, request
 from flask.views import MethodView
 
 from expert_pool import exchange, schemas, services
+from expert_pool.boundary import etag as _etag
+from expert_pool.boundary import keeps_refusal_audit
 from ground import clock
 from ground.api import Blueprint
-from ground.audit import record_many
-from ground.errors import DomainError, PreconditionFailed, PreconditionRequired
-from ground.extensions import db
+from ground.errors import PreconditionFailed, PreconditionRequired
 from ground.guard import current_actor
 from ground.i18n import Msg
 
 blp = Blueprint("experts", __name__, url_prefix="/api/v1", description="The national expert pool (Art. 37-39)")
-
-
-def keeps_refusal_audit(view):
-    """Record the audit entries a refusal carries (duplicate hits, refused imports) after its rollback.
-
-    The request boundary rolls back every failed request; these entries are why we audit (a province probing
-    the pool is refused), so they are written and committed here, on their own, before the error goes on to
-    the usual handler."""
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except DomainError as exc:
-            items = getattr(exc, "audit", None)
-            if items:
-                db.session.rollback()
-                record_many(current_actor(), items)
-                db.session.commit()
-            raise
-    return wrapper
-
-
-def _etag(expert) -> str:
-    return f'"expert-{expert.id}-v{expert.version}"'
 
 
 def _expected_version(expert) -> int:

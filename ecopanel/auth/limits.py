@@ -4,7 +4,9 @@
   both steps. The per-account lockout is separate and lives in the database (:mod:`ecopanel.pages`).
 * the experts' invitation links (``/invitations/...``): ``INVITATION_RATE_LIMIT`` per client address.
 * ``POST /api/v1/tokens``: ``TOKEN_ISSUE_RATE_LIMIT`` per user.
-* ``POST /api/v1/experts/import`` (dry runs too): ``IMPORT_RATE_LIMIT`` per user.
+* ``POST /api/v1/experts/import`` (dry runs too) and the import pages' two steps (``/experts/import``, its
+  confirmation): ``IMPORT_RATE_LIMIT`` per user, one budget for all three (a dry run is a dry run, whichever
+  door it comes through).
 
 Counters live in ``RATELIMIT_STORAGE_URI``: ``memory://`` (one process, the embedded mode) or a shared
 store such as ``redis://127.0.0.1:6379`` when several processes serve. ``RATELIMIT_ENABLED=false`` turns
@@ -27,7 +29,7 @@ from flask_limiter.util import get_remote_address
 
 LOGIN_ENDPOINTS = ("pages.login", "pages.login_totp")
 TOKEN_ENDPOINT = "tokens.Tokens"
-IMPORT_ENDPOINT = "experts.import_experts"
+IMPORT_ENDPOINTS = ("experts.import_experts", "expert_pool.import_upload", "expert_pool.import_confirm")
 
 
 def _user_key() -> str:
@@ -53,9 +55,11 @@ def init_rate_limits(app: Flask) -> Limiter | None:
     if TOKEN_ENDPOINT in app.view_functions:
         issue = limiter.limit(_config("TOKEN_ISSUE_RATE_LIMIT"), key_func=_user_key, methods=["POST"])
         app.view_functions[TOKEN_ENDPOINT] = issue(app.view_functions[TOKEN_ENDPOINT])
-    if IMPORT_ENDPOINT in app.view_functions:
-        imports = limiter.limit(_config("IMPORT_RATE_LIMIT"), key_func=_user_key, methods=["POST"])
-        app.view_functions[IMPORT_ENDPOINT] = imports(app.view_functions[IMPORT_ENDPOINT])
+    imports = limiter.shared_limit(_config("IMPORT_RATE_LIMIT"), scope="import", key_func=_user_key,
+                                   methods=["POST"])
+    for endpoint in IMPORT_ENDPOINTS:
+        if endpoint in app.view_functions:
+            app.view_functions[endpoint] = imports(app.view_functions[endpoint])
     if "invitations" in app.blueprints:
         # Shared: one budget per address for every invitation page and action, not one per endpoint.
         limiter.shared_limit(_config("INVITATION_RATE_LIMIT"), scope="invitations")(app.blueprints["invitations"])

@@ -29,6 +29,7 @@ from expert_pool.services.vocabulary import (
     lift_blacklisting,
     list_organizations,
     list_specialties,
+    organization_choices,
     present_organization,
     resolve_specialties,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "list_experts",
     "list_organizations",
     "list_specialties",
+    "organization_choices",
     "present",
     "present_organization",
     "resolve_specialties",

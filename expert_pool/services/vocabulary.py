@@ -76,6 +76,12 @@ def list_organizations(actor: Actor, filters: dict[str, Any], page: int, page_si
     return [present_organization(o, today) for o in orgs], total
 
 
+def organization_choices() -> list[tuple[str, str]]:
+    """(id as text, name) of every organisation by name, for the lists people choose one from (a form's value)."""
+    return [(str(i), n) for i, n in db.session.execute(select(Organization.id, Organization.name)
+                                                        .order_by(Organization.name, Organization.id))]
+
+
 def present_organization(org: Organization, today: date) -> dict[str, Any]:
     return {"id": org.id, "name": org.name, "type": org.type, "province": org.province,
             "blacklisted": org.blacklisted_on(today), "blacklistings": org.blacklistings}

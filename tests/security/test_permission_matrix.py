@@ -348,6 +348,19 @@ def _expert_body(w: World, who: str) -> dict[str, Any]:
     return data
 
 
+def _expert_form(w: World, who: str) -> dict[str, Any]:
+    """The add form's fields as a browser posts them (every value text; a province's form has no contributor)."""
+    data = _expert_body(w, who)
+    return {key: value if isinstance(value, list) else str(value) for key, value in data.items()}
+
+
+def _version(w: World, expert_id: int) -> int:
+    from expert_pool.models import Expert
+
+    w.db.session.expire_all()
+    return w.db.session.get(Expert, expert_id).version
+
+
 def _transition(w: World, who: str) -> dict[str, Any]:
     if who.startswith("park"):
         return {"action": "report_major_change", "date": TODAY, "changed_on": "2026-10-01"}
@@ -367,6 +380,52 @@ def _file(content: bytes, name: str, **form) -> dict[str, Any]:
 BUILDERS: dict[tuple[str, str], Any] = {
     ("pages.index", "GET"): lambda w, who: Req("GET", "/"),
     ("expert_pool.experts", "GET"): lambda w, who: Req("GET", "/experts"),
+    ("expert_pool.expert", "GET"): lambda w, who: Req("GET", f"/experts/{w.expert_x.id}", target=_expert_target(w)),
+    # the page's forms create in the caller's own province's name only: no other province to act for
+    ("expert_pool.new_expert", "GET"): lambda w, who: Req("GET", "/experts/new"),
+    ("expert_pool.new_expert", "POST"): lambda w, who: Req("POST", "/experts/new", data=_expert_form(w, who),
+                                                           csrf=True),
+    ("expert_pool.edit_expert", "GET"): lambda w, who: Req("GET", f"/experts/{w.expert_x.id}/edit",
+                                                           target=_expert_target(w)),
+    ("expert_pool.edit_expert", "POST"): lambda w, who: Req(
+        "POST", f"/experts/{w.expert_x.id}/edit", data={"city": "无锡", "specialties": ["eia"],
+                                                         "version": str(_version(w, w.expert_x.id))},
+        target=_expert_target(w), csrf=True),
+    ("expert_pool.change_status", "POST"): lambda w, who: Req(
+        "POST", f"/experts/{w.expert_x.id}/status", data={"status": "suspended", "reason": "矩阵测试"},
+        target=_expert_target(w), csrf=True),
+    ("expert_pool.confirm", "POST"): lambda w, who: Req("POST", f"/experts/{w.expert_x.id}/confirm",
+                                                        target=_expert_target(w), csrf=True),
+    ("expert_pool.add_employment", "POST"): lambda w, who: Req(
+        "POST", f"/experts/{w.expert_x.id}/employments",
+        data={"organization_id": str(w.org.id), "start_date": "2020-01-01", "end_date": "2021-01-01"},
+        target=_expert_target(w), csrf=True),
+    ("expert_pool.add_conflict", "POST"): lambda w, who: Req(
+        "POST", f"/experts/{w.expert_x.id}/conflicts", data={"relation": "relative", "park_id": str(w.park_p.id)},
+        target=_expert_target(w), csrf=True),
+    ("expert_pool.add_unavailability", "POST"): lambda w, who: Req(
+        "POST", f"/experts/{w.expert_x.id}/unavailability",
+        data={"start_date": "2027-01-04", "end_date": "2027-01-08", "reason": "出差"}, target=_expert_target(w),
+        csrf=True),
+    ("expert_pool.import_upload", "GET"): lambda w, who: Req("GET", "/experts/import"),
+    ("expert_pool.import_upload", "POST"): lambda w, who: Req(
+        "POST", "/experts/import", data=_file("姓名\r\n".encode(), "x.csv"), csrf=True),
+    ("expert_pool.import_confirm", "POST"): lambda w, who: Req(
+        "POST", "/experts/import/confirm", data={"token": "x" * 32}, csrf=True),
+    ("expert_pool.review", "GET"): lambda w, who: Req("GET", "/experts/review"),
+    ("expert_pool.organizations", "GET"): lambda w, who: Req("GET", "/organizations"),
+    ("expert_pool.organizations", "POST"): lambda w, who: Req(
+        "POST", "/organizations", data={"name": f"矩阵页面单位{who}", "type": "university", "province": "32"},
+        csrf=True),
+    ("expert_pool.organization", "GET"): lambda w, who: Req("GET", f"/organizations/{w.org.id}"),
+    ("expert_pool.blacklist", "POST"): lambda w, who: Req(
+        "POST", f"/organizations/{w.org.id}/blacklist", data={"listed_on": TODAY, "reason": "造假"}, csrf=True),
+    ("expert_pool.lift_blacklist", "POST"): lambda w, who: Req(
+        "POST", f"/organizations/{w.blacklisted_org.id}/blacklist/lift",
+        data={"lifted_on": TODAY, "reason": "整改完成"}, csrf=True),
+    ("expert_pool.specialties", "GET"): lambda w, who: Req("GET", "/specialties"),
+    ("expert_pool.specialties", "POST"): lambda w, who: Req(
+        "POST", "/specialties", data={"code": f"page_{who}", "name_zh": "矩阵", "name_en": "Matrix"}, csrf=True),
     ("pages.logout", "POST"): lambda w, who: Req("POST", "/logout"),
     ("pages.account_totp", "GET"): lambda w, who: Req("GET", "/account/totp"),
     ("pages.account_totp", "POST"): lambda w, who: Req("POST", "/account/totp"),

@@ -1,0 +1,103 @@
+"""The pool's own live server for its browser journeys: a small pool across provinces and specialties, with the
+long organisation names that used to wrap one character per line on a phone."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+
+from tests.conftest import make_app, upgrade, valid_id_number
+
+OFFICE = ("pool-office@example.com", "pool-office-password-1")
+JIANGSU = ("pool-jiangsu@example.com", "pool-jiangsu-password-1")
+ARTIFACTS = "tests/browser/artifacts"
+
+# (province, specialties, count): 江苏 has low-carbon experts among others, and so has 广东 (the filter must
+# keep them apart).
+SHAPE = [("32", ["low_carbon", "eia"], 3), ("32", ["circular_economy"], 9), ("44", ["low_carbon"], 4),
+         ("11", ["water_pollution", "low_carbon"], 3), ("33", ["cleaner_production"], 6)]
+LONG_NAME = "中国科学院生态环境研究中心城市与区域生态国家重点实验室（循环经济与工业生态学研究组）"
+
+
+@pytest.fixture(scope="session")
+def pool_server(tmp_path_factory):
+    from werkzeug.serving import make_server
+
+    app = make_app(f"sqlite:///{tmp_path_factory.mktemp('pool-live') / 'pool.db'}", tmp_path_factory,
+                   WTF_CSRF_ENABLED=True)
+    upgrade(app)
+    with app.app_context():
+        _seed()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def _seed() -> None:
+    from ecopanel.auth.services import create_user
+    from expert_pool.models import Organization
+    from expert_pool.services import create_expert
+    from ground.actor import SYSTEM
+    from ground.extensions import db
+
+    orgs = {}
+    for code, name in (("32", "南京大学"), ("44", "华南理工大学"), ("11", LONG_NAME), ("33", "浙江大学")):
+        orgs[code] = Organization(name=name, type="university", province=code)
+    db.session.add_all([*orgs.values(), Organization(name="南京林业大学", type="university", province="32")])
+    db.session.flush()
+    n = 0
+    for province, specialties, count in SHAPE:
+        for _ in range(count):
+            n += 1
+            birth = date(1965 + n % 20, 1 + n % 12, 1 + n % 27)
+            create_expert(SYSTEM, {
+                "name": f"池{n:02d}号专家", "gender": "M" if n % 3 else "F", "birth_year": birth.year,
+                "id_number": valid_id_number(province, birth, bool(n % 3), 6000 + n), "mobile": f"1361234{n:04d}",
+                "email": f"pool{n}@example.cn", "organization_id": orgs[province].id,
+                "title_rank": ["senior", "deputy_senior", "intermediate"][n % 3], "specialties": specialties,
+                "province": province, "city": "", "recommended_by": "MEE", "status": "active",
+                "contributed_by": "32" if province == "32" and n % 2 else None,
+            }, date(2026, 11, 24))
+    create_user(SYSTEM, OFFICE[0], "office", password=OFFICE[1])
+    create_user(SYSTEM, JIANGSU[0], "province", province="32", password=JIANGSU[1])
+    db.session.commit()
+
+
+def expected_jiangsu_low_carbon() -> int:
+    return sum(count for province, specialties, count in SHAPE if province == "32" and "low_carbon" in specialties)
+
+
+def sign_in(page, base: str, who: tuple[str, str], lang: str = "zh") -> None:
+    page.goto(f"{base}/login?lang={lang}")
+    page.fill("input[name=email]", who[0])
+    page.fill("input[name=password]", who[1])
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def shot(page, name: str) -> None:
+    import os
+
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    page.screenshot(path=f"{ARTIFACTS}/pool-{name}.png", full_page=True)
+
+
+def overflow(page) -> list[str]:
+    """Elements of the pool's area that stick out of the viewport on the right (what makes a page scroll
+    sideways), and whether the document as a whole is wider than the viewport."""
+    return page.evaluate("""() => {
+        const width = document.documentElement.clientWidth;
+        const out = [];
+        for (const el of document.querySelectorAll('.pool *')) {
+            const box = el.getBoundingClientRect();
+            if (box.width && box.right > width + 1 && !el.closest('.table-wrap, .pool-nav'))
+                out.push(el.tagName + '.' + el.className + ' ' + Math.round(box.right));
+        }
+        const pool = document.querySelector('.pool');
+        if (pool.scrollWidth > pool.clientWidth + 1) out.push('.pool scrolls sideways');
+        return out;
+    }""")
