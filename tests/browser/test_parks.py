@@ -60,12 +60,28 @@ def test_a_park_goes_from_application_through_notice_to_approval(browser, park_s
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     sign_in(page, server, "province", path)
-    for action, state in (("start_provincial_review", "省级审核中"), ("pass_plan_argumentation", "建设规划已论证"),
-                          ("publish_public_notice", "公示中")):
-        rows = _rows(page)
-        _act(page, action)
-        page.get_by_test_id("park-state").filter(has_text=state).wait_for()
-        assert _rows(page) >= rows + 1
+    rows = _rows(page)
+    _act(page, "start_provincial_review")
+    page.get_by_test_id("park-state").filter(has_text="省级审核中").wait_for()
+    assert _rows(page) >= rows + 1
+    # the plan's argumentation is the panel's to conclude: no button, the reason in words
+    assert page.get_by_test_id("action-pass_plan_argumentation").count() == 0
+    assert "评审组的会议结论" in page.get_by_test_id("blocked").inner_text()
+    with server.app.app_context():  # the panel concluded (its own journey: tests/panels/test_conclusions.py)
+        from ground.extensions import db
+        from scheduling.services import transition_park
+        from tests.browser.park_fixtures import _actors
+
+        transition_park(_actors(server.parks["journey"])["office"], server.parks["journey"],
+                        {"action": "pass_plan_argumentation", "date": date(2026, 3, 2),
+                         "panel_override_reason": "评审组结论在系统外记录"}, server.clock())
+        db.session.commit()
+    page.reload()
+    page.get_by_test_id("park-state").filter(has_text="建设规划已论证").wait_for()
+    rows = _rows(page)
+    _act(page, "publish_public_notice")
+    page.get_by_test_id("park-state").filter(has_text="公示中").wait_for()
+    assert _rows(page) >= rows + 1
     svg = _svg_text(page)
     assert "发布创建公示" in svg and "创建公示截止" in svg  # the step, and the notice's last day ahead
     assert "2026-03-06" in svg
@@ -103,16 +119,16 @@ def test_a_refused_action_shows_the_lifecycles_reason(browser, park_server):  # 
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     sign_in(page, server, "province", path)
-    assert page.get_by_test_id("action-pass_plan_argumentation").count() == 1
+    assert page.get_by_test_id("action-return_materials").count() == 1
     # meanwhile a colleague returns the materials: the form on this screen is stale
     with server.app.app_context():
         actor = Actor(user_id=None, label="同事", role=Role.PROVINCE, province="32")
         transition_park(actor, server.parks["stale"], {"action": "return_materials", "date": date(2026, 3, 2)},
                         server.clock())
         db.session.commit()
-    _act(page, "pass_plan_argumentation")
+    _act(page, "return_materials")
     error = page.get_by_test_id("page-error").inner_text()  # its form is gone: the action is no longer possible
-    assert "申请材料退回补正" in error and "建设规划通过论证" in error  # states and actions in words
+    assert "申请材料退回补正" in error and "退回申请材料补正" in error  # states and actions in words
     assert "materials_returned" not in page.content() or "illegal_transition" not in error
     assert page.get_by_test_id("park-state").inner_text() == "申请材料退回补正"
 
