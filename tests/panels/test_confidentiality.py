@@ -228,8 +228,10 @@ def test_move_replace_move_is_flagged_for_the_office(db, api_as, office_api, jia
     assert moved.status_code == 200, moved.json  # the move itself is the province's to make
     [flag] = _audit(db, "panel.move_probing_suspected", mine["id"])
     assert flag.data["signs"] == ["moved_again_after_a_seat_changed"] and flag.data["referrals_on_panel"] == 1
-    # a counter on the panel, for the Office only
+    # a counter on the panel, for the Office only; the audit page names both entries in words
     assert office_api.get(f"/panels/{mine['id']}").json["move_referrals"] == 1
+    from ecopanel.auditlog.phrases import ACTIONS
+    assert {"panel.move_referred", "panel.move_probing_suspected"} <= set(ACTIONS)
     assert "move_referrals" not in jiangsu.get(f"/panels/{mine['id']}").json
 
 
