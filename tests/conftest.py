@@ -21,11 +21,10 @@ import pytest
 import sqlalchemy as sa
 
 PG_ADMIN_URL = os.environ.get("ECOPANEL_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-# One database per test process, so concurrent runs (two developers, a CI job) and the xdist workers of one
-# run never share one.
-WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
-PG_TEST_DB = os.environ.get("ECOPANEL_TEST_PG_DB", "ecopanel_test") + (f"_{WORKER}" if WORKER else "") + \
-    ("" if "ECOPANEL_TEST_PG_DB" in os.environ else f"_{os.getpid()}")
+# One database per test process (``..._gw0``, ``..._gw1`` for xdist's workers), so concurrent runs (two
+# developers, a CI job) and the workers of one run never share one.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+PG_TEST_DB = os.environ.get("ECOPANEL_TEST_PG_DB", f"ecopanel_test_{os.getpid()}") + (f"_{WORKER}" if WORKER else "")
 REQUIRE_POSTGRES = os.environ.get("ECOPANEL_REQUIRE_POSTGRES") == "1"
 TEST_KEYS = {"SECRET_KEY": "test-secret-key", "AUDIT_HMAC_KEY": "test-audit-key"}
 # argon2id at its minimum: the library's parameters cost a tenth of a second per hash and verification. The
@@ -52,8 +51,8 @@ def _prepare_postgres(database: str) -> str | None:
             conn.execute(sa.text(f'ALTER DATABASE "{database}" SET synchronous_commit = off'))
         engine.dispose()
     except sa.exc.OperationalError as exc:
-        if REQUIRE_POSTGRES:
-            pytest.exit(f"PostgreSQL is required (ECOPANEL_REQUIRE_POSTGRES=1) but unreachable: {exc}", returncode=3)
+        if REQUIRE_POSTGRES:  # a failure, not pytest.exit: that would crash an xdist worker, not report
+            pytest.fail(f"PostgreSQL is required (ECOPANEL_REQUIRE_POSTGRES=1) but unreachable: {exc}", pytrace=False)
         return None
     return _pg_url(database)
 

@@ -102,6 +102,7 @@ def test_offline_commands_load_neither_flask_nor_the_solver():
     assert done.stdout.strip().endswith("[]"), done.stdout
 
 
+@pytest.mark.slow
 def test_db_upgrade_migrates_a_new_instance(tmp_path):
     """Flask-Migrate's own group (its options set what its commands read), imported only when named."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ECOPANEL_") and k != "DATABASE_URL"}
