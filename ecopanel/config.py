@@ -69,6 +69,9 @@ DEFAULTS: dict[str, Any] = {
     "REVIEW_UNCONFIRMED_MONTHS": 12,
     "REVIEW_TERM_ENDING_DAYS": 60,
     "TOKEN_DEFAULT_DAYS": 365,
+    # argon2id parameters (time_cost, memory_cost, parallelism) replacing the library's; read only when
+    # ENVIRONMENT is "test", so no deployment can weaken its password hashes by configuration
+    "PASSWORD_HASH_PARAMETERS": None,
     # Signed checkpoints of the audit chain's head, mailed to these addresses (people who keep them away from
     # the database) every this many hours by the worker; none without addresses (SECURITY.md)
     "AUDIT_CHECKPOINT_RECIPIENTS": [],

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up everything the tests need from the project's own files, then run the whole suite.
-# Extra arguments go to pytest (e.g. `bash scripts/test.sh tests/expert_pool -x`).
+# Extra arguments go to pytest (e.g. `bash scripts/test.sh tests/expert_pool -x`; `-n 0`: no parallel workers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,4 +20,6 @@ if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "No
   fi
 fi
 
-exec .venv/bin/python -m pytest "$@"
+# In parallel, one worker per core (pytest-xdist; tests/conftest.py gives each worker its own databases and
+# adds up the PostgreSQL runs). `-n 0` among the arguments runs in one process, e.g. to debug with --pdb.
+exec .venv/bin/python -m pytest -n auto "$@"

@@ -2,6 +2,12 @@
 
 Every test that uses ``app`` (or ``client``, ``db`` ...) runs once per database backend. In CI
 ``ECOPANEL_REQUIRE_POSTGRES=1`` turns an unreachable PostgreSQL into a hard failure instead of a skip.
+
+Speed (the suite runs in parallel under pytest-xdist, ``-n auto`` in scripts/test.sh): each process migrates
+one database per backend once, and a test's writes are deleted after it (not truncated: TRUNCATE makes new
+files for every table, about a second per test on PostgreSQL); commits do not wait for the disk and password
+hashes are cheap, in tests only. Each xdist worker has its own PostgreSQL database, instance folder (its own
+``tmp_path_factory``), SMTP ports and live server; the controller adds up the PostgreSQL runs.
 """
 
 from __future__ import annotations
@@ -15,10 +21,15 @@ import pytest
 import sqlalchemy as sa
 
 PG_ADMIN_URL = os.environ.get("ECOPANEL_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-# One database per test session, so concurrent runs (two developers, a CI job) never share one.
-PG_TEST_DB = os.environ.get("ECOPANEL_TEST_PG_DB", f"ecopanel_test_{os.getpid()}")
+# One database per test process (``..._gw0``, ``..._gw1`` for xdist's workers), so concurrent runs (two
+# developers, a CI job) and the workers of one run never share one.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+PG_TEST_DB = os.environ.get("ECOPANEL_TEST_PG_DB", f"ecopanel_test_{os.getpid()}") + (f"_{WORKER}" if WORKER else "")
 REQUIRE_POSTGRES = os.environ.get("ECOPANEL_REQUIRE_POSTGRES") == "1"
 TEST_KEYS = {"SECRET_KEY": "test-secret-key", "AUDIT_HMAC_KEY": "test-audit-key"}
+# argon2id at its minimum: the library's parameters cost a tenth of a second per hash and verification. The
+# tests that are about the cost itself (tests/ecopanel/test_confidentiality.py) set the real ones back.
+CHEAP_PASSWORD_HASHES = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 
 
 def _pg_url(database: str) -> str:
@@ -35,10 +46,13 @@ def _prepare_postgres(database: str) -> str | None:
                 {"d": database})
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}"'))
             conn.execute(sa.text(f'CREATE DATABASE "{database}"'))
+            # A throw-away database: a commit need not wait for the disk (every connection to it, the
+            # subprocesses' too; the server is never crashed on purpose, only backends are terminated).
+            conn.execute(sa.text(f'ALTER DATABASE "{database}" SET synchronous_commit = off'))
         engine.dispose()
     except sa.exc.OperationalError as exc:
-        if REQUIRE_POSTGRES:
-            pytest.exit(f"PostgreSQL is required (ECOPANEL_REQUIRE_POSTGRES=1) but unreachable: {exc}", returncode=3)
+        if REQUIRE_POSTGRES:  # a failure, not pytest.exit: that would crash an xdist worker, not report
+            pytest.fail(f"PostgreSQL is required (ECOPANEL_REQUIRE_POSTGRES=1) but unreachable: {exc}", pytrace=False)
         return None
     return _pg_url(database)
 
@@ -56,20 +70,58 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: runs only against SQLite")
 
 
-def pytest_terminal_summary(terminalreporter):
-    ran = sum(1 for rep in terminalreporter.stats.get("passed", []) if "[postgresql" in rep.nodeid)
+def _is_worker(config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_sessionstart(session):
+    """In CI, an unreachable PostgreSQL stops the run before any test (and before xdist starts workers)."""
+    if REQUIRE_POSTGRES and not _is_worker(session.config):
+        try:
+            engine = sa.create_engine(PG_ADMIN_URL)
+            with engine.connect():
+                pass
+            engine.dispose()
+        except sa.exc.OperationalError as exc:
+            pytest.exit(f"PostgreSQL is required (ECOPANEL_REQUIRE_POSTGRES=1) but unreachable: {exc}", returncode=3)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The slow tests first: under xdist a minute-long test dealt out last would keep one worker busy alone
+    while the others wait. (Stable, so every worker sees the same order; the database apps are kept per
+    backend for the whole session, so mixing backends costs nothing.)"""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+_POSTGRES_PASSED = [0]
+
+
+def pytest_runtest_logreport(report):
+    """Count the PostgreSQL runs that passed. Under xdist the controller gets every worker's reports here too,
+    so its count is the whole run's."""
+    if report.when == "call" and report.passed and "[postgresql" in report.nodeid:
+        _POSTGRES_PASSED[0] += 1
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The line .ci/run looks for (a worker's own summary goes nowhere: only the controller, or a run without
+    xdist, prints it)."""
+    if _is_worker(config):
+        return
+    ran = _POSTGRES_PASSED[0]
     terminalreporter.write_line(f"ecopanel: {ran} PostgreSQL test runs passed")
     if REQUIRE_POSTGRES and ran == 0:
-        terminalreporter.write_line("ecopanel: ERROR no PostgreSQL test ran although ECOPANEL_REQUIRE_POSTGRES=1")
+        terminalreporter.write_line("ecopanel: ERROR no PostgreSQL test ran although ECOPANEL_REQUIRE_POSTGRES=1",
+                                    red=True, bold=True)
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session, exitstatus):
-    if REQUIRE_POSTGRES and exitstatus == 0:
-        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-        ran = sum(1 for rep in reporter.stats.get("passed", []) if "[postgresql" in rep.nodeid) if reporter else 0
-        if ran == 0 and session.testscollected:
-            session.exitstatus = 3
+    """With ECOPANEL_REQUIRE_POSTGRES=1 a run in which no PostgreSQL test passed fails, whatever else passed."""
+    if REQUIRE_POSTGRES and exitstatus == 0 and not _is_worker(session.config) and _POSTGRES_PASSED[0] == 0 \
+            and session.testscollected:
+        session.exitstatus = 3
 
 
 def make_app(database_url: str, tmp_path_factory, **overrides):
@@ -81,8 +133,20 @@ def make_app(database_url: str, tmp_path_factory, **overrides):
     # signs in many times from one address must not trip them.
     config = {"ENVIRONMENT": "test", "TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
               "WTF_CSRF_ENABLED": True, "PUBLIC_BASE_URL": "http://testserver", "RATELIMIT_ENABLED": False,
-              **TEST_KEYS, **overrides}
-    return create_app(config)
+              "PASSWORD_HASH_PARAMETERS": CHEAP_PASSWORD_HASHES, **TEST_KEYS, **overrides}
+    app = create_app(config)
+    if database_url.startswith("sqlite"):
+        from ground.extensions import db
+
+        with app.app_context():
+            sa.event.listen(db.engine, "connect", _sqlite_without_fsync)
+    return app
+
+
+def _sqlite_without_fsync(dbapi_connection, connection_record) -> None:
+    # In WAL mode, NORMAL syncs at checkpoints only, not at every commit (6 ms each on this disk): what a test
+    # database can afford to lose is nothing it needs after the run.
+    dbapi_connection.execute("PRAGMA synchronous=NORMAL")
 
 
 def upgrade(app) -> None:
@@ -93,43 +157,52 @@ def upgrade(app) -> None:
 
 
 _SEEDS: dict[str, dict[str, list[dict]]] = {}
+_SEQUENCES: dict[str, list[tuple[str, str, str]]] = {}
 
 
 def snapshot_seeds(app) -> None:
-    """Remember what the migrations seeded (vocabulary, audit head, default rule sets, holidays ...)."""
+    """Remember what the migrations seeded (vocabulary, audit head, default rule sets, holidays ...), and on
+    PostgreSQL which sequence numbers which column."""
     from ground.extensions import db
 
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
     with app.app_context(), db.engine.connect() as conn:
-        _SEEDS[app.config["SQLALCHEMY_DATABASE_URI"]] = {
+        _SEEDS[url] = {
             table.name: [dict(row) for row in conn.execute(table.select()).mappings()]
             for table in db.metadata.sorted_tables
         }
+        if db.engine.dialect.name == "postgresql":
+            _SEQUENCES[url] = [tuple(row) for row in conn.execute(sa.text(
+                "SELECT table_name, column_name, pg_get_serial_sequence(quote_ident(table_name), column_name) "
+                "FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND pg_get_serial_sequence(quote_ident(table_name), column_name) IS NOT NULL"))]
 
 
 def clean_database(app) -> None:
     """Put the database back to what the migrations left: every test starts from the same state."""
     from ground.extensions import db
 
-    seeds = _SEEDS[app.config["SQLALCHEMY_DATABASE_URI"]]
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    seeds = _SEEDS[url]
     with app.app_context():
         db.session.remove()
         engine = db.engine
         tables = db.metadata.sorted_tables
         with engine.begin() as conn:
             if engine.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                # DELETE in one round trip, not TRUNCATE (new files for every table and index, ~1 s a test).
+                conn.exec_driver_sql("; ".join(f'DELETE FROM "{t.name}"' for t in reversed(tables)))
             else:
                 for table in reversed(tables):
                     conn.execute(table.delete())
             for table in tables:
                 if seeds.get(table.name):
                     conn.execute(table.insert(), seeds[table.name])
-                    if engine.dialect.name == "postgresql" and "id" in table.c and isinstance(
-                            table.c.id.type, sa.Integer):
-                        conn.execute(sa.text(
-                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                            f"(SELECT max(id) FROM \"{table.name}\"))"))
+            if engine.dialect.name == "postgresql":
+                # Ids start again after the seeds, as TRUNCATE ... RESTART IDENTITY did (one statement).
+                conn.exec_driver_sql("SELECT " + ", ".join(
+                    f"setval('{sequence}', (SELECT coalesce(max(\"{column}\"), 0) + 1 FROM \"{table}\"), false)"
+                    for table, column, sequence in _SEQUENCES[url]))
 
 
 def _backends():
@@ -142,33 +215,67 @@ def backend(request):
 
 
 @pytest.fixture(scope="session")
-def _session_app(backend, tmp_path_factory):
-    if backend == "postgresql":
-        url = postgres_url()
-        if url is None:
-            pytest.skip("PostgreSQL not reachable")
-    else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    app = make_app(url, tmp_path_factory)
-    upgrade(app)
-    snapshot_seeds(app)
-    yield app
+def _apps(tmp_path_factory):
+    """The app per backend, built (database created and migrated) on first use and kept for the whole session:
+    a session fixture parametrized by backend would be torn down and rebuilt at every switch of backend."""
+    apps: dict[str, object] = {}
+
+    def get(backend: str):
+        if backend not in apps:
+            if backend == "postgresql":
+                url = postgres_url()
+                if url is None:
+                    apps[backend] = None
+                    return None
+            else:
+                url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+            app = make_app(url, tmp_path_factory)
+            upgrade(app)
+            snapshot_seeds(app)
+            apps[backend] = app
+        return apps[backend]
+
+    yield get
     from ground.extensions import db
 
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    if backend == "postgresql":
-        _drop_postgres(PG_TEST_DB)
+    for backend, app in apps.items():
+        if app is None:
+            continue
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if backend == "postgresql":
+            _drop_postgres(PG_TEST_DB)
+
+
+@pytest.fixture
+def _session_app(backend, _apps):
+    app = _apps(backend)
+    if app is None:
+        pytest.skip("PostgreSQL not reachable")
+    return app
+
+
+_DROP = """
+import sys
+import sqlalchemy as sa
+engine = sa.create_engine(sys.argv[1], isolation_level="AUTOCOMMIT")
+with engine.connect() as conn:
+    conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                         "WHERE datname = :d AND pid <> pg_backend_pid()"), {"d": sys.argv[2]})
+    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{sys.argv[2]}"'))
+"""
 
 
 def _drop_postgres(database: str) -> None:
-    engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                             "WHERE datname = :d AND pid <> pg_backend_pid()"), {"d": database})
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}"'))
-    engine.dispose()
+    """Drop a test database from a detached process: DROP DATABASE makes PostgreSQL (15) checkpoint the whole
+    server, which takes seconds to a minute on a busy machine, and nothing waits for the database to go."""
+    import subprocess
+    import sys
+
+    # Through a shell that puts it in the background and returns at once: no child left for this process to reap.
+    subprocess.run(["sh", "-c", '"$0" -c "$1" "$2" "$3" </dev/null >/dev/null 2>&1 &', sys.executable, _DROP,
+                    PG_ADMIN_URL, database], check=True, start_new_session=True)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -21,37 +22,52 @@ from ground.errors import Conflict, Forbidden, InvalidInput, not_found
 from ground.extensions import db
 from ground.i18n import Msg
 
-_hasher = PasswordHasher()
 TOKEN_PREFIX = "ecp_"
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+def _hasher() -> PasswordHasher:
+    """argon2id with the library's parameters (RFC 9106, low memory). Only a test app may lower them
+    (``PASSWORD_HASH_PARAMETERS``, ignored in every other environment): hundreds of accounts per test run
+    at a tenth of a second each would dominate the suite."""
+    parameters = current_app.config.get("PASSWORD_HASH_PARAMETERS") \
+        if current_app.config.get("ENVIRONMENT") == "test" else None
+    return _hasher_with(tuple(sorted((parameters or {}).items())))
 
 
 @cache
-def _dummy_hash() -> str:
+def _hasher_with(parameters: tuple[tuple[str, int], ...]) -> PasswordHasher:
+    return PasswordHasher(**dict(parameters))
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+@cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
     """A hash of a random password with the current parameters: what an unknown address is checked against."""
-    return _hasher.hash(secrets.token_urlsafe(24))
+    return hasher.hash(secrets.token_urlsafe(24))
 
 
 def _spend_a_verification(password: str) -> None:
     """One argon2 verification that cannot succeed, so that an unknown address, an account without a password,
     a locked or an inactive one costs the same time as a real check (no oracle of which accounts exist)."""
+    hasher = _hasher()
     with contextlib.suppress(VerificationError, InvalidHashError):
-        _hasher.verify(_dummy_hash(), password or "")
+        hasher.verify(_dummy_hash(hasher), password or "")
 
 
 def verify_password(user: User, password: str) -> bool:
     if not user.password_hash:
         _spend_a_verification(password)
         return False
+    hasher = _hasher()
     try:
-        _hasher.verify(user.password_hash, password)
+        hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
     return True
 
 

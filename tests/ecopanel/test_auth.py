@@ -117,3 +117,20 @@ def test_passwords_are_argon2id_and_old_parameters_are_rehashed(db, make_user):
     assert verify_password(user, "correct horse battery")
     assert user.password_hash.startswith("$argon2id$") and "m=8192" not in user.password_hash
     assert not verify_password(user, "wrong horse battery")
+
+
+def test_only_a_test_app_may_lower_the_hash_parameters(tmp_path, monkeypatch):
+    """The suite's cheap argon2 parameters (``PASSWORD_HASH_PARAMETERS``) are ignored outside ENVIRONMENT=test."""
+    from argon2 import PasswordHasher
+
+    from ecopanel.app import create_app
+    from ecopanel.auth.services import hash_password
+
+    monkeypatch.setenv("ECOPANEL_INSTANCE_PATH", str(tmp_path))
+    cheap = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+    library = PasswordHasher().hash("x").split("$")[3]
+    for environment, expected in (("test", "m=8,t=1,p=1"), ("production", library), ("development", library)):
+        app = create_app({"ENVIRONMENT": environment, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                          "PASSWORD_HASH_PARAMETERS": cheap, "SECRET_KEY": "k", "AUDIT_HMAC_KEY": "k"})
+        with app.app_context():
+            assert hash_password("correct horse battery").split("$")[3] == expected, environment

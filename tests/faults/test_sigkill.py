@@ -21,7 +21,7 @@ from tests.conftest import valid_id_number
 from tests.faults.conftest import session_of, wait_session_gone, wrote_to
 from tests.panels.conftest import PINNED_START, park, park_state, pinned_clock, pool  # noqa: F401 - fixtures used here
 
-pytestmark = pytest.mark.postgres_only
+pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
 
 ROWS = 5000
 HEADER = ["姓名", "性别", "身份证号", "手机", "电子邮箱", "工作单位", "单位类型", "职称", "专业领域", "所在省份", "城市",

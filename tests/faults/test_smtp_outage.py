@@ -20,7 +20,7 @@ from notifications.delivery import backoff_delay
 from notifications.models import OutboxMessage
 from notifications.outbox import queue_mail
 from notifications.tasks import send_due
-from tests.notifications.conftest import SmtpServer, send_mail_to
+from tests.notifications.conftest import SmtpServer, free_port, send_mail_to
 
 pytestmark = pytest.mark.postgres_only
 
@@ -61,7 +61,7 @@ def test_the_configured_backoff_retries_for_a_day_before_dead_lettering(app):
 @pytest.fixture
 def smtp_down(app, monkeypatch):
     """A port with nothing listening (connection refused) that an aiosmtpd server can later take over."""
-    server = SmtpServer()
+    server = SmtpServer(free_port())
     send_mail_to(server, app, monkeypatch)
     yield server
     server.stop()

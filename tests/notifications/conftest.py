@@ -1,7 +1,8 @@
 """A real SMTP server on loopback (aiosmtpd), mail helpers, and a drawn panel to invite.
 
 The server stores what actually arrived; it can be told to answer ``451`` the next N times, or be stopped
-and started again on the same port (the mail server "down for a while").
+and started again on the same port (the mail server "down for a while"). It listens on a port the system
+chooses when it first starts (port 0), so parallel test processes never race for one.
 """
 
 from __future__ import annotations
@@ -56,16 +57,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class _Controller(Controller):
+    """aiosmtpd's controller, able to listen on port 0: it learns the chosen port before connecting to it."""
+
+    def _trigger_server(self):
+        if not self.port:
+            self.port = self.server.sockets[0].getsockname()[1]
+        super()._trigger_server()
+
+
 class SmtpServer:
-    def __init__(self) -> None:
-        self.port = free_port()
+    def __init__(self, port: int = 0) -> None:
+        """``port`` 0: the system chooses one at the first start (kept for restarts)."""
+        self.port = port
         self.sink = Sink()
         self._controller: Controller | None = None
 
     def start(self) -> None:
         # A new controller each time: a stopped one has closed its event loop.
-        self._controller = Controller(self.sink, hostname="127.0.0.1", port=self.port)
+        self._controller = _Controller(self.sink, hostname="127.0.0.1", port=self.port)
         self._controller.start()
+        self.port = self._controller.port
 
     def stop(self) -> None:
         if self._controller is not None:
@@ -86,7 +98,9 @@ class SmtpServer:
 
 
 def send_mail_to(server: SmtpServer, app, monkeypatch) -> None:
-    """Point the app's Flask-Mail at ``server``'s port, really sending (whether it listens yet or not)."""
+    """Point the app's Flask-Mail at ``server``'s port, really sending (whether it listens yet or not: one that
+    does not listen yet needs a port of its own, ``SmtpServer(free_port())``)."""
+    assert server.port, "start the server first, or give it a port"
     state = app.extensions["mail"]
     monkeypatch.setattr(state, "server", "127.0.0.1")
     monkeypatch.setattr(state, "port", server.port)

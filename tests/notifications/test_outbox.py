@@ -305,6 +305,7 @@ def _sender_process(url: str, port: int, name: str, go, results) -> None:
 
 
 @pytest.mark.postgres_only
+@pytest.mark.slow
 def test_two_worker_processes_deliver_each_row_once(db, smtp, app):
     import multiprocessing
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from tests.scheduling.bulk import effects, hanging_sweeper, seed_due_parks, sweeper_process
 
-pytestmark = pytest.mark.postgres_only
+pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
 
 
 def _url(app) -> str:
@@ -73,7 +73,7 @@ def test_a_sweeper_killed_mid_batch_and_restarted_fires_everything_once(app, db)
     assert victim.exitcode == -signal.SIGKILL
     with db.engine.connect() as conn:  # the server ends the dead client's session (waits up to 10 s for it)
         conn.execute(sa.text("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
-                             "WHERE application_name = 'sweeper-victim'"))
+                             "WHERE application_name = 'sweeper-victim' AND datname = current_database()"))
 
     results = context.Queue()
     [restarted] = _processes(sweeper_process, [(_url(app), "sweeper-restarted", 100, results)])
