@@ -75,9 +75,8 @@ def _park(name: str, agency_name: str):
 
 
 def _drive(park_id: int, steps: list[tuple[str, str, date, dict]]) -> None:
-    from scheduling.services import transition_park
-
     from scheduling.rules.lifecycle import PANEL_DECIDED
+    from scheduling.services import transition_park
 
     actors = _actors(park_id)
     for who, action, on, extra in steps:
