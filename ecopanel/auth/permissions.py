@@ -150,6 +150,7 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
                                                "expert_pool.exchange._store (the caller's own staged file)"),
     ("expert_pool.review", "GET"): _p(STAFF, Scope.FILTERED,
                                       "expert_pool.services.experts_due_for_review (a province: its contributed)"),
+    ("expert_pool.resolve_held_row", "POST"): _p(OFFICE, Scope.NONE, "expert_pool.services.held.resolve_held_row"),
     ("expert_pool.organizations", "GET"): _p(STAFF),
     ("expert_pool.organizations", "POST"): _p(STAFF),
     ("expert_pool.organization", "GET"): _p(STAFF),

@@ -5,14 +5,16 @@ masking and the audit are the API's. The roof keeps the base layout and the navi
 into it from ``templates/expert_pool/`` and ``static/pool.css``:
 
 ``search`` (the pool as a list), ``profile`` (an expert's page), ``records`` (the forms on it), ``editing``
-(add and edit), ``imports`` and ``staging`` (import in two steps), ``review``, ``organizations``,
-``specialties``; ``sources`` is where packages above the pool add to an expert's page.
+(add and edit), ``imports`` and ``staging`` (import in two steps), ``review`` and ``held`` (with the Office's
+held import rows), ``organizations``, ``specialties``; ``sources`` is where packages above the pool add to an
+expert's page.
 """
 
 from __future__ import annotations
 
 from expert_pool.pages import (  # noqa: F401  (each module registers its views on the blueprint)
     editing,
+    held,
     imports,
     organizations,
     profile,

@@ -62,9 +62,27 @@ def _seed() -> None:
                 "province": province, "city": "", "recommended_by": "MEE", "status": "active",
                 "contributed_by": "32" if province == "32" and n % 2 else None,
             }, date(2026, 11, 24))
+    _hold_a_row(orgs["32"].name)
     create_user(SYSTEM, OFFICE[0], "office", password=OFFICE[1])
     create_user(SYSTEM, JIANGSU[0], "province", province="32", password=JIANGSU[1])
     db.session.commit()
+
+
+def _hold_a_row(organization: str) -> None:
+    """A row of Zhejiang's import held for the Office: it gave the mobile of the pool's first expert."""
+    from expert_pool.models import Expert
+    from expert_pool.services.held import hold_rows
+    from ground.actor import Actor, Role
+    from ground.extensions import db
+
+    first = db.session.query(Expert).order_by(Expert.id).first()
+    hold_rows(Actor(user_id=None, label="浙江省生态环境厅", role=Role.PROVINCE, province="33"), [{
+        "row": 7, "name": "暂缓导入专家", "gender": "F", "birth_year": 1980,
+        "id_number": valid_id_number("33", date(1980, 3, 3), False, 6900), "mobile": first.mobile,
+        "email": "held-browser@example.cn", "organization": organization, "organization_type": "university",
+        "title_rank": "senior", "specialties": ["eia"], "province": "33", "city": "杭州", "recommended_by": "33",
+        "term_start": None, "term_end": None, "status": "active", "language": "zh", "held": {"mobile": first.id}}],
+        "浙江专家.xlsx")
 
 
 def expected_jiangsu_low_carbon() -> int:
@@ -72,7 +90,7 @@ def expected_jiangsu_low_carbon() -> int:
 
 
 def sign_in(page, base: str, who: tuple[str, str], lang: str = "zh") -> None:
-    page.goto(f"{base}/login?lang={lang}")
+    page.goto(f"{base}/login?lang={lang}&next=/experts")  # staff land on the dashboard otherwise
     page.fill("input[name=email]", who[0])
     page.fill("input[name=password]", who[1])
     page.click("button[type=submit]")

@@ -7,14 +7,6 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def _login(page, base, email, password, lang="zh"):
-    page.goto(f"{base}/login?lang={lang}&next=/experts")  # staff land on the dashboard otherwise
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/experts")
-
-
 def test_wrong_password_shows_an_error(page, live_server):
     page.goto(f"{live_server}/login")
     page.fill("input[name=email]", "office@example.com")

@@ -166,6 +166,8 @@ def test_the_other_pool_pages_fit_the_screen(browser, pool_server, width):
                            ("/specialties", "specialties"), ("/experts/import", "import")):
             page.goto(f"{pool_server}{path}")
             page.locator("h1").wait_for()
+            if name == "review":  # the held row's form, opened
+                page.get_by_test_id("held-row").locator("summary").click()
             assert overflow(page) == [], path
             shot(page, f"{name}-{width}-zh")
         page.goto(f"{pool_server}/organizations?q=中国科学院")

@@ -413,6 +413,9 @@ BUILDERS: dict[tuple[str, str], Any] = {
     ("expert_pool.import_confirm", "POST"): lambda w, who: Req(
         "POST", "/experts/import/confirm", data={"token": "x" * 32}, csrf=True),
     ("expert_pool.review", "GET"): lambda w, who: Req("GET", "/experts/review"),
+    ("expert_pool.resolve_held_row", "POST"): lambda w, who: Req(
+        "POST", f"/experts/review/held/{w.held_row().id}", data={"resolution": "dismiss", "reason": "矩阵"},
+        csrf=True),
     ("expert_pool.organizations", "GET"): lambda w, who: Req("GET", "/organizations"),
     ("expert_pool.organizations", "POST"): lambda w, who: Req(
         "POST", "/organizations", data={"name": f"矩阵页面单位{who}", "type": "university", "province": "32"},
