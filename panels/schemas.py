@@ -123,14 +123,17 @@ class DrawSummarySchema(ma.Schema):
     funnel = ma.fields.Dict(metadata={"description": "Head count after each stage; for a province as if other "
                                                      "authorities' panels did not exist"})
     unavailable_elsewhere = Integer(allow_none=True, metadata={
-        "description": "For a province: experts excluded only by other authorities' confidential panels, counted "
-                       "apart from the funnel, never named; null for the Office, whose funnel counts them"})
-    min_probability = ma.fields.Float(allow_none=True)
+        "description": "For a province: how many experts of the pool other authorities' confidential panels alone "
+                       "keep from the meeting, never named (null for a draw recorded before it was counted so); "
+                       "null for the Office, whose funnel counts them"})
+    min_probability = ma.fields.Float(allow_none=True, metadata={"description": "The Office only"})
     optimal = ma.fields.Boolean()
     #: proven: no lottery over valid panels gives its least-chance expert more than min_probability + gap
-    gap = ma.fields.Float(allow_none=True)
+    gap = ma.fields.Float(allow_none=True, metadata={"description": "The Office only"})
     #: min_probability / (min_probability + gap): the share of the best possible minimum this draw certifies
-    fairness_ratio = ma.fields.Float(allow_none=True)
+    fairness_ratio = ma.fields.Float(allow_none=True, metadata={"description": "The Office only"})
+    fairness_certified = ma.fields.Boolean(metadata={
+        "description": "The draw certified at least 0.95 of the best possible least chance (fairness_ratio)"})
     created_at = ma.fields.DateTime()
     created_by = ma.fields.String()
 
@@ -197,14 +200,15 @@ class EligibilitySchema(ma.Schema):
     round = Integer()
     funnel = ma.fields.Dict(metadata={"description": "Head count after each stage; for a province as if other "
                                                      "authorities' panels did not exist"})
-    unavailable_elsewhere = Integer(metadata={"description": "Experts excluded only by other authorities' "
-                                                             "confidential panels: counted, not listed (all "
-                                                             "listed for the Office)"})
+    unavailable_elsewhere = Integer(allow_none=True, metadata={
+        "description": "For a province: how many experts of the pool other authorities' confidential panels alone "
+                       "keep from the meeting, counted, not listed (null for the Office, who has them all listed, "
+                       "and for a draw recorded before it was counted so)"})
     eligible_listed = ma.fields.Boolean(metadata={"description": "Whether eligible experts are listed one by one "
                                                                  "(the Office); otherwise only counted in the "
                                                                  "funnel"})
-    min_probability = ma.fields.Float(allow_none=True)
-    max_probability = ma.fields.Float(allow_none=True)
+    min_probability = ma.fields.Float(allow_none=True, metadata={"description": "The Office only"})
+    max_probability = ma.fields.Float(allow_none=True, metadata={"description": "The Office only"})
     items = ma.fields.List(ma.fields.Nested(EligibilityItemSchema))
     total = Integer()
     page = Integer()

@@ -71,6 +71,10 @@ ACTIONS: dict[str, Msg] = {
     "panel.move_probing_suspected": Msg("改期方式疑似探查保密评审组，请核查",
                                         "flagged moves that look like probing confidential panels"),
     "panel.cancel": Msg("取消评审会议", "cancelled a meeting"),
+    "panel.throwaway_draw": Msg("抽取后不久即取消（省级）", "cancelled a province's panel soon after drawing it"),
+    "panel.draw_probing_suspected": Msg("抽取后即取消的方式疑似探查保密评审组，请核查",
+                                        "flagged draws cancelled soon after, a pattern that looks like probing "
+                                        "confidential panels"),
     "panel.stage_override": Msg("办公室越过阶段规则组建评审组", "drew a panel outside the stage rule (Office)"),
     "panel.stage_refused": Msg("评审组类型与园区阶段不符，已拒绝",
                                "refused a panel kind the park's stage does not call for"),

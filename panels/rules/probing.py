@@ -25,3 +25,23 @@ def probing_signs(*, referred_now: bool, referred_before: bool, seat_changed_sin
     if referred_now and referrals_in_window >= REFERRALS_FLAGGED_AT:
         signs.append("repeated_referrals")
     return signs
+
+
+# A province's panel drawn and cancelled soon after is a throwaway draw. What such a draw reads of the pool no
+# longer moves with one expert's facts (the anonymous count is over the whole pool, the chances are the
+# Office's), but who its lottery seats still rests on the real pool: many throwaway draws on one day add up to
+# a picture of who is busy there. Honest work cancels a draw too, so they are flagged, not refused.
+THROWAWAY_HOURS = 48
+THROWAWAYS_FLAGGED_AT = 3
+
+
+def throwaway_signs(*, throwaways_in_window: int, same_day_throwaways: int) -> list[str]:
+    """The signs of probing when a province cancels a panel it drew less than :data:`THROWAWAY_HOURS` ago:
+    another throwaway of its own for the same meeting day in the window, or :data:`THROWAWAYS_FLAGGED_AT`
+    throwaways over the window (this one included)."""
+    signs = []
+    if same_day_throwaways >= 2:
+        signs.append("drawn_and_cancelled_again_for_one_day")
+    if throwaways_in_window >= THROWAWAYS_FLAGGED_AT:
+        signs.append("repeated_throwaway_draws")
+    return signs

@@ -20,7 +20,7 @@ from panels.seats.mail import (
     reminder_time,
     start_of_day,
 )
-from panels.services import lock_meeting_day, members_ineligible_on, moves
+from panels.services import lock_meeting_day, members_ineligible_on, moves, throwaways
 
 # --- moving and cancelling a meeting ----------------------------------------------------------------------------
 
@@ -120,5 +120,6 @@ def cancel_meeting(actor: Actor, panel: Panel, *, reason: str, now: datetime) ->
         queue_invitation_mail(invitation, "meeting_cancelled", now, method="CANCEL",
                                key=f"cancel:{invitation.ical_sequence}", extra={"reason": reason})
     record(actor, "panel.cancel", "panel", panel.id, {"reason": reason}, now=now)
+    throwaways.note_cancelled(actor, panel)
     db.session.flush()
     return panel

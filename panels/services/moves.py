@@ -25,6 +25,7 @@ from panels.rules.probing import REFERRALS_WINDOW_DAYS, probing_signs
 
 REFERRED = "panel.move_referred"
 SUSPECTED = "panel.move_probing_suspected"
+DRAW_SUSPECTED = "panel.draw_probing_suspected"  # panels.services.throwaways
 SEAT_CHANGED = "panel.decline"  # every vacated seat, whoever vacated it (panels.seats.replace)
 
 
@@ -81,5 +82,6 @@ def move_signals(panel: Panel) -> dict[str, Any]:
     """The counters the Office sees on a panel."""
     counts = dict(db.session.execute(select(AuditEntry.action, func.count()).where(
         AuditEntry.object_type == "panel", AuditEntry.object_id == str(panel.id),
-        AuditEntry.action.in_((REFERRED, SUSPECTED))).group_by(AuditEntry.action)).all())
-    return {"move_referrals": counts.get(REFERRED, 0), "probing_suspected": counts.get(SUSPECTED, 0)}
+        AuditEntry.action.in_((REFERRED, SUSPECTED, DRAW_SUSPECTED))).group_by(AuditEntry.action)).all())
+    return {"move_referrals": counts.get(REFERRED, 0),
+            "probing_suspected": counts.get(SUSPECTED, 0) + counts.get(DRAW_SUSPECTED, 0)}

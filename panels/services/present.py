@@ -40,6 +40,23 @@ def _fairness_ratio(result: dict[str, Any]) -> float | None:
     return round(low / (low + gap), 6)
 
 
+#: The share of the best possible minimum chance a draw must certify to be called fair (the engine's promise).
+FAIRNESS_CERTIFIED_AT = 0.95
+
+
+def _chances(result: dict[str, Any], reveal_all: bool) -> dict[str, Any]:
+    """The lottery's figures. Only the Office reads the numbers: the lottery runs on the real pool, so its least
+    chance moves when an expert another authority's panel holds leaves or joins it, and a province that changes
+    one expert's facts between two draws on a day would read that expert's booking in the difference
+    (SECURITY.md, finding 6). Everyone reads whether the draw certified its fairness."""
+    ratio = _fairness_ratio(result)
+    certified = ratio is not None and ratio >= FAIRNESS_CERTIFIED_AT
+    if not reveal_all:
+        return {"min_probability": None, "gap": None, "fairness_ratio": None, "fairness_certified": certified}
+    return {"min_probability": result.get("min_probability"), "gap": result.get("gap"), "fairness_ratio": ratio,
+            "fairness_certified": certified}
+
+
 def _draw_summary(draw: Draw, reveal_all: bool) -> dict[str, Any]:
     if reveal_all:
         funnel, elsewhere = draw.inputs.get("funnel", {}), None
@@ -49,8 +66,7 @@ def _draw_summary(draw: Draw, reveal_all: bool) -> dict[str, Any]:
     return {"id": draw.id, "round": draw.round, "purpose": draw.purpose, "seed": draw.seed,
             "seed_source": draw.seed_source, "commitment": draw.commitment, "witness": draw.witness,
             "engine_version": draw.engine_version, "funnel": funnel, "unavailable_elsewhere": elsewhere,
-            "min_probability": draw.result.get("min_probability"), "optimal": draw.result.get("optimal"),
-            "gap": draw.result.get("gap"), "fairness_ratio": _fairness_ratio(draw.result),
+            "optimal": draw.result.get("optimal"), **_chances(draw.result, reveal_all),
             "created_at": draw.created_at, "created_by": draw.created_by}
 
 
@@ -87,15 +103,16 @@ def eligibility(panel: Panel, round_no: int | None, eligible: bool | None, page:
     Only the Office (``reveal_all``) reads the draw's committed assessment. The convening province reads it as
     if other authorities' panels did not exist (:mod:`panels.services.convener`): every stage, reason and
     funnel count is what it would be without them, and the experts only those panels exclude are one
-    anonymous count (``unavailable_elsewhere``), never named. Nor does it get the eligible experts one by one
-    (``eligible_listed`` false): with the shared pool's roster, the experts neither listed eligible nor
-    listed excluded would be exactly those on other authorities' panels that day."""
+    anonymous count over the whole pool (``unavailable_elsewhere``), never named. Nor does it get the eligible
+    experts one by one (``eligible_listed`` false): with the shared pool's roster, the experts neither listed
+    eligible nor listed excluded would be exactly those on other authorities' panels that day; nor the
+    lottery's least and greatest chance (see :func:`_chances`)."""
     draw = panel.draws[-1] if round_no is None else next((d for d in panel.draws if d.round == round_no), None)
     if draw is None:
         raise not_found("抽取轮次", "Draw round", round_no)
     marginals = draw.result.get("marginals", {})
     if reveal_all:
-        funnel, unavailable_elsewhere = draw.inputs.get("funnel", {}), 0
+        funnel, unavailable_elsewhere = draw.inputs.get("funnel", {}), None
         excluded = draw.inputs["excluded_experts"]
         items = [{"expert_id": int(cid), "eligible": True, "stage": None, "reasons": [],
                   "probability": marginals.get(cid)} for cid, _ in draw.inputs["candidates"]]
@@ -107,7 +124,7 @@ def eligibility(panel: Panel, round_no: int | None, eligible: bool | None, page:
     if eligible is not None:
         items = [i for i in items if i["eligible"] is eligible]
     items.sort(key=lambda i: i["expert_id"])
-    probs = [p for p in marginals.values() if p is not None]
+    probs = [p for p in marginals.values() if p is not None] if reveal_all else []
     return {"round": draw.round, "funnel": funnel, "unavailable_elsewhere": unavailable_elsewhere,
             "eligible_listed": reveal_all, "min_probability": min(probs) if probs else None,
             "max_probability": max(probs) if probs else None,

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import delete, select, update
 
 from expert_pool.models import ConflictDeclaration, Expert, Unavailability
 from ground.audit import AuditEntry
-from panels.models import Booking, Panel, PanelMember
+from panels.models import Booking, Draw, Panel, PanelMember
 from tests.panels.test_api import MEETING, draw
 
 
@@ -254,6 +254,40 @@ def test_many_referred_moves_of_one_province_are_flagged(db, jiangsu, park, pool
     assert flags[2][0].data["referrals_in_window"] == 3
 
 
+def test_throwaway_draws_are_flagged_for_the_office(db, office_api, jiangsu, park, pool, office_panel):
+    """Finding 6's remainder: many draws cancelled soon after add up to who is busy on a day. Each is audited;
+    a second one for the same day, or a third in the window, is flagged on the panel for the Office."""
+    first = _throwaway(jiangsu, park, "2027-04-14")
+    assert jiangsu.post(f"/panels/{first['id']}/cancel", json={"reason": "x"}).status_code == 200
+    [noted] = _audit(db, "panel.throwaway_draw", first["id"])
+    assert noted.data["meeting_date"] == "2027-04-14" and not _audit(db, "panel.draw_probing_suspected", first["id"])
+
+    # a panel cancelled two days or more after its draw is honest work: not a throwaway
+    kept = _throwaway(jiangsu, park, "2027-04-14")
+    db.session.execute(update(Draw).where(Draw.panel_id == kept["id"]).values(
+        created_at=datetime.now(UTC) - timedelta(hours=49)))
+    db.session.commit()
+    assert jiangsu.post(f"/panels/{kept['id']}/cancel", json={"reason": "x"}).status_code == 200
+    assert not _audit(db, "panel.throwaway_draw", kept["id"])
+
+    again = _throwaway(jiangsu, park, "2027-04-14")
+    assert jiangsu.post(f"/panels/{again['id']}/cancel", json={"reason": "x"}).status_code == 200
+    [flag] = _audit(db, "panel.draw_probing_suspected", again["id"])
+    assert flag.data["signs"] == ["drawn_and_cancelled_again_for_one_day"]
+    third = _throwaway(jiangsu, park, "2027-04-15")
+    assert jiangsu.post(f"/panels/{third['id']}/cancel", json={"reason": "x"}).status_code == 200
+    [flag] = _audit(db, "panel.draw_probing_suspected", third["id"])
+    assert flag.data["signs"] == ["repeated_throwaway_draws"]
+    # counted on the Office's view of the panel, unseen by the province; named in words on the audit page
+    assert office_api.get(f"/panels/{third['id']}").json["probing_suspected"] == 1
+    assert "probing_suspected" not in jiangsu.get(f"/panels/{third['id']}").json
+    from ecopanel.auditlog.phrases import ACTIONS
+    assert {"panel.throwaway_draw", "panel.draw_probing_suspected"} <= set(ACTIONS)
+    # the Office's own cancellations are not throwaways
+    assert office_api.post(f"/panels/{office_panel['id']}/cancel", json={"reason": "x"}).status_code == 200
+    assert not _audit(db, "panel.throwaway_draw", office_panel["id"])
+
+
 def test_a_provinces_move_still_names_its_own_reasons_and_only_those(db, jiangsu, park, pool, office_panel):
     mine = _throwaway(jiangsu, park, "2027-04-14")
     busy = {m["expert_id"] for m in office_panel["members"]}
@@ -301,7 +335,9 @@ def test_a_provinces_eligibility_is_what_it_would_be_without_other_authorities_p
     seen = _seen(jiangsu, mine["id"])
     assert (masked, "available", ("unavailable",)) in seen["items"]
     assert conflicted not in {i[0] for i in seen["items"]} and not office_now & {i[0] for i in seen["items"]}
-    assert seen["unavailable_elsewhere"] == len(office_now) + 1  # the Office's members and the conflicted one
+    # the Office's members and the two who declared a conflict in answer to its invitation: counted over the
+    # whole pool, so the one the province can see is away that day is counted all the same (finding 6)
+    assert seen["unavailable_elsewhere"] == len(office_now) + 2
     assert mine["draw"]["funnel"] == seen["funnel"] == jiangsu.get(f"/panels/{mine['id']}").json["draw"]["funnel"]
     # the draw itself still leaves them out
     assert not _members(jiangsu, mine["id"]) & (office_now | {masked, conflicted})
@@ -348,16 +384,55 @@ def test_a_draw_no_panel_satisfies_because_of_others_panels_tells_the_province_n
 
 def test_a_draw_recorded_before_the_convener_view_is_read_without_confidential_reasons(db, jiangsu, park, pool,
                                                                                       office_panel):
-    from panels.models import Draw
 
     mine = _throwaway(jiangsu, park)
     fresh = _seen(jiangsu, mine["id"])
-    for older in ({}, {"hidden": {str(m["expert_id"]): ["booked_that_day"] for m in office_panel["members"]}}):
+    recorded = db.session.scalar(select(Draw.eligibility).where(Draw.panel_id == mine["id"]))
+    without_count = {"convener": {k: v for k, v in recorded["convener"].items() if k != "held_elsewhere"}}
+    for older in ({}, {"hidden": {str(m["expert_id"]): ["booked_that_day"] for m in office_panel["members"]}},
+                  without_count):
         db.session.execute(update(Draw).where(Draw.panel_id == mine["id"]).values(eligibility=older))
         db.session.commit()
-        assert _seen(jiangsu, mine["id"]) == fresh  # nothing else touches the pool that day: the same reading
+        # nothing else touches the pool that day: the same reading, but for the count an older draw did not keep
+        # (the count it would give could be differenced: finding 6)
+        assert _seen(jiangsu, mine["id"]) == {**fresh, "unavailable_elsewhere": None}
         assert jiangsu.get(f"/panels/{mine['id']}").json["draw"]["funnel"] == fresh["funnel"]
     assert fresh["unavailable_elsewhere"] == len(office_panel["members"]) and fresh["funnel"]["available"] == 80
+
+
+def test_the_anonymous_count_and_the_chances_cannot_be_differenced(db, office_api, jiangsu, park, pool,
+                                                                    office_panel):
+    """Red-team finding 6: a province changed one expert's facts between two throwaway draws on one day (here
+    an absence, as it records on experts it contributed) and read from the two counts, or from the lottery's
+    least chance, whether that expert sits on a confidential panel that day. The count is now over the whole
+    pool and the chances are the Office's only, so both draws read alike whether the expert is busy or not."""
+    busy = next(iter(_members(office_api, office_panel["id"])))
+    free = next(e.id for e in pool if e.province != "32" and e.id not in _members(office_api, office_panel["id"]))
+
+    def reading():
+        mine = _throwaway(jiangsu, park)
+        summary = jiangsu.get(f"/panels/{mine['id']}").json["draw"]
+        body = jiangsu.get(f"/panels/{mine['id']}/eligibility?page_size=200").json
+        assert jiangsu.post(f"/panels/{mine['id']}/cancel", json={"reason": "试抽"}).status_code == 200
+        return (body["unavailable_elsewhere"], summary["unavailable_elsewhere"],
+                {k: summary[k] for k in ("min_probability", "gap", "fairness_ratio")},
+                {k: body[k] for k in ("min_probability", "max_probability")}, summary["fairness_certified"])
+
+    before = reading()
+    assert before[0] == before[1] == len(office_panel["members"])
+    assert set(before[2].values()) == set(before[3].values()) == {None} and before[4] is True
+    readings = {}
+    for expert_id in (busy, free):
+        db.session.add(Unavailability(expert_id=expert_id, start_date=DAY, end_date=DAY, reason="出差"))
+        db.session.commit()
+        readings[expert_id] = reading()
+        db.session.execute(delete(Unavailability).where(Unavailability.expert_id == expert_id))
+        db.session.commit()
+    assert readings[busy] == readings[free] == before
+    # the Office still reads the lottery's figures
+    office_draw = office_api.get(f"/panels/{office_panel['id']}").json["draw"]
+    assert office_draw["min_probability"] > 0 and office_draw["fairness_ratio"] >= 0.95
+    assert office_draw["fairness_certified"] is True
 
 
 def test_the_ids_a_province_sees_count_nothing(db, office_api, jiangsu, park, pool, office_panel, expert_payload):

@@ -109,6 +109,35 @@ def test_the_convener_reads_each_expert_as_if_other_authorities_panels_did_not_e
     view = convener_view(pairs, PARK, rules, DAY)
     assert view.confidential == {2} and view.eligible == 2
     assert view.funnel == {"pool": 4, "active": 4, "specialty": 4, "recusal": 4, "available": 2}
+    # the anonymous number is over the whole pool: those the convener sees excluded anyway are in it too
+    assert view.held_elsewhere == 3
+
+
+def test_held_by_others_does_not_move_with_what_the_convener_records():
+    """Red-team finding 6: the anonymous count must not drop when the convener excludes, by a fact it controls,
+    an expert another authority's panel holds."""
+    from dataclasses import replace
+
+    from panels.rules.convener import held_by_others
+
+    rules = RecusalRules(repeat_kinds_forbidden=frozenset({"plan_argumentation"}), min_rest_days=2,
+                         yearly_panel_cap=2)
+    held = [expert(id=1, booked_days=(DAY,), foreign_booked_days=frozenset({DAY})),
+            expert(id=2, booked_days=(date(2027, 3, 11),), foreign_booked_days=frozenset({date(2027, 3, 11)})),
+            expert(id=3, booked_days=(date(2027, 1, 5), date(2027, 6, 1)),
+                   foreign_booked_days=frozenset({date(2027, 1, 5), date(2027, 6, 1)})),
+            expert(id=4, conflicts=(Conflict(PARK.id, None, date(2026, 1, 1), None, confidential=True),)),
+            expert(id=5, past_panels=((PARK.id, "plan_argumentation"),),
+                   foreign_past_panels=((PARK.id, "plan_argumentation"),))]
+    free = [expert(id=6), expert(id=7, booked_days=(DAY,)),  # its own convener's booking: not another's
+            expert(id=8, conflicts=(Conflict(PARK.id + 1, None, date(2026, 1, 1), None, confidential=True),)),
+            expert(id=9, booked_days=(date(2027, 3, 20),), foreign_booked_days=frozenset({date(2027, 3, 20)}))]
+    for e in held:
+        assert held_by_others(e, PARK, rules, DAY), e.id
+        for changed in (replace(e, unavailable=((DAY, DAY),)), replace(e, status="suspended"),
+                        replace(e, province=PARK.province), replace(e, organization_id=PARK.agency_id)):
+            assert held_by_others(changed, PARK, rules, DAY), e.id
+    assert not any(held_by_others(e, PARK, rules, DAY) for e in free)
 
 
 def test_probing_signs():
@@ -122,3 +151,12 @@ def test_probing_signs():
                          referrals_in_window=0) == []
     assert probing_signs(referred_now=True, **{**quiet, "referrals_in_window": REFERRALS_FLAGGED_AT}) == [
         "repeated_referrals"]
+
+
+def test_throwaway_signs():
+    from panels.rules.probing import THROWAWAYS_FLAGGED_AT, throwaway_signs
+
+    assert throwaway_signs(throwaways_in_window=1, same_day_throwaways=1) == []
+    assert throwaway_signs(throwaways_in_window=2, same_day_throwaways=2) == ["drawn_and_cancelled_again_for_one_day"]
+    assert throwaway_signs(throwaways_in_window=THROWAWAYS_FLAGGED_AT, same_day_throwaways=1) == [
+        "repeated_throwaway_draws"]
