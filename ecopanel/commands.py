@@ -97,9 +97,10 @@ def users_group() -> None:
 @click.option("--park", "park_id", type=int, help="Park id (role park)")
 @click.option("--expert", "expert_id", type=int, help="Expert id (role expert)")
 @click.option("--admin", is_flag=True, help="Office administrator")
+@click.option("--name", default="", help="The person's name, as colleagues read it")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input")
 @with_appcontext
-def users_create(email, role, province, park_id, expert_id, admin, password_stdin) -> None:
+def users_create(email, role, province, park_id, expert_id, admin, name, password_stdin) -> None:
     """Add an account."""
     from ecopanel.auth.services import create_user
     from expert_pool.rules.regions import PROVINCES
@@ -113,7 +114,7 @@ def users_create(email, role, province, park_id, expert_id, admin, password_stdi
     try:
         _check_reference(park_id, expert_id)
         user = create_user(SYSTEM, email, role, password=password, province=province, park_id=park_id,
-                           expert_id=expert_id, is_admin=admin)
+                           expert_id=expert_id, is_admin=admin, name=name)
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()

@@ -80,8 +80,8 @@ def _safely(load):
 def identity(user) -> Identity:
     """The signed-in user's name, role and authority, in words."""
     role = ADMIN_NAME if user.role == "office" and user.is_admin else ROLE_NAMES[user.role]
-    # Accounts carry no personal name (only an expert's record does): staff are shown by their address.
-    name = user.email
+    # an expert's name is their record's; an account created without a name is shown by its address
+    name = user.name or user.email
     authority: Msg | str = ""
     if user.role == "office":
         authority = OFFICE_NAME

@@ -27,6 +27,8 @@ class User(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    # the person's name as colleagues read it (the frame, a draw's witnesses); an expert's is on their record
+    name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     password_hash: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
     province: Mapped[str | None] = mapped_column(String(2))

@@ -73,7 +73,7 @@ def verify_password(user: User, password: str) -> bool:
 
 def create_user(actor: Actor, email: str, role: str, *, password: str | None = None,
                 province: str | None = None, park_id: int | None = None, expert_id: int | None = None,
-                is_admin: bool = False) -> User:
+                is_admin: bool = False, name: str = "") -> User:
     """Add an account; its scope must match its role (a province user needs a province, ...)."""
     email = email.strip().lower()
     errors: dict[str, list[Msg]] = {}
@@ -85,6 +85,9 @@ def create_user(actor: Actor, email: str, role: str, *, password: str | None = N
         errors["park"] = [Msg("园区用户必须指定园区。", "A park user needs a park id.")]
     if role == "expert" and not expert_id:
         errors["expert"] = [Msg("专家用户必须关联专家记录。", "An expert user needs an expert id.")]
+    name = " ".join(name.split())
+    if len(name) > 100:
+        errors["name"] = [Msg("姓名不能超过 100 个字符。", "The name may have at most 100 characters.")]
     if password is not None and len(password) < 10:
         errors["password"] = [Msg("密码至少 10 个字符。", "The password needs at least 10 characters.")]
     if errors:
@@ -92,7 +95,7 @@ def create_user(actor: Actor, email: str, role: str, *, password: str | None = N
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise Conflict("user_exists", Msg(f"账户 {email} 已存在。", f"The account {email} already exists."))
     user = User(
-        email=email, role=role, province=province if role == "province" else None,
+        email=email, name=name, role=role, province=province if role == "province" else None,
         park_id=park_id if role == "park" else None, expert_id=expert_id if role == "expert" else None,
         password_hash=hash_password(password) if password else None, is_admin=is_admin,
     )

@@ -23,10 +23,10 @@ ECOPANEL = str(Path(sys.executable).with_name("ecopanel"))
 def test_users_create_and_tokens_issue(app, db, client):
     runner = app.test_cli_runner()
     created = runner.invoke(args=["users", "create", "Staff@Example.com", "--role", "province", "--province", "32",
-                                  "--password-stdin"], input="a-long-enough-password\n")
+                                  "--name", "陈静", "--password-stdin"], input="a-long-enough-password\n")
     assert created.exit_code == 0, created.output
     user = db.session.scalar(select(User).where(User.email == "staff@example.com"))
-    assert user.province == "32" and user.password_hash.startswith("$argon2")
+    assert user.province == "32" and user.password_hash.startswith("$argon2") and user.name == "陈静"
 
     issued = runner.invoke(args=["tokens", "issue", "staff@example.com"])
     assert issued.exit_code == 0
@@ -41,6 +41,7 @@ def test_users_create_and_tokens_issue(app, db, client):
     (["users", "create", "x@example.com", "--role", "province", "--province", "99"], "99"),
     (["users", "create", "x@example.com", "--role", "park", "--park", "12345"], "12345"),
     (["users", "create", "x@example.com", "--role", "wizard"], "wizard"),
+    (["users", "create", "x@example.com", "--role", "office", "--name", "名" * 101], "100"),
 ])
 def test_users_create_bad_input(app, db, args, fragment):
     result = app.test_cli_runner().invoke(args=args)

@@ -63,6 +63,16 @@ def test_the_header_names_the_authority_in_words(client, signed_in):
     assert 'href="/parks"' in english and 'href="/audit"' not in english  # the Office's pages are not offered
 
 
+def test_the_header_names_the_person(client, signed_in, make_user):
+    user, _ = make_user("province", province="32", name="  陈   静 ")
+    sign_in(client, user.email)
+    who = client.get("/dashboard").text
+    assert "<span class=\"who-name\">陈 静</span>" in who and user.email not in who.split("who-detail")[0]
+    client.post("/logout", data={"csrf_token": _csrf(client.get("/login").text)})
+    nameless = signed_in("office")  # an account created without a name is shown by its address
+    assert f"<span class=\"who-name\">{nameless.email}</span>" in client.get("/dashboard").text
+
+
 def test_office_navigation_and_a_municipal_bureau(client, signed_in, make_user):
     signed_in("office")
     page = client.get("/dashboard").text
