@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from expert_pool.held_routes import blp as held_rows_blp
     from expert_pool.routes import blp as experts_blp
     from notifications.routes import blp as notifications_blp
+    from panels.outcomes import pages as meeting_pages
     from panels.outcomes.facts import awaiting_outcomes
     from panels.outcomes.routes import blp as outcomes_blp
     from panels.outcomes.timeline import conclusion_timeline_events
@@ -103,6 +104,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(expert_pages.bp)
     app.register_blueprint(park_pages.bp)
+    app.register_blueprint(meeting_pages.bp)
     # The experts' invitation pages: its two POST views replace the session CSRF check with a link-bound
     # per-page token (see panels.seats.pages); the blueprint as a whole is not exempted.
     app.register_blueprint(invitation_pages.bp)

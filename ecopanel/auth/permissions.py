@@ -233,6 +233,11 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("outcomes.attendance", "POST"): _p(STAFF, Scope.CONVENING, _PANEL),
     ("outcomes.conclusion", "POST"): _p(STAFF, Scope.CONVENING,
                                         f"{_PANEL}; the park's actions through scheduling.services.take_panel_actions"),
+    ("meeting_pages.meeting", "GET"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("meeting_pages.save_record", "POST"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("meeting_pages.save_attendance", "POST"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("meeting_pages.conclude", "POST"): _p(
+        STAFF, Scope.CONVENING, f"{_PANEL}; the park's actions through scheduling.services.take_panel_actions"),
     ("seats.my_invitations", "GET"): _p(frozenset({EX}), Scope.SELF, "panels.seats.present.my_invitations"),
     ("notifications.list_outbox", "GET"): _p(OFFICE),
     ("notifications.read_outbox", "GET"): _p(OFFICE),

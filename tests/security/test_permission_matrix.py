@@ -611,6 +611,17 @@ BUILDERS: dict[tuple[str, str], Any] = {
     ("outcomes.conclusion", "POST"): lambda w, who: Req(
         "POST", f"/api/v1/panels/{w.panel.id}/meeting/conclusion", json={"conclusion": "pass"},
         target=_panel_target(w)),
+    ("meeting_pages.meeting", "GET"): lambda w, who: Req("GET", f"/panels/{w.panel.id}/meeting",
+                                                         target=_panel_target(w)),
+    ("meeting_pages.save_record", "POST"): lambda w, who: Req(
+        "POST", f"/panels/{w.panel.id}/meeting/record", data={"place": f"南京{who}"}, csrf=True,
+        target=_panel_target(w)),
+    ("meeting_pages.save_attendance", "POST"): lambda w, who: Req(
+        "POST", f"/panels/{w.panel.id}/meeting/attendance",
+        data={"expert_id": str(w.members[0]), f"status_{w.members[0]}": "present"}, csrf=True, target=_panel_target(w)),
+    ("meeting_pages.conclude", "POST"): lambda w, who: Req(
+        "POST", f"/panels/{w.panel.id}/meeting/conclusion", data={"conclusion": "pass"}, csrf=True,
+        target=_panel_target(w)),
     ("notifications.list_outbox", "GET"): lambda w, who: Req("GET", "/api/v1/outbox"),
     ("notifications.read_outbox", "GET"): lambda w, who: Req("GET", f"/api/v1/outbox/{w.outbox_message.id}"),
     ("notifications.retry_outbox", "POST"): lambda w, who: Req("POST", f"/api/v1/outbox/{w.outbox_message.id}/retry"),
