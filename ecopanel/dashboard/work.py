@@ -15,7 +15,7 @@ from flask import current_app
 from expert_pool.services import experts_due_for_review
 from ground.actor import Actor
 from ground.i18n import Msg
-from panels.services.stats import meetings_awaiting_responses
+from panels.services.stats import meetings_awaiting_responses, meetings_to_conclude
 from scheduling.models import DeadlineRecord
 from scheduling.notices import KIND_NAMES
 from scheduling.reports import late_annual_reports
@@ -145,6 +145,20 @@ def meetings_section(actor: Actor, today: date) -> Section:
                    Msg("没有等待专家答复的会议。", "No meeting is waiting for answers."), items, len(rows))
 
 
+def conclusions_section(actor: Actor, today: date) -> Section:
+    rows = meetings_to_conclude(actor, today)
+    items = [Item(href=f"/panels/{m['panel_id']}/meeting", title=m["park_name"],
+                  detail=_words(Msg("{kind}：请登记出席情况并记录结论",
+                                    "{kind}: record the attendance and the conclusion"),
+                                kind=Msg(*PANEL_KIND_NAMES[PanelKind(m["kind"])])),
+                  when=Msg("会议 {day}", "meeting {day}").format(day=m["meeting_date"].isoformat()),
+                  badge=Msg("会后 {n} 天", "{n} days since").format(n=m["days_since"]) if m["days_since"] else
+                  Msg("今天开会", "meets today"), tone="warn" if m["days_since"] > 0 else "ok")
+             for m in rows[:SHOWN]]
+    return Section("conclusions", Msg("待记录结论的评审会议", "Meetings awaiting their conclusion"),
+                   Msg("没有待记录结论的会议。", "No meeting awaits its conclusion."), items, len(rows))
+
+
 def _review_reason(reason: str, expert: Any, months: int) -> Msg:
     if reason == "data_unconfirmed":
         return Msg("信息超过 {m} 个月未确认", "data not confirmed for {m} months").format(m=months)
@@ -173,4 +187,5 @@ def experts_section(actor: Actor, today: date) -> Section:
 
 def work_sections(actor: Actor, today: date) -> list[Section]:
     return [deadlines_section(actor, today), overdue_section(actor, today), reports_section(actor, today),
-            proposals_section(actor), meetings_section(actor, today), experts_section(actor, today)]
+            proposals_section(actor), meetings_section(actor, today), conclusions_section(actor, today),
+            experts_section(actor, today)]

@@ -36,6 +36,17 @@ def panel_counts_by_kind(actor: Actor, start: datetime, end: datetime) -> dict[s
     return {kind: count for kind, count in db.session.execute(_in_remit(actor, query))}
 
 
+def meetings_to_conclude(actor: Actor, today: date) -> list[dict[str, Any]]:
+    """Panels whose meeting day has come (today or earlier) and that have not concluded: their record,
+    attendance and conclusion are due (the conclusion is what moves the park). Oldest first."""
+    query = (select(Panel, Park.name).join(Park, Park.id == Panel.park_id)
+             .where(Panel.meeting_date <= today, Panel.status.notin_(("cancelled", "held")))
+             .order_by(Panel.meeting_date, Panel.id))
+    return [{"panel_id": panel.id, "park_id": panel.park_id, "park_name": park_name, "kind": panel.kind,
+             "meeting_date": panel.meeting_date, "days_since": (today - panel.meeting_date).days}
+            for panel, park_name in db.session.execute(_in_remit(actor, query))]
+
+
 def meetings_awaiting_responses(actor: Actor, today: date) -> list[dict[str, Any]]:
     """Panels meeting from ``today`` on with invitations still unanswered: kind, date, park, the numbers of
     pending and accepted invitations and the earliest answer deadline (never who the members are)."""

@@ -48,7 +48,7 @@ def test_dashboard_draws_the_work_and_the_programme(desktop, frame_server):
     base = frame_server.url
     sign_in(desktop, base, "office")
     work = desktop.get_by_test_id("my-work")
-    assert work.locator("section.work-section").count() == 6
+    assert work.locator("section.work-section").count() == 7
     reports = desktop.get_by_test_id("work-reports")
     assert "苏州工业园区" in reports.inner_text()
     assert reports.locator("a").first.get_attribute("href").startswith("/parks/")

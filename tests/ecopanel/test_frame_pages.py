@@ -160,6 +160,41 @@ def test_the_dashboard_counts_no_panel_of_another_authority(db, client, signed_i
     assert "常州 1" in places[:places.index("</figure>")]  # its park, by city
 
 
+def test_the_dashboard_lists_meetings_awaiting_their_conclusion_in_remit(db, client, signed_in, park_row):
+    from datetime import timedelta
+
+    from ground.clock import today
+    from panels.models import Panel, RuleSet
+
+    rule_set = db.session.query(RuleSet).first()
+    held, day = today() - timedelta(days=2), today()
+    panels = [Panel(park_id=park_row.id, kind="acceptance_meeting", convened_by="office", size=5, meeting_date=held,
+                    rule_set_id=rule_set.id),
+              Panel(park_id=park_row.id, kind="plan_argumentation", convened_by="32", size=5, meeting_date=day,
+                    rule_set_id=rule_set.id),
+              Panel(park_id=park_row.id, kind="plan_argumentation", convened_by="32", size=5, meeting_date=held,
+                    rule_set_id=rule_set.id, status="held"),  # concluded
+              Panel(park_id=park_row.id, kind="plan_argumentation", convened_by="32", size=5,
+                    meeting_date=day + timedelta(days=1), rule_set_id=rule_set.id)]  # not yet met
+    db.session.add_all(panels)
+    db.session.commit()
+
+    def listed(page: str) -> str:
+        section = page[page.index('data-testid="work-conclusions"'):]
+        return section[:section.index("</section>")]
+
+    signed_in("province", province="32")
+    mine = listed(client.get("/dashboard").text)
+    assert f'href="/panels/{panels[1].id}/meeting"' in mine and "今天开会" in mine
+    assert f"/panels/{panels[0].id}/" not in mine and f"/panels/{panels[2].id}/" not in mine
+    assert f"/panels/{panels[3].id}/" not in mine
+    client.post("/logout", data={"csrf_token": _csrf(client.get("/login").text)})
+    signed_in("office")
+    office = listed(client.get("/dashboard?lang=en").text)
+    assert f'href="/panels/{panels[0].id}/meeting"' in office and "2 days since" in office
+    assert office.index(f"/panels/{panels[0].id}/") < office.index(f"/panels/{panels[1].id}/")  # oldest first
+
+
 def test_audit_log_filters_pages_and_shows_looks(db, client, signed_in, make_expert):
     from ecopanel.auth.services import anonymous
     from ground.audit import record
