@@ -66,6 +66,7 @@ def meeting_context(panel: Panel, today: date, failure: Failure | None = None) -
     park = db.session.get(Park, panel.park_id)
     members = meeting["members"]
     for m in members:
+        m["is_chair"] = m["expert_id"] == meeting["chair_expert_id"]  # who chairs the meeting, not who was drawn to
         status = (m.get("attendance") or {}).get("status")
         m["attendance_name"] = say(ATTENDANCE_NAMES[status]) if status else say(Msg("未登记", "not recorded"))
     conclusion = meeting["conclusion"]
