@@ -40,8 +40,20 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def commitment_of(inputs: Mapping[str, Any]) -> str:
-    return hashlib.sha256(canonical_json(inputs).encode()).hexdigest()
+def canonical_parts(value: Mapping[str, Any]) -> dict[str, str]:
+    """``canonical_json`` of each value of a dict, to serialise the large ones once for several digests."""
+    return {k: canonical_json(v) for k, v in value.items()}
+
+
+def canonical_from_parts(parts: Mapping[str, str]) -> str:
+    """``canonical_json`` of the dict whose values' canonical forms are ``parts`` (byte for byte the same)."""
+    return "{" + ",".join(f"{canonical_json(k)}:{parts[k]}" for k in sorted(parts)) + "}"
+
+
+def commitment_of(inputs: Mapping[str, Any], parts: Mapping[str, str] | None = None) -> str:
+    """SHA-256 of the canonical inputs (``parts``: their ``canonical_parts``, if already made)."""
+    text = canonical_json(inputs) if parts is None else canonical_from_parts(parts)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def derive_seed(commitment: str, server_entropy: str, witness: str | None) -> int:
@@ -79,9 +91,17 @@ def run_draw(inputs: Mapping[str, Any], seed: int, time_limit_s: float = 60.0) -
     return result_record(inputs, draw_panel(request_from_inputs(inputs, seed, time_limit_s)), seed)
 
 
-def result_record(inputs: Mapping[str, Any], result: DrawResult, seed: int) -> dict[str, Any]:
-    """The stored form of an engine result for ``inputs`` (shared with ``panels.lottery_cache``)."""
-    groups = {cid: frozenset(g) for cid, g in inputs["candidates"]}
+def stored_marginals(marginals: Mapping[str, float] | None) -> dict[str, float]:
+    """A lottery's marginals as a result stores them (the same for every draw of one lottery)."""
+    return {k: round(v, 12) for k, v in sorted((marginals or {}).items())}
+
+
+def result_record(inputs: Mapping[str, Any], result: DrawResult, seed: int,
+                  marginals: dict[str, float] | None = None) -> dict[str, Any]:
+    """The stored form of an engine result for ``inputs`` (shared with ``panels.lottery_cache``, which passes
+    the lottery's ``stored_marginals`` once made)."""
+    members = set(result.members)
+    groups = {cid: frozenset(g) for cid, g in inputs["candidates"] if cid in members}
     chair = None
     if inputs.get("choose_chair", True):
         chair = choose_chair(result.members, groups, seed, inputs.get("chair_senior", True))
@@ -90,7 +110,7 @@ def result_record(inputs: Mapping[str, Any], result: DrawResult, seed: int) -> d
         "chair": chair, "min_probability": result.min_probability, "optimal": result.optimal,
         "gap": result.gap,
         "lottery_digest": result.lottery_digest, "engine_version": result.engine_version,
-        "marginals": {k: round(v, 12) for k, v in sorted((result.marginals or {}).items())},
+        "marginals": stored_marginals(result.marginals) if marginals is None else marginals,
     }
 
 

@@ -156,5 +156,5 @@ def caps_per_value(
     cannot bind, so there is no cost in being complete.
     """
     head = prefix + ":"
-    groups = sorted({g for c in candidates for g in c.groups if g.startswith(head)})
+    groups = sorted(g for g in set().union(*(c.groups for c in candidates)) if g.startswith(head))
     return tuple(Quota(g, min_per_value, max_per_value) for g in groups)
