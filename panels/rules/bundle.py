@@ -24,7 +24,9 @@ from typing import Any
 
 from panels.solver import (
     ENGINE_VERSION,
+    ENGINE_WORK,
     WORK_LIMIT,
+    WORK_UNIT,
     Candidate,
     DrawRequest,
     DrawResult,
@@ -62,9 +64,9 @@ def derive_seed(commitment: str, server_entropy: str, witness: str | None) -> in
     return int.from_bytes(digest[:8], "big") >> 1
 
 
-#: Engine versions this code re-runs exactly, and the work bound each used (1.1 had none: see
-#: ``panels.solver.model.WORK_LIMIT``). Results are otherwise the same across them.
-WORK_LIMITS: dict[str, int | None] = {"ecopanel-leximin/1.1": None, ENGINE_VERSION: WORK_LIMIT}
+#: Engine versions this code re-runs exactly, and the work bound each used (1.1 had none, 1.2 counted
+#: term-solves, 1.3 CP-SAT deterministic time: see ``panels.solver.model``). Results are otherwise the same.
+WORK_LIMITS: dict[str, float | None] = {version: limit for version, (limit, _) in ENGINE_WORK.items()}
 
 
 def request_from_inputs(inputs: Mapping[str, Any], seed: int, time_limit_s: float = 60.0) -> DrawRequest:
@@ -73,7 +75,8 @@ def request_from_inputs(inputs: Mapping[str, Any], seed: int, time_limit_s: floa
         quotas=tuple(Quota(g, lo, hi) for g, lo, hi in inputs["quotas"]),
         size=inputs["size"], alternates=inputs["alternates"], fixed=frozenset(inputs["fixed"]),
         excluded=frozenset(inputs["excluded"]), seed=seed, time_limit_s=time_limit_s, workers=1,
-        work_limit=WORK_LIMITS.get(inputs.get("engine_version", ENGINE_VERSION), WORK_LIMIT),
+        work_limit=ENGINE_WORK.get(inputs.get("engine_version", ENGINE_VERSION), (WORK_LIMIT, WORK_UNIT))[0],
+        work_unit=ENGINE_WORK.get(inputs.get("engine_version", ENGINE_VERSION), (WORK_LIMIT, WORK_UNIT))[1],
     )
 
 
