@@ -23,10 +23,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from panels.rules.bundle import (
-    canonical_from_parts,
     canonical_json,
     request_from_inputs,
     result_record,
+    sha256_of_parts,
     stored_marginals,
 )
 from panels.rules.feasibility import panel_exists
@@ -45,11 +45,9 @@ KEY_FIELDS = ("engine_version", "candidates", "quotas", "size", "fixed", "exclud
 def lottery_key(inputs: Mapping[str, Any], parts: Mapping[str, str] | None = None) -> str:
     """Digest of the inputs a lottery depends on (not the seed, alternates, funnel or panel metadata);
     ``parts``: the inputs' ``canonical_parts`` if already made (the same digest, without serialising again)."""
-    if parts is None:
-        text = canonical_json({k: inputs.get(k) for k in KEY_FIELDS})
-    else:
-        text = canonical_from_parts({k: parts.get(k, "null") for k in KEY_FIELDS})
-    return hashlib.sha256(text.encode()).hexdigest()
+    if parts is not None:
+        return sha256_of_parts({k: parts.get(k, "null") for k in KEY_FIELDS})
+    return hashlib.sha256(canonical_json({k: inputs.get(k) for k in KEY_FIELDS}).encode()).hexdigest()
 
 
 def _id_order(cid: str) -> tuple[int, int, str]:

@@ -49,13 +49,30 @@ def canonical_parts(value: Mapping[str, Any]) -> dict[str, str]:
 
 def canonical_from_parts(parts: Mapping[str, str]) -> str:
     """``canonical_json`` of the dict whose values' canonical forms are ``parts`` (byte for byte the same)."""
-    return "{" + ",".join(f"{canonical_json(k)}:{parts[k]}" for k in sorted(parts)) + "}"
+    return "".join(_pieces(parts))
+
+
+def _pieces(parts: Mapping[str, str]):
+    yield "{"
+    for i, k in enumerate(sorted(parts)):
+        yield f"{',' if i else ''}{canonical_json(k)}:"
+        yield parts[k]
+    yield "}"
+
+
+def sha256_of_parts(parts: Mapping[str, str]) -> str:
+    """SHA-256 of ``canonical_from_parts(parts)``, fed piece by piece (the large pieces are not copied)."""
+    digest = hashlib.sha256()
+    for piece in _pieces(parts):
+        digest.update(piece.encode())
+    return digest.hexdigest()
 
 
 def commitment_of(inputs: Mapping[str, Any], parts: Mapping[str, str] | None = None) -> str:
     """SHA-256 of the canonical inputs (``parts``: their ``canonical_parts``, if already made)."""
-    text = canonical_json(inputs) if parts is None else canonical_from_parts(parts)
-    return hashlib.sha256(text.encode()).hexdigest()
+    if parts is not None:
+        return sha256_of_parts(parts)
+    return hashlib.sha256(canonical_json(inputs).encode()).hexdigest()
 
 
 def derive_seed(commitment: str, server_entropy: str, witness: str | None) -> int:
