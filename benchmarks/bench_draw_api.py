@@ -9,6 +9,7 @@ province) on its own date, so every draw sees the same pool.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import time
@@ -58,8 +59,8 @@ def fill(app, n: int) -> None:
         db.session.commit()
 
 
-def run(backend: str, draws: int) -> None:
-    url = database_url(backend)
+def run(backend: str, draws: int, pg_db: str = "ecopanel_bench") -> None:
+    url = database_url(backend, pg_db)
     if url is None:
         print(f"{backend}: not reachable, skipped")
         return
@@ -80,29 +81,33 @@ def run(backend: str, draws: int) -> None:
         db.session.commit()
         park_id = park.id
     client = app.test_client()
-    times = []
+    times, cpu = [], []
     day = date(2027, 4, 5)
+    load = os.getloadavg()[0]
     for i in range(draws):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         response = client.post("/api/v1/panels", headers={"Authorization": f"Bearer {token}"}, json={
             "park_id": park_id, "kind": "acceptance_meeting", "meeting_date": (day + timedelta(days=7 * i)).isoformat(),
             "size": 9, "alternates": 3})
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - cpu_start)
         assert response.status_code == 201, response.json
     eligible = response.json["draw"]["funnel"]["available"]
     print(f"{backend:<10} POST /panels, {N_POOL:,} experts ({eligible:,} eligible), "
           f"9 + 3 alternates: p50 {statistics.median(times):.2f} s, min {min(times):.2f} s, max {max(times):.2f} s "
-          f"over {draws} draws")
+          f"over {draws} draws (the first builds the lottery: {times[0]:.2f} s); CPU of this process p50 "
+          f"{statistics.median(cpu):.2f} s; load {load:.1f} -> {os.getloadavg()[0]:.1f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="postgresql")
     parser.add_argument("--draws", type=int, default=5)
+    parser.add_argument("--pg-db", default="ecopanel_bench", help="PostgreSQL database (dropped and recreated)")
     args = parser.parse_args()
     print(f"machine: {machine()}")
     for backend in (["sqlite", "postgresql"] if args.backend == "both" else [args.backend]):
-        run(backend, args.draws)
+        run(backend, args.draws, args.pg_db)
 
 
 if __name__ == "__main__":

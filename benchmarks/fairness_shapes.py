@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/fairness_shapes.py                      # every shape, anchor where it finishes
     .venv/bin/python benchmarks/fairness_shapes.py --only n300_k7_rare --anchor-timeout 600 --json out.json
     .venv/bin/python benchmarks/fairness_shapes.py --skip-anchor --repeat 1
+    .venv/bin/python benchmarks/fairness_shapes.py --compare-1-2 --anchor-max-eligible 300 --anchor-timeout 120
 
 Shapes come from ``pool_shapes.py`` (seeded: a shape's name and seed give the same pool anywhere). For each
 shape it measures, in the same run:
@@ -29,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -50,19 +52,32 @@ def load() -> str:
     return f"{os.getloadavg()[0]:.1f}"  # 1-minute load average
 
 
+def engine_1_2(shape, time_limit: float) -> dict:
+    """The previous engine (1.2: the work bound in term-solves), still in the code to verify its draws."""
+    candidates, quotas = engine_inputs(generate(shape))
+    started = time.perf_counter()
+    lottery = build_lottery(candidates, quotas, shape.k, time_limit_s=time_limit, work_limit=300_000,
+                            work_unit="terms")
+    lottery.draw(0)
+    limited = "time" if lottery.time_limited else ("work" if lottery.stats.get("iteration_limited") else "no")
+    return {"s": time.perf_counter() - started, "min": lottery.min_probability, "limited": limited}
+
+
 def ours(shape, repeat: int, time_limit: float) -> dict:
     pool = generate(shape)
     candidates, quotas = engine_inputs(pool)
     eligible = len(eligible_ids(pool))
-    runs = []
+    runs, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         lottery = build_lottery(candidates, quotas, shape.k, time_limit_s=time_limit)
         lottery.draw(0)
         runs.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
     low = lottery.min_probability
     bound = min(low + lottery.gap, shape.k / eligible)
-    return {"eligible": eligible, "ours_s": statistics.median(runs), "ours_runs_s": runs, "min": low,
+    return {"eligible": eligible, "ours_s": statistics.median(runs), "ours_runs_s": runs,
+            "ours_cpu_s": statistics.median(cpu), "engine": lottery.engine_version, "min": low,
             "bound": bound, "gap": bound - low, "cert_ratio": low / bound if bound > 0 else float("nan"),
             "optimal": lottery.optimal, "time_limited": lottery.time_limited,
             "iteration_limited": bool(lottery.stats.get("iteration_limited", 0)),
@@ -77,6 +92,7 @@ def anchor(shape, timeout: float, workdir: Path, cache: Path | None) -> dict | N
     directory = write_sortition_csv(generate(shape), workdir / shape.name)
     out = workdir / f"{shape.name}.json"
     started = time.perf_counter()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         subprocess.run([sys.executable, str(HERE / "anchor_maximin.py"), str(directory), str(shape.k), str(out)],
                        check=True, timeout=timeout, capture_output=True)
@@ -86,6 +102,8 @@ def anchor(shape, timeout: float, workdir: Path, cache: Path | None) -> dict | N
         return {"error": exc.stderr.decode(errors="replace")[-300:]}
     found = json.loads(out.read_text())
     found["wall_s"] = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    found["cpu_s"] = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
         (cache / f"{shape.name}.json").write_text(json.dumps(found))
@@ -97,20 +115,24 @@ def fmt(value, spec: str, missing: str = "—") -> str:
 
 
 def table(rows: list[dict], cpu: str) -> str:
-    head = ["shape", "eligible", "k", "anchor s", "ours s", "speed ratio", "fairness ratio", "cert ratio",
-            "gap", "limited", "CPU", "load before/after"]
+    head = ["shape", "eligible", "k", "anchor s (CPU s)", "ours s (CPU s)", "speed ratio", "fairness ratio",
+            "cert ratio", "gap", "limited", "engine 1.2 s (limited)", "min / 1.2 min", "CPU", "load before/after"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         a = r.get("anchor") or {}
         anchor_s = a.get("wall_s")
         speed = anchor_s / r["ours_s"] if anchor_s else None
         fair = r["min"] / a["maximin_found"] if a.get("maximin_found") else None
-        anchor_cell = fmt(anchor_s, ".1f") if anchor_s else (f"> {a['timeout_s']:.0f}" if "timeout_s" in a else "—")
+        anchor_cell = (f"{anchor_s:.1f} ({a['cpu_s']:.1f})" if "cpu_s" in a else f"{anchor_s:.1f}") if anchor_s else (
+            f"> {a['timeout_s']:.0f}" if "timeout_s" in a else "—")
         limited = "time" if r["time_limited"] else ("work" if r["iteration_limited"] else "no")
         lines.append("| " + " | ".join([
-            r["shape"], f"{r['eligible']:,}", str(r["k"]), anchor_cell, f"{r['ours_s']:.2f}",
+            r["shape"], f"{r['eligible']:,}", str(r["k"]), anchor_cell, f"{r['ours_s']:.2f} ({r['ours_cpu_s']:.2f})",
             fmt(speed, ".0f") + ("x" if speed else ""), fmt(fair, ".3f"), f"{r['cert_ratio']:.3f}",
-            f"{r['gap']:.2e}", limited, cpu, f"{r['load_before']}/{r['load_after']}"]) + " |")
+            f"{r['gap']:.2e}", limited,
+            f"{r['v12']['s']:.2f} ({r['v12']['limited']})" if "v12" in r else "—",
+            f"{r['min'] / r['v12']['min']:.3f}" if r.get("v12", {}).get("min") else "—",
+            cpu, f"{r['load_before']}/{r['load_after']}"]) + " |")
     worst = [r for r in rows if r.get("anchor", {}) and r["anchor"].get("wall_s")]
     if worst:
         w = min(worst, key=lambda r: r["anchor"]["wall_s"] / r["ours_s"])
@@ -131,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--anchor-max-eligible", type=int, default=1500)
     parser.add_argument("--anchor-cache", type=Path, help="reuse / store anchor results here (same session!)")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--compare-1-2", action="store_true", help="also run engine 1.2, just before ours")
     args = parser.parse_args(argv)
     if args.list:
         for s in SHAPES:
@@ -144,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="ecopanel-shapes-") as tmp:
         for shape in shapes:
             row = {"shape": shape.name, "k": shape.k, "load_before": load()}
+            if args.compare_1_2:
+                row["v12"] = engine_1_2(shape, args.time_limit)  # the same run, just before ours
             row.update(ours(shape, args.repeat, args.time_limit))
             if not args.skip_anchor and row["eligible"] <= args.anchor_max_eligible:
                 row["anchor"] = anchor(shape, args.anchor_timeout, Path(tmp), args.anchor_cache)

@@ -17,7 +17,7 @@ from ground.i18n import Msg
 from panels.lottery_cache import LOTTERIES
 from panels.rules import recusal
 from panels.rules.convener import as_convener_sees
-from panels.rules.rulesets import candidate, quota_specialties, quotas, recusal_rules
+from panels.rules.rulesets import candidates, quota_specialties, quotas, recusal_rules
 from panels.services import check_stage, convening_authority, park_context, park_for_panel, pool_facts, rule_set_for
 from scheduling import calendar_service
 
@@ -52,8 +52,8 @@ def suggest_meeting_dates(actor: Actor, park_id: int, kind: str, start: date, en
         working, provisional = calendar.is_working_day(day)
         if working:
             context = park_context(park, day)
-            verdicts = [(f, recusal.assess(f, context, rules, day)) for f in facts]
-            eligible = [candidate(f, specialties) for f, verdict in verdicts if verdict.eligible]
+            verdicts = list(zip(facts, recusal.assess_all(facts, context, rules, day), strict=True))
+            eligible = candidates([f for f, verdict in verdicts if verdict.eligible], specialties)
             shown = len(eligible) if authority is None else sum(
                 as_convener_sees(f, verdict, context, rules, day).eligible for f, verdict in verdicts)
             key = tuple(c.id for c in eligible)

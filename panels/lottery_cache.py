@@ -17,11 +17,18 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from panels.rules.bundle import canonical_json, request_from_inputs, result_record
+from panels.rules.bundle import (
+    canonical_json,
+    request_from_inputs,
+    result_record,
+    sha256_of_parts,
+    stored_marginals,
+)
 from panels.rules.feasibility import panel_exists
 from panels.solver import ENGINE_VERSION, Candidate, FairLottery, Quota, build_lottery
 
@@ -32,10 +39,15 @@ MAX_ENTRIES = 16
 MAX_ANSWERS = 512
 
 
-def lottery_key(inputs: Mapping[str, Any]) -> str:
-    """Digest of the inputs a lottery depends on (not the seed, alternates, funnel or panel metadata)."""
-    part = {k: inputs.get(k) for k in ("engine_version", "candidates", "quotas", "size", "fixed", "excluded")}
-    return hashlib.sha256(canonical_json(part).encode()).hexdigest()
+KEY_FIELDS = ("engine_version", "candidates", "quotas", "size", "fixed", "excluded")
+
+
+def lottery_key(inputs: Mapping[str, Any], parts: Mapping[str, str] | None = None) -> str:
+    """Digest of the inputs a lottery depends on (not the seed, alternates, funnel or panel metadata);
+    ``parts``: the inputs' ``canonical_parts`` if already made (the same digest, without serialising again)."""
+    if parts is not None:
+        return sha256_of_parts({k: parts.get(k, "null") for k in KEY_FIELDS})
+    return hashlib.sha256(canonical_json({k: inputs.get(k) for k in KEY_FIELDS}).encode()).hexdigest()
 
 
 def _id_order(cid: str) -> tuple[int, int, str]:
@@ -59,6 +71,8 @@ class LotteryCache:
         self.max_entries = max_entries
         self._entries: OrderedDict[str, FairLottery] = OrderedDict()
         self._answers: OrderedDict[str, bool] = OrderedDict()
+        # each lottery's marginals as results store them, for as long as the lottery is alive
+        self._marginals: weakref.WeakKeyDictionary[FairLottery, dict[str, float]] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -110,9 +124,10 @@ class LotteryCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def lottery_for(self, inputs: Mapping[str, Any], time_limit_s: float = 60.0) -> FairLottery:
+    def lottery_for(self, inputs: Mapping[str, Any], time_limit_s: float = 60.0,
+                    parts: Mapping[str, str] | None = None) -> FairLottery:
         """The lottery of ``inputs``, built at most once (concurrent first uses may both build it)."""
-        key = lottery_key(inputs)
+        key = lottery_key(inputs, parts)
         lottery = self.get(key)
         if lottery is None:
             request = request_from_inputs(inputs, 0, time_limit_s)
@@ -122,10 +137,17 @@ class LotteryCache:
             self.put(key, lottery)
         return lottery
 
-    def run_draw(self, inputs: Mapping[str, Any], seed: int, time_limit_s: float = 60.0) -> dict[str, Any]:
-        """``panels.rules.bundle.run_draw`` with the lottery taken from the cache."""
-        lottery = self.lottery_for(inputs, time_limit_s)
-        return result_record(inputs, lottery.draw(seed, inputs["alternates"]), seed)
+    def run_draw(self, inputs: Mapping[str, Any], seed: int, time_limit_s: float = 60.0,
+                 parts: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """``panels.rules.bundle.run_draw`` with the lottery (and its stored marginals) taken from the cache."""
+        lottery = self.lottery_for(inputs, time_limit_s, parts)
+        with self._lock:
+            marginals = self._marginals.get(lottery)
+        if marginals is None:
+            marginals = stored_marginals(lottery.marginals)
+            with self._lock:
+                self._marginals[lottery] = marginals
+        return result_record(inputs, lottery.draw(seed, inputs["alternates"]), seed, marginals)
 
 
 #: The process's cache, used by the draw path (``panels.services._draw_round``).

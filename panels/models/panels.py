@@ -113,9 +113,11 @@ class Draw(db.Model):
     seed_source: Mapped[str] = mapped_column(String(10), default="derived")  # derived | caller
     seed: Mapped[int] = mapped_column(BigInteger)
     engine_version: Mapped[str] = mapped_column(String(40))
-    inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
-    result: Mapped[dict[str, Any]] = mapped_column(JSON)
-    eligibility: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The three large documents (a 10,000-expert pool is a few MB of JSON) load together, and only when read:
+    # listing a panel's draws does not parse them (``panels.services.present`` reuses a fresh draw's own).
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True, deferred_group="payload")
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True, deferred_group="payload")
+    eligibility: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True, deferred_group="payload")
     created_by: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
 

@@ -24,7 +24,9 @@ from typing import Any
 
 from panels.solver import (
     ENGINE_VERSION,
+    ENGINE_WORK,
     WORK_LIMIT,
+    WORK_UNIT,
     Candidate,
     DrawRequest,
     DrawResult,
@@ -40,7 +42,36 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def commitment_of(inputs: Mapping[str, Any]) -> str:
+def canonical_parts(value: Mapping[str, Any]) -> dict[str, str]:
+    """``canonical_json`` of each value of a dict, to serialise the large ones once for several digests."""
+    return {k: canonical_json(v) for k, v in value.items()}
+
+
+def canonical_from_parts(parts: Mapping[str, str]) -> str:
+    """``canonical_json`` of the dict whose values' canonical forms are ``parts`` (byte for byte the same)."""
+    return "".join(_pieces(parts))
+
+
+def _pieces(parts: Mapping[str, str]):
+    yield "{"
+    for i, k in enumerate(sorted(parts)):
+        yield f"{',' if i else ''}{canonical_json(k)}:"
+        yield parts[k]
+    yield "}"
+
+
+def sha256_of_parts(parts: Mapping[str, str]) -> str:
+    """SHA-256 of ``canonical_from_parts(parts)``, fed piece by piece (the large pieces are not copied)."""
+    digest = hashlib.sha256()
+    for piece in _pieces(parts):
+        digest.update(piece.encode())
+    return digest.hexdigest()
+
+
+def commitment_of(inputs: Mapping[str, Any], parts: Mapping[str, str] | None = None) -> str:
+    """SHA-256 of the canonical inputs (``parts``: their ``canonical_parts``, if already made)."""
+    if parts is not None:
+        return sha256_of_parts(parts)
     return hashlib.sha256(canonical_json(inputs).encode()).hexdigest()
 
 
@@ -50,9 +81,9 @@ def derive_seed(commitment: str, server_entropy: str, witness: str | None) -> in
     return int.from_bytes(digest[:8], "big") >> 1
 
 
-#: Engine versions this code re-runs exactly, and the work bound each used (1.1 had none: see
-#: ``panels.solver.model.WORK_LIMIT``). Results are otherwise the same across them.
-WORK_LIMITS: dict[str, int | None] = {"ecopanel-leximin/1.1": None, ENGINE_VERSION: WORK_LIMIT}
+#: Engine versions this code re-runs exactly, and the work bound each used (1.1 had none, 1.2 counted
+#: term-solves, 1.3 CP-SAT deterministic time: see ``panels.solver.model``). Results are otherwise the same.
+WORK_LIMITS: dict[str, float | None] = {version: limit for version, (limit, _) in ENGINE_WORK.items()}
 
 
 def request_from_inputs(inputs: Mapping[str, Any], seed: int, time_limit_s: float = 60.0) -> DrawRequest:
@@ -61,7 +92,8 @@ def request_from_inputs(inputs: Mapping[str, Any], seed: int, time_limit_s: floa
         quotas=tuple(Quota(g, lo, hi) for g, lo, hi in inputs["quotas"]),
         size=inputs["size"], alternates=inputs["alternates"], fixed=frozenset(inputs["fixed"]),
         excluded=frozenset(inputs["excluded"]), seed=seed, time_limit_s=time_limit_s, workers=1,
-        work_limit=WORK_LIMITS.get(inputs.get("engine_version", ENGINE_VERSION), WORK_LIMIT),
+        work_limit=ENGINE_WORK.get(inputs.get("engine_version", ENGINE_VERSION), (WORK_LIMIT, WORK_UNIT))[0],
+        work_unit=ENGINE_WORK.get(inputs.get("engine_version", ENGINE_VERSION), (WORK_LIMIT, WORK_UNIT))[1],
     )
 
 
@@ -79,9 +111,17 @@ def run_draw(inputs: Mapping[str, Any], seed: int, time_limit_s: float = 60.0) -
     return result_record(inputs, draw_panel(request_from_inputs(inputs, seed, time_limit_s)), seed)
 
 
-def result_record(inputs: Mapping[str, Any], result: DrawResult, seed: int) -> dict[str, Any]:
-    """The stored form of an engine result for ``inputs`` (shared with ``panels.lottery_cache``)."""
-    groups = {cid: frozenset(g) for cid, g in inputs["candidates"]}
+def stored_marginals(marginals: Mapping[str, float] | None) -> dict[str, float]:
+    """A lottery's marginals as a result stores them (the same for every draw of one lottery)."""
+    return {k: round(v, 12) for k, v in sorted((marginals or {}).items())}
+
+
+def result_record(inputs: Mapping[str, Any], result: DrawResult, seed: int,
+                  marginals: dict[str, float] | None = None) -> dict[str, Any]:
+    """The stored form of an engine result for ``inputs`` (shared with ``panels.lottery_cache``, which passes
+    the lottery's ``stored_marginals`` once made)."""
+    members = set(result.members)
+    groups = {cid: frozenset(g) for cid, g in inputs["candidates"] if cid in members}
     chair = None
     if inputs.get("choose_chair", True):
         chair = choose_chair(result.members, groups, seed, inputs.get("chair_senior", True))
@@ -90,7 +130,7 @@ def result_record(inputs: Mapping[str, Any], result: DrawResult, seed: int) -> d
         "chair": chair, "min_probability": result.min_probability, "optimal": result.optimal,
         "gap": result.gap,
         "lottery_digest": result.lottery_digest, "engine_version": result.engine_version,
-        "marginals": {k: round(v, 12) for k, v in sorted((result.marginals or {}).items())},
+        "marginals": stored_marginals(result.marginals) if marginals is None else marginals,
     }
 
 

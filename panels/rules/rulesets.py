@@ -63,6 +63,23 @@ def candidate(expert: ExpertFacts, quota_specialties: frozenset[str]) -> Candida
     return Candidate(id=str(expert.id), groups=frozenset(groups))
 
 
+def candidates(experts: Iterable[ExpertFacts], quota_specialties: frozenset[str]) -> list[Candidate]:
+    """``[candidate(e, quota_specialties) for e in experts]``, with each group name made once per value."""
+    spec: dict[frozenset[str], frozenset[str]] = {}
+    orgs: dict[int, str] = {}
+    provs: dict[str, str] = {}
+    out = []
+    for e in experts:
+        s = spec.get(e.specialties)
+        if s is None:
+            s = spec[e.specialties] = frozenset(f"spec:{c}" for c in e.specialties & quota_specialties)
+        org = orgs.get(e.organization_id) or orgs.setdefault(e.organization_id, f"org:{e.organization_id}")
+        prov = provs.get(e.province) or provs.setdefault(e.province, f"prov:{e.province}")
+        extra = (org, prov, "senior") if e.title_rank == "senior" else (org, prov)
+        out.append(Candidate(str(e.id), s.union(extra)))
+    return out
+
+
 def quota_specialties(rules: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(q["specialty"] for q in effective_rules(rules)["specialty_quotas"])
 

@@ -30,11 +30,12 @@ from panels.models import Booking, Draw, Panel, PanelMember, RuleSet
 from panels.rules import bundle as bundles
 from panels.rules import recusal
 from panels.rules.convener import ConvenerView, as_convener_sees, convener_view
-from panels.rules.rulesets import candidate, effective_rules, quota_specialties, quotas
+from panels.rules.rulesets import candidates, effective_rules, quota_specialties, quotas
 from panels.services.access import convening_authority, park_for_panel
 from panels.services.convener import draw_record
 from panels.services.infeasible import infeasible
 from panels.services.pool import park_context, pool_facts, recusal_rules_for
+from panels.services.present import remember_payload
 from panels.services.rule_sets import rule_set_for
 from panels.services.stage import check_stage
 from panels.solver import ENGINE_VERSION, InfeasibleDraw
@@ -48,11 +49,12 @@ def _inputs(panel: Panel, rule_set: RuleSet, facts: list[recusal.ExpertFacts], p
     ctx = park_context(park, panel.meeting_date)
     rrules = recusal_rules_for(rule_set, panel)
     fixed_ids = {int(f) for f in fixed}
-    assessments = [recusal.assess(f, ctx, rrules, panel.meeting_date) if f.id not in fixed_ids
-                   else recusal.Assessment(f.id, True) for f in facts]
-    eligible_ids = {a.expert_id for a in assessments if a.eligible}
+    assessments = recusal.assess_all(facts, ctx, rrules, panel.meeting_date)
+    if fixed_ids:
+        assessments = [recusal.Assessment(f.id, True) if f.id in fixed_ids else a
+                       for f, a in zip(facts, assessments, strict=True)]
     spec = quota_specialties(rules)
-    cands = [candidate(f, spec) for f in facts if f.id in eligible_ids]
+    cands = candidates([f for f, a in zip(facts, assessments, strict=True) if a.eligible], spec)
     inputs = {
         "engine_version": ENGINE_VERSION,
         "panel": {"park_id": panel.park_id, "kind": panel.kind, "convened_by": panel.convened_by,
@@ -98,14 +100,15 @@ def draw_round(actor: Actor, panel: Panel, park: Park, *, purpose: str, fixed: l
     facts = pool_facts(park, panel.meeting_date, recusal_rules_for(rule_set, panel), authority=panel.convened_by)
     inputs, assessments, view = _inputs(panel, rule_set, facts, park, fixed=fixed, excluded=excluded,
                                         alternates=alternates)
-    commitment = bundles.commitment_of(inputs)
+    parts = bundles.canonical_parts(inputs)  # serialised once for the commitment and the lottery's key
+    commitment = bundles.commitment_of(inputs, parts)
     entropy = secrets.token_hex(32)  # drawn only now, after the commitment is fixed
     seed_source = "caller" if seed is not None else "derived"
     if seed is None:
         seed = bundles.derive_seed(commitment, entropy, witness)
     try:
         # the lottery depends only on the eligible pool and the rules: redraws and replacements reuse it
-        result = LOTTERIES.run_draw(inputs, seed, current_app.config.get("DRAW_TIME_LIMIT_S", 60.0))
+        result = LOTTERIES.run_draw(inputs, seed, current_app.config.get("DRAW_TIME_LIMIT_S", 60.0), parts)
     except InfeasibleDraw as exc:
         raise infeasible(exc, inputs, facts, panel, park, rule_set, fixed, excluded,
                          None if actor.is_office else view) from None
@@ -116,6 +119,7 @@ def draw_round(actor: Actor, panel: Panel, park: Park, *, purpose: str, fixed: l
                 created_by=actor.label)
     db.session.add(draw)
     db.session.flush()
+    remember_payload(draw)
     record(actor, "panel.draw", "panel", panel.id, {
         "draw_id": draw.id, "round": round_no, "purpose": purpose, "commitment": commitment, "seed": seed,
         "seed_source": seed_source, "members": result["members"], "alternates": result["alternates"]})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from expert_pool.models import (
     Expert,
@@ -19,6 +20,27 @@ from panels.services.convener import as_convener_reads
 from panels.services.moves import move_signals
 
 # --- presenting ------------------------------------------------------------------------------------------
+
+#: ``Session.info`` key: the payloads (inputs, result, eligibility) of draws this session wrote, by draw id.
+_FRESH = "panels.fresh_draw_payloads"
+_PAYLOAD = ("inputs", "result", "eligibility")
+
+
+def remember_payload(draw: Draw) -> None:
+    """Keep a draw's documents for this session: committing expires them, and presenting the panel right
+    after its draw would otherwise read back and parse the megabytes just written (they never change)."""
+    db.session.info.setdefault(_FRESH, {})[draw.id] = tuple(getattr(draw, k) for k in _PAYLOAD)
+
+
+def _draws(panel: Panel) -> list[Draw]:
+    """The panel's draws, with the documents of those this session wrote already in place."""
+    fresh = db.session.info.get(_FRESH, {})
+    for d in panel.draws:
+        kept = fresh.get(d.id)
+        if kept is not None and "inputs" not in d.__dict__:  # not loaded: put back what was written
+            for key, value in zip(_PAYLOAD, kept, strict=True):
+                set_committed_value(d, key, value)
+    return panel.draws
 
 def _expert_cards(expert_ids: list[int]) -> dict[int, dict[str, Any]]:
     rows = db.session.execute(select(Expert.id, Expert.name, Expert.province, Expert.title_rank,
@@ -74,7 +96,7 @@ def present_panel(panel: Panel, *, reveal_all: bool = False) -> dict[str, Any]:
     """The panel for its convening authority. ``reveal_all`` (the Office): each draw's real funnel, and the
     panel's signs of probing; a province reads each draw as if other authorities' panels did not exist."""
     cards = _expert_cards([m.expert_id for m in panel.members])
-    rounds = {d.id: d.round for d in panel.draws}
+    rounds = {d.id: d.round for d in _draws(panel)}
 
     def row(m: PanelMember) -> dict[str, Any]:
         return {"expert_id": m.expert_id, **cards.get(m.expert_id, {}), "role": m.role, "rank": m.rank,

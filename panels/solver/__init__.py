@@ -19,7 +19,9 @@ from .baseline import RandomWeightsBaseline, draw_random_weights_baseline
 from .lottery import FairLottery, build_lottery, draw_panel, is_feasible
 from .model import (
     ENGINE_VERSION,
+    ENGINE_WORK,
     WORK_LIMIT,
+    WORK_UNIT,
     Candidate,
     DrawRequest,
     DrawResult,
@@ -34,7 +36,9 @@ from .rules import panel_violations, promote
 
 __all__ = [
     "ENGINE_VERSION",
+    "ENGINE_WORK",
     "WORK_LIMIT",
+    "WORK_UNIT",
     "Candidate",
     "DrawRequest",
     "DrawResult",

@@ -264,7 +264,7 @@ def _cover(master: _Master, pricer: TypePricer) -> int:
             covered[t] = True
     calls = 0
     while not all(covered):
-        cols, _ = pricer.price([0.0 if covered[t] else 1.0 for t in range(n_types)])
+        cols, _ = pricer.price([0.0 if covered[t] else 1.0 for t in range(n_types)], prove=False)
         calls += 1
         gained = False
         for col in cols:

@@ -21,7 +21,18 @@ from .cpsat import Column, TypePricer, WorkBudget
 from .expand import Expander, sample
 from .explain import explain
 from .leximin import REL_GAP, solve_leximin
-from .model import ENGINE_1_1, ENGINE_VERSION, WORK_LIMIT, Candidate, DrawRequest, DrawResult, InfeasibleDraw, Quota
+from .model import (
+    ENGINE_1_1,
+    ENGINE_1_2,
+    ENGINE_VERSION,
+    WORK_LIMIT,
+    WORK_UNIT,
+    Candidate,
+    DrawRequest,
+    DrawResult,
+    InfeasibleDraw,
+    Quota,
+)
 from .prepare import TypeModel, build_type_model, prepare, relaxable_family
 from .relaxation import exact_bound, via_relaxation
 from .rules import QuotaIndex
@@ -29,6 +40,9 @@ from .rules import QuotaIndex
 #: The lottery's probabilities are integers out of this total (about 1.1e12): fine enough that rounding
 #: moves no probability by more than ~1e-9 relative, small enough to sit exactly in a double.
 TOTAL = 2**40
+
+#: Engine 1.3: the work budget is ``work_limit * (1 + types / TYPES_PER_LIMIT)``.
+TYPES_PER_LIMIT = 200
 
 #: Deterministic bound on pricing rounds per column generation (engine 1.1's only bound).
 MAX_ROUNDS = 20_000
@@ -140,15 +154,17 @@ def build_lottery(
     time_limit_s: float = 30.0,
     workers: int = 1,
     maximin_only: bool = False,
-    work_limit: int | None = WORK_LIMIT,
+    work_limit: float | None = WORK_LIMIT,
+    work_unit: str = WORK_UNIT,
 ) -> FairLottery:
     """Compute the leximin-fair lottery for a draw (the expensive, seed-independent part).
 
     Raises ``InfeasibleDraw`` (with a minimal conflicting set of quota bounds and verified relaxations)
     when no panel satisfies the rules. ``maximin_only`` stops after maximising the minimum probability.
     ``work_limit`` bounds the pricing work (``cpsat.WorkBudget``), so that a build that cannot finish stops
-    at the same point on every run, with its certificate (``gap``); ``None`` is engine 1.1 (unbounded but
-    for ``MAX_ROUNDS`` per stage and the wall clock), kept to verify draws made with it.
+    at the same point on every run, with its certificate (``gap``), in ``work_unit``: ``"dtime"`` (engine
+    1.3, CP-SAT's deterministic time) or ``"terms"`` (engine 1.2, term-solves); ``None`` is engine 1.1
+    (unbounded but for ``MAX_ROUNDS`` per stage and the wall clock). The older ones verify their draws.
     """
     started = time.monotonic()
     deadline = started + time_limit_s
@@ -156,8 +172,11 @@ def build_lottery(
     if prep.overfull or (prep.seats == 0 and any(a.lo > 0 for a in prep.quotas)):
         raise InfeasibleDraw(explain(prep, workers))
 
-    budget = WorkBudget(work_limit) if work_limit is not None else None
+    budget = WorkBudget(work_limit, work_unit) if work_limit is not None else None
     tm = build_type_model(prep, prep.live)
+    if budget is not None and work_unit == "dtime":
+        # Column generation needs about one round per type: engine 1.3's budget grows with the types.
+        budget.limit = work_limit * (1.0 + len(tm.members) / TYPES_PER_LIMIT)
     pricer = TypePricer(tm, workers, budget)
     first = pricer.feasible_column()
     fallback = False
@@ -206,7 +225,8 @@ def build_lottery(
         # Every drawn seat goes to a live candidate, so no lottery's minimum exceeds the average seats/live:
         # a bound for free that is tighter than the dual one when the work bound stopped a build early.
         gap = min(gap, max(0.0, prep.seats / len(prep.live) - min_p))
-    version = ENGINE_VERSION if work_limit is not None else ENGINE_1_1  # what the result is identical to
+    # what the result is identical to
+    version = ENGINE_1_1 if work_limit is None else ENGINE_1_2 if work_unit == "terms" else ENGINE_VERSION
     digest = _digest(version, prep.seats, prep.fixed, tm, panels, weights)
     stats = {
         "types": len(tm.members),
@@ -273,6 +293,7 @@ def draw_panel(request: DrawRequest) -> DrawResult:
         time_limit_s=request.time_limit_s,
         workers=request.workers,
         work_limit=request.work_limit,
+        work_unit=request.work_unit,
     )
     return lottery.draw(request.seed, request.alternates)
 

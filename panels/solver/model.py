@@ -12,12 +12,22 @@ from typing import Literal
 
 #: Bumped whenever a change can alter which panel a given (inputs, seed) produces. Stored with every draw
 #: so that an audit re-run knows which engine to use.
-ENGINE_VERSION = "ecopanel-leximin/1.2"
-#: Engine 1.2: the pricing work of one lottery build is bounded by this many term-solves (``cpsat.WorkBudget``)
-#: instead of only by the wall clock, so that a draw the engine cannot finish is still reproducible.
-WORK_LIMIT = 300_000
+ENGINE_VERSION = "ecopanel-leximin/1.3"
+#: Engine 1.3: the pricing work of one lottery build is bounded by this much CP-SAT deterministic time
+#: times ``1 + types / 200`` (``cpsat.WorkBudget``, unit ``"dtime"``; 2-12 s of wall time on the project's
+#: 2-core machine at load 5-6, the worst shapes), so that no build meets the wall clock and every draw is
+#: reproducible.
+WORK_LIMIT: float = 0.2
+WORK_UNIT = "dtime"
+#: Engine 1.2 bounded the same work by this many term-solves (unit ``"terms"``), which tracked wall time
+#: poorly: its draws still re-run exactly with ``work_limit=WORK_LIMIT_1_2, work_unit="terms"``.
+ENGINE_1_2 = "ecopanel-leximin/1.2"
+WORK_LIMIT_1_2 = 300_000
 #: Engine 1.1 is engine 1.2 without the work bound (``work_limit=None``): its draws still re-run exactly.
 ENGINE_1_1 = "ecopanel-leximin/1.1"
+#: What each engine version re-runs with: (work limit or None, its unit).
+ENGINE_WORK: dict[str, tuple[float | None, str]] = {
+    ENGINE_1_1: (None, "terms"), ENGINE_1_2: (WORK_LIMIT_1_2, "terms"), ENGINE_VERSION: (WORK_LIMIT, WORK_UNIT)}
 
 Side = Literal["min", "max"]
 
@@ -67,7 +77,8 @@ class DrawRequest:
     seed: int = 0
     time_limit_s: float = 30.0
     workers: int = 1
-    work_limit: int | None = WORK_LIMIT  # None: engine 1.1 (verifying its draws)
+    work_limit: float | None = WORK_LIMIT  # None: engine 1.1 (verifying its draws)
+    work_unit: str = WORK_UNIT  # "terms": engine 1.2
 
 
 @dataclass(frozen=True)
@@ -156,5 +167,5 @@ def caps_per_value(
     cannot bind, so there is no cost in being complete.
     """
     head = prefix + ":"
-    groups = sorted({g for c in candidates for g in c.groups if g.startswith(head)})
+    groups = sorted(g for g in set().union(*(c.groups for c in candidates)) if g.startswith(head))
     return tuple(Quota(g, min_per_value, max_per_value) for g in groups)

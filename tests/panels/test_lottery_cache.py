@@ -82,3 +82,16 @@ def test_feasibility_answers_are_remembered_and_a_cached_lottery_answers_yes(mon
     cache.clear()
     cache.lottery_for(inputs)
     assert cache.panel_exists(list(reversed(cands)), quotas, 4) and len(calls) == 2  # same key, no solve
+
+
+def test_inputs_serialised_once_give_the_same_commitment_and_key() -> None:
+    """The draw path serialises the inputs once (``canonical_parts``) for both digests: the same bytes."""
+    from panels.rules.bundle import canonical_from_parts, canonical_json, canonical_parts, commitment_of
+
+    for inputs in (_inputs(), _inputs(fixed=["1"], funnel={"池": 3}), {"b": [1, "中"], "a": None}):
+        parts = canonical_parts(inputs)
+        assert canonical_from_parts(parts) == canonical_json(inputs)
+        assert commitment_of(inputs, parts) == commitment_of(inputs)
+        assert lottery_key(inputs, parts) == lottery_key(inputs)
+    assert lottery_key(_inputs(), canonical_parts(_inputs())) != lottery_key(_inputs(size=5),
+                                                                            canonical_parts(_inputs(size=5)))

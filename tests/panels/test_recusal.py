@@ -160,3 +160,32 @@ def test_throwaway_signs():
     assert throwaway_signs(throwaways_in_window=2, same_day_throwaways=2) == ["drawn_and_cancelled_again_for_one_day"]
     assert throwaway_signs(throwaways_in_window=THROWAWAYS_FLAGGED_AT, same_day_throwaways=1) == [
         "repeated_throwaway_draws"]
+
+
+def test_assess_all_agrees_with_assess_expert_by_expert():
+    """The set-wise assessment of a pool is exactly the per-expert one, for every mix of facts."""
+    import random
+
+    from panels.rules.recusal import assess_all, expert_facts
+
+    rng = random.Random(5)
+    orgs, provinces = [1, 2, 100, 200, 300, 400], ["11", "32"]
+    pool = []
+    for i in range(3000):
+        rare = rng.random() < 0.3  # a third have jobs, conflicts, absences, bookings or earlier panels
+        pool.append(expert(
+            id=i, status=rng.choice(["active"] * 8 + ["suspended"]), organization_id=rng.choice(orgs),
+            province=rng.choice(provinces), specialties=frozenset(rng.sample(["eia", "low_carbon", "water"], 1)),
+            term_end=rng.choice([date(2028, 1, 1), date(2027, 3, 9), None]),
+            employments=(Employment(rng.choice(orgs), date(2022, 1, 1), None),) if rare and rng.random() < .3 else (),
+            conflicts=(Conflict(rng.choice([7, 8]), rng.choice(orgs), date(2020, 1, 1), None),)
+            if rare and rng.random() < .3 else (),
+            unavailable=((DAY, DAY),) if rare and rng.random() < .2 else (),
+            booked_days=(date(2027, 3, rng.randrange(1, 28)),) if rare and rng.random() < .3 else (),
+            past_panels=((7, "acceptance_meeting"),) if rare and rng.random() < .2 else ()))
+    for rules in (RecusalRules(), RecusalRules(relevant_specialties=frozenset({"eia", "water"}), min_rest_days=5,
+                                               yearly_panel_cap=1, exclude_own_province=True,
+                                               repeat_kinds_forbidden=frozenset({"acceptance_meeting"}))):
+        assert assess_all(pool, PARK, rules, DAY) == [assess(e, PARK, rules, DAY) for e in pool]
+    fast = expert_facts(*(getattr(pool[0], f) for f in ExpertFacts.__dataclass_fields__))
+    assert fast == pool[0] and hash(fast) == hash(pool[0]) and repr(fast) == repr(pool[0])

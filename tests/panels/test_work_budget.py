@@ -1,11 +1,14 @@
-"""Engine 1.2: a deterministic work bound instead of the wall clock, and bundles of engine 1.1 still verify."""
+"""Engines 1.2 and 1.3: a deterministic work bound instead of the wall clock (1.2 in term-solves, 1.3 in CP-SAT
+deterministic time), and bundles of engines 1.1 and 1.2 still verify."""
 
 from __future__ import annotations
 
 import random
 
+import pytest
+
 from panels.rules.bundle import WORK_LIMITS, request_from_inputs
-from panels.solver import ENGINE_VERSION, WORK_LIMIT, Candidate, Quota, build_lottery, caps_per_value
+from panels.solver import ENGINE_VERSION, WORK_LIMIT, WORK_UNIT, Candidate, Quota, build_lottery, caps_per_value
 
 PROVINCES = [f"p{i:02d}" for i in range(12)]
 
@@ -25,11 +28,14 @@ def _one_per_province(n: int = 160, k: int = 8, seed: int = 3):
     return cands, quotas, k
 
 
-def test_work_bound_stops_deterministically_with_a_valid_certificate() -> None:
+@pytest.mark.parametrize(("limit", "unit", "version"), [(3_000, "terms", "ecopanel-leximin/1.2"),
+                                                         (0.004, "dtime", ENGINE_VERSION)])
+def test_work_bound_stops_deterministically_with_a_valid_certificate(limit, unit, version) -> None:
     cands, quotas, k = _one_per_province()
     full = build_lottery(cands, quotas, k, work_limit=None, time_limit_s=300)
-    cut = [build_lottery(cands, quotas, k, work_limit=3_000, time_limit_s=300) for _ in range(2)]
+    cut = [build_lottery(cands, quotas, k, work_limit=limit, work_unit=unit, time_limit_s=300) for _ in range(2)]
     assert cut[0].stats["iteration_limited"] and not cut[0].time_limited
+    assert cut[0].engine_version == version
     assert cut[0].digest == cut[1].digest  # the same stopping point on every run
     assert [cut[0].draw(s).members for s in range(5)] == [cut[1].draw(s).members for s in range(5)]
     # the certificate holds: the full run's minimum (optimal or not) never exceeds min + gap of the cut run
@@ -39,19 +45,29 @@ def test_work_bound_stops_deterministically_with_a_valid_certificate() -> None:
 
 def test_default_bound_leaves_finishing_builds_unchanged() -> None:
     cands, quotas, k = _one_per_province(n=90, k=5, seed=5)
-    bounded = build_lottery(cands, quotas, k)
-    assert bounded.stats["work"] < WORK_LIMIT and not bounded.stats["iteration_limited"]
+    bounded = build_lottery(cands, quotas, k, work_limit=300_000, work_unit="terms")  # engine 1.2
+    assert bounded.stats["work"] < 300_000 and not bounded.stats["iteration_limited"]
     unbounded = build_lottery(cands, quotas, k, work_limit=None)  # engine 1.1: the digest names that version
     assert (bounded.panels, bounded.weights) == (unbounded.panels, unbounded.weights)
     assert bounded.digest != unbounded.digest and unbounded.engine_version == "ecopanel-leximin/1.1"
+    assert bounded.engine_version == "ecopanel-leximin/1.2"
+    # engine 1.3 (lazy organisation rows, quick covering panels) finishes too, at the same optimum
+    current = build_lottery(cands, quotas, k)
+    assert current.engine_version == ENGINE_VERSION and WORK_UNIT == "dtime"
+    assert not current.stats["iteration_limited"] and current.optimal
+    assert current.stats["work"] < WORK_LIMIT
+    assert abs(current.min_probability - unbounded.min_probability) <= 1e-9
 
 
 def test_bundles_name_the_bound_of_their_engine() -> None:
     inputs = {"candidates": [["a", []], ["b", []]], "quotas": [], "size": 1, "alternates": 0, "fixed": [],
               "excluded": [], "engine_version": "ecopanel-leximin/1.1"}
     assert request_from_inputs(inputs, 1).work_limit is None
-    assert request_from_inputs({**inputs, "engine_version": ENGINE_VERSION}, 1).work_limit == WORK_LIMIT
-    assert set(WORK_LIMITS) == {"ecopanel-leximin/1.1", ENGINE_VERSION}
+    old = request_from_inputs({**inputs, "engine_version": "ecopanel-leximin/1.2"}, 1)
+    assert (old.work_limit, old.work_unit) == (300_000, "terms")
+    now = request_from_inputs({**inputs, "engine_version": ENGINE_VERSION}, 1)
+    assert (now.work_limit, now.work_unit) == (WORK_LIMIT, "dtime")
+    assert set(WORK_LIMITS) == {"ecopanel-leximin/1.1", "ecopanel-leximin/1.2", ENGINE_VERSION}
 
 
 def test_a_bundle_drawn_by_engine_1_1_still_verifies() -> None:
@@ -65,3 +81,16 @@ def test_a_bundle_drawn_by_engine_1_1_still_verifies() -> None:
     assert verify_bundle(text).ok, verify_bundle(text).problems
     assert not verify_bundle(text.replace('"seed_source":"derived"', '"seed_source":"caller"', 1)
                              .replace('"members":["19","2"', '"members":["19","3"', 1)).ok
+
+
+def test_a_bundle_drawn_by_engine_1_2_still_verifies() -> None:
+    """``bundle_engine_1_2.json`` was made by the engine 1.2 code (55340c9) from the 1.1 bundle's pool."""
+    from pathlib import Path
+
+    from panels.rules.bundle import verify_bundle
+
+    text = (Path(__file__).parent / "bundle_engine_1_2.json").read_text(encoding="utf-8")
+    assert '"engine_version":"ecopanel-leximin/1.2"' in text
+    assert verify_bundle(text).ok, verify_bundle(text).problems
+    assert not verify_bundle(text.replace('"engine_version":"ecopanel-leximin/1.2"',
+                                          '"engine_version":"ecopanel-leximin/1.0"')).ok
