@@ -43,7 +43,8 @@ def chances_picture(panel: Panel) -> dict[str, Any] | None:
     if not probs:
         return None
     values = sorted(probs.values())
-    top = max(values) or 1.0
+    even = draw.inputs["size"] / len(values)
+    top = max(max(values), even) * 1.2 or 1.0  # room right of the tallest chance and the even share
     counts = [0] * BUCKETS
     for p in values:
         counts[min(BUCKETS - 1, int(p / top * BUCKETS))] += 1
@@ -52,7 +53,6 @@ def chances_picture(panel: Panel) -> dict[str, Any] | None:
     bars = [{"x": round(PAD + i * bar_w, 1), "w": round(bar_w - 2, 1), "h": round((HEIGHT - 2 * PAD) * c / tallest, 1),
              "y": round(HEIGHT - PAD - (HEIGHT - 2 * PAD) * c / tallest, 1), "n": c,
              "lo": round(i * top / BUCKETS, 3), "hi": round((i + 1) * top / BUCKETS, 3)} for i, c in enumerate(counts)]
-    even = draw.inputs["size"] / len(values) if values else 0
     even_x = round(PAD + (WIDTH - 2 * PAD) * min(even / top, 1.0), 1)
     mid = median(values)
     groups = {int(cid): g for cid, g in draw.inputs["candidates"]}
@@ -64,7 +64,7 @@ def chances_picture(panel: Panel) -> dict[str, Any] | None:
     over = sorted(((p, eid) for eid, p in probs.items() if mid and p >= OVER * mid), reverse=True)[:LISTED]
     names = dict(db.session.execute(select(Expert.id, Expert.name).where(Expert.id.in_([e for _, e in over]))).all())
     return {"bars": bars, "width": WIDTH, "height": HEIGHT, "pad": PAD, "even": round(even, 4), "even_x": even_x,
-            "top": round(top, 4), "eligible": len(values), "median": round(mid, 4),
+            "top": round(top, 3), "eligible": len(values), "median": round(mid, 4),
             "min": round(values[0], 4), "max": round(values[-1], 4),
-            "over": [{"expert_id": eid, "name": names.get(eid, str(eid)), "p": round(p, 4),
+            "over": [{"expert_id": eid, "name": names.get(eid, str(eid)), "p": f"{p:.4f}",
                       "why": _why(sorted(groups.get(eid, ())), holders, quota_min)} for p, eid in over]}

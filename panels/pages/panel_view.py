@@ -14,6 +14,7 @@ from panels.models import Panel
 from panels.pages.chances import chances_picture
 from panels.pages.wording import (
     authority_name,
+    event_name,
     funnel_rows,
     invitation_status,
     kind_name,
@@ -52,13 +53,22 @@ def _answer(inv: dict[str, Any] | None, now: datetime) -> dict[str, Any]:
     return {"state": "bounced" if bounced else inv["status"], "words": words, "detail": detail}
 
 
-def _origin(status_reason: str) -> str:
+def _origin(status_reason: str, names: dict[str, str]) -> str:
     """Why a member holds the seat: promoted or drawn for someone who declined (from the seat's record)."""
-    if status_reason.startswith("promoted for "):
-        return say(Msg("候补递补（替代 {e}）", "promoted alternate (for {e})").format(e=status_reason[13:]))
-    if status_reason.startswith("replacement for "):
-        return say(Msg("补抽（替代 {e}）", "replacement draw (for {e})").format(e=status_reason[16:]))
+    for prefix, words in (("promoted for ", Msg("候补递补（替代 {e}）", "promoted alternate (for {e})")),
+                          ("replacement for ", Msg("补抽（替代 {e}）", "replacement draw (for {e})"))):
+        if status_reason.startswith(prefix):
+            who = status_reason[len(prefix):]
+            return say(words.format(e=names.get(who, who)))
     return ""
+
+
+def _number(key: str, value: float) -> str:
+    if key == "unavailable_elsewhere":
+        return str(value)
+    if key == "fairness_ratio":
+        return f"{value:.1%}"
+    return "< 0.0001" if 0 < value < 0.0001 else f"{value:.4f}"
 
 
 def _round(d: dict[str, Any]) -> dict[str, Any]:
@@ -66,7 +76,7 @@ def _round(d: dict[str, Any]) -> dict[str, Any]:
     return {**d, "funnel_rows": funnel_rows(d.get("funnel")),
             "purpose_words": say(Msg("首次抽取", "first draw") if d["purpose"] == "initial"
                                  else Msg("补抽", "replacement draw")),
-            "numbers": [(say(label), d[key]) for key, label in (
+            "numbers": [(say(label), _number(key, d[key])) for key, label in (
                 ("unavailable_elsewhere", Msg("因其他机关评审组不可参会", "unavailable through other authorities")),
                 ("min_probability", Msg("最小入选概率", "lowest chance")),
                 ("gap", Msg("与最优的差距上限", "gap to optimum")),
@@ -79,8 +89,9 @@ def panel_context(actor: Actor, panel: Panel, now: datetime) -> dict[str, Any]:
     latest = {}
     for inv in invitations:
         latest[inv["expert_id"]] = inv
+    names = {str(m["expert_id"]): m.get("name", "") for m in shown["members"] + shown["history"]}
     members = [{**m, "seat": seat_status(m["status"]), "answer": _answer(latest.get(m["expert_id"]), now),
-                "origin": _origin(m.get("status_reason") or "")} for m in shown["members"]]
+                "origin": _origin(m.get("status_reason") or "", names)} for m in shown["members"]]
     history = [{**m, "seat": seat_status(m["status"]), "answer": _answer(latest.get(m["expert_id"]), now)}
                for m in shown["history"]]
     waiting = [m for m in members if m["status"] == "drawn" and m["expert_id"] not in latest]
@@ -90,7 +101,9 @@ def panel_context(actor: Actor, panel: Panel, now: datetime) -> dict[str, Any]:
         "panel": shown, "park": park, "kind": kind_name(panel.kind), "status": panel_status(panel.status),
         "convener": authority_name(panel.convened_by), "members": members, "alternates": shown["alternates"],
         "history": history, "rounds": [_round(d) for d in shown["draws"]], "waiting": waiting,
-        "invitations": [{**i, "status_words": invitation_status(i["status"])} for i in invitations],
+        "invitations": [{**i, "status_words": invitation_status(i["status"]),
+                         "events": [(h["at"], event_name(h["event"])) for h in i.get("history", [])]}
+                        for i in invitations],
         "chances": chances_picture(panel) if actor.is_office else None, "is_office": actor.is_office,
         "open": open_panel, "replaceable": [m for m in members if open_panel],
         "today": now.date().isoformat(),

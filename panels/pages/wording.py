@@ -18,6 +18,24 @@ INVITATION_STATUSES = {
     "cancelled": Msg("已撤销", "withdrawn"),
 }
 
+EVENTS = {
+    "created": Msg("创建邀请", "invitation created"), "opened": Msg("专家打开了邀请页面", "opened by the expert"),
+    "accepted": Msg("接受", "accepted"), "declined": Msg("谢绝", "declined"),
+    "expired": Msg("逾期未答复", "no answer in time"), "reminded": Msg("已发送提醒", "reminder sent"),
+    "meeting_reminded": Msg("已发送会前提醒", "meeting reminder sent"),
+    "rescheduled": Msg("会议调整，已发送更新日程", "meeting moved, calendar updated"),
+    "cancelled": Msg("会议取消", "meeting cancelled"), "replacement": Msg("席位已由他人递补", "seat filled by another"),
+    "replacement_failed": Msg("未能递补席位", "the seat could not be filled"),
+    "mail_queued": Msg("邮件排队待发", "mail queued"), "mail_sending": Msg("正在发送邮件", "mail being sent"),
+    "mail_deferred": Msg("邮件暂未送达，将重试", "mail deferred, will retry"),
+    "mail_delivered_to_server": Msg("邮件已交邮件服务器", "mail handed to the mail server"),
+    "mail_dead": Msg("邮件无法投递（退信）", "mail could not be delivered (bounced)"),
+}
+
+
+def event_name(event: str) -> str:
+    return say(EVENTS.get(event, Msg(event, event)))
+
 
 def kind_name(kind: str) -> str:
     names = KIND_NAMES.get(kind)

@@ -232,4 +232,8 @@ def test_an_infeasible_request_is_resolved_by_a_relaxation_button(browser, conve
     page.get_by_test_id("done").wait_for()
     assert page.get_by_test_id("member").count() == 5
     assert "tv-soil.relaxed" in page.locator("#meeting").inner_text()
+    # the one soil-remediation expert must sit: the picture names them as over-represented, and says why
+    over = page.get_by_test_id("over-represented").inner_text()
+    assert "组建专家03" in over and "1.0000" in over and "soil_remediation" in over
+    _shot(page, "convene-4-relaxed-office-1280-zh")
     context.close()
