@@ -42,8 +42,9 @@ def _held(actor, park_id: int, kind: str) -> dict[str, Any] | None:
     return None
 
 
-def _render(park, req: ConveneRequest, *, failure=None, infeasible=None, held=None, status=200):
+def _render(park, req: ConveneRequest, *, failure=None, infeasible=None, status=200):
     actor = current_actor()
+    held = _held(actor, park.id, req.kind)
     return render_template(
         "panels/convene_draw.html", park=park, req=req, failure=failure, infeasible=infeasible, held=held,
         kind=kind_name(req.kind), is_office=actor.is_office, rule_set_label=req.rule_set or say(
@@ -65,7 +66,7 @@ def convene_draw(park_id: int):
     req, _ = read_request(request.args)
     if not req.kind or not req.meeting_date:
         return redirect(url_for("panel_pages.convene", park_id=park.id, **req.query()), 303)
-    return _render(park, req, held=_held(actor, park.id, req.kind))
+    return _render(park, req)
 
 
 def _supervisor(actor, park_id: int, req: ConveneRequest, now) -> tuple[str, str | None]:
@@ -96,10 +97,10 @@ def draw_for(park, req: ConveneRequest):
             panel = retrying(lambda: services.draw_new_panel(actor, data, supervised_by=supervisor),
                              what="panel draw")
     except ma.ValidationError as exc:
-        return _render(park, req, failure=failure_from("draw", exc, dict(request.form)), held=True, status=422)
+        return _render(park, req, failure=failure_from("draw", exc, dict(request.form)), status=422)
     except DomainError as exc:
         if exc.code == "draw_infeasible":
-            return _render(park, req, infeasible=_infeasible(exc), held=True, status=exc.status)
+            return _render(park, req, infeasible=_infeasible(exc), status=exc.status)
         return _render(park, req, failure=failure_from("draw", exc, dict(request.form)), held=True,
                        status=exc.status)
     session.pop(HELD, None)  # a confirmation witnesses one draw
