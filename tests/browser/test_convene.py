@@ -201,6 +201,18 @@ def test_the_office_convenes_sees_chances_and_verifies(browser, convene_server):
     page.get_by_test_id("replace").click()
     page.get_by_test_id("done").wait_for()
     assert page.get_by_test_id("origin").count() == 1
+
+    # the meeting moves to another place: every invited expert gets the updated calendar entry
+    server.deliver_mail()
+    before = len(server.smtp.messages())
+    page.fill("#mv-loc", "https://meeting.example.cn/room/43")
+    page.fill("#mv-reason", "会议室调整")
+    page.locator("#form-reschedule button[type=submit]").click()
+    page.get_by_test_id("done").wait_for()
+    assert "room/43" in page.locator("#meeting").inner_text()
+    assert server.deliver_mail() >= 5
+    moved = server.smtp.messages()[before:]
+    assert any(part.get_content_type() == "text/calendar" for m in moved for part in m.walk())
     context.close()
 
     phone = _context(browser, 390).new_page()
