@@ -86,7 +86,8 @@ def main() -> None:
     start = (DEMO_NOW + timedelta(days=21)).date()
     window = f"kind={kind}&size=5&from={start}&to={start + timedelta(days=27)}"
     office = signed_in_client(app, "office@ecopanel.demo")
-    print(f"calendar, 28 days, park {park_id} {kind}: {measure(office, f'/parks/{park_id}/convene?{window}', args.runs)}")
+    calendar = measure(office, f"/parks/{park_id}/convene?{window}", args.runs)
+    print(f"calendar, 28 days, park {park_id} {kind}: {calendar}")
     rules = f"/parks/{park_id}/convene/rules?{window}&meeting_date={start + timedelta(days=1)}"
     print(f"rules and funnel: {measure(office, rules, args.runs)}")
     print(f"panel page, Office (chances picture): {measure(office, f'/panels/{panel_id}', args.runs)}")
