@@ -33,7 +33,8 @@ def _same_authority(actor: Actor, user: User) -> bool:
 
 
 def confirm_supervisor(actor: Actor, email: str, secret: str, now: datetime) -> str:
-    """The supervisor's label (their account's address) once confirmed; else ``InvalidInput`` (422)."""
+    """The supervisor as the draw records them ("name <address>", or the address of an unnamed account) once
+    confirmed; else ``InvalidInput`` (422)."""
     user = find_user(email or "")
     refused = InvalidInput("supervisor_not_confirmed", NOT_CONFIRMED, {"supervisor_secret": [NOT_CONFIRMED]})
     if user is None or not user.active or user.id == actor.user_id or not _same_authority(actor, user):
@@ -50,4 +51,4 @@ def confirm_supervisor(actor: Actor, email: str, secret: str, now: datetime) -> 
         record(actor, "panel.supervisor_refused", "user", user.id, {"email": user.email})
         raise refused
     record(actor, "panel.supervisor_confirmed", "user", user.id, {"email": user.email})
-    return user.email
+    return f"{user.name} <{user.email}>" if user.name else user.email

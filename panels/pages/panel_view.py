@@ -63,7 +63,10 @@ def _origin(status_reason: str, names: dict[str, str]) -> str:
     return ""
 
 
-def _number(key: str, value: float) -> str:
+def _number(key: str, value: float | bool) -> str:
+    if key == "fairness_certified":
+        return say(Msg("是（机会最少的专家达到可能最优的 95% 以上）", "yes (the least chance is within 95% of the best)")
+                   if value else Msg("否", "no"))
     if key == "unavailable_elsewhere":
         return str(value)
     if key == "fairness_ratio":
@@ -80,7 +83,8 @@ def _round(d: dict[str, Any]) -> dict[str, Any]:
                 ("unavailable_elsewhere", Msg("因其他机关评审组不可参会", "unavailable through other authorities")),
                 ("min_probability", Msg("最小入选概率", "lowest chance")),
                 ("gap", Msg("与最优的差距上限", "gap to optimum")),
-                ("fairness_ratio", Msg("公平度", "fairness ratio"))) if d.get(key) is not None]}
+                ("fairness_ratio", Msg("公平度", "fairness ratio")),
+                ("fairness_certified", Msg("公平性已证明", "fairness certified"))) if d.get(key) is not None]}
 
 
 def panel_context(actor: Actor, panel: Panel, now: datetime) -> dict[str, Any]:

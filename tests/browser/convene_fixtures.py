@@ -121,7 +121,8 @@ def _seed(server: ConveneServer) -> None:
     create_user(SYSTEM, EMAILS["office"], "office", password=PASSWORDS["office"])
     create_user(SYSTEM, EMAILS["office_sup"], "office", password=PASSWORDS["office_sup"])
     create_user(SYSTEM, EMAILS["province"], "province", province="32", password=PASSWORDS["province"])
-    create_user(SYSTEM, EMAILS["province_sup"], "province", province="32", password=PASSWORDS["province_sup"])
+    create_user(SYSTEM, EMAILS["province_sup"], "province", province="32", password=PASSWORDS["province_sup"],
+                name="李监督")
     create_user(SYSTEM, EMAILS["other_province"], "province", province="33", password=PASSWORDS["other_province"])
     db.session.commit()
 

@@ -94,10 +94,12 @@ def test_a_province_convenes_invites_and_sees_a_promotion_after_a_decline(browse
     assert page.get_by_test_id("member").count() == 5
     assert page.locator("[data-testid=member] .badge.ok").count() == 1
     assert page.locator("[data-testid=alternates] li").count() == 2
-    assert page.get_by_test_id("supervised-by").inner_text() == EMAILS["province_sup"]
+    assert page.get_by_test_id("supervised-by").inner_text() == f"李监督 <{EMAILS['province_sup']}>"
     assert page.get_by_test_id("drawn-by").inner_text() == EMAILS["province"]
     assert len(page.get_by_test_id("commitment").inner_text()) == 64
     assert page.get_by_test_id("chances").count() == 0 and page.get_by_test_id("verify").count() == 0
+    draw_record = page.get_by_test_id("round").inner_text()  # the lottery's numbers are the Office's
+    assert "最小入选概率" not in draw_record and "公平度" not in draw_record and "公平性已证明" in draw_record
     panel_url = page.url
     _shot(page, "convene-4-result-province-1280-zh")
 

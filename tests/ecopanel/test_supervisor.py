@@ -26,6 +26,8 @@ def test_a_supervisor_of_the_same_authority_confirms_with_their_password(db, mak
     caller, _ = make_user("province", province="32")
     supervisor, _ = make_user("province", province="32")
     assert confirm_supervisor(caller.actor(), supervisor.email, PASSWORD, NOW) == supervisor.email
+    named, _ = make_user("province", province="32", name="王 监督")
+    assert confirm_supervisor(caller.actor(), named.email, PASSWORD, NOW) == f"王 监督 <{named.email}>"
 
 
 def test_refusals_self_other_authority_inactive_wrong_password(db, make_user):
