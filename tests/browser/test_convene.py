@@ -169,6 +169,16 @@ def test_a_province_convenes_invites_and_sees_a_promotion_after_a_decline(browse
     phone_staff.context.close()
 
 
+def _office_panel_path(server, park_id: int) -> str:
+    with server.app.app_context():
+        from sqlalchemy import select
+
+        from ground.extensions import db
+        from panels.models import Panel
+
+        return f"/panels/{db.session.scalar(select(Panel.id).where(Panel.park_id == park_id))}"
+
+
 def test_the_office_convenes_sees_chances_and_verifies(browser, convene_server):  # noqa: F811
     server = convene_server
     park_id = server.parks["office"]
@@ -216,6 +226,16 @@ def test_the_office_convenes_sees_chances_and_verifies(browser, convene_server):
     moved = server.smtp.messages()[before:]
     assert any(part.get_content_type() == "text/calendar" for m in moved for part in m.walk())
     context.close()
+
+    # the park's province does not see the Office's panel: not on the park's page, not in its list, not by id
+    office_panel_path = _office_panel_path(server, park_id)
+    province = _context(browser, 1280).new_page()
+    sign_in(province, server, "province", f"/parks/{park_id}")
+    assert province.get_by_test_id("park-panel").count() == 0
+    province.goto(f"{server.url}/panels?park_id={park_id}")
+    assert province.get_by_test_id("no-panels").count() == 1
+    assert province.goto(f"{server.url}{office_panel_path}").status == 404
+    province.context.close()
 
     phone = _context(browser, 390).new_page()
     sign_in(phone, server, "office", "/panels", lang="en")
