@@ -8,10 +8,12 @@ kind, 15 minutes) and is spent by the draw it witnessed."""
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import marshmallow as ma
 from flask import flash, redirect, render_template, request, session, url_for
+from sqlalchemy import func, select
 
 from ground import clock
 from ground.errors import DomainError
@@ -21,6 +23,7 @@ from ground.i18n import Msg
 from ground.refusals import refusals_on_record
 from ground.uow import retrying
 from panels import schemas, services
+from panels.models import Draw, Panel
 from panels.pages.blueprint import bp
 from panels.pages.request import ConveneRequest, read_request
 from panels.pages.rules_step import rule_set_choices
@@ -34,10 +37,19 @@ HELD = "convene_supervisor"
 HOLD_SECONDS = 15 * 60
 
 
+def _spent(actor, park_id: int, held: dict[str, Any]) -> bool:
+    """Whether a draw of this park already used the confirmation: the session is a cookie the caller holds, so
+    an old copy of it must not witness a second draw; the draws themselves say whether it was used."""
+    since = datetime.fromtimestamp(held["at"], UTC)
+    return db.session.scalar(select(func.count()).select_from(Draw).join(Panel, Panel.id == Draw.panel_id).where(
+        Panel.park_id == park_id, Draw.created_by == actor.label, Draw.supervised_by == held["label"],
+        Draw.created_at >= since)) > 0
+
+
 def _held(actor, park_id: int, kind: str) -> dict[str, Any] | None:
     held = session.get(HELD)
     if (held and held.get("by") == actor.user_id and held.get("park") == park_id and held.get("kind") == kind
-            and time.time() - held.get("at", 0) < HOLD_SECONDS):
+            and time.time() - held.get("at", 0) < HOLD_SECONDS and not _spent(actor, park_id, held)):
         return held
     return None
 

@@ -262,6 +262,9 @@ def test_an_infeasible_request_is_resolved_by_a_relaxation_button(browser, conve
     button = page.get_by_test_id("relaxation").first
     assert "3" in button.inner_text() and "1" in button.inner_text()
     _shot(page, "convene-3-infeasible-office-1280-zh")
+    assert page.get_by_test_id("held").count() == 1  # the supervisor's confirmation serves the re-run
+    draw_page = page.url
+    kept = context.cookies()  # the session cookie as it is now, confirmation included
     button.click()
     page.get_by_test_id("done").wait_for()
     assert page.get_by_test_id("member").count() == 5
@@ -271,3 +274,13 @@ def test_an_infeasible_request_is_resolved_by_a_relaxation_button(browser, conve
     assert "组建专家03" in over and "1.0000" in over and "soil_remediation" in over
     _shot(page, "convene-4-relaxed-office-1280-zh")
     context.close()
+
+    # an old copy of the session cookie does not witness a second draw: the draws say the confirmation is spent
+    replay = _context(browser, 1280)
+    replay.add_cookies(kept)
+    again = replay.new_page()
+    again.goto(f"{server.url}/parks/{park_id}/convene/draw?kind=technical_verification&size=5&alternates=1"
+               "&meeting_date=2026-09-22&rule_set=tv-soil.relaxed")
+    assert again.get_by_test_id("draw-form").count() == 1 and again.get_by_test_id("held").count() == 0
+    replay.close()
+    assert draw_page
