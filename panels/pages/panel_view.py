@@ -19,6 +19,7 @@ from panels.pages.wording import (
     invitation_status,
     kind_name,
     panel_status,
+    reason_words,
     seat_status,
 )
 from panels.seats import present
@@ -47,7 +48,7 @@ def _answer(inv: dict[str, Any] | None, now: datetime) -> dict[str, Any]:
         words = say(Msg("未答复", "silent"))
         detail = _time_left(inv["respond_by"], now)
     elif inv["status"] == "declined" and inv["decline_reason"]:
-        detail = inv["decline_reason"]
+        detail = reason_words(inv["decline_reason"])
     if bounced:
         words, detail = say(Msg("邮件被退回", "mail bounced")), detail
     return {"state": "bounced" if bounced else inv["status"], "words": words, "detail": detail}
@@ -96,8 +97,8 @@ def panel_context(actor: Actor, panel: Panel, now: datetime) -> dict[str, Any]:
     names = {str(m["expert_id"]): m.get("name", "") for m in shown["members"] + shown["history"]}
     members = [{**m, "seat": seat_status(m["status"]), "answer": _answer(latest.get(m["expert_id"]), now),
                 "origin": _origin(m.get("status_reason") or "", names)} for m in shown["members"]]
-    history = [{**m, "seat": seat_status(m["status"]), "answer": _answer(latest.get(m["expert_id"]), now)}
-               for m in shown["history"]]
+    history = [{**m, "seat": seat_status(m["status"]), "answer": _answer(latest.get(m["expert_id"]), now),
+                "reason": reason_words(m.get("status_reason") or "")} for m in shown["history"]]
     waiting = [m for m in members if m["status"] == "drawn" and m["expert_id"] not in latest]
     park = db.session.get(Park, panel.park_id)
     open_panel = panel.status not in ("cancelled", "held")

@@ -6,6 +6,7 @@ from typing import Any
 
 from ground.i18n import Msg
 from panels.rules.rulesets import effective_rules
+from panels.seats.answers import DECLINE_REASONS
 from panels.services.expert_panels import KIND_NAMES, PANEL_STATUSES, SEAT_STATUSES
 from scheduling.pages.common import join, province_name, say
 
@@ -100,3 +101,12 @@ def rules_in_words(rules: dict[str, Any], specialty_names: dict[str, str]) -> li
 
 def authority_name(code: str) -> str:
     return say(Msg("办公室", "the Office")) if code == "office" else province_name(code)
+
+
+def reason_words(text: str) -> str:
+    """A decline's recorded reason ("<code>: <中文> — note") in the reader's words, the note as written."""
+    code, _, rest = (text or "").partition(": ")
+    label = DECLINE_REASONS.get(code)
+    if label is None or not rest.startswith(label.zh):
+        return text or ""
+    return say(label) + rest[len(label.zh):]

@@ -139,6 +139,7 @@ def test_a_province_convenes_invites_and_sees_a_promotion_after_a_decline(browse
     page.goto(panel_url)
     assert page.get_by_test_id("origin").filter(has_text="候补递补").count() == 1
     assert page.get_by_test_id("history").inner_text().count("已谢绝") == 1
+    assert "schedule:" not in page.get_by_test_id("history").inner_text()  # the reason in words, not its code
     assert page.get_by_test_id("member").count() == 5
     assert page.locator("[data-testid=alternates] li").count() == 1
     assert "未答复" in page.get_by_test_id("members").inner_text()  # silent, with the time left
