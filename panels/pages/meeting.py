@@ -15,6 +15,7 @@ from ground.extensions import db
 from ground.guard import current_actor
 from ground.i18n import Msg
 from panels import dates
+from panels.models import PANEL_KINDS
 from panels.pages.blueprint import bp
 from panels.pages.request import ConveneRequest, read_request
 from panels.pages.wording import kind_name
@@ -60,14 +61,17 @@ def convene(park_id: int):
     if req.kind and req.start and req.end:
         try:
             rows = dates.suggest_meeting_dates(actor, park.id, req.kind, req.start, req.end, req.size, req.rule_set,
-                                               now)
+                                               now, req.override_reason)
             weeks = calendar_weeks(req, rows, now)
         except DomainError as exc:
             db.session.rollback()
             error = say(exc.message)
     best = [r for r in rows if r["feasible"]][:3]
+    # The Office may convene a kind the stage does not call for, with a reason (POST /panels' override_reason)
+    others = [k for k in PANEL_KINDS if k not in kinds] if actor.is_office else []
     today: date = clock.today()
     return render_template(
         "panels/convene_meeting.html", park=park, req=req, problems=problems, error=error, step=1,
-        kinds=[(k, kind_name(k)) for k in kinds], weeks=weeks, best=best, weekdays=[say(w) for w in WEEKDAYS],
+        kinds=[(k, kind_name(k)) for k in kinds], others=[(k, kind_name(k)) for k in others], weeks=weeks,
+        best=best, weekdays=[say(w) for w in WEEKDAYS],
         suggested_from=(today + timedelta(days=14)).isoformat(), any_feasible=bool(best), searched=bool(rows))

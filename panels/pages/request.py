@@ -14,7 +14,7 @@ from ground.schemas import Integer
 from panels.models import PANEL_KINDS
 from scheduling.pages.common import field_errors
 
-FIELDS = ("kind", "location", "from", "to", "meeting_date", "size", "alternates", "rule_set")
+FIELDS = ("kind", "location", "from", "to", "meeting_date", "size", "alternates", "rule_set", "override_reason")
 
 
 class ConveneArgsSchema(ma.Schema):
@@ -29,6 +29,7 @@ class ConveneArgsSchema(ma.Schema):
     size = Integer(load_default=5, validate=validate.Range(min=1, max=31))
     alternates = Integer(load_default=2, validate=validate.Range(min=0, max=20))
     rule_set = ma.fields.String(validate=validate.Length(min=1, max=100))
+    override_reason = ma.fields.String(validate=validate.Length(min=1, max=500))
 
 
 @dataclass
@@ -41,6 +42,8 @@ class ConveneRequest:
     size: int = 5
     alternates: int = 2
     rule_set: str | None = None
+    override_reason: str | None = None
+    """The Office's stated reason to convene a kind the park's stage does not call for (audited, kept)."""
 
     def query(self, **changes: Any) -> dict[str, str]:
         """The request as query arguments (``changes`` applied), for links and hidden fields."""
@@ -58,6 +61,8 @@ class ConveneRequest:
             data["rule_set"] = self.rule_set
         if witness:
             data["witness"] = witness
+        if self.override_reason:
+            data["override_reason"] = self.override_reason
         return {k: v for k, v in data.items() if v not in (None, "")}
 
 
