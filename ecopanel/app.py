@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from ecopanel import pages
     from ecopanel.auditlog import pages as audit_pages
     from ecopanel.auth.routes import blp as tokens_blp
+    from ecopanel.auth.supervisor import confirm_supervisor
     from ecopanel.dashboard import pages as dashboard_pages
     from ecopanel.frame import init_frame
     from ecopanel.health import blp as health_blp
@@ -83,6 +84,8 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from panels.outcomes.facts import awaiting_outcomes
     from panels.outcomes.routes import blp as outcomes_blp
     from panels.outcomes.timeline import conclusion_timeline_events
+    from panels.pages import bp as convene_pages_bp
+    from panels.pages import park_panels, register_supervisor_check
     from panels.routes import blp as panels_blp
     from panels.seats import pages as invitation_pages
     from panels.seats.routes import blp as seats_blp
@@ -90,6 +93,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from panels.services.timeline import panel_timeline_events
     from scheduling import pages as park_pages
     from scheduling.facts import register_panel_outcome_source
+    from scheduling.pages import register_panel_section
     from scheduling.routes import blp as parks_blp
     from scheduling.services import list_parks, register_timeline_source
 
@@ -108,6 +112,11 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     # The experts' invitation pages: its two POST views replace the session CSRF check with a link-bound
     # per-page token (see panels.seats.pages); the blueprint as a whole is not exempted.
     app.register_blueprint(invitation_pages.bp)
+    # Convening a panel in the browser: the supervisor's confirmation is the roof's (accounts, TOTP), and the
+    # park's page lists its panels; neither package may import the other's side, so the roof wires them.
+    app.register_blueprint(convene_pages_bp)
+    register_supervisor_check(app, confirm_supervisor)
+    register_panel_section(app, park_panels)
     # The park's timeline shows its panels; scheduling may not import panels, so the roof wires them in.
     register_timeline_source(app, panel_timeline_events)
     register_timeline_source(app, conclusion_timeline_events)

@@ -110,6 +110,7 @@ def navigation(user) -> list[NavItem]:
             _item(url_or("dashboard.index", "/dashboard"), Msg("工作台", "Dashboard")),
             _item("/experts", Msg("专家库", "Expert pool"), "/organizations", "/specialties"),
             _item("/parks", Msg("园区", "Parks")),
+            _item(url_or("panel_pages.panels", "/panels"), Msg("评审组", "Panels")),
         ]
         if user.role == "office":
             items.append(_item(url_or("auditlog.index", "/audit"), Msg("审计日志", "Audit log")))

@@ -136,6 +136,9 @@ class DrawSummarySchema(ma.Schema):
         "description": "The draw certified at least 0.95 of the best possible least chance (fairness_ratio)"})
     created_at = ma.fields.DateTime()
     created_by = ma.fields.String()
+    supervised_by = ma.fields.String(allow_none=True, metadata={
+        "description": "The second staff account of the convening authority that confirmed the draw (监督); "
+                       "null for draws made without one (the API alone)"})
 
 
 class PanelSchema(ma.Schema):

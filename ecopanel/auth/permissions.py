@@ -120,6 +120,21 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("park_pages.resolve_objection", "POST"): _p(STAFF, Scope.PARK, "scheduling.services.resolve_objection"),
     ("park_pages.dismiss_proposal", "POST"): _p(STAFF, Scope.PARK,
                                                 "scheduling.services.dismiss_proposal (policy.may_decide_proposal)"),
+    # the convening pages: the roles of the API rows they stand for (POST /panels, date suggestions, a panel's
+    # seats); the park's scope through get_park, the panel's through get_panel
+    ("panel_pages.panels", "GET"): _p(STAFF, Scope.FILTERED, "panels.pages.listing.visible_panels (in_remit)"),
+    ("panel_pages.convene", "GET"): _p(STAFF, Scope.PARK, f"{_PARK}; {_CONVENE}"),
+    ("panel_pages.convene_rules", "GET"): _p(STAFF, Scope.PARK, f"{_PARK}; {_CONVENE}"),
+    ("panel_pages.convene_draw", "GET"): _p(STAFF, Scope.PARK, _PARK),
+    ("panel_pages.convene_draw_post", "POST"): _p(STAFF, Scope.PARK, f"{_PARK}; {_CONVENE}"),
+    ("panel_pages.convene_relax", "POST"): _p(OFFICE, Scope.NONE),
+    ("panel_pages.panel", "GET"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("panel_pages.verify", "POST"): _p(OFFICE, Scope.CONVENING, _PANEL),
+    ("panel_pages.invite_preview", "GET"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("panel_pages.invite", "POST"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("panel_pages.replace", "POST"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("panel_pages.reschedule", "POST"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("panel_pages.cancel", "POST"): _p(STAFF, Scope.CONVENING, _PANEL),
     ("pages.password", "GET"): _p(ANYONE, Scope.SELF, "the signed-in user's own account"),
     ("pages.password", "POST"): _p(ANYONE, Scope.SELF, "ecopanel.auth.services.change_password (the caller)"),
     ("dashboard.index", "GET"): _p(STAFF, Scope.FILTERED, "ecopanel.dashboard.work and .programme: the services "

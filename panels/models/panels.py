@@ -119,6 +119,8 @@ class Draw(db.Model):
     result: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True, deferred_group="payload")
     eligibility: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True, deferred_group="payload")
     created_by: Mapped[str] = mapped_column(String(254))
+    # The second staff account of the convening authority that confirmed the draw on the same screen (监督)
+    supervised_by: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=wall_now)
 
     panel: Mapped[Panel] = relationship(back_populates="draws")

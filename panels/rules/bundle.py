@@ -136,12 +136,17 @@ def result_record(inputs: Mapping[str, Any], result: DrawResult, seed: int,
 
 def make_bundle(*, draw_id: int, panel: Mapping[str, Any], inputs: Mapping[str, Any], commitment: str,
                 server_entropy: str, witness: str | None, seed_source: str, seed: int,
-                result: Mapping[str, Any], created_at: str, created_by: str) -> str:
-    """The bundle as canonical JSON text (what the audit endpoint returns and ``draws verify`` reads)."""
+                result: Mapping[str, Any], created_at: str, created_by: str,
+                supervised_by: str | None = None) -> str:
+    """The bundle as canonical JSON text (what the audit endpoint returns and ``draws verify`` reads).
+
+    ``supervised_by`` (the supervisor who confirmed the draw) is written only when there was one, so the
+    bundles of draws made without it keep their bytes."""
+    extra = {"supervised_by": supervised_by} if supervised_by else {}
     return canonical_json({
         "format": BUNDLE_FORMAT, "draw_id": draw_id, "panel": panel, "inputs": inputs, "commitment": commitment,
         "entropy": {"server": server_entropy, "witness": witness}, "seed_source": seed_source, "seed": seed,
-        "result": result, "created_at": created_at, "created_by": created_by,
+        "result": result, "created_at": created_at, "created_by": created_by, **extra,
     })
 
 

@@ -95,7 +95,8 @@ def _cyclic_gc_paused():
 
 @_cyclic_gc_paused()
 def draw_round(actor: Actor, panel: Panel, park: Park, *, purpose: str, fixed: list[str], excluded: list[str],
-                alternates: int, seed: int | None, witness: str | None) -> tuple[Draw, dict[str, Any]]:
+                alternates: int, seed: int | None, witness: str | None,
+                supervised_by: str | None = None) -> tuple[Draw, dict[str, Any]]:
     rule_set = panel.rule_set
     facts = pool_facts(park, panel.meeting_date, recusal_rules_for(rule_set, panel), authority=panel.convened_by)
     inputs, assessments, view = _inputs(panel, rule_set, facts, park, fixed=fixed, excluded=excluded,
@@ -116,13 +117,14 @@ def draw_round(actor: Actor, panel: Panel, park: Park, *, purpose: str, fixed: l
     draw = Draw(panel=panel, round=round_no, purpose=purpose, commitment=commitment, server_entropy=entropy,
                 witness=witness, seed_source=seed_source, seed=seed, engine_version=ENGINE_VERSION,
                 inputs=inputs, result=result, eligibility=draw_record(view, assessments),
-                created_by=actor.label)
+                created_by=actor.label, supervised_by=supervised_by)
     db.session.add(draw)
     db.session.flush()
     remember_payload(draw)
     record(actor, "panel.draw", "panel", panel.id, {
         "draw_id": draw.id, "round": round_no, "purpose": purpose, "commitment": commitment, "seed": seed,
-        "seed_source": seed_source, "members": result["members"], "alternates": result["alternates"]})
+        "seed_source": seed_source, "members": result["members"], "alternates": result["alternates"],
+        **({"supervised_by": supervised_by, "witness": witness} if supervised_by else {})})
     return draw, result
 
 
@@ -180,8 +182,11 @@ def book(panel: Panel, expert_ids: list[int]) -> None:
     db.session.flush()
 
 
-def draw_new_panel(actor: Actor, data: dict[str, Any]) -> Panel:
-    """Request a panel and draw it with ranked alternates (Art. 37: random draw under recusal)."""
+def draw_new_panel(actor: Actor, data: dict[str, Any], *, supervised_by: str | None = None) -> Panel:
+    """Request a panel and draw it with ranked alternates (Art. 37: random draw under recusal).
+
+    ``supervised_by``: the supervisor who confirmed the draw on the staff's screen (the pages ask for one;
+    the caller has checked their credentials), kept with the draw and in its audit entry and bundle."""
     park = park_for_panel(actor, data["park_id"])
     convened_by = convening_authority(actor, data["kind"], park)
     if data.get("seed") is not None and not actor.is_office:
@@ -198,7 +203,8 @@ def draw_new_panel(actor: Actor, data: dict[str, Any]) -> Panel:
     db.session.add(panel)
     db.session.flush()
     draw, result = draw_round(actor, panel, park, purpose="initial", fixed=[], excluded=[],
-                               alternates=data["alternates"], seed=data.get("seed"), witness=data.get("witness"))
+                               alternates=data["alternates"], seed=data.get("seed"), witness=data.get("witness"),
+                               supervised_by=supervised_by)
     for expert_id in result["members"]:
         db.session.add(PanelMember(panel=panel, draw_id=draw.id, expert_id=int(expert_id), role="member",
                                    is_chair=expert_id == result["chair"]))

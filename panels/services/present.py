@@ -89,7 +89,7 @@ def _draw_summary(draw: Draw, reveal_all: bool) -> dict[str, Any]:
             "seed_source": draw.seed_source, "commitment": draw.commitment, "witness": draw.witness,
             "engine_version": draw.engine_version, "funnel": funnel, "unavailable_elsewhere": elsewhere,
             "optimal": draw.result.get("optimal"), **_chances(draw.result, reveal_all),
-            "created_at": draw.created_at, "created_by": draw.created_by}
+            "created_at": draw.created_at, "created_by": draw.created_by, "supervised_by": draw.supervised_by}
 
 
 def present_panel(panel: Panel, *, reveal_all: bool = False) -> dict[str, Any]:
@@ -164,7 +164,7 @@ def audit_bundles(panel: Panel) -> list[str]:
                                  "size": panel.size, "round": d.round, "purpose": d.purpose},
             inputs=d.inputs, commitment=d.commitment, server_entropy=d.server_entropy, witness=d.witness,
             seed_source=d.seed_source, seed=d.seed, result=d.result, created_at=d.created_at.isoformat(),
-            created_by=d.created_by))
+            created_by=d.created_by, supervised_by=d.supervised_by))
     return out
 
 

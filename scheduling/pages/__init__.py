@@ -8,5 +8,6 @@ Modules: :mod:`.blueprint`, :mod:`.common` (language, words, form input, inline 
 
 from scheduling.pages import forms, listing, park, public
 from scheduling.pages.blueprint import bp
+from scheduling.pages.sections import register_panel_section
 
-__all__ = ["bp", "forms", "listing", "park", "public"]
+__all__ = ["bp", "forms", "listing", "park", "public", "register_panel_section"]

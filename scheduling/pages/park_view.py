@@ -13,6 +13,7 @@ from scheduling.pages.actions_view import action_forms, change_subjects, open_pr
 from scheduling.pages.common import Failure, day, join, province_name, say
 from scheduling.pages.entries import timeline_entries
 from scheduling.pages.picture import FONT, draw
+from scheduling.pages.sections import panel_section
 from scheduling.rules.lifecycle import PHASE_OF, Phase, State
 from scheduling.wording import (
     CHANGE_SUBJECT_NAMES,
@@ -80,6 +81,7 @@ def park_context(actor: Actor, park_id: int, now: datetime, failure: Failure | N
             "industries": "、".join(park.leading_industries or []),
         },
         "picture": draw(entries, tl["today"], park.name), "entries": entries, "font": FONT,
+        "panels": panel_section(actor, park, tl["today"]),
         "forms": forms, "blocked": blocked, "proposals_open": open_proposals(park),
         "subjects": change_subjects(),
         "materials": _materials(items), "materials_total": total_materials,

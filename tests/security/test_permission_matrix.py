@@ -373,6 +373,17 @@ def _member_for(w: World, who: str) -> int:
     return w.members[{"office": 0, "office_admin": 1, "province_a": 2}.get(who, 0)]
 
 
+def _convene_query(w: World) -> str:
+    assert w.pool and w.rule_set
+    return "kind=plan_revision&meeting_date=2027-03-11&size=3&alternates=0&location=南京"
+
+
+def _convene_form(w: World) -> dict[str, Any]:
+    assert w.pool and w.rule_set
+    return {"kind": "plan_revision", "meeting_date": "2027-03-11", "size": "3", "alternates": "0",
+            "supervisor_email": "nobody@example.cn", "supervisor_secret": "wrong"}
+
+
 def _file(content: bytes, name: str, **form) -> dict[str, Any]:
     return {"file": (io.BytesIO(content), name), **form}
 
@@ -462,6 +473,35 @@ BUILDERS: dict[tuple[str, str], Any] = {
     ("park_pages.dismiss_proposal", "POST"): lambda w, who: Req(
         "POST", f"/parks/{w.park_p.id}/proposals/{w.proposal(w.park_p).id}/dismiss", data={"comment": "已核实"},
         csrf=True, target=_park_target(w)),
+    # the convening pages (a request carried in the query string; forms post with the CSRF token)
+    ("panel_pages.panels", "GET"): lambda w, who: Req("GET", "/panels"),
+    ("panel_pages.convene", "GET"): lambda w, who: Req(
+        "GET", f"/parks/{w.park_p.id}/convene", query="kind=plan_revision&from=2027-03-08&to=2027-03-12&size=3",
+        target=_park_target(w)),
+    ("panel_pages.convene_rules", "GET"): lambda w, who: Req(
+        "GET", f"/parks/{w.park_p.id}/convene/rules", query=_convene_query(w), target=_park_target(w)),
+    ("panel_pages.convene_draw", "GET"): lambda w, who: Req(
+        "GET", f"/parks/{w.park_p.id}/convene/draw", query=_convene_query(w), target=_park_target(w)),
+    ("panel_pages.convene_draw_post", "POST"): lambda w, who: Req(
+        "POST", f"/parks/{w.park_p.id}/convene/draw", data=_convene_form(w), csrf=True, target=_park_target(w)),
+    ("panel_pages.convene_relax", "POST"): lambda w, who: Req(
+        "POST", f"/parks/{w.park_p.id}/convene/relax",
+        data={**_convene_form(w), "group": "senior", "side": "min", "proposed": "0", "rerun": "1"}, csrf=True),
+    ("panel_pages.panel", "GET"): lambda w, who: Req("GET", f"/panels/{w.panel.id}", target=_panel_target(w)),
+    ("panel_pages.verify", "POST"): lambda w, who: Req("POST", f"/panels/{w.panel.id}/verify", data={}, csrf=True,
+                                                       target=_panel_target(w)),
+    ("panel_pages.invite_preview", "GET"): lambda w, who: Req("GET", f"/panels/{w.panel.id}/invite",
+                                                              target=_panel_target(w)),
+    ("panel_pages.invite", "POST"): lambda w, who: Req("POST", f"/panels/{w.panel.id}/invite", data={}, csrf=True,
+                                                       target=_panel_target(w)),
+    ("panel_pages.replace", "POST"): lambda w, who: Req(
+        "POST", f"/panels/{w.panel.id}/replace", data={"expert_id": str(_member_for(w, who)), "reason": "时间冲突"},
+        csrf=True, target=_panel_target(w)),
+    ("panel_pages.reschedule", "POST"): lambda w, who: Req(
+        "POST", f"/panels/{w.panel.id}/reschedule", data={"location": f"南京{who}", "reason": "会场调整"}, csrf=True,
+        target=_panel_target(w)),
+    ("panel_pages.cancel", "POST"): lambda w, who: Req(
+        "POST", f"/panels/{w.panel.id}/cancel", data={"reason": "取消"}, csrf=True, target=_panel_target(w)),
     ("pages.password", "GET"): lambda w, who: Req("GET", "/account/password"),
     ("pages.password", "POST"): lambda w, who: Req("POST", "/account/password", data={
         "current_password": "wrong-password", "new_password": "new-password-1", "confirm": "new-password-1"}),
