@@ -96,8 +96,11 @@ class WaveFairness:
     ``bound`` is the optimum of the LP relaxation (:mod:`panels.solver.wave_bound`): no lottery over valid
     plans gives every eligible expert more than ``bound`` expected panels. ``estimated_min`` is the least,
     over classes of interchangeable experts (``classes``), of the class's mean panels per expert over
-    ``replays`` independent draws of the planner (an estimate; ``estimated_se`` its standard error);
-    ``ratio`` = ``estimated_min / bound``. ``expected`` maps each eligible expert to their class's estimate.
+    ``replays`` draws of the planner (an estimate; ``estimated_se`` its standard error), among the classes
+    the replays resolve (at least ``RESOLVED_SEATS`` of their seats expected over the replays; ``resolved``
+    is their share of the eligible experts); ``below_90`` is the share of eligible experts whose class mean
+    (every class) is under 0.9 x ``bound``. ``ratio`` = ``estimated_min / bound``. ``expected`` maps each
+    eligible expert to their class's estimate.
     """
 
     bound: float
@@ -108,6 +111,8 @@ class WaveFairness:
     eligible: int
     classes: int
     replays: int
+    resolved: float = 1.0
+    below_90: float = 0.0
     expected: Mapping[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     @property

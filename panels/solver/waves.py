@@ -80,39 +80,52 @@ def plan_wave(request: WaveRequest) -> WavePlan:
     loads = [load]
     # Replays estimate the distribution's fairness. Each is a draw of the same distribution (its class
     # offsets uniform), but together they spread each class's offset over the R strata of [0, 1), so the
-    # mean over replays of a class's seats has far less variance than independent draws would give.
+    # mean over replays of a class's seats has far less variance than independent draws would give. R is
+    # fixed before the first replay (fewer than asked only if the time limit could not hold them all), so
+    # that every stratum is drawn.
+    room = deadline - time.monotonic()
+    replays = min(request.replays, int(room // max(plan_s, 1e-3)))
     strata = random.Random(replay_seed(request.seed, -1))
     base = [strata.random() for _ in classes]
-    perms = [strata.sample(range(request.replays), request.replays) for _ in classes]
-    for r in range(1, request.replays + 1):
-        if time.monotonic() + plan_s > deadline:
-            break
-        offsets = [(perm[r - 1] + v) / request.replays for perm, v in zip(perms, base, strict=True)]
+    perms = [strata.sample(range(replays), replays) for _ in classes]
+    for r in range(1, replays + 1):
+        offsets = [(perm[r - 1] + v) / replays for perm, v in zip(perms, base, strict=True)]
         loads.append(planner.draw(replay_seed(request.seed, r), offsets)[2])
     unplaced = tuple(planner.explain(pid) for pid in unplaced_ids)
-    fairness = _fairness(classes, loads[1:] or loads, bound, optimal)
+    fairness = _fairness(classes, loads[1:] or loads, bound, optimal, targets)
     ordered = tuple(sorted(meetings, key=lambda m: (m.day, m.park_id)))
     stats = {"bound_s": bound_s, "plan_s": plan_s, "total_s": time.monotonic() - started,
              "replays": len(loads) - 1, "cpsat_panels": planner.cpsat_calls}
     return WavePlan(meetings=ordered, unplaced=unplaced, fairness=fairness, seed=request.seed, stats=stats)
 
 
-def _fairness(classes, loads: Sequence[Mapping[str, int]], bound: float, optimal: bool) -> WaveFairness:
+#: A class's mean is reported in the least only if the replays hold this many of its seats in expectation:
+#: below that, a few replays cannot resolve it (a one-expert class is 0 or 1/R) and the least would be noise.
+RESOLVED_SEATS = 5.0
+
+
+def _fairness(classes, loads: Sequence[Mapping[str, int]], bound: float, optimal: bool,
+              targets: Sequence[float]) -> WaveFairness:
     means = class_means(classes, loads)
     n = sum(len(c.members) for c in classes)
     expected: dict[str, float] = {}
     best = (float("inf"), 0.0)
-    total = 0.0
-    for c, per_replay in zip(classes, means, strict=True):
+    total = resolved = low = 0.0
+    for c, per_replay, target in zip(classes, means, targets, strict=True):
         mean = sum(per_replay) / len(per_replay)
         total += mean * len(c.members)
-        se = pstdev(per_replay) / len(per_replay) ** 0.5 if len(per_replay) > 1 else 0.0
-        best = min(best, (mean, se))
+        low += len(c.members) * (mean < 0.9 * bound)
         for e in c.members:
             expected[e] = mean
-    return WaveFairness(bound=bound, bound_optimal=optimal, estimated_min=best[0] if classes else 0.0,
+        if target * len(c.members) * len(per_replay) < RESOLVED_SEATS:
+            continue
+        resolved += len(c.members)
+        se = pstdev(per_replay) / len(per_replay) ** 0.5 if len(per_replay) > 1 else 0.0
+        best = min(best, (mean, se))
+    return WaveFairness(bound=bound, bound_optimal=optimal, estimated_min=best[0] if resolved else 0.0,
                         estimated_se=best[1], mean=total / n if n else 0.0, eligible=n, classes=len(classes),
-                        replays=len(loads), expected=expected)
+                        replays=len(loads), resolved=resolved / n if n else 0.0, below_90=low / n if n else 0.0,
+                        expected=expected)
 
 
 class _Planner:
@@ -216,13 +229,22 @@ class _Planner:
         pool = [e for e in self.eligible[park.id] if e not in busy and e not in blocked and e not in full]
         if len(pool) < self.req.size:
             return None
-        # least loaded first; among equals, the class furthest behind its share of the LP solution (randomised
-        # apportionment: a class's next seat comes due at (seats so far + U) / share, U uniform per draw and
-        # class, so each class gets its share in expectation); then at random
-        behind = [(served + u) / share for served, u, share in zip(state.served, state.offset, self.quota_of,
-                                                                  strict=True)]
+        # Least loaded first; among equals, by when the expert's seat comes due in a randomised apportionment
+        # of the LP solution: the j-th expert of class t (in this draw's random order) is due at
+        # (seats class t holds + j + U_t) / share_t, U_t uniform per draw and class, so that each class gets its
+        # share in expectation and, within a class, everyone the same chance.
         load, class_of, rank = state.load, self.class_of, state.rank
-        pool.sort(key=lambda e: (load.get(e, 0), behind[class_of[e]] if e in class_of else 0.0, rank[e]))
+        pool.sort(key=lambda e: rank[e])
+        seen: dict[int, int] = defaultdict(int)
+        keys: dict[str, tuple[int, float, int]] = {}
+        for e in pool:
+            t = class_of.get(e)
+            if t is None:
+                keys[e] = (load.get(e, 0), 0.0, rank[e])
+                continue
+            keys[e] = (load.get(e, 0), (state.served[t] + seen[t] + state.offset[t]) / self.quota_of[t], rank[e])
+            seen[t] += 1
+        pool.sort(key=keys.__getitem__)
         members = greedy_panel(pool, self.experts, park.quotas, self.req.size, self.supply[park.id])
         if members is None:
             self.cpsat_calls += 1

@@ -152,6 +152,7 @@ def test_fairness_estimate_reaches_the_bound_on_a_symmetric_wave():
     assert f.bound == pytest.approx(24 / 40)
     assert f.eligible == 40 and f.mean == pytest.approx(0.6)
     assert f.estimated_min == pytest.approx(0.6)  # one class, every replay fills 24 of 40 seats
+    assert f.resolved == 1.0 and f.below_90 == 0.0 and f.ratio == pytest.approx(1.0)
     loads = Counter(e for m in plan.meetings for e in m.members)
     assert max(loads.values()) == 1  # level filling: nobody twice while others sit on none
 
@@ -164,6 +165,16 @@ def test_level_filling_spreads_panels():
     loads = Counter(e for m in plan.meetings for e in m.members)
     assert len(plan.meetings) == 10
     assert set(loads.values()) == {2}  # 40 seats over 20 experts: two each, never 3 and 1
+
+
+def test_small_classes_are_not_resolved_by_few_replays():
+    # one expert of a class of their own (a specialty nobody else has) cannot be estimated from 2 replays
+    experts = (WaveExpert("rare", frozenset({"spec:y"})), *(WaveExpert(f"e{i:02d}") for i in range(30)))
+    ids = frozenset(e.id for e in experts)
+    parks = tuple(WavePark(f"p{k}", DAYS, ids) for k in range(3))
+    f = plan_wave(WaveRequest(experts, parks, 4, 2, seed=1, replays=2)).fairness
+    assert f.classes == 2 and f.resolved == pytest.approx(30 / 31)
+    assert f.bound == pytest.approx(12 / 31)
 
 
 def test_bad_requests_are_refused():
