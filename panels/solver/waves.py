@@ -8,21 +8,28 @@ meetings a day.
 
 The draw (deterministic in ``seed``), and the approximation it makes:
 
+0. The LP of :mod:`panels.solver.wave_bound` (its optimum is the certificate below) also gives each class of
+   interchangeable experts a share: the panels the class holds in its optimal solution.
 1. Days: a min-cost max-flow (parks -> their days -> at most M a day) with seeded random costs: as many parks
    as the days can hold, spread at random.
 2. Panels, meeting by meeting in a seeded random order ("level filling"): the pool of a meeting is its
    eligible experts free that day (not busy, not on another wave panel that day or within the rest days,
-   under the caps), ordered by the number of wave panels they already hold, then at random; the panel is the
-   first in that order that keeps the quotas (greedy: the scarcest minimum quotas first, then the remaining
-   seats; CP-SAT on the same order when greedy fails). So panels go to the least loaded experts first: loads
-   differ by at most one wherever the rules allow, and interchangeable experts have equal chances. A meeting
-   whose day cannot hold a panel moves to another of its days with room; failing that the park is unplaced.
+   under the caps), ordered by the wave panels they already hold, then by when their seat comes due in a
+   randomised apportionment of the classes' shares (the j-th expert of class t, in a random order, at
+   (seats t holds + j + U_t) / share_t with U_t uniform: each class gets its share in expectation, everyone
+   in it the same chance); the panel is the first in that order that keeps the quotas (greedy: the scarcest
+   minimum quotas first, then the remaining seats; CP-SAT on the same order when greedy fails). Loads differ
+   by at most one wherever the rules allow. A meeting whose day cannot hold a panel moves to another of its
+   days with room; failing that the park is unplaced, with why.
 
-This is **not** the leximin lottery of a single draw (one per meeting costs ~1.5 s on a 5,000-expert pool).
-Its fairness is measured instead: the measure is each eligible expert's expected number of panels in the
-wave; ``replays`` further independent draws (seeds derived from ``seed``) estimate it per class of
-interchangeable experts, and the least class mean is reported against the LP bound of
-:mod:`panels.solver.wave_bound` (no lottery over valid plans can give every eligible expert more).
+This is **not** the leximin lottery of a single draw (one per meeting costs ~1.5 s on a 5,000-expert pool,
+and a joint one over whole plans is out of reach), nor an exact max-min: the quota-driven picks of step 2
+(a specialist taken because the panel needs one) move seats between classes, so a class's expectation can
+fall short of its share. The fairness is therefore *measured*: the measure is each eligible expert's
+expected number of panels in the wave; ``replays`` further draws of the same distribution (seeds derived
+from ``seed``, the offsets U stratified over the replays) estimate it per class, and the least class mean
+(among the classes the replays resolve) is reported against the LP bound, which no lottery over valid plans
+can beat.
 """
 
 from __future__ import annotations
@@ -84,7 +91,7 @@ def plan_wave(request: WaveRequest) -> WavePlan:
     # fixed before the first replay (fewer than asked only if the time limit could not hold them all), so
     # that every stratum is drawn.
     room = deadline - time.monotonic()
-    replays = min(request.replays, int(room // max(plan_s, 1e-3)))
+    replays = min(request.replays, int(0.8 * room // max(plan_s, 1e-3)))  # a margin for a busy machine
     strata = random.Random(replay_seed(request.seed, -1))
     base = [strata.random() for _ in classes]
     perms = [strata.sample(range(replays), replays) for _ in classes]
@@ -157,6 +164,7 @@ class _Planner:
         for d in day_of.values():
             used_per_day[d] += 1
         state = _State(len(self.quota_of))
+        state.full.update(e for e, cap in self.cap.items() if cap <= 0)  # a yearly cap already reached
         state.offset = list(offsets) if offsets is not None else [rng.random() for _ in self.quota_of]
         ids = sorted(self.experts)
         state.rank = dict(zip(ids, rng.sample(range(len(ids)), len(ids)), strict=True))
