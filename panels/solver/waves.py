@@ -1,7 +1,7 @@
 """The wave planner: many parks' meeting days and panels at once (pure: plain data in and out).
 
 ``plan_wave(WaveRequest) -> WavePlan`` assigns each park a day among its allowed days and a panel so that:
-every panel keeps its quotas (``panel_violations`` of the single draw) and the park's recusal (``eligible``);
+every panel keeps its quotas (as the single draw's ``panel_violations`` checks them) and recusal (``eligible``);
 no expert sits twice on one day, nor on days closer than ``rest_days``, nor on a ``busy`` day, nor more than
 ``per_expert_cap`` times in the wave (nor over their remaining yearly ``capacity``); at most ``max_per_day``
 meetings a day.
@@ -48,7 +48,6 @@ from ortools.sat.python import cp_model
 from .cpsat import make_solver
 from .lottery import build_lottery
 from .model import Candidate, InfeasibleDraw, Quota
-from .rules import panel_violations
 from .wave_bound import ExpertClass, class_means, expert_classes, fairness_bound, park_classes
 from .wave_model import (
     WAVE_ENGINE_VERSION,
@@ -168,6 +167,7 @@ class _Planner:
         state.offset = list(offsets) if offsets is not None else [rng.random() for _ in self.quota_of]
         ids = sorted(self.experts)
         state.rank = dict(zip(ids, rng.sample(range(len(ids)), len(ids)), strict=True))
+        state.order = sorted(ids, key=state.rank.__getitem__)
         meetings: list[WaveMeeting] = []
         unplaced = sorted(p.id for p in self.req.parks if p.id not in day_of)
         order = sorted(day_of)
@@ -234,7 +234,8 @@ class _Planner:
 
     def _panel(self, park: WavePark, d: date, state: _State) -> list[str] | None:
         busy, blocked, full = self.busy_on.get(d, set()), state.blocked[d], state.full
-        pool = [e for e in self.eligible[park.id] if e not in busy and e not in blocked and e not in full]
+        eligible = park.eligible
+        pool = [e for e in state.order if e in eligible and e not in busy and e not in blocked and e not in full]
         if len(pool) < self.req.size:
             return None
         # Least loaded first; among equals, by when the expert's seat comes due in a randomised apportionment
@@ -242,7 +243,7 @@ class _Planner:
         # (seats class t holds + j + U_t) / share_t, U_t uniform per draw and class, so that each class gets its
         # share in expectation and, within a class, everyone the same chance.
         load, class_of, rank = state.load, self.class_of, state.rank
-        pool.sort(key=lambda e: rank[e])
+        served, offset, share = state.served, state.offset, self.quota_of
         seen: dict[int, int] = defaultdict(int)
         keys: dict[str, tuple[int, float, int]] = {}
         for e in pool:
@@ -250,8 +251,9 @@ class _Planner:
             if t is None:
                 keys[e] = (load.get(e, 0), 0.0, rank[e])
                 continue
-            keys[e] = (load.get(e, 0), (state.served[t] + seen[t] + state.offset[t]) / self.quota_of[t], rank[e])
-            seen[t] += 1
+            j = seen[t]
+            keys[e] = (load.get(e, 0), (served[t] + j + offset[t]) / share[t], rank[e])
+            seen[t] = j + 1
         pool.sort(key=keys.__getitem__)
         members = greedy_panel(pool, self.experts, park.quotas, self.req.size, self.supply[park.id])
         if members is None:
@@ -340,8 +342,8 @@ def greedy_panel(order: Sequence[str], experts: Mapping[str, WaveExpert], quotas
             take(e)
     if len(chosen) != size:
         return None
-    by_id = {e: _Cand(experts[e].groups) for e in chosen}
-    return chosen if not panel_violations(chosen, by_id, quotas, size) else None
+    # the maxima held at every step (``fits``); the minima are checked here, once more
+    return chosen if all(counts[g] >= n for g, n in lo.items()) else None
 
 
 class _State:
@@ -354,13 +356,7 @@ class _State:
         self.served = [0] * classes
         self.offset = [0.0] * classes
         self.rank: dict[str, int] = {}  # a random order of the experts, one per draw
-
-
-class _Cand:
-    __slots__ = ("groups",)
-
-    def __init__(self, groups: frozenset[str]) -> None:
-        self.groups = groups
+        self.order: list[str] = []  # the experts in that order
 
 
 def cpsat_panel(order: Sequence[str], experts: Mapping[str, WaveExpert], quotas: Sequence[Quota],
