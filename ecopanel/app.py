@@ -63,7 +63,8 @@ def _import_models() -> None:
     import notifications.models  # noqa: F401
     import panels.models
     import panels.models.invitations
-    import panels.outcomes.models  # noqa: F401
+    import panels.outcomes.models
+    import panels.record.models  # noqa: F401
     import scheduling.models  # noqa: F401
 
 
@@ -86,6 +87,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from panels.outcomes.timeline import conclusion_timeline_events
     from panels.pages import bp as convene_pages_bp
     from panels.pages import park_panels, register_supervisor_check
+    from panels.record.routes import blp as record_blp
     from panels.routes import blp as panels_blp
     from panels.seats import pages as invitation_pages
     from panels.seats.routes import blp as seats_blp
@@ -97,7 +99,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from scheduling.routes import blp as parks_blp
     from scheduling.services import list_parks, register_timeline_source
 
-    for blp in (health_blp, experts_blp, held_rows_blp, parks_blp, panels_blp, seats_blp, outcomes_blp,
+    for blp in (health_blp, experts_blp, held_rows_blp, parks_blp, panels_blp, seats_blp, outcomes_blp, record_blp,
                 notifications_blp,
                 tokens_blp):
         api.register_blueprint(blp)
