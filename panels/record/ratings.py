@@ -2,9 +2,10 @@
 the reminder to the convener, fired once on the window's last day when ratings are missing.
 
 Refusals, each a clear 4xx in both languages with nothing changed, and audited (``panel.rating_refused``): by
-anyone but the convening authority (403 ``not_the_convener``; the Office rates its own panels, not a province's),
-before the meeting or after the window (409 ``rating_window_not_open`` / ``rating_window_closed``), for a member
-who did not attend or is not a member (422 ``not_attended``), a second time (409 ``already_rated``).
+anyone but the convening authority (403, audited as ``not_the_convener``; the Office rates its own panels, not
+a province's), before the meeting or after the window (409 ``rating_window_not_open`` /
+``rating_window_closed``), for a member who did not attend or is not a member (422 ``not_attended``), a second
+time (409 ``already_rated``).
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def rate_member(actor: Actor, panel: Panel, data: dict[str, Any], now: datetime)
     expert_id = data["expert_id"]
     facts = {"panel_id": panel.id, "expert_id": expert_id}
     if not is_convener(actor, panel):
-        raise refused(RatingForbidden("not_the_convener", Msg(
+        raise refused(RatingForbidden(None, Msg(
             "只有组建该评审组的单位可以对专家评价。", "Only the panel's convening authority rates its experts.")),
             "panel.rating_refused", "panel", panel.id, {**facts, "why": "not_the_convener"})
     today = shanghai_date(now)

@@ -86,7 +86,7 @@ def test_ratings_within_the_window_for_members_who_attended_once_by_the_convener
     stranger = _rate(j.province, panel["id"], panel["alternates"][0]["expert_id"])
     assert (stranger.status_code, stranger.json["code"]) == (422, "not_attended")
     office = _rate(j.office_en, panel["id"], members[0])  # the Office did not convene this panel
-    assert (office.status_code, office.json["code"]) == (403, "not_the_convener")
+    assert (office.status_code, office.json["code"]) == (403, "forbidden")
     assert "convening authority" in office.json["message"]
     too_much = _rate(j.province, panel["id"], members[0], competence=41)
     assert (too_much.status_code, too_much.json["code"]) == (422, "bad_rating")
