@@ -6,8 +6,9 @@ import marshmallow as ma
 from marshmallow import validate
 
 from ground.schemas import ID_RANGE, Integer, StrictSchema, text
-from panels.rules.credit import RECORDED_KINDS
+from panels.rules.credit import CONDUCT_KINDS, RECORDED_KINDS
 from panels.rules.fees import FEE_DEFAULTS
+from panels.seats.answers import DECLINE_REASONS
 from scheduling.schemas import Localized
 
 POINTS = validate.Range(min=0, max=100)
@@ -126,8 +127,40 @@ class CreditSchema(ma.Schema):
     proposals = ma.fields.List(ma.fields.Nested(CreditProposalSchema))
 
 
+def _int(low: int, high: int, **kwargs) -> Integer:
+    return Integer(strict=True, validate=validate.Range(min=low, max=high), **kwargs)
+
+
+class RatingMaxSchema(StrictSchema):
+    competence = _int(1, 100)
+    discipline = _int(1, 100)
+    integrity = _int(1, 100)
+
+
+class UnexcusedDeclinesSchema(StrictSchema):
+    count = _int(1, 50, metadata={"description": "declines without a reason that make one record"})
+    months = _int(1, 36, metadata={"description": "within this many months"})
+    reasons = ma.fields.List(ma.fields.String(validate=validate.OneOf(tuple(DECLINE_REASONS))), metadata={
+        "description": "decline reasons that count as none (silence always counts)"})
+
+
+class CreditRulesFieldsSchema(StrictSchema):
+    rating_window_working_days = _int(1, 10)
+    rating_max = ma.fields.Nested(RatingMaxSchema, metadata={"description": "the three parts, adding up to 100"})
+    lookback_months = _int(1, 120)
+    neutral_score = _int(0, 100, metadata={"description": "the score before any rating"})
+    deductions = ma.fields.Dict(keys=ma.fields.String(validate=validate.OneOf(CONDUCT_KINDS)), values=_int(0, 100))
+    late_withdrawal_days = _int(0, 60)
+    unexcused_declines = ma.fields.Nested(UnexcusedDeclinesSchema)
+    suspend_below = _int(0, 100)
+    remove_below = _int(0, 100)
+    remove_on = ma.fields.List(ma.fields.String(validate=validate.OneOf(CONDUCT_KINDS)))
+    promote_at = _int(0, 101, metadata={"description": "101: never"})
+    promote_min_ratings = _int(0, 100)
+
+
 class CreditRulesWriteSchema(StrictSchema):
-    rules = ma.fields.Dict(required=True, keys=ma.fields.String(), metadata={
+    rules = ma.fields.Nested(CreditRulesFieldsSchema, required=True, metadata={
         "description": "The parameters to change (panels.rules.credit.CREDIT_DEFAULTS); the others stay"})
     description = text(500, load_default="")
 
@@ -145,6 +178,11 @@ class FeeRatesWriteSchema(StrictSchema):
                              values=Integer(strict=True, validate=validate.Range(min=0, max=100000)))
     chair_extra_per_day = Integer(strict=True, validate=validate.Range(min=0, max=100000))
     travel_allowance = Integer(strict=True, validate=validate.Range(min=0, max=100000))
+
+    @ma.validates_schema
+    def _something(self, data, **kwargs):
+        if not data:
+            raise ma.ValidationError("Give at least one rate to change.", "_schema")
 
 
 class FeeRatesSchema(ma.Schema):
