@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from panels.outcomes.timeline import conclusion_timeline_events
     from panels.pages import bp as convene_pages_bp
     from panels.pages import park_panels, register_supervisor_check
+    from panels.record.page import expert_credit_section
     from panels.record.routes import blp as record_blp
     from panels.routes import blp as panels_blp
     from panels.seats import pages as invitation_pages
@@ -127,6 +128,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     # An expert's page shows the panels the expert sat on, and names the parks of its conflicts: the pool may
     # import neither panels nor scheduling, so the roof wires them in (each applies its own visibility rule).
     expert_pages.register_expert_section(app, expert_panels_section)
+    expert_pages.register_expert_section(app, expert_credit_section)  # the Office only
     expert_pages.register_park_directory(app, lambda actor: [
         (p.id, p.name) for p in list_parks(actor, {}, 1, 100_000)[0]])
 

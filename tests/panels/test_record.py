@@ -8,6 +8,7 @@ and the fee sheet opened with openpyxl.
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime, time, timedelta
 
 import openpyxl
@@ -24,6 +25,7 @@ from panels.record.models import ConductRecord, ExpertRating
 from panels.record.ratings import remind_conveners
 from panels.seats.answers import accept_invitation
 from panels.seats.sweep import sweep_invitations
+from tests.expert_pool.page_helpers import text
 from tests.panels.test_conclusions import Clock, Journey
 
 MEETING = date(2027, 1, 20)  # a Wednesday: the window (2 working days after) closes on Friday 22 January
@@ -44,6 +46,19 @@ def clock(app, monkeypatch):
 @pytest.fixture
 def journey(park, pool, db, api_as, clock):
     return Journey(park, db, api_as, clock)
+
+
+def signed_in(app, user, at: datetime):
+    """A page session for ``user`` signed in at ``at`` (the test's clock, not the wall's)."""
+    from flask_login.utils import _create_identifier
+
+    client = app.test_client()
+    with app.test_request_context(environ_base=client.environ_base):
+        ident = _create_identifier()
+    with client.session_transaction() as session:
+        session.update({"_user_id": str(user.id), "_fresh": True, "_id": ident, "auth_at": int(at.timestamp()),
+                        "seen_at": int(at.timestamp()), "auth_v": user.session_version, "lang": "zh"})
+    return client
 
 
 def _rate(api, panel_id, expert_id, competence=35, discipline=25, integrity=25, comment="认真负责"):
@@ -203,7 +218,8 @@ def test_conduct_records_come_from_attendance_and_invitations(db, journey, clock
     assert [h["score"] for h in j.office.get(f"/experts/{absent}/credit").json["history"]] == [80.0, 60.0]
 
 
-def test_ratings_and_conduct_propose_a_suspension_the_office_accepts(db, journey, clock, api_as):
+def test_ratings_and_conduct_propose_a_suspension_the_office_accepts(app, db, journey, clock, api_as, make_user,
+                                                                    park):
     j = journey
     panel = j.draw(j.province, "plan_argumentation", date(2027, 1, 6), MEETING)
     members = [m["expert_id"] for m in panel["members"]]
@@ -226,6 +242,16 @@ def test_ratings_and_conduct_propose_a_suspension_the_office_accepts(db, journey
     proposals = j.office_en.get("/credit-proposals").json
     assert [(p["expert_id"], p["action"], p["score"]) for p in proposals] == [(target, "suspend", 50.0)]
     assert "below 60" in proposals[0]["reason"]
+
+    # The expert's page shows the Office the credit record; a province sees no such section (status only).
+    page = text(signed_in(app, make_user("office")[0], clock.now).get(f"/experts/{target}"))
+    section = re.search(r'data-testid="section-credit">(.*?)</section>', page, re.S).group(1)
+    assert "信用分 50.0" in section and "投诉经查属实" in section and "70（30/20/20）" in section
+    assert "暂停聘用" in section  # the proposal awaiting a decision
+    province = make_user("province", province=park.province)[0]
+    province_page = text(signed_in(app, province, clock.now).get(f"/experts/{target}"))
+    assert "池专家" in province_page  # the page itself is there
+    assert 'data-testid="section-credit"' not in province_page and "信用分" not in province_page
 
     # What a province and the expert themself see.
     assert j.province.get(f"/experts/{target}/credit").status_code == 403
