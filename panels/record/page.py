@@ -31,7 +31,7 @@ def expert_credit_section(actor: Actor, expert: Expert, today: date) -> Section 
     if not actor.is_office:
         return None
     credit, version = current_credit(expert.id, clock_now())
-    deductions = effective_credit_rules(current_credit_rules().rules)["deductions"]
+    deductions = effective_credit_rules(current_credit_rules().rules)["deductions"]  # the points shown
     ratings = list(db.session.scalars(select(ExpertRating).where(ExpertRating.expert_id == expert.id)))
     kinds = dict(db.session.execute(select(Panel.id, Panel.kind).where(
         Panel.id.in_({r.panel_id for r in ratings} | {c.panel_id for c in conduct_of(expert.id) if c.panel_id})
@@ -45,11 +45,15 @@ def expert_credit_section(actor: Actor, expert: Expert, today: date) -> Section 
         rows.append((c.on, [c.on.isoformat(), Msg(zh, en), _kind(kinds, c.panel_id),
                             f"-{deductions.get(c.kind, 0)}", c.note or DERIVED]))
     rows.sort(key=lambda item: item[0], reverse=True)
-    average = "—" if credit.rating_average is None else f"{credit.rating_average}"
-    note_zh = (f"信用分 {credit.score}（评价均分 {average}，{credit.ratings} 次评价；扣分 {credit.deducted}；"
-               f"规则第 {version} 版）。")
-    note_en = (f"Credit {credit.score} (ratings' mean {average} over {credit.ratings}; {credit.deducted} "
-               f"deducted; rules version {version}).")
+    rules = effective_credit_rules(current_credit_rules().rules)
+    if credit.rating_average is None:
+        neutral = rules["neutral_score"]
+        base_zh, base_en = f"尚无评价，按基准分 {neutral}", f"no rating yet, from {neutral}"
+    else:
+        base_zh = f"评价均分 {credit.rating_average}，{credit.ratings} 次评价"
+        base_en = f"ratings' mean {credit.rating_average} over {credit.ratings}"
+    note_zh = f"信用分 {credit.score}（{base_zh}；扣分 {credit.deducted}；规则第 {version} 版）。"
+    note_en = f"Credit {credit.score} ({base_en}; {credit.deducted} deducted; rules version {version})."
     open_ones = list(db.session.scalars(select(CreditProposal.action).where(
         CreditProposal.expert_id == expert.id, CreditProposal.status == "open")))
     if open_ones:
@@ -67,6 +71,6 @@ def expert_credit_section(actor: Actor, expert: Expert, today: date) -> Section 
 
 def _kind(kinds: dict[int, str], panel_id: int | None) -> str | Msg:
     if panel_id is None or panel_id not in kinds:
-        return ""
+        return "—"
     zh, en = KINDS.get(kinds[panel_id], (kinds[panel_id], kinds[panel_id]))
     return Msg(zh, en)

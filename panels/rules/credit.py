@@ -219,7 +219,7 @@ def compute_credit(ratings: Iterable[RatingFact], records: Iterable[tuple[str, d
     average = round(sum(totals) / len(totals), 1) if totals else None
     deducted = sum(r["deductions"].get(kind, 0) * n for kind, n in counts.items())
     base = average if average is not None else r["neutral_score"]
-    score = round(min(100.0, max(0.0, base - deducted)), 1)
+    score = round(float(min(100, max(0, base - deducted))), 1)
     return Credit(score, average, len(totals), counts, deducted)
 
 

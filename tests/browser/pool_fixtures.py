@@ -63,6 +63,7 @@ def _seed() -> None:
                 "contributed_by": "32" if province == "32" and n % 2 else None,
             }, date(2026, 11, 24))
     _hold_a_row(orgs["32"].name)
+    _a_credit_record()
     create_user(SYSTEM, OFFICE[0], "office", password=OFFICE[1])
     create_user(SYSTEM, JIANGSU[0], "province", province="32", password=JIANGSU[1])
     db.session.commit()
@@ -83,6 +84,24 @@ def _hold_a_row(organization: str) -> None:
         "title_rank": "senior", "specialties": ["eia"], "province": "33", "city": "杭州", "recommended_by": "33",
         "term_start": None, "term_end": None, "status": "active", "language": "zh", "held": {"mobile": first.id}}],
         "浙江专家.xlsx")
+
+
+def _a_credit_record() -> None:
+    """The pool's second expert has an upheld complaint on record (their credit record on the expert's page)."""
+    from datetime import UTC, datetime
+
+    from expert_pool.models import Expert
+    from ground.actor import Actor, Role
+    from ground.extensions import db
+    from panels.record.conduct import record_conduct
+    from panels.record.credit import refresh_credit
+
+    second = db.session.query(Expert).order_by(Expert.id).offset(1).first()
+    now = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+    office = Actor(user_id=None, label="办公室", role=Role.OFFICE)
+    record_conduct(office, second, {"kind": "complaint_upheld", "on": date(2026, 11, 20), "panel_id": None,
+                                    "note": "园区反映评审时迟到早退，经核查属实，予以记录。"}, now)
+    refresh_credit(second.id, now)
 
 
 def expected_jiangsu_low_carbon() -> int:

@@ -1,0 +1,32 @@
+"""The credit record on an expert's page in a real browser, at 1280 px and on a phone (390 px)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import pool_fixtures
+from tests.browser.pool_fixtures import OFFICE, overflow, shot, sign_in
+
+pytestmark = pytest.mark.browser
+pool_server = pool_fixtures.pool_server  # the pool's live server: its second expert has a record
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_office_reads_an_experts_credit_record_on_their_page(browser, pool_server, width):
+    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        sign_in(page, pool_server, OFFICE)
+        page.goto(f"{pool_server}/experts?q=池02号专家")
+        page.locator("td.name a").first.click()
+        section = page.get_by_test_id("section-credit")
+        section.wait_for()
+        text = section.inner_text()
+        assert "信用分 60.0" in text and "投诉经查属实" in text and "-20" in text and "迟到早退" in text
+        assert overflow(page) == []
+        section.scroll_into_view_if_needed()
+        shot(page, f"credit-{width}-zh")
+        page.goto(page.url + "?lang=en")
+        assert "Credit 60.0" in page.get_by_test_id("section-credit").inner_text()
+    finally:
+        context.close()
