@@ -81,6 +81,8 @@ def upgrade():
     )
     with op.batch_alter_table('credit_proposals', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_credit_proposals_expert_id'), ['expert_id'], unique=False)
+        batch_op.create_index('uq_credit_proposals_open', ['expert_id', 'action'], unique=True,
+                              postgresql_where=sa.text("status = 'open'"), sqlite_where=sa.text("status = 'open'"))
 
     op.create_table('credit_snapshots',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -184,6 +186,7 @@ def downgrade():
 
     op.drop_table('credit_snapshots')
     with op.batch_alter_table('credit_proposals', schema=None) as batch_op:
+        batch_op.drop_index('uq_credit_proposals_open')
         batch_op.drop_index(batch_op.f('ix_credit_proposals_expert_id'))
 
     op.drop_table('credit_proposals')

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -137,6 +138,9 @@ class CreditProposal(db.Model):
     __table_args__ = (
         CheckConstraint(f"action IN {_in(PROPOSAL_ACTIONS)}", name="action"),
         CheckConstraint(f"status IN {_in(PROPOSAL_STATUSES)}", name="status"),
+        # One open proposal per expert and action, whatever the number of workers refreshing at once.
+        Index("uq_credit_proposals_open", "expert_id", "action", unique=True,
+              postgresql_where=text("status = 'open'"), sqlite_where=text("status = 'open'")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, default=random_id)

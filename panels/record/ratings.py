@@ -52,6 +52,10 @@ class RatingInvalid(AuditedRefusal, InvalidInput):
 
 
 def window_of(panel: Panel, now: datetime) -> Window:
+    """The window of the rule set in use; once the meeting is held, the one its row fixed (and reminds of)."""
+    row = db.session.get(RatingWindow, panel.id)
+    if row is not None:
+        return Window(panel.meeting_date, row.closes_on, row.provisional)
     days = effective_credit_rules(current_credit_rules().rules)["rating_window_working_days"]
     return rating_window(panel.meeting_date, days, calendar_service.get_calendar(now))
 
