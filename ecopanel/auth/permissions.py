@@ -143,7 +143,7 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
                                    "each section calls filter to the caller's scope"),
     ("auditlog.index", "GET"): _p(OFFICE),
     ("me.index", "GET"): _p(frozenset({EX}), Scope.SELF, "expert_pool.services.get_expert (actor.expert_id), "
-                            "panels.seats.present.my_invitations"),
+                            "panels.seats.present.my_invitations, panels.record.credit.credit_view"),
     # --- the expert pool's pages: staff only (a park or an expert gets the 403 page); the services check scope
     ("expert_pool.experts", "GET"): _p(STAFF, Scope.POOL, "expert_pool.services.list_experts (masking in present)"),
     ("expert_pool.expert", "GET"): _p(STAFF, Scope.POOL, _EXPERT),

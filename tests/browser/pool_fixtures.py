@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import make_app, upgrade, valid_id_number
 
 OFFICE = ("pool-office@example.com", "pool-office-password-1")
+EXPERT = ("pool-expert2@example.com", "pool-expert-password-2")  # the pool's second expert, with a record
 JIANGSU = ("pool-jiangsu@example.com", "pool-jiangsu-password-1")
 ARTIFACTS = "tests/browser/artifacts"
 
@@ -102,6 +103,10 @@ def _a_credit_record() -> None:
     record_conduct(office, second, {"kind": "complaint_upheld", "on": date(2026, 11, 20), "panel_id": None,
                                     "note": "园区反映评审时迟到早退，经核查属实，予以记录。"}, now)
     refresh_credit(second.id, now)
+    from ecopanel.auth.services import create_user
+    from ground.actor import SYSTEM
+
+    create_user(SYSTEM, EXPERT[0], "expert", expert_id=second.id, password=EXPERT[1])
 
 
 def expected_jiangsu_low_carbon() -> int:

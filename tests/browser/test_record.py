@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import pool_fixtures
-from tests.browser.pool_fixtures import OFFICE, overflow, shot, sign_in
+from tests.browser.pool_fixtures import EXPERT, OFFICE, overflow, shot, sign_in
 
 pytestmark = pytest.mark.browser
 pool_server = pool_fixtures.pool_server  # the pool's live server: its second expert has a record
@@ -28,5 +28,25 @@ def test_the_office_reads_an_experts_credit_record_on_their_page(browser, pool_s
         shot(page, f"credit-{width}-zh")
         page.goto(page.url + "?lang=en")
         assert "Credit 60.0" in page.get_by_test_id("section-credit").inner_text()
+    finally:
+        context.close()
+
+
+def test_the_expert_reads_their_own_credit_record_on_a_phone(browser, pool_server):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{pool_server}/login")
+        page.fill("input[name=email]", EXPERT[0])
+        page.fill("input[name=password]", EXPERT[1])
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda url: url.endswith("/me"))
+        card = page.get_by_test_id("credit")
+        assert "60.0" in card.inner_text() and "投诉经查属实" in card.inner_text()
+        width = page.evaluate("document.documentElement.clientWidth")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1  # no sideways scrolling
+        card.scroll_into_view_if_needed()
+        shot(page, "me-credit-390-zh")
     finally:
         context.close()

@@ -256,6 +256,9 @@ def test_ratings_and_conduct_propose_a_suspension_the_office_accepts(app, db, jo
     # What a province and the expert themself see.
     assert j.province.get(f"/experts/{target}/credit").status_code == 403
     own = api_as("expert", expert_id=target, password=None).get(f"/experts/{target}/credit").json
+    me = text(signed_in(app, make_user("expert", expert_id=target)[0], clock.now).get("/me"))
+    mine = re.search(r'data-testid="credit">(.*?)</section>', me, re.S).group(1)
+    assert "<strong>50.0</strong>" in mine and "投诉经查属实" in mine and "均分 70.0，共 1 次" in mine
     assert own["score"] == 50.0 and own["proposals"] == [] and own["conduct"][0]["panel_id"] is None
 
     clock.set(date(2027, 1, 25))
