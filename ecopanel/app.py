@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from panels.outcomes.timeline import conclusion_timeline_events
     from panels.pages import bp as convene_pages_bp
     from panels.pages import park_panels, register_supervisor_check
+    from panels.record import pages as record_pages
     from panels.record.page import expert_credit_section
     from panels.record.routes import blp as record_blp
     from panels.routes import blp as panels_blp
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     app.register_blueprint(expert_pages.bp)
     app.register_blueprint(park_pages.bp)
     app.register_blueprint(meeting_pages.bp)
+    app.register_blueprint(record_pages.bp)
     # The experts' invitation pages: its two POST views replace the session CSRF check with a link-bound
     # per-page token (see panels.seats.pages); the blueprint as a whole is not exempted.
     app.register_blueprint(invitation_pages.bp)

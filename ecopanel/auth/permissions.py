@@ -269,6 +269,8 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("record.CreditRules", "POST"): _p(OFFICE),
     ("record.FeeRates", "GET"): _p(STAFF),
     ("record.FeeRates", "POST"): _p(OFFICE),
+    ("record_pages.proposals", "GET"): _p(OFFICE),
+    ("record_pages.decide", "POST"): _p(OFFICE, Scope.NONE, "panels.record.credit.decide_proposal (the API's)"),
     ("seats.my_invitations", "GET"): _p(frozenset({EX}), Scope.SELF, "panels.seats.present.my_invitations"),
     ("notifications.list_outbox", "GET"): _p(OFFICE),
     ("notifications.read_outbox", "GET"): _p(OFFICE),

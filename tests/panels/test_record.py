@@ -333,3 +333,32 @@ def test_the_fee_sheet_opens_in_openpyxl_with_every_cell_safe(db, journey, clock
     cell = sheet.cell(row=row_number, column=4)
     assert cell.data_type == "s" and cell.value == "'" + formula  # text, never a formula
     assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
+
+
+def test_the_office_decides_a_proposal_on_its_page(app, db, journey, clock, make_user, park):
+    j = journey
+    panel = j.draw(j.province, "plan_argumentation", date(2027, 1, 6), MEETING)
+    j.meet(j.province, panel)
+    target = panel["members"][1]["expert_id"]
+    clock.set(MEETING, 17)
+    assert _rate(j.province, panel["id"], target, 25, 15, 15, "未认真审阅材料").status_code == 201  # 55
+    office = signed_in(app, make_user("office")[0], clock.now)
+    page = text(office.get("/credit-proposals"))
+    assert page.count('data-testid="proposal"') == 1 and "暂停聘用" in page and "信用分 55.0，低于 60 分" in page
+    proposal_id = j.office.get("/credit-proposals").json[0]["id"]
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    missing = office.post(f"/credit-proposals/{proposal_id}/decision", data={"csrf_token": csrf, "decision": "reject"})
+    assert missing.status_code == 422 and "请写明理由" in text(missing)
+    done = office.post(f"/credit-proposals/{proposal_id}/decision",
+                       data={"csrf_token": csrf, "decision": "reject", "reason": "首次评价偏低，继续观察"})
+    assert done.status_code == 302 and "decided=" in done.headers["Location"]
+    after = text(office.get(done.headers["Location"]))
+    assert "没有待决定的信用建议" in after and "继续观察" in after
+    twice = office.post(f"/credit-proposals/{proposal_id}/decision",
+                        data={"csrf_token": csrf, "decision": "accept", "reason": "再议"})
+    assert twice.status_code == 409 and "该建议已于" in text(twice)  # said on the page, nothing changed
+    db.session.expire_all()
+    assert db.session.get(Expert, target).status == "active"
+    province = signed_in(app, make_user("province", province=park.province)[0], clock.now)
+    assert province.get("/credit-proposals").status_code == 403

@@ -314,9 +314,15 @@ class World:
         return sorted(m.expert_id for m in self.panel.members if m.role == "member")
 
     def credit_proposal(self):
-        """An open proposal to suspend expert X (a fresh one per call: a proposal is decided once)."""
+        """The open proposal to suspend expert X (a new one once it was decided: a proposal is decided once)."""
+        from sqlalchemy import select
+
         from panels.record.models import CreditProposal
 
+        self.db.session.expire_all()
+        found = self.db.session.scalar(select(CreditProposal).where(CreditProposal.status == "open"))
+        if found is not None:
+            return found
         row = CreditProposal(expert_id=self.expert_x.id, action="suspend", status="open", score=55.0,
                              reason_zh="信用分低于60分", reason_en="credit below 60", rule_version=1,
                              proposed_on=date(2026, 11, 20))
@@ -697,6 +703,10 @@ BUILDERS: dict[tuple[str, str], Any] = {
                                                        json={"rules": {"neutral_score": 75}}),
     ("record.FeeRates", "GET"): lambda w, who: Req("GET", "/api/v1/fee-rates"),
     ("record.FeeRates", "POST"): lambda w, who: Req("POST", "/api/v1/fee-rates", json={"travel_allowance": 100}),
+    ("record_pages.proposals", "GET"): lambda w, who: Req("GET", "/credit-proposals"),
+    ("record_pages.decide", "POST"): lambda w, who: Req(
+        "POST", f"/credit-proposals/{w.credit_proposal().id}/decision", data={"decision": "reject", "reason": "矩阵"},
+        csrf=True),
     ("notifications.list_outbox", "GET"): lambda w, who: Req("GET", "/api/v1/outbox"),
     ("notifications.read_outbox", "GET"): lambda w, who: Req("GET", f"/api/v1/outbox/{w.outbox_message.id}"),
     ("notifications.retry_outbox", "POST"): lambda w, who: Req("POST", f"/api/v1/outbox/{w.outbox_message.id}/retry"),
