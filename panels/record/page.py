@@ -45,6 +45,14 @@ def expert_credit_section(actor: Actor, expert: Expert, today: date) -> Section 
         rows.append((c.on, [c.on.isoformat(), Msg(zh, en), _kind(kinds, c.panel_id),
                             f"-{deductions.get(c.kind, 0)}", c.note or DERIVED]))
     rows.sort(key=lambda item: item[0], reverse=True)
+    links: list[str | None] = [None] * len(rows)
+    proposals = list(db.session.scalars(select(CreditProposal).where(
+        CreditProposal.expert_id == expert.id, CreditProposal.status == "open").order_by(CreditProposal.proposed_on)))
+    for p in proposals:  # first, each linking to where the Office decides it
+        zh, en = PROPOSAL_NAMES[p.action]
+        rows.insert(0, (p.proposed_on, [p.proposed_on.isoformat(), Msg(f"待决定：{zh}", f"To decide: {en}"), "—",
+                                        f"{p.score}", Msg(p.reason_zh, p.reason_en)]))
+        links.insert(0, f"/credit-proposals#p-{p.id}")
     rules = effective_credit_rules(current_credit_rules().rules)
     if credit.rating_average is None:
         neutral = rules["neutral_score"]
@@ -54,11 +62,6 @@ def expert_credit_section(actor: Actor, expert: Expert, today: date) -> Section 
         base_en = f"ratings' mean {credit.rating_average} over {credit.ratings}"
     note_zh = f"信用分 {credit.score}（{base_zh}；扣分 {credit.deducted}；规则第 {version} 版）。"
     note_en = f"Credit {credit.score} ({base_en}; {credit.deducted} deducted; rules version {version})."
-    open_ones = list(db.session.scalars(select(CreditProposal.action).where(
-        CreditProposal.expert_id == expert.id, CreditProposal.status == "open")))
-    if open_ones:
-        note_zh += "待决定的建议：" + "、".join(PROPOSAL_NAMES[a][0] for a in open_ones) + "。"
-        note_en += " Proposals awaiting a decision: " + ", ".join(PROPOSAL_NAMES[a][1] for a in open_ones) + "."
     if on_senior_list(expert.id):
         note_zh += "已列入资深专家名单。"
         note_en += " On the senior list."
@@ -66,7 +69,7 @@ def expert_credit_section(actor: Actor, expert: Expert, today: date) -> Section 
                    columns=[Msg("日期", "Date"), Msg("事项", "Entry"), Msg("评审组", "Panel"), Msg("分值", "Points"),
                             Msg("说明", "Note")],
                    rows=[cells for _, cells in rows], empty=Msg("尚无评价或失信记录。", "No rating or record yet."),
-                   note=Msg(note_zh, note_en))
+                   note=Msg(note_zh, note_en), links=links)
 
 
 def _kind(kinds: dict[int, str], panel_id: int | None) -> str | Msg:

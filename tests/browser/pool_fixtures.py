@@ -88,7 +88,7 @@ def _hold_a_row(organization: str) -> None:
 
 
 def _a_credit_record() -> None:
-    """The pool's second expert has an upheld complaint on record (their credit record on the expert's page)."""
+    """The pool's second expert has two upheld complaints on record (credit 40: a suspension is proposed)."""
     from datetime import UTC, datetime
 
     from expert_pool.models import Expert
@@ -100,9 +100,10 @@ def _a_credit_record() -> None:
     second = db.session.query(Expert).order_by(Expert.id).offset(1).first()
     now = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
     office = Actor(user_id=None, label="办公室", role=Role.OFFICE)
-    record_conduct(office, second, {"kind": "complaint_upheld", "on": date(2026, 11, 20), "panel_id": None,
-                                    "note": "园区反映评审时迟到早退，经核查属实，予以记录。"}, now)
-    refresh_credit(second.id, now)
+    for on, note in ((date(2026, 6, 12), "评审意见中泄露企业未公开数据的投诉，经核查属实。"),
+                     (date(2026, 11, 20), "园区反映评审时迟到早退，经核查属实，予以记录。")):
+        record_conduct(office, second, {"kind": "complaint_upheld", "on": on, "panel_id": None, "note": note}, now)
+        refresh_credit(second.id, now)  # 60, then 40: below 60, a suspension is proposed
     from ecopanel.auth.services import create_user
     from ground.actor import SYSTEM
 

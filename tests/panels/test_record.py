@@ -247,7 +247,7 @@ def test_ratings_and_conduct_propose_a_suspension_the_office_accepts(app, db, jo
     page = text(signed_in(app, make_user("office")[0], clock.now).get(f"/experts/{target}"))
     section = re.search(r'data-testid="section-credit">(.*?)</section>', page, re.S).group(1)
     assert "信用分 50.0" in section and "投诉经查属实" in section and "70（30/20/20）" in section
-    assert "暂停聘用" in section  # the proposal awaiting a decision
+    assert "待决定：暂停聘用" in section and 'href="/credit-proposals#p-' in section  # where it is decided
     province = make_user("province", province=park.province)[0]
     province_page = text(signed_in(app, province, clock.now).get(f"/experts/{target}"))
     assert "池专家" in province_page  # the page itself is there
