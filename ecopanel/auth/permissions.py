@@ -270,6 +270,8 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("record.FeeRates", "GET"): _p(STAFF),
     ("record.FeeRates", "POST"): _p(OFFICE),
     ("record_pages.proposals", "GET"): _p(OFFICE),
+    ("record_pages.ratings", "GET"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("record_pages.rate", "POST"): _p(STAFF, Scope.CONVENER, f"{_PANEL}; panels.record.ratings.is_convener"),
     ("record_pages.decide", "POST"): _p(OFFICE, Scope.NONE, "panels.record.credit.decide_proposal (the API's)"),
     ("seats.my_invitations", "GET"): _p(frozenset({EX}), Scope.SELF, "panels.seats.present.my_invitations"),
     ("notifications.list_outbox", "GET"): _p(OFFICE),

@@ -362,3 +362,34 @@ def test_the_office_decides_a_proposal_on_its_page(app, db, journey, clock, make
     assert db.session.get(Expert, target).status == "active"
     province = signed_in(app, make_user("province", province=park.province)[0], clock.now)
     assert province.get("/credit-proposals").status_code == 403
+
+
+def test_the_convener_rates_on_the_ratings_page_linked_from_the_meeting(app, db, journey, clock, make_user, park):
+    j = journey
+    panel = j.draw(j.province, "plan_argumentation", date(2027, 1, 6), MEETING)
+    order = [m["expert_id"] for m in j.meet(j.province, panel, absent=1)["members"]]
+    clock.set(MEETING, 17)
+    province = signed_in(app, make_user("province", province=park.province)[0], clock.now)
+    assert 'href="/panels/{}/ratings"'.format(panel["id"]) in text(province.get(f"/panels/{panel['id']}/meeting"))
+    page = text(province.get(f"/panels/{panel['id']}/ratings"))
+    assert page.count('data-testid="member"') == len(order) - 1 and "2027-01-22" in page  # the absent one is not
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    form = {"csrf_token": csrf, "expert_id": str(order[0]), "competence": "45", "discipline": "25", "integrity": "25"}
+    too_high = province.post(f"/panels/{panel['id']}/ratings", data=form)
+    assert too_high.status_code == 422 and "40 分" in text(too_high)
+    done = province.post(f"/panels/{panel['id']}/ratings", data={**form, "competence": "38", "comment": "意见中肯"})
+    assert done.status_code == 302
+    after = text(province.get(done.headers["Location"]))
+    assert "<strong>88</strong>" in after and "意见中肯" in after
+    absent = province.post(f"/panels/{panel['id']}/ratings", data={**form, "expert_id": str(order[-1])})
+    assert absent.status_code == 422 and "未出席" in text(absent)
+    office = signed_in(app, make_user("office")[0], clock.now)
+    office_page = text(office.get(f"/panels/{panel['id']}/ratings"))
+    assert "保存评价" not in office_page  # no form: the Office did not convene it
+    office_csrf = re.search(r'name="csrf-token" content="([^"]+)"', office_page).group(1)
+    refused = office.post(f"/panels/{panel['id']}/ratings",
+                          data={**form, "csrf_token": office_csrf, "expert_id": str(order[1])})
+    assert refused.status_code == 403  # the Office did not convene it
+    db.session.expire_all()
+    assert [(r.expert_id, r.total) for r in db.session.scalars(select(ExpertRating))] == [(order[0], 88)]
+    assert j.province.get(f"/panels/{panel['id']}/fee-sheet.xlsx").status_code == 200

@@ -704,6 +704,12 @@ BUILDERS: dict[tuple[str, str], Any] = {
     ("record.FeeRates", "GET"): lambda w, who: Req("GET", "/api/v1/fee-rates"),
     ("record.FeeRates", "POST"): lambda w, who: Req("POST", "/api/v1/fee-rates", json={"travel_allowance": 100}),
     ("record_pages.proposals", "GET"): lambda w, who: Req("GET", "/credit-proposals"),
+    ("record_pages.ratings", "GET"): lambda w, who: Req("GET", f"/panels/{w.panel.id}/ratings",
+                                                        target=_panel_target(w)),
+    ("record_pages.rate", "POST"): lambda w, who: Req(
+        "POST", f"/panels/{w.panel.id}/ratings", data={"expert_id": str(w.members[0]), "competence": "30",
+                                                        "discipline": "25", "integrity": "25"},
+        csrf=True, target=_panel_target(w)),
     ("record_pages.decide", "POST"): lambda w, who: Req(
         "POST", f"/credit-proposals/{w.credit_proposal().id}/decision", data={"decision": "reject", "reason": "矩阵"},
         csrf=True),
