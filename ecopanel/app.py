@@ -63,7 +63,8 @@ def _import_models() -> None:
     import notifications.models  # noqa: F401
     import panels.models
     import panels.models.invitations
-    import panels.outcomes.models  # noqa: F401
+    import panels.outcomes.models
+    import panels.record.models  # noqa: F401
     import scheduling.models  # noqa: F401
 
 
@@ -86,6 +87,9 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from panels.outcomes.timeline import conclusion_timeline_events
     from panels.pages import bp as convene_pages_bp
     from panels.pages import park_panels, register_supervisor_check
+    from panels.record import pages as record_pages
+    from panels.record.page import expert_credit_section
+    from panels.record.routes import blp as record_blp
     from panels.routes import blp as panels_blp
     from panels.seats import pages as invitation_pages
     from panels.seats.routes import blp as seats_blp
@@ -97,7 +101,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from scheduling.routes import blp as parks_blp
     from scheduling.services import list_parks, register_timeline_source
 
-    for blp in (health_blp, experts_blp, held_rows_blp, parks_blp, panels_blp, seats_blp, outcomes_blp,
+    for blp in (health_blp, experts_blp, held_rows_blp, parks_blp, panels_blp, seats_blp, outcomes_blp, record_blp,
                 notifications_blp,
                 tokens_blp):
         api.register_blueprint(blp)
@@ -109,6 +113,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     app.register_blueprint(expert_pages.bp)
     app.register_blueprint(park_pages.bp)
     app.register_blueprint(meeting_pages.bp)
+    app.register_blueprint(record_pages.bp)
     # The experts' invitation pages: its two POST views replace the session CSRF check with a link-bound
     # per-page token (see panels.seats.pages); the blueprint as a whole is not exempted.
     app.register_blueprint(invitation_pages.bp)
@@ -125,6 +130,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     # An expert's page shows the panels the expert sat on, and names the parks of its conflicts: the pool may
     # import neither panels nor scheduling, so the roof wires them in (each applies its own visibility rule).
     expert_pages.register_expert_section(app, expert_panels_section)
+    expert_pages.register_expert_section(app, expert_credit_section)  # the Office only
     expert_pages.register_park_directory(app, lambda actor: [
         (p.id, p.name) for p in list_parks(actor, {}, 1, 100_000)[0]])
 

@@ -61,6 +61,8 @@ class Scope(enum.StrEnum):
     """The park's scope: Office any park; a province the parks of its province; a park user its own park."""
     CONVENING = "convening"
     """A panel: the Office, or the province that convened it (membership is confidential)."""
+    CONVENER = "convener"
+    """A panel's convening authority itself: the province that convened it, or the Office for its own panels."""
     FILTERED = "filtered"
     """A list any permitted role may ask for; the rows are filtered to the caller's scope."""
     SELF = "self"
@@ -141,7 +143,7 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
                                    "each section calls filter to the caller's scope"),
     ("auditlog.index", "GET"): _p(OFFICE),
     ("me.index", "GET"): _p(frozenset({EX}), Scope.SELF, "expert_pool.services.get_expert (actor.expert_id), "
-                            "panels.seats.present.my_invitations"),
+                            "panels.seats.present.my_invitations, panels.record.credit.credit_view"),
     # --- the expert pool's pages: staff only (a park or an expert gets the 403 page); the services check scope
     ("expert_pool.experts", "GET"): _p(STAFF, Scope.POOL, "expert_pool.services.list_experts (masking in present)"),
     ("expert_pool.expert", "GET"): _p(STAFF, Scope.POOL, _EXPERT),
@@ -253,6 +255,24 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("meeting_pages.save_attendance", "POST"): _p(STAFF, Scope.CONVENING, _PANEL),
     ("meeting_pages.conclude", "POST"): _p(
         STAFF, Scope.CONVENING, f"{_PANEL}; the park's actions through scheduling.services.take_panel_actions"),
+    # --- the experts' record: ratings, honoraria, conduct, credit and its proposals (panels.record) -----------
+    ("record.Ratings", "GET"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("record.Ratings", "POST"): _p(STAFF, Scope.CONVENER, f"{_PANEL}; panels.record.ratings.is_convener (the "
+                                   "convening authority itself: the Office rates its own panels only)"),
+    ("record.fee_sheet_xlsx", "GET"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("record.credit", "GET"): _p(frozenset({OF, EX}), Scope.POOL_OR_SELF,
+                                 f"{_EXPERT}; panels.record.credit.may_see_credit (a province: status only)"),
+    ("record.conduct", "POST"): _p(OFFICE, Scope.NONE, "panels.record.conduct.record_conduct"),
+    ("record.credit_proposals", "GET"): _p(OFFICE),
+    ("record.decide", "POST"): _p(OFFICE, Scope.NONE, "panels.record.credit.decide_proposal"),
+    ("record.CreditRules", "GET"): _p(OFFICE),
+    ("record.CreditRules", "POST"): _p(OFFICE),
+    ("record.FeeRates", "GET"): _p(STAFF),
+    ("record.FeeRates", "POST"): _p(OFFICE),
+    ("record_pages.proposals", "GET"): _p(OFFICE),
+    ("record_pages.ratings", "GET"): _p(STAFF, Scope.CONVENING, _PANEL),
+    ("record_pages.rate", "POST"): _p(STAFF, Scope.CONVENER, f"{_PANEL}; panels.record.ratings.is_convener"),
+    ("record_pages.decide", "POST"): _p(OFFICE, Scope.NONE, "panels.record.credit.decide_proposal (the API's)"),
     ("seats.my_invitations", "GET"): _p(frozenset({EX}), Scope.SELF, "panels.seats.present.my_invitations"),
     ("notifications.list_outbox", "GET"): _p(OFFICE),
     ("notifications.read_outbox", "GET"): _p(OFFICE),

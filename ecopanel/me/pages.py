@@ -9,6 +9,8 @@ from expert_pool.rules.normalize import STATUSES, TITLE_RANKS
 from expert_pool.services import get_expert, present
 from ground import clock
 from ground.guard import current_actor
+from panels.record.credit import credit_view
+from panels.rules.credit import CONDUCT_NAMES
 from panels.seats.present import my_invitations
 from scheduling.rules.lifecycle import PANEL_KIND_NAMES
 
@@ -32,7 +34,9 @@ def _page() -> int:
 @bp.route("/me")
 def index():
     actor = current_actor()
-    expert = present(actor, get_expert(actor, actor.expert_id))
+    record = get_expert(actor, actor.expert_id)
+    credit = credit_view(actor, record, clock.now())  # as GET /experts/{id}/credit shows it to the expert
+    expert = present(actor, record)
     page = _page()
     invitations = my_invitations(actor, page, PAGE_SIZE, clock.now())
     last_page = max(1, -(-invitations["total"] // PAGE_SIZE))
@@ -42,4 +46,4 @@ def index():
     kinds = {kind.value: names for kind, names in PANEL_KIND_NAMES.items()}
     return render_template("me/index.html", expert=expert, invitations=invitations, page=page, last_page=last_page,
                            statuses=STATUSES, titles=TITLE_RANKS, invitation_statuses=INVITATION_STATUSES,
-                           kinds=kinds)
+                           kinds=kinds, credit=credit, conduct_names=CONDUCT_NAMES)

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, select
 
 from expert_pool.models import ConflictDeclaration
+from ground import clock
 from ground.actor import Actor
 from ground.audit import record, record_many
 from ground.clock import shanghai_date
@@ -82,6 +83,7 @@ def replace_member(actor: Actor, panel: Panel, expert_id: int, reason: str, conf
                                            f"Expert {expert_id} is not a current member of this panel."))
     lock_meeting_day(panel.meeting_date)
     member.status, member.status_reason = "declined", reason
+    member.changed_at = clock.now()  # when the seat was given up (a late withdrawal is a conduct record)
     db.session.execute(delete(Booking).where(Booking.expert_id == expert_id, Booking.day == panel.meeting_date,
                                              Booking.panel_id == panel.id))
     if conflict_of_interest:

@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import make_app, upgrade, valid_id_number
 
 OFFICE = ("pool-office@example.com", "pool-office-password-1")
+EXPERT = ("pool-expert2@example.com", "pool-expert-password-2")  # the pool's second expert, with a record
 JIANGSU = ("pool-jiangsu@example.com", "pool-jiangsu-password-1")
 ARTIFACTS = "tests/browser/artifacts"
 
@@ -63,6 +64,7 @@ def _seed() -> None:
                 "contributed_by": "32" if province == "32" and n % 2 else None,
             }, date(2026, 11, 24))
     _hold_a_row(orgs["32"].name)
+    _a_credit_record()
     create_user(SYSTEM, OFFICE[0], "office", password=OFFICE[1])
     create_user(SYSTEM, JIANGSU[0], "province", province="32", password=JIANGSU[1])
     db.session.commit()
@@ -83,6 +85,29 @@ def _hold_a_row(organization: str) -> None:
         "title_rank": "senior", "specialties": ["eia"], "province": "33", "city": "杭州", "recommended_by": "33",
         "term_start": None, "term_end": None, "status": "active", "language": "zh", "held": {"mobile": first.id}}],
         "浙江专家.xlsx")
+
+
+def _a_credit_record() -> None:
+    """The pool's second expert has two upheld complaints on record (credit 40: a suspension is proposed)."""
+    from datetime import UTC, datetime
+
+    from expert_pool.models import Expert
+    from ground.actor import Actor, Role
+    from ground.extensions import db
+    from panels.record.conduct import record_conduct
+    from panels.record.credit import refresh_credit
+
+    second = db.session.query(Expert).order_by(Expert.id).offset(1).first()
+    now = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+    office = Actor(user_id=None, label="办公室", role=Role.OFFICE)
+    for on, note in ((date(2026, 6, 12), "评审意见中泄露企业未公开数据的投诉，经核查属实。"),
+                     (date(2026, 11, 20), "园区反映评审时迟到早退，经核查属实，予以记录。")):
+        record_conduct(office, second, {"kind": "complaint_upheld", "on": on, "panel_id": None, "note": note}, now)
+        refresh_credit(second.id, now)  # 60, then 40: below 60, a suspension is proposed
+    from ecopanel.auth.services import create_user
+    from ground.actor import SYSTEM
+
+    create_user(SYSTEM, EXPERT[0], "expert", expert_id=second.id, password=EXPERT[1])
 
 
 def expected_jiangsu_low_carbon() -> int:

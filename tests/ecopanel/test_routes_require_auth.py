@@ -10,7 +10,8 @@ import pytest
 from ground.guard import is_public_endpoint
 
 INTENDED_PUBLIC = {
-    "static", "expert_pool.static", "park_pages.static", "pages.login", "pages.health", "health.Health",
+    "static", "expert_pool.static", "park_pages.static", "meeting_pages.static", "panel_pages.static",
+    "pages.login", "pages.health", "health.Health",
     "api-docs.openapi_json",
     # Art. 22: the public list of parks; expert invitation links (token in the URL) — as they are added
     "parks.PublicParks", "parks.public_parks", "park_pages.public_parks", "invitations.show", "invitations.accept", "invitations.decline",

@@ -313,6 +313,23 @@ class World:
     def members(self) -> list[int]:
         return sorted(m.expert_id for m in self.panel.members if m.role == "member")
 
+    def credit_proposal(self):
+        """The open proposal to suspend expert X (a new one once it was decided: a proposal is decided once)."""
+        from sqlalchemy import select
+
+        from panels.record.models import CreditProposal
+
+        self.db.session.expire_all()
+        found = self.db.session.scalar(select(CreditProposal).where(CreditProposal.status == "open"))
+        if found is not None:
+            return found
+        row = CreditProposal(expert_id=self.expert_x.id, action="suspend", status="open", score=55.0,
+                             reason_zh="信用分低于60分", reason_en="credit below 60", rule_version=1,
+                             proposed_on=date(2026, 11, 20))
+        self.db.session.add(row)
+        self.db.session.commit()
+        return row
+
     @cached_property
     def outbox_message(self):
         from notifications.models import OutboxMessage
@@ -662,6 +679,40 @@ BUILDERS: dict[tuple[str, str], Any] = {
     ("meeting_pages.conclude", "POST"): lambda w, who: Req(
         "POST", f"/panels/{w.panel.id}/meeting/conclusion", data={"conclusion": "pass"}, csrf=True,
         target=_panel_target(w)),
+    # the experts' record (before the meeting day: the convener's rating gets 409 rating_window_not_open, the fee
+    # sheet 409 meeting_not_held)
+    ("record.Ratings", "GET"): lambda w, who: Req("GET", f"/api/v1/panels/{w.panel.id}/ratings",
+                                                  target=_panel_target(w)),
+    ("record.Ratings", "POST"): lambda w, who: Req(
+        "POST", f"/api/v1/panels/{w.panel.id}/ratings",
+        json={"expert_id": w.members[0], "competence": 30, "discipline": 25, "integrity": 25, "comment": "好"},
+        target=_panel_target(w)),
+    ("record.fee_sheet_xlsx", "GET"): lambda w, who: Req("GET", f"/api/v1/panels/{w.panel.id}/fee-sheet.xlsx",
+                                                         target=_panel_target(w)),
+    ("record.credit", "GET"): lambda w, who: Req("GET", f"/api/v1/experts/{w.expert_x.id}/credit",
+                                                 target=_expert_target(w)),
+    ("record.conduct", "POST"): lambda w, who: Req(
+        "POST", f"/api/v1/experts/{w.expert_x.id}/conduct",
+        json={"kind": "complaint_upheld", "on": TODAY, "note": "矩阵测试"}, target=_expert_target(w)),
+    ("record.credit_proposals", "GET"): lambda w, who: Req("GET", "/api/v1/credit-proposals"),
+    ("record.decide", "POST"): lambda w, who: Req(
+        "POST", f"/api/v1/credit-proposals/{w.credit_proposal().id}/decision",
+        json={"decision": "reject", "reason": "矩阵测试"}),
+    ("record.CreditRules", "GET"): lambda w, who: Req("GET", "/api/v1/credit-rules"),
+    ("record.CreditRules", "POST"): lambda w, who: Req("POST", "/api/v1/credit-rules",
+                                                       json={"rules": {"neutral_score": 75}}),
+    ("record.FeeRates", "GET"): lambda w, who: Req("GET", "/api/v1/fee-rates"),
+    ("record.FeeRates", "POST"): lambda w, who: Req("POST", "/api/v1/fee-rates", json={"travel_allowance": 100}),
+    ("record_pages.proposals", "GET"): lambda w, who: Req("GET", "/credit-proposals"),
+    ("record_pages.ratings", "GET"): lambda w, who: Req("GET", f"/panels/{w.panel.id}/ratings",
+                                                        target=_panel_target(w)),
+    ("record_pages.rate", "POST"): lambda w, who: Req(
+        "POST", f"/panels/{w.panel.id}/ratings", data={"expert_id": str(w.members[0]), "competence": "30",
+                                                        "discipline": "25", "integrity": "25"},
+        csrf=True, target=_panel_target(w)),
+    ("record_pages.decide", "POST"): lambda w, who: Req(
+        "POST", f"/credit-proposals/{w.credit_proposal().id}/decision", data={"decision": "reject", "reason": "矩阵"},
+        csrf=True),
     ("notifications.list_outbox", "GET"): lambda w, who: Req("GET", "/api/v1/outbox"),
     ("notifications.read_outbox", "GET"): lambda w, who: Req("GET", f"/api/v1/outbox/{w.outbox_message.id}"),
     ("notifications.retry_outbox", "POST"): lambda w, who: Req("POST", f"/api/v1/outbox/{w.outbox_message.id}/retry"),
@@ -693,6 +744,8 @@ def in_scope(permission: Permission, actor: Actor, target: dict[str, Any]) -> bo
         return office or actor.province == target["province"]
     if scope == Scope.CONVENING:
         return office or actor.province == target["convened_by"]
+    if scope == Scope.CONVENER:
+        return actor.province == target["convened_by"] or (office and target["convened_by"] == "office")
     raise AssertionError(f"no rule for scope {scope}")
 
 

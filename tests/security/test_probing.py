@@ -34,6 +34,7 @@ READ_BY: dict[str, tuple[str, str]] = {
     "panel_id": ("panels.read_panel", "GET"),
     "message_id": ("notifications.read_outbox", "GET"),
     "row_id": ("held_rows.held_row", "GET"),
+    "credit_proposal_id": ("record.credit_proposals", "GET"),
     "token_id": ("tokens.token", "DELETE"),  # the owner's (see _token_of_another)
 }
 

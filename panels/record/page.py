@@ -1,0 +1,79 @@
+"""The credit record on an expert's page in the pool, for the Office only (the pages are the Office's and the
+provinces'; a province sees the expert's status only, as in the API). The roof registers
+:func:`expert_credit_section` as a source of the expert's page (``expert_pool.pages.register_expert_section``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from expert_pool.models import Expert
+from expert_pool.pages import Section
+from ground.actor import Actor
+from ground.clock import now as clock_now
+from ground.extensions import db
+from ground.i18n import Msg
+from panels.models import Panel
+from panels.record.conduct import conduct_of
+from panels.record.credit import current_credit, on_senior_list
+from panels.record.models import CreditProposal, ExpertRating
+from panels.record.rule_data import current_credit_rules
+from panels.rules.credit import CONDUCT_NAMES, PROPOSAL_NAMES, effective_credit_rules
+from scheduling.rules.lifecycle import PANEL_KIND_NAMES
+
+DERIVED = Msg("系统依据出席和邀请记录生成", "Derived from attendance and invitations")
+KINDS = {kind.value: names for kind, names in PANEL_KIND_NAMES.items()}
+
+
+def expert_credit_section(actor: Actor, expert: Expert, today: date) -> Section | None:
+    if not actor.is_office:
+        return None
+    credit, version = current_credit(expert.id, clock_now())
+    deductions = effective_credit_rules(current_credit_rules().rules)["deductions"]  # the points shown
+    ratings = list(db.session.scalars(select(ExpertRating).where(ExpertRating.expert_id == expert.id)))
+    kinds = dict(db.session.execute(select(Panel.id, Panel.kind).where(
+        Panel.id.in_({r.panel_id for r in ratings} | {c.panel_id for c in conduct_of(expert.id) if c.panel_id})
+    )).all())
+    rows: list[tuple[date, list[str | Msg]]] = []
+    for r in ratings:
+        rows.append((r.meeting_date, [r.meeting_date.isoformat(), Msg("专家评价", "Rating"), _kind(kinds, r.panel_id),
+                                      f"{r.total}（{r.competence}/{r.discipline}/{r.integrity}）", r.comment]))
+    for c in conduct_of(expert.id):
+        zh, en = CONDUCT_NAMES[c.kind]
+        rows.append((c.on, [c.on.isoformat(), Msg(zh, en), _kind(kinds, c.panel_id),
+                            f"-{deductions.get(c.kind, 0)}", c.note or DERIVED]))
+    rows.sort(key=lambda item: item[0], reverse=True)
+    links: list[str | None] = [None] * len(rows)
+    proposals = list(db.session.scalars(select(CreditProposal).where(
+        CreditProposal.expert_id == expert.id, CreditProposal.status == "open").order_by(CreditProposal.proposed_on)))
+    for p in proposals:  # first, each linking to where the Office decides it
+        zh, en = PROPOSAL_NAMES[p.action]
+        rows.insert(0, (p.proposed_on, [p.proposed_on.isoformat(), Msg(f"待决定：{zh}", f"To decide: {en}"), "—",
+                                        f"{p.score}", Msg(p.reason_zh, p.reason_en)]))
+        links.insert(0, f"/credit-proposals#p-{p.id}")
+    rules = effective_credit_rules(current_credit_rules().rules)
+    if credit.rating_average is None:
+        neutral = rules["neutral_score"]
+        base_zh, base_en = f"尚无评价，按基准分 {neutral}", f"no rating yet, from {neutral}"
+    else:
+        base_zh = f"评价均分 {credit.rating_average}，{credit.ratings} 次评价"
+        base_en = f"ratings' mean {credit.rating_average} over {credit.ratings}"
+    note_zh = f"信用分 {credit.score}（{base_zh}；扣分 {credit.deducted}；规则第 {version} 版）。"
+    note_en = f"Credit {credit.score} ({base_en}; {credit.deducted} deducted; rules version {version})."
+    if on_senior_list(expert.id):
+        note_zh += "已列入资深专家名单。"
+        note_en += " On the senior list."
+    return Section(key="credit", title=Msg("信用记录", "Credit record"),
+                   columns=[Msg("日期", "Date"), Msg("事项", "Entry"), Msg("评审组", "Panel"), Msg("分值", "Points"),
+                            Msg("说明", "Note")],
+                   rows=[cells for _, cells in rows], empty=Msg("尚无评价或失信记录。", "No rating or record yet."),
+                   note=Msg(note_zh, note_en), links=links)
+
+
+def _kind(kinds: dict[int, str], panel_id: int | None) -> str | Msg:
+    if panel_id is None or panel_id not in kinds:
+        return "—"
+    zh, en = KINDS.get(kinds[panel_id], (kinds[panel_id], kinds[panel_id]))
+    return Msg(zh, en)
