@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from expert_pool.models import Expert
 from ground.actor import Actor, Role
+from ground.clock import shanghai_date
 from ground.errors import Forbidden, not_found
 from ground.extensions import db
 from ground.i18n import Msg
@@ -84,14 +85,27 @@ def panel_invitations(actor: Actor, panel: Panel, page: int, page_size: int) -> 
             "page_size": page_size}
 
 
-def my_invitations(actor: Actor, page: int, page_size: int, now: datetime) -> dict[str, Any]:
-    """An expert's own invitations (no other member of any panel is shown: membership is confidential)."""
+def my_invitations(actor: Actor, page: int, page_size: int, now: datetime,
+                   when: str | None = None) -> dict[str, Any]:
+    """An expert's own invitations (no other member of any panel is shown: membership is confidential).
+
+    ``when``: ``upcoming`` (meetings from today on, soonest first), ``past`` (before today, latest first), or
+    None (all, newest invitation first)."""
     if actor.role != Role.EXPERT or actor.expert_id is None:
         raise Forbidden(None, Msg("仅专家本人可查看自己的邀请。", "Only an expert sees their own invitations."))
     query = select(Invitation).where(Invitation.expert_id == actor.expert_id)
+    order = (Invitation.created_at.desc(), Invitation.id.desc())
+    if when in ("upcoming", "past"):
+        today = shanghai_date(now)
+        query = query.join(Panel, Panel.id == Invitation.panel_id)
+        if when == "upcoming":
+            query = query.where(Panel.meeting_date >= today)
+            order = (Panel.meeting_date, Invitation.id)
+        else:
+            query = query.where(Panel.meeting_date < today)
+            order = (Panel.meeting_date.desc(), Invitation.id.desc())
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = list(db.session.scalars(query.order_by(Invitation.created_at.desc(), Invitation.id.desc())
-                                   .offset((page - 1) * page_size).limit(page_size)))
+    rows = list(db.session.scalars(query.order_by(*order).offset((page - 1) * page_size).limit(page_size)))
     items = []
     for invitation in rows:
         panel = db.session.get(Panel, invitation.panel_id)
