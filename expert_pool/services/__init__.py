@@ -38,8 +38,6 @@ __all__ = [
     "FORBIDDEN",
     "MaskedExpert",
     "add_conflict",
-    "remove_unavailability",
-    "update_contact",
     "add_employment",
     "add_unavailability",
     "blacklist_organization",
@@ -61,7 +59,9 @@ __all__ = [
     "organization_choices",
     "present",
     "present_organization",
+    "remove_unavailability",
     "resolve_specialties",
     "snapshot",
+    "update_contact",
     "update_expert",
 ]

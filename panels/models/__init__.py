@@ -28,6 +28,6 @@ from panels.models.panels import (
 
 __all__ = [
     "ACTIVE_MEMBER", "INVITATION_EVENTS", "INVITATION_STATUSES", "MEMBER_ROLES", "MEMBER_STATUSES", "PANEL_KINDS",
-    "PANEL_STATUSES", "RESPONSE_EVENTS", "Booking", "CalendarFeed", "Draw", "Invitation", "InvitationEvent", "Panel", "PanelMember",
-    "RuleSet", "add_event",
+    "PANEL_STATUSES", "RESPONSE_EVENTS", "Booking", "CalendarFeed", "Draw", "Invitation", "InvitationEvent", "Panel",
+    "PanelMember", "RuleSet", "add_event",
 ]
