@@ -14,9 +14,9 @@ from scheduling.pages.common import article, day, lang, say
 
 #: What the park has to hand in or do before each deadline it answers for.
 DUE_WORDS: dict[str, Msg] = {
-    "annual_report": Msg("报送年度工作报告：先在“材料”中上传报告，再在“年度报告”中提交",
-                         "Submit the annual work report: upload it under Materials, then submit it under Annual "
-                         "reports"),
+    "annual_report": Msg("报送{year}年度工作报告：先在“材料”中上传报告，再在“年度工作报告”中提交",
+                         "Submit the annual work report for {year}: upload it under Materials, then submit it "
+                         "under Annual reports"),
     "construction_period": Msg("建设期届满：完成建设任务并申请现场核查",
                                "The construction period ends: complete the plan and apply for the technical "
                                "verification"),
@@ -46,20 +46,20 @@ def _left(days_left: int) -> str:
 
 
 def next_steps(due: list[dict[str, Any]], forms: list[ActionForm]) -> list[NextStep]:
-    """The park's deadlines ahead (soonest first), then the steps it may take now."""
+    """The park's deadlines ahead (soonest first), then the steps it may take now that hand in materials."""
     steps = []
     for d in sorted(due, key=lambda d: d["due"]):
         if "park" not in RESPONSIBLE.get(d["kind"], ()) or d["kind"] not in DUE_WORDS:
             continue
         when = say(Msg("{on} 前（{left}）", "by {on} ({left})").format(on=day(d["due"]), left=_left(d["days_left"])))
-        steps.append(NextStep(say(DUE_WORDS[d["kind"]]), when, article(d.get("article")),
+        year = d["key"].rpartition(":")[2] if d["kind"] == "annual_report" else ""
+        steps.append(NextStep(say(DUE_WORDS[d["kind"]].format(year=year)), when, article(d.get("article")),
                               "overdue" if d["days_left"] < 0 else "due"))
     for form in forms:
-        if form.party != "park":
-            continue
+        if form.party != "park" or not form.required:
+            continue  # a step that hands in nothing is on the actions card below
         needs = ("、" if lang() == "zh" else ", ").join(form.required)
-        text = (say(Msg("现在可以办理：{name}（需要：{needs}）", "You may now: {name} (needs: {needs})").format(
-            name=form.name, needs=needs)) if needs else
-            say(Msg("现在可以办理：{name}", "You may now: {name}").format(name=form.name)))
+        text = say(Msg("现在可以办理：{name}，需提交：{needs}", "You may now: {name}, handing in: {needs}").format(
+            name=form.name, needs=needs))
         steps.append(NextStep(text, "", form.article, "action"))
     return steps

@@ -100,7 +100,7 @@ def _seed(server: OwnServer) -> None:
 
     office = Actor(user_id=None, label="办公室", role=Role.OFFICE, is_admin=False)
     panel = draw_new_panel(office, {"park_id": parks[0].id, "kind": "acceptance_meeting", "meeting_date": MEETING,
-                                    "size": 3, "alternates": 1, "rule_set": "own-pages",
+                                    "size": 3, "alternates": 1, "rule_set": "own-pages", "seed": 20261124,
                                     "location": "北京市西城区 生态环境部第一会议室"})
     invitations = invite_members(office, panel, respond_by=None, expert_ids=None, now=server.clock())
     db.session.commit()

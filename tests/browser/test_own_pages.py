@@ -135,7 +135,9 @@ def test_a_park_user_uploads_and_submits_its_annual_report(browser, own_server):
         sign_in(page, server, server.park_email, PARK_PASSWORD, path)
         steps = page.get_by_test_id("next-steps")
         assert "您接下来要做的事" in steps.text_content()
-        assert "报送年度工作报告" in steps.text_content()
+        words = steps.text_content()
+        assert "报送2025年度工作报告" in words and "2026-06-30 前（已逾期" in words  # which year, by when
+        assert "现在可以办理：申请验收，需提交：验收申请" in words and "撤回" not in words
         _shot(page, "own-06-park-next-steps")
 
         upload = page.locator("#form-material")

@@ -159,7 +159,7 @@ def test_accepting_needs_the_pledge_then_works_once(db, client, invited, smtp, a
     assert page.status_code == 200 and "您已接受该邀请" in html and "链接无法使用" not in html
     assert 'data-testid="change-how"' in html and 'data-testid="contact"' in html and "苏州工业园区" in html
     assert "no-store" in page.headers["Cache-Control"] and page.headers["Referrer-Policy"] == "no-referrer"
-    assert "Please call the convening authority" in client.get(path + "?lang=en").data.decode()
+    assert "Please contact the convening authority" in client.get(path + "?lang=en").data.decode()
     token = page_token(open_page(client, page_path(mail_to(smtp, emails(
         db, [invited["members"][1]["expert_id"]])[invited["members"][1]["expert_id"]]))).data.decode())
     for action in ("accept", "decline"):  # the second POST on a spent link
