@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, url_for
 from marshmallow import Schema, ValidationError
 
-from ecopanel.me.view import PAGE_SIZE, me_context
+from ecopanel.me.view import me_context
 from expert_pool import schemas, services
 from expert_pool.boundary import keep_refusal_audit
 from expert_pool.pages.forms import FormErrors, submitted
@@ -27,8 +27,6 @@ from ground.guard import current_actor
 from panels.seats import feeds
 
 bp = Blueprint("me", __name__, template_folder="templates")
-
-__all__ = ["PAGE_SIZE", "bp"]
 
 Action = Callable[[Actor, Any, dict[str, Any]], Any]
 FORMS: dict[str, tuple[type[Schema], tuple[str, ...], Action]] = {

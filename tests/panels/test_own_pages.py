@@ -12,11 +12,12 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from expert_pool.models import ConflictDeclaration, Expert, Unavailability
+from ground import clock
 from ground.audit import AuditEntry
 from notifications.delivery import send_due
 from panels.models import CalendarFeed, Invitation
 from tests.ecopanel.test_frame_pages import sign_in
-from tests.notifications.conftest import page_path, page_token
+from tests.notifications.conftest import page_path
 from tests.panels.test_seats import emails, invite, mail_to, post
 
 
@@ -46,7 +47,7 @@ def form(client, path: str, **data):
 def accepted(db, client, office_api, drawn_panel, smtp):
     """The first member invited and accepted through the mailed link; returns (panel, expert id, link path)."""
     invite(office_api, drawn_panel["id"])
-    send_due(__import__("ground.clock", fromlist=["now"]).now())
+    send_due(clock.now())
     expert_id = drawn_panel["members"][0]["expert_id"]
     path = page_path(mail_to(smtp, emails(db, [expert_id])[expert_id]))
     assert post(client, path, "accept", pledge="y").status_code == 200
@@ -55,7 +56,7 @@ def accepted(db, client, office_api, drawn_panel, smtp):
 
 def test_a_declined_link_opened_again_says_so_calmly_and_whom_to_call(db, client, office_api, drawn_panel, smtp):
     invite(office_api, drawn_panel["id"])
-    send_due(__import__("ground.clock", fromlist=["now"]).now())
+    send_due(clock.now())
     expert_id = drawn_panel["members"][1]["expert_id"]
     path = page_path(mail_to(smtp, emails(db, [expert_id])[expert_id]))
     assert post(client, path, "decline", reason="schedule").status_code == 200
@@ -201,3 +202,30 @@ def test_a_park_user_sees_next_steps_and_never_the_experts_names(db, app, park, 
     assert timeline.status_code == 200 and not [n for n in names if n in timeline.text]
     assert app.test_client().get(f"/api/v1/panels/{drawn_panel['id']}",
                                  headers={"Authorization": f"Bearer {token}"}).status_code in (403, 404)
+
+
+def test_after_the_meeting_the_panel_moves_to_past_and_the_page_reads_in_english(db, app, accepted, expert_client,
+                                                                               monkeypatch):
+    from tests.scheduling.conftest import at
+
+    _, expert_id, _ = accepted
+    monkeypatch.setitem(app.config, "CLOCK", lambda: at(date(2027, 3, 11)))  # the day after the meeting
+    me = expert_client(expert_id)
+    html = me.get("/me?lang=en").text
+    assert 'data-testid="upcoming"' not in html and "No upcoming panels" in html
+    past = html[html.index('data-testid="past"'):]
+    assert "acceptance meeting" in past[:past.index("</ul>")] and "2027-03-10" in past
+    assert "Calendar feed" in html and "When I cannot sit" in html and "Conflicts of interest I declared" in html
+
+
+def test_the_contact_api_lets_the_expert_and_its_editor_only(db, make_expert, api_as):
+    expert = make_expert(contributed_by="32", province="32", status="active")
+    body = {"email": "new-address@example.cn", "mobile": "13900001111", "language": "en"}
+    refused = api_as("province", province="44").put(f"/experts/{expert.id}/contact", json=body)
+    assert refused.status_code == 403
+    other = make_expert(status="active")
+    assert api_as("expert", expert_id=other.id).put(f"/experts/{expert.id}/contact", json=body).status_code in (403, 404)
+    done = api_as("expert", expert_id=expert.id).put(f"/experts/{expert.id}/contact", json=body)
+    assert done.status_code == 200 and done.json["email"] == "new-address@example.cn" and done.json["language"] == "en"
+    bad = api_as("province", province="32").put(f"/experts/{expert.id}/contact", json={**body, "language": "fr"})
+    assert bad.status_code == 422 and "language" in bad.json["errors"]
