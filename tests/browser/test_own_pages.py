@@ -118,6 +118,16 @@ def test_an_expert_adds_a_period_of_unavailability(browser, own_server):  # noqa
         _shot(page, "own-05-unavailability-phone")
     finally:
         context.close()
+    desktop = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    try:
+        page = desktop.new_page()
+        sign_in(page, server, server.emails[expert_id], PASSWORD, "/me")
+        page.goto(f"{server.url}/me?lang=en")
+        assert "2027-04-06 – 2027-04-17" in page.get_by_test_id("unavailabilities").text_content()
+        assert page.locator("#unavailability h2").text_content() == "When I cannot sit"
+        _shot(page, "own-05b-me-desktop-en")
+    finally:
+        desktop.close()
     with server.app.app_context():
         from expert_pool.models import Unavailability
         from ground.extensions import db
