@@ -34,7 +34,7 @@ from ground.extensions import csrf, db
 from ground.guard import public
 from ground.i18n import localize
 from ground.uow import retrying
-from panels.models import Invitation, Panel
+from panels.models import Invitation, Panel, PanelMember
 from panels.seats import answers, links, mail
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,10 @@ def _answered(invitation: Invitation):
     """A link opened again after its answer: the answer, calmly (200), and whom to call to change it."""
     lang = _language(invitation)
     answered_at = mail.beijing_time(invitation.responded_at, lang) if invitation.responded_at else None
-    return _render("panels/invitations/answered.html", 200, invitation, answered_at=answered_at)
+    member = db.session.get(PanelMember, invitation.member_id)
+    # Accepted, then released by the convening authority (a decline it recorded by phone): say so, not "accepted".
+    released = invitation.status == "accepted" and (member is None or member.status != "accepted")
+    return _render("panels/invitations/answered.html", 200, invitation, answered_at=answered_at, released=released)
 
 
 def _show(invitation: Invitation, token: str, status: int, *, accept_form=None, decline_form=None,

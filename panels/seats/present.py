@@ -17,7 +17,7 @@ from ground.extensions import db
 from ground.i18n import Msg
 from notifications.models import OutboxMessage
 from notifications.rendering import json_ready, render_mail
-from panels.models import ACTIVE_MEMBER, Invitation, Panel
+from panels.models import ACTIVE_MEMBER, Invitation, Panel, PanelMember
 from panels.seats.links import page_url
 from panels.seats.mail import (
     calendar_attachment,
@@ -107,6 +107,8 @@ def my_invitations(actor: Actor, page: int, page_size: int, now: datetime,
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = list(db.session.scalars(query.order_by(*order).offset((page - 1) * page_size).limit(page_size)))
     items = []
+    member_status = dict(db.session.execute(select(PanelMember.id, PanelMember.status).where(
+        PanelMember.id.in_([i.member_id for i in rows]))).all()) if rows else {}
     for invitation in rows:
         panel = db.session.get(Panel, invitation.panel_id)
         facts = panel_facts(panel, invitation.language)
@@ -115,7 +117,9 @@ def my_invitations(actor: Actor, page: int, page_size: int, now: datetime,
                       "meeting_date": panel.meeting_date, "location": panel.location or "",
                       "meeting_cancelled": panel.status == "cancelled", "status": invitation.status,
                       "respond_by": invitation.respond_by, "responded_at": invitation.responded_at,
-                      "page_url": page_url(invitation) if answerable else None})
+                      "page_url": page_url(invitation) if answerable else None,
+                      "seat_released": invitation.status == "accepted" and member_status.get(invitation.member_id)
+                      != "accepted"})
     return {"items": items, "total": total, "page": page, "page_size": page_size}
 
 

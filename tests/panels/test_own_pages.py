@@ -229,3 +229,15 @@ def test_the_contact_api_lets_the_expert_and_its_editor_only(db, make_expert, ap
     assert done.status_code == 200 and done.json["email"] == "new-address@example.cn" and done.json["language"] == "en"
     bad = api_as("province", province="32").put(f"/experts/{expert.id}/contact", json={**body, "language": "fr"})
     assert bad.status_code == 422 and "language" in bad.json["errors"]
+
+
+def test_an_accepted_seat_released_by_staff_reads_so_on_the_link(db, client, office_api, accepted, expert_client):
+    panel, expert_id, path = accepted
+    assert "您已接受该邀请" in client.get(path).text
+    by_phone = office_api.post(f"/panels/{panel['id']}/replacements", json={"expert_id": expert_id,
+                                                                             "reason": "电话告知出差"})
+    assert by_phone.status_code == 200, by_phone.json
+    again = client.get(path)
+    assert again.status_code == 200 and "您不再是该评审组成员" in again.text and "您已接受该邀请" not in again.text
+    assert 'data-testid="contact"' in again.text
+    assert 'data-testid="released"' in expert_client(expert_id).get("/me").text
