@@ -214,7 +214,7 @@ def test_after_the_meeting_the_panel_moves_to_past_and_the_page_reads_in_english
     html = me.get("/me?lang=en").text
     assert 'data-testid="upcoming"' not in html and "No upcoming panels" in html
     past = html[html.index('data-testid="past"'):]
-    assert "acceptance meeting" in past[:past.index("</ul>")] and "2027-03-10" in past
+    assert "Acceptance meeting" in past[:past.index("</ul>")] and "2027-03-10" in past
     assert "Calendar feed" in html and "When I cannot sit" in html and "Conflicts of interest I declared" in html
 
 
