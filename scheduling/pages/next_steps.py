@@ -45,14 +45,18 @@ def _left(days_left: int) -> str:
     return say(Msg("已逾期 {n} 天", "{n} days overdue").format(n=-days_left))
 
 
-def next_steps(due: list[dict[str, Any]], forms: list[ActionForm]) -> list[NextStep]:
-    """The park's deadlines ahead (soonest first), then the steps it may take now that hand in materials."""
+def next_steps(due: list[dict[str, Any]], forms: list[ActionForm], submitted_years: set[int]) -> list[NextStep]:
+    """The park's deadlines ahead (soonest first), then the steps it may take now that hand in materials.
+
+    An annual report the park has submitted is off its list (the province's review and forwarding remain)."""
     steps = []
     for d in sorted(due, key=lambda d: d["due"]):
         if "park" not in RESPONSIBLE.get(d["kind"], ()) or d["kind"] not in DUE_WORDS:
             continue
-        when = say(Msg("{on} 前（{left}）", "by {on} ({left})").format(on=day(d["due"]), left=_left(d["days_left"])))
         year = d["key"].rpartition(":")[2] if d["kind"] == "annual_report" else ""
+        if year.isdigit() and int(year) in submitted_years:
+            continue
+        when = say(Msg("{on} 前（{left}）", "by {on} ({left})").format(on=day(d["due"]), left=_left(d["days_left"])))
         steps.append(NextStep(say(DUE_WORDS[d["kind"]].format(year=year)), when, article(d.get("article")),
                               "overdue" if d["days_left"] < 0 else "due"))
     for form in forms:

@@ -70,6 +70,7 @@ def park_context(actor: Actor, park_id: int, now: datetime, failure: Failure | N
     reporting = phase in (Phase.CREATION, Phase.NAMED)
     report_rows = _reports(reports.report_rows(actor, park_id, now)[::-1])
     may_review = policy.may_review_annual_report(actor, park.province)
+    submitted = {r["year"] for r in report_rows if r.get("submitted_on")}
     in_notice = {"public_notice": state is State.IN_PUBLIC_NOTICE, "naming_notice": state is State.IN_NAMING_NOTICE}
     return {
         "park": park, "today": tl["today"].isoformat(), "failure": failure,
@@ -83,7 +84,7 @@ def park_context(actor: Actor, park_id: int, now: datetime, failure: Failure | N
         },
         "picture": draw(entries, tl["today"], park.name), "entries": entries, "font": FONT,
         "panels": panel_section(actor, park, tl["today"]),
-        "forms": forms, "blocked": blocked, "next_steps": next_steps(tl["due"], forms),
+        "forms": forms, "blocked": blocked, "next_steps": next_steps(tl["due"], forms, submitted),
         "is_park_user": actor.role == Role.PARK, "proposals_open": open_proposals(park),
         "subjects": change_subjects(),
         "materials": _materials(items), "materials_total": total_materials,

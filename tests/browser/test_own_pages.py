@@ -168,6 +168,8 @@ def test_a_park_user_uploads_and_submits_its_annual_report(browser, own_server):
         assert page.get_by_test_id("done").text_content() == "2025 年度报告已提交。"
         row = page.get_by_test_id("reports").locator("tr", has=page.locator("td.lead", has_text="2025"))
         assert "已提交" in row.text_content(), row.text_content()
+        words = page.get_by_test_id("next-steps").text_content()
+        assert "报送2025年度工作报告" not in words and "报送2024年度工作报告" in words  # the park's part is done
         page.locator("#reports").scroll_into_view_if_needed()
         _shot(page, "own-07-park-report-submitted")
 
