@@ -3,7 +3,7 @@
 Reviewed by hand: one new table, nothing moved. Only the token's SHA-256 is stored.
 
 Revision ID: 5c2e7a91d4b3
-Revises: 5e1c9b7a2d40
+Revises: 5d1c7e2a9b40
 Create Date: 2026-12-03 16:45:00.000000
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5c2e7a91d4b3'
-down_revision = '5e1c9b7a2d40'
+down_revision = '5d1c7e2a9b40'
 branch_labels = None
 depends_on = None
 
