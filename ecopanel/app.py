@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from panels.record.page import expert_credit_section
     from panels.record.routes import blp as record_blp
     from panels.routes import blp as panels_blp
+    from panels.seats import feed_pages
     from panels.seats import pages as invitation_pages
     from panels.seats.routes import blp as seats_blp
     from panels.services.expert_panels import expert_panels_section
@@ -117,6 +118,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     # The experts' invitation pages: its two POST views replace the session CSRF check with a link-bound
     # per-page token (see panels.seats.pages); the blueprint as a whole is not exempted.
     app.register_blueprint(invitation_pages.bp)
+    app.register_blueprint(feed_pages.bp)  # an expert's calendar feed: the token in the URL is the credential
     # Convening a panel in the browser: the supervisor's confirmation is the roof's (accounts, TOTP), and the
     # park's page lists its panels; neither package may import the other's side, so the roof wires them.
     app.register_blueprint(convene_pages_bp)

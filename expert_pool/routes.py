@@ -126,6 +126,25 @@ def add_unavailability(data, expert_id):
     return services.add_unavailability(actor, services.get_expert(actor, expert_id), data)
 
 
+@blp.route("/experts/<int:expert_id>/unavailability/<int:unavailability_id>", methods=["DELETE"])
+@blp.response(204)
+def remove_unavailability(expert_id, unavailability_id):
+    """Take back a period of unavailability"""
+    actor = current_actor()
+    services.remove_unavailability(actor, services.get_expert(actor, expert_id), unavailability_id)
+
+
+@blp.route("/experts/<int:expert_id>/contact", methods=["PUT"])
+@blp.arguments(schemas.ContactSchema)
+@blp.response(200, schemas.ExpertDetailSchema)
+@keeps_refusal_audit
+def update_contact(data, expert_id):
+    """Keep the contact details and the mail language current (the expert themself, or its editor)"""
+    actor = current_actor()
+    expert = services.update_contact(actor, services.get_expert(actor, expert_id), data)
+    return services.present(actor, expert), 200, {"ETag": _etag(expert)}
+
+
 @blp.route("/experts/review")
 @blp.arguments(schemas.ReviewQuerySchema, location="query")
 @blp.response(200, schemas.ReviewPageSchema)

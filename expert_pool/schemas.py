@@ -91,6 +91,14 @@ class ExpertWriteSchema(StrictSchema):
             raise ValidationError({field: [Msg(e.message_zh, e.message_en)] for field, e in problems.items()})
 
 
+class ContactSchema(StrictSchema):
+    """What an expert keeps current about themself: how to reach them, and the language of their mails."""
+
+    mobile = NormalizedString(normalize.normalize_mobile, max_length=40, required=True)
+    email = NormalizedString(normalize.normalize_email, max_length=254, required=True)
+    language = ma.fields.String(required=True, validate=validate.OneOf(("zh", "en")))
+
+
 class ExpertPatchSchema(ExpertWriteSchema):
     """Every field optional; status changes go through ``/experts/{id}/status``."""
 

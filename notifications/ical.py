@@ -2,7 +2,8 @@
 
 Plain values in, bytes out; no database. One VEVENT per expert and panel, with a UID that
 is stable for that pair, so a moved meeting (``SEQUENCE`` + 1, ``METHOD:REQUEST``) updates the entry the
-expert already has and a cancelled one (``METHOD:CANCEL``, ``STATUS:CANCELLED``) removes it. Times are in
+expert already has and a cancelled one (``METHOD:CANCEL``, ``STATUS:CANCELLED``) removes it. An expert's subscribed feed
+(:func:`build_feed`) carries the same events without a ``METHOD``. Times are in
 Asia/Shanghai (``ground.clock.SHANGHAI``) with the VTIMEZONE included, which Outlook and the common Chinese
 clients need.
 
@@ -13,7 +14,7 @@ and confidentiality pledge (Art. 37, 39); an iTIP reply from a calendar client w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -49,15 +50,7 @@ def meeting_uid(panel_id: int, expert_id: int, domain: str) -> str:
     return f"ecopanel-panel-{panel_id}-expert-{expert_id}@{domain}"
 
 
-def build_calendar(invite: MeetingInvite) -> bytes:
-    if invite.method not in METHODS:
-        raise ValueError(f"unsupported iTIP method {invite.method}")
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", invite.method)
-
+def _event(invite: MeetingInvite) -> Event:
     event = Event()
     event.add("uid", invite.uid)
     event.add("sequence", invite.sequence)
@@ -82,7 +75,34 @@ def build_calendar(invite: MeetingInvite) -> bytes:
     attendee.params["partstat"] = vText("ACCEPTED" if invite.accepted else "NEEDS-ACTION")
     attendee.params["rsvp"] = vText("FALSE")
     event.add("attendee", attendee)
+    return event
 
-    cal.add_component(event)
+
+def build_calendar(invite: MeetingInvite) -> bytes:
+    if invite.method not in METHODS:
+        raise ValueError(f"unsupported iTIP method {invite.method}")
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", invite.method)
+    cal.add_component(_event(invite))
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def build_feed(name: str, invites: list[MeetingInvite], refresh_hours: int = 6) -> bytes:
+    """A subscribed calendar (no iTIP ``METHOD``): one VEVENT per meeting, with the same UIDs as the mails' entries,
+    so a client that has both shows one meeting."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Asia/Shanghai")
+    cal.add("refresh-interval", timedelta(hours=refresh_hours), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", timedelta(hours=refresh_hours))
+    for invite in invites:
+        cal.add_component(_event(invite))
     cal.add_missing_timezones()
     return cal.to_ical()

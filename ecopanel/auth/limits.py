@@ -2,7 +2,8 @@
 
 * sign-in (password and code steps, POST only): ``LOGIN_RATE_LIMIT`` per client address, one budget for
   both steps. The per-account lockout is separate and lives in the database (:mod:`ecopanel.pages`).
-* the experts' invitation links (``/invitations/...``): ``INVITATION_RATE_LIMIT`` per client address.
+* the experts' invitation links (``/invitations/...``) and calendar feeds (``/calendar-feeds/...``):
+  ``INVITATION_RATE_LIMIT`` per client address, each its own budget.
 * ``POST /api/v1/tokens``: ``TOKEN_ISSUE_RATE_LIMIT`` per user.
 * ``POST /api/v1/experts/import`` (dry runs too) and the import pages' two steps (``/experts/import``, its
   confirmation): ``IMPORT_RATE_LIMIT`` per user, one budget for all three (a dry run is a dry run, whichever
@@ -63,4 +64,7 @@ def init_rate_limits(app: Flask) -> Limiter | None:
     if "invitations" in app.blueprints:
         # Shared: one budget per address for every invitation page and action, not one per endpoint.
         limiter.shared_limit(_config("INVITATION_RATE_LIMIT"), scope="invitations")(app.blueprints["invitations"])
+    if "calendar_feeds" in app.blueprints:
+        limiter.shared_limit(_config("INVITATION_RATE_LIMIT"), scope="calendar_feeds")(
+            app.blueprints["calendar_feeds"])
     return limiter

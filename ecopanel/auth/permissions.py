@@ -144,6 +144,16 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("auditlog.index", "GET"): _p(OFFICE),
     ("me.index", "GET"): _p(frozenset({EX}), Scope.SELF, "expert_pool.services.get_expert (actor.expert_id), "
                             "panels.seats.present.my_invitations, panels.record.credit.credit_view"),
+    ("me.update_contact", "POST"): _p(frozenset({EX}), Scope.SELF, "expert_pool.services.update_contact "
+                                      "(actor.expert_id; policy.may_confirm_expert)"),
+    ("me.confirm", "POST"): _p(frozenset({EX}), Scope.SELF, "expert_pool.services.confirm_data (actor.expert_id)"),
+    ("me.add_unavailability", "POST"): _p(frozenset({EX}), Scope.SELF,
+                                          "expert_pool.services.add_unavailability (actor.expert_id)"),
+    ("me.remove_unavailability", "POST"): _p(frozenset({EX}), Scope.SELF, "expert_pool.services.remove_unavailability "
+                                             "(actor.expert_id: another expert's period is not found)"),
+    ("me.add_conflict", "POST"): _p(frozenset({EX}), Scope.SELF, "expert_pool.services.add_conflict (actor.expert_id)"),
+    ("me.issue_feed", "POST"): _p(frozenset({EX}), Scope.SELF, "panels.seats.feeds.issue_feed (actor.expert_id)"),
+    ("me.revoke_feed", "POST"): _p(frozenset({EX}), Scope.SELF, "panels.seats.feeds.revoke_feed (actor.expert_id)"),
     # --- the expert pool's pages: staff only (a park or an expert gets the 403 page); the services check scope
     ("expert_pool.experts", "GET"): _p(STAFF, Scope.POOL, "expert_pool.services.list_experts (masking in present)"),
     ("expert_pool.expert", "GET"): _p(STAFF, Scope.POOL, _EXPERT),
@@ -160,6 +170,10 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("expert_pool.add_conflict", "POST"): _p(STAFF, Scope.CONTRIBUTED, "expert_pool.services.add_conflict"),
     ("expert_pool.add_unavailability", "POST"): _p(STAFF, Scope.CONTRIBUTED,
                                                    "expert_pool.services.add_unavailability"),
+    ("experts.remove_unavailability", "DELETE"): _p(STAFF | {EX}, Scope.CONTRIBUTED_OR_SELF,
+                                                    "expert_pool.services.remove_unavailability"),
+    ("experts.update_contact", "PUT"): _p(STAFF | {EX}, Scope.CONTRIBUTED_OR_SELF,
+                                          "expert_pool.services.update_contact (policy.may_confirm_expert)"),
     ("expert_pool.import_upload", "GET"): _p(STAFF),
     ("expert_pool.import_upload", "POST"): _p(STAFF, Scope.OWN_PROVINCE,
                                               "expert_pool.exchange.import_file (dry run; rate-limited)"),

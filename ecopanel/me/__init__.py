@@ -1,1 +1,2 @@
-"""An expert's own page (``/me``): their record as the pool keeps it and their invitations, read-only."""
+"""An expert's own page (``/me``): upcoming and past panels, their record (confirm it, edit contact details and
+language), unavailability, declared conflicts, and a personal calendar feed."""

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from expert_pool.services.experts import change_status, confirm_data, create_expert, update_expert
+from expert_pool.services.experts import change_status, confirm_data, create_expert, update_contact, update_expert
 from expert_pool.services.reading import (
     FORBIDDEN,
     MaskedExpert,
@@ -19,7 +19,7 @@ from expert_pool.services.reading import (
     present,
     snapshot,
 )
-from expert_pool.services.records import add_conflict, add_employment, add_unavailability
+from expert_pool.services.records import add_conflict, add_employment, add_unavailability, remove_unavailability
 from expert_pool.services.vocabulary import (
     blacklist_organization,
     create_organization,
@@ -59,7 +59,9 @@ __all__ = [
     "organization_choices",
     "present",
     "present_organization",
+    "remove_unavailability",
     "resolve_specialties",
     "snapshot",
+    "update_contact",
     "update_expert",
 ]

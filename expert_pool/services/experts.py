@@ -140,3 +140,20 @@ def confirm_data(actor: Actor, expert: Expert, today: date) -> Expert:
     return expert
 
 
+def update_contact(actor: Actor, expert: Expert, data: dict[str, Any]) -> Expert:
+    """The expert (or its editor) keeps the contact details and mail language current; audited, masked."""
+    if not policy.may_confirm_expert(actor, expert.id, expert.contributed_by):
+        raise Forbidden(None, FORBIDDEN)
+    duplicates.check_single(actor, {"id_number": None, "mobile": data["mobile"], "email": data["email"]},
+                            context="update", exclude_id=expert.id)
+    before = snapshot(expert)
+    old_mobile = expert.mobile
+    for field in ("mobile", "email", "language"):
+        setattr(expert, field, data[field])
+    changes = diff(before, snapshot(expert))
+    if "mobile" not in changes and data["mobile"] != old_mobile:
+        changes["mobile"] = [before["mobile"], snapshot(expert)["mobile"]]
+    if changes:
+        db.session.flush()
+        record(actor, "expert.update", "expert", expert.id, {"changes": changes})
+    return expert

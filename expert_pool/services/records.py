@@ -13,7 +13,7 @@ from expert_pool.services.reading import FORBIDDEN
 from expert_pool.services.vocabulary import known_organization
 from ground.actor import Actor, Role
 from ground.audit import record
-from ground.errors import Forbidden, InvalidInput
+from ground.errors import Forbidden, InvalidInput, not_found
 from ground.extensions import db
 from ground.i18n import Msg
 
@@ -62,10 +62,14 @@ def add_conflict(actor: Actor, expert: Expert, data: dict[str, Any], today: date
     return conflict
 
 
-def add_unavailability(actor: Actor, expert: Expert, data: dict[str, Any]) -> Unavailability:
+def _may_keep_availability(actor: Actor, expert: Expert) -> None:
     if not (policy.may_edit_expert(actor, expert.contributed_by)
             or (actor.role == Role.EXPERT and actor.expert_id == expert.id)):
         raise Forbidden(None, FORBIDDEN)
+
+
+def add_unavailability(actor: Actor, expert: Expert, data: dict[str, Any]) -> Unavailability:
+    _may_keep_availability(actor, expert)
     period = Unavailability(start_date=data["start_date"], end_date=data["end_date"],
                             reason=data.get("reason", ""))
     expert.unavailabilities.append(period)
@@ -75,3 +79,14 @@ def add_unavailability(actor: Actor, expert: Expert, data: dict[str, Any]) -> Un
     return period
 
 
+def remove_unavailability(actor: Actor, expert: Expert, unavailability_id: int) -> None:
+    """Take back a period of unavailability (the expert can sit again on those days); audited."""
+    _may_keep_availability(actor, expert)
+    period = next((u for u in expert.unavailabilities if u.id == unavailability_id), None)
+    if period is None:
+        raise not_found("不可参会时段", "Unavailability", unavailability_id)
+    expert.unavailabilities.remove(period)
+    db.session.delete(period)
+    db.session.flush()
+    record(actor, "expert.unavailability_removed", "expert", expert.id,
+           {"start": period.start_date, "end": period.end_date})

@@ -4,6 +4,7 @@ Nothing here is updated in place once it has been relied on: a rule set change i
 replacement is a new draw round, a declined member keeps their row with the outcome. (Art. 13: archives.)
 """
 
+from panels.models.feeds import CalendarFeed
 from panels.models.invitations import (
     INVITATION_EVENTS,
     INVITATION_STATUSES,
@@ -27,6 +28,6 @@ from panels.models.panels import (
 
 __all__ = [
     "ACTIVE_MEMBER", "INVITATION_EVENTS", "INVITATION_STATUSES", "MEMBER_ROLES", "MEMBER_STATUSES", "PANEL_KINDS",
-    "PANEL_STATUSES", "RESPONSE_EVENTS", "Booking", "Draw", "Invitation", "InvitationEvent", "Panel", "PanelMember",
-    "RuleSet", "add_event",
+    "PANEL_STATUSES", "RESPONSE_EVENTS", "Booking", "CalendarFeed", "Draw", "Invitation", "InvitationEvent", "Panel",
+    "PanelMember", "RuleSet", "add_event",
 ]

@@ -123,8 +123,9 @@ def mail_context(invitation: Invitation, panel: Panel, expert: Expert, lang: str
     }
 
 
-def calendar_attachment(invitation: Invitation, panel: Panel, expert: Expert, method: str,
-                        now: datetime) -> MailAttachment:
+def meeting_invite(invitation: Invitation, panel: Panel, expert: Expert, method: str,
+                   now: datetime) -> ical.MeetingInvite:
+    """The invitation's calendar entry as plain values (the mail's attachment and the expert's feed)."""
     lang = invitation.language
     facts = panel_facts(panel, lang)
     start, end = meeting_hours()
@@ -145,13 +146,18 @@ def calendar_attachment(invitation: Invitation, panel: Panel, expert: Expert, me
                        f"Contact: {facts['contact_name']} {facts['contact_phone']} {facts['contact_email']}")
         if method == "CANCEL":
             description = f"The {facts['panel_kind']} of {facts['park_name']} has been cancelled."
-    data = ical.build_calendar(ical.MeetingInvite(
+    return ical.MeetingInvite(
         uid=ical.meeting_uid(panel.id, expert.id, domain), sequence=invitation.ical_sequence, method=method,
         day=panel.meeting_date, start=start, end=end, summary=summary, description=description,
         location=panel.location or "", organizer_email=parseaddr(sender)[1] or sender,
         organizer_name=facts["contact_name"], attendee_email=expert.email, attendee_name=expert.name,
         stamp=now, accepted=invitation.status == "accepted",
-        url=page_url(invitation) if invitation.status == "pending" else None))
+        url=page_url(invitation) if invitation.status == "pending" else None)
+
+
+def calendar_attachment(invitation: Invitation, panel: Panel, expert: Expert, method: str,
+                        now: datetime) -> MailAttachment:
+    data = ical.build_calendar(meeting_invite(invitation, panel, expert, method, now))
     return MailAttachment(filename="meeting.ics" if method == "REQUEST" else "cancel.ics",
                           content_type=f"text/calendar; method={method}; charset=UTF-8", data=data)
 

@@ -1,5 +1,8 @@
 """The expert's pages behind the mailed links: ``GET /invitations/<token>`` shows, the POSTs decide.
 
+Opened again after the answer, the link shows that answer calmly (200) with the convening authority's
+contact, to call for a change; a second POST on a spent link still answers 409.
+
 A GET never decides anything (mail scanners and link previews follow links): it shows the invitation with
 two forms. Accepting needs the pledge ticked (Art. 37, 39); declining asks for a reason. Every response
 carries ``Referrer-Policy: no-referrer`` (the link is a credential) and ``Cache-Control: no-store``.
@@ -31,7 +34,7 @@ from ground.extensions import csrf, db
 from ground.guard import public
 from ground.i18n import localize
 from ground.uow import retrying
-from panels.models import Invitation, Panel
+from panels.models import Invitation, Panel, PanelMember
 from panels.seats import answers, links, mail
 
 log = logging.getLogger(__name__)
@@ -113,6 +116,16 @@ def _problem(problem: links.LinkProblem):
                    message=problem.message.get(lang), answered_at=answered_at)
 
 
+def _answered(invitation: Invitation):
+    """A link opened again after its answer: the answer, calmly (200), and whom to call to change it."""
+    lang = _language(invitation)
+    answered_at = mail.beijing_time(invitation.responded_at, lang) if invitation.responded_at else None
+    member = db.session.get(PanelMember, invitation.member_id)
+    # Accepted, then released by the convening authority (a decline it recorded by phone): say so, not "accepted".
+    released = invitation.status == "accepted" and (member is None or member.status != "accepted")
+    return _render("panels/invitations/answered.html", 200, invitation, answered_at=answered_at, released=released)
+
+
 def _show(invitation: Invitation, token: str, status: int, *, accept_form=None, decline_form=None,
           choice: str | None = None, errors: dict | None = None):
     lang = _language(invitation)
@@ -151,6 +164,8 @@ def show(token: str):
     try:
         invitation = links.resolve_link(token, now)
     except links.LinkProblem as problem:
+        if problem.code == "already_answered" and problem.invitation is not None:
+            return _answered(problem.invitation)
         return _problem(problem)
     answers.record_opened(invitation, now, request.headers.get("User-Agent", ""))
     choice = request.args.get("choice")

@@ -11,12 +11,13 @@ from sqlalchemy import func, select
 
 from expert_pool.models import Expert
 from ground.actor import Actor, Role
+from ground.clock import shanghai_date
 from ground.errors import Forbidden, not_found
 from ground.extensions import db
 from ground.i18n import Msg
 from notifications.models import OutboxMessage
 from notifications.rendering import json_ready, render_mail
-from panels.models import ACTIVE_MEMBER, Invitation, Panel
+from panels.models import ACTIVE_MEMBER, Invitation, Panel, PanelMember
 from panels.seats.links import page_url
 from panels.seats.mail import (
     calendar_attachment,
@@ -84,15 +85,30 @@ def panel_invitations(actor: Actor, panel: Panel, page: int, page_size: int) -> 
             "page_size": page_size}
 
 
-def my_invitations(actor: Actor, page: int, page_size: int, now: datetime) -> dict[str, Any]:
-    """An expert's own invitations (no other member of any panel is shown: membership is confidential)."""
+def my_invitations(actor: Actor, page: int, page_size: int, now: datetime,
+                   when: str | None = None) -> dict[str, Any]:
+    """An expert's own invitations (no other member of any panel is shown: membership is confidential).
+
+    ``when``: ``upcoming`` (meetings from today on, soonest first), ``past`` (before today, latest first), or
+    None (all, newest invitation first)."""
     if actor.role != Role.EXPERT or actor.expert_id is None:
         raise Forbidden(None, Msg("仅专家本人可查看自己的邀请。", "Only an expert sees their own invitations."))
     query = select(Invitation).where(Invitation.expert_id == actor.expert_id)
+    order = (Invitation.created_at.desc(), Invitation.id.desc())
+    if when in ("upcoming", "past"):
+        today = shanghai_date(now)
+        query = query.join(Panel, Panel.id == Invitation.panel_id)
+        if when == "upcoming":
+            query = query.where(Panel.meeting_date >= today)
+            order = (Panel.meeting_date, Invitation.id)
+        else:
+            query = query.where(Panel.meeting_date < today)
+            order = (Panel.meeting_date.desc(), Invitation.id.desc())
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = list(db.session.scalars(query.order_by(Invitation.created_at.desc(), Invitation.id.desc())
-                                   .offset((page - 1) * page_size).limit(page_size)))
+    rows = list(db.session.scalars(query.order_by(*order).offset((page - 1) * page_size).limit(page_size)))
     items = []
+    member_status = dict(db.session.execute(select(PanelMember.id, PanelMember.status).where(
+        PanelMember.id.in_([i.member_id for i in rows]))).all()) if rows else {}
     for invitation in rows:
         panel = db.session.get(Panel, invitation.panel_id)
         facts = panel_facts(panel, invitation.language)
@@ -101,7 +117,9 @@ def my_invitations(actor: Actor, page: int, page_size: int, now: datetime) -> di
                       "meeting_date": panel.meeting_date, "location": panel.location or "",
                       "meeting_cancelled": panel.status == "cancelled", "status": invitation.status,
                       "respond_by": invitation.respond_by, "responded_at": invitation.responded_at,
-                      "page_url": page_url(invitation) if answerable else None})
+                      "page_url": page_url(invitation) if answerable else None,
+                      "seat_released": invitation.status == "accepted" and member_status.get(invitation.member_id)
+                      != "accepted"})
     return {"items": items, "total": total, "page": page, "page_size": page_size}
 
 

@@ -12,6 +12,7 @@ from scheduling.models import MATERIAL_KINDS, NOTICES
 from scheduling.pages.actions_view import action_forms, change_subjects, open_proposals
 from scheduling.pages.common import Failure, day, join, province_name, say
 from scheduling.pages.entries import timeline_entries
+from scheduling.pages.next_steps import next_steps
 from scheduling.pages.picture import FONT, draw
 from scheduling.pages.sections import panel_section
 from scheduling.rules.lifecycle import PHASE_OF, Phase, State
@@ -69,6 +70,7 @@ def park_context(actor: Actor, park_id: int, now: datetime, failure: Failure | N
     reporting = phase in (Phase.CREATION, Phase.NAMED)
     report_rows = _reports(reports.report_rows(actor, park_id, now)[::-1])
     may_review = policy.may_review_annual_report(actor, park.province)
+    submitted = {r["year"] for r in report_rows if r.get("submitted_on")}
     in_notice = {"public_notice": state is State.IN_PUBLIC_NOTICE, "naming_notice": state is State.IN_NAMING_NOTICE}
     return {
         "park": park, "today": tl["today"].isoformat(), "failure": failure,
@@ -82,7 +84,8 @@ def park_context(actor: Actor, park_id: int, now: datetime, failure: Failure | N
         },
         "picture": draw(entries, tl["today"], park.name), "entries": entries, "font": FONT,
         "panels": panel_section(actor, park, tl["today"]),
-        "forms": forms, "blocked": blocked, "proposals_open": open_proposals(park),
+        "forms": forms, "blocked": blocked, "next_steps": next_steps(tl["due"], forms, submitted),
+        "is_park_user": actor.role == Role.PARK, "proposals_open": open_proposals(park),
         "subjects": change_subjects(),
         "materials": _materials(items), "materials_total": total_materials,
         "material_choices": [(m.id, f"{say(material_kind_name(m.kind))} · {m.title} · {m.uploaded_at.date()}")

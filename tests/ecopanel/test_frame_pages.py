@@ -139,7 +139,7 @@ def test_me_shows_the_experts_own_record(client, signed_in, make_expert):
     signed_in("expert", expert_id=expert.id)
     page = client.get("/me").text
     assert "李四" in page and expert.mobile in page and "在库" in page  # their own data, unmasked, in words
-    assert "目前没有评审邀请" in page
+    assert "目前没有即将召开的评审" in page and "尚未生成订阅地址" in page
 
 
 def test_the_dashboard_counts_no_panel_of_another_authority(db, client, signed_in, park_row, make_expert):

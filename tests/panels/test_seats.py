@@ -154,8 +154,12 @@ def test_accepting_needs_the_pledge_then_works_once(db, client, invited, smtp, a
     assert (invitation.status, invitation.pledge_version) == ("accepted", "2026-1")
     assert member_of(db, invited["id"], expert_id).status == "accepted"
 
-    page = client.get(path)
-    assert page.status_code == 409 and "您已答复过该邀请" in page.data.decode()
+    page = client.get(path)  # opened again: the answer, calmly, and whom to call to change it
+    html = page.data.decode()
+    assert page.status_code == 200 and "您已接受该邀请" in html and "链接无法使用" not in html
+    assert 'data-testid="change-how"' in html and 'data-testid="contact"' in html and "苏州工业园区" in html
+    assert "no-store" in page.headers["Cache-Control"] and page.headers["Referrer-Policy"] == "no-referrer"
+    assert "Please contact the convening authority" in client.get(path + "?lang=en").data.decode()
     token = page_token(open_page(client, page_path(mail_to(smtp, emails(
         db, [invited["members"][1]["expert_id"]])[invited["members"][1]["expert_id"]]))).data.decode())
     for action in ("accept", "decline"):  # the second POST on a spent link

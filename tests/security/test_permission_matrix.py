@@ -196,6 +196,20 @@ class World:
         return self.db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == persona.actor.user_id)
                                       .order_by(ApiToken.id.desc()).limit(1))
 
+    def unavailability(self, expert) -> int:
+        """A fresh period of ``expert``'s unavailability (each admitted caller removes one)."""
+        from expert_pool.models import Unavailability
+
+        period = Unavailability(expert_id=expert.id, start_date=date(2027, 2, 1), end_date=date(2027, 2, 5),
+                                reason="矩阵")
+        self.db.session.add(period)
+        self.db.session.commit()
+        return period.id
+
+    def own_expert(self, who: str):
+        """The persona's own expert record (expert Y for expert Y; expert X for everyone else)."""
+        return self.expert_y if who == "expert_y" else self.expert_x
+
     def held_row(self):
         """A row of province B's import held for the Office: it gave expert X's mobile (a fresh one per call)."""
         from expert_pool.services.held import hold_rows
@@ -386,6 +400,15 @@ def _transition(w: World, who: str) -> dict[str, Any]:
     return {"action": "start_verification", "date": TODAY}  # the Office has no action here: 409, not 403
 
 
+def _contact(w: World, who: str) -> dict[str, str]:
+    """The persona's own expert's contact details as they are, in English (a change of language only)."""
+    from expert_pool.models import Expert
+
+    w.db.session.expire_all()
+    expert = w.db.session.get(Expert, w.own_expert(who).id)
+    return {"email": expert.email, "mobile": expert.mobile, "language": "en"}
+
+
 def _member_for(w: World, who: str) -> int:
     return w.members[{"office": 0, "office_admin": 1, "province_a": 2}.get(who, 0)]
 
@@ -525,6 +548,16 @@ BUILDERS: dict[tuple[str, str], Any] = {
     ("dashboard.index", "GET"): lambda w, who: Req("GET", "/dashboard"),
     ("auditlog.index", "GET"): lambda w, who: Req("GET", "/audit"),
     ("me.index", "GET"): lambda w, who: Req("GET", "/me"),
+    ("me.update_contact", "POST"): lambda w, who: Req("POST", "/me/contact", data=_contact(w, who), csrf=True),
+    ("me.confirm", "POST"): lambda w, who: Req("POST", "/me/confirm", csrf=True),
+    ("me.add_unavailability", "POST"): lambda w, who: Req(
+        "POST", "/me/unavailability", data={"start_date": "2027-01-04", "end_date": "2027-01-08"}, csrf=True),
+    ("me.remove_unavailability", "POST"): lambda w, who: Req(
+        "POST", f"/me/unavailability/{w.unavailability(w.own_expert(who))}/remove", csrf=True),
+    ("me.add_conflict", "POST"): lambda w, who: Req(
+        "POST", "/me/conflicts", data={"relation": "relative", "organization_id": str(w.org.id)}, csrf=True),
+    ("me.issue_feed", "POST"): lambda w, who: Req("POST", "/me/calendar-feed", csrf=True),
+    ("me.revoke_feed", "POST"): lambda w, who: Req("POST", "/me/calendar-feed/revoke", csrf=True),
     # the caller's own tokens
     ("tokens.Tokens", "GET"): lambda w, who: Req("GET", "/api/v1/tokens"),
     ("tokens.Tokens", "POST"): lambda w, who: Req("POST", "/api/v1/tokens", json={"name": "matrix", "days": 30}),
@@ -554,6 +587,11 @@ BUILDERS: dict[tuple[str, str], Any] = {
     ("experts.add_unavailability", "POST"): lambda w, who: Req(
         "POST", f"/api/v1/experts/{w.expert_x.id}/unavailability",
         json={"start_date": "2027-01-04", "end_date": "2027-01-08", "reason": "出差"}, target=_expert_target(w)),
+    ("experts.remove_unavailability", "DELETE"): lambda w, who: Req(
+        "DELETE", f"/api/v1/experts/{w.expert_x.id}/unavailability/{w.unavailability(w.expert_x)}",
+        target=_expert_target(w)),
+    ("experts.update_contact", "PUT"): lambda w, who: Req(
+        "PUT", f"/api/v1/experts/{w.expert_x.id}/contact", json=_contact(w, "expert_x"), target=_expert_target(w)),
     ("experts.review", "GET"): lambda w, who: Req("GET", "/api/v1/experts/review"),
     ("experts.import_template", "GET"): lambda w, who: Req("GET", "/api/v1/experts/import-template", query="format=csv"),
     ("experts.export", "GET"): lambda w, who: Req("GET", "/api/v1/experts/export", query="format=csv"),

@@ -26,6 +26,7 @@ MISSING = 2**31 - 11
 #: The endpoint that reads the object an id names: whoever it admits (role and scope) knows the object exists.
 READ_BY: dict[str, tuple[str, str]] = {
     "expert_id": ("experts.ExpertItem", "GET"),
+    "unavailability_id": ("experts.ExpertItem", "GET"),  # a period of an expert: whoever reads the expert
     "organization_id": ("experts.organization", "GET"),
     "park_id": ("parks.park", "GET"),
     "objection_id": ("parks.park", "GET"),
