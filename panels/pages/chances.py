@@ -16,6 +16,7 @@ from ground.i18n import Msg
 from panels.models import Panel
 from panels.rules.rulesets import describe_group
 from panels.services import eligibility
+from panels.services.group_names import group_names
 from scheduling.pages.common import say
 
 BUCKETS = 20
@@ -30,7 +31,7 @@ def _why(groups: list[str], holders: dict[str, int], quotas: dict[str, int]) -> 
     if not rare:
         return say(Msg("组合约束使然（单位、省份上限）", "the combination of caps (organisation, province)"))
     count, group = rare[0]
-    zh, en = describe_group(group)
+    zh, en = describe_group(group, group_names([group]))
     return say(Msg("{zh}：合格专家中仅 {n} 人具备，规则要求至少 {m} 人",
                    "{en}: only {n} eligible experts have it, the rules need at least {m}").format(
         zh=zh, en=en, n=count, m=quotas[group]))

@@ -106,15 +106,17 @@ def quotas(rules: Mapping[str, Any], candidates: Iterable[Candidate], park_provi
     return tuple(out)
 
 
-def describe_group(group: str) -> tuple[str, str]:
-    """A quota group in words (zh, en) for explanations."""
+def describe_group(group: str, names: Mapping[str, tuple[str, str]] | None = None) -> tuple[str, str]:
+    """A quota group in words (zh, en) for explanations; ``names`` gives the value's name by group (a specialty's,
+    an organisation's, a province's), without which the code is shown."""
     prefix, _, value = group.partition(":")
+    zh, en = (names or {}).get(group, (value, value))
     if group == "senior":
         return "正高级职称专家", "experts of senior title"
     if prefix == "spec":
-        return f"专业领域 {value}", f"specialty {value}"
+        return f"专业领域“{zh}”", f"specialty “{en}”"
     if prefix == "org":
-        return f"单位 {value}", f"organisation {value}"
+        return f"单位“{zh}”", f"organisation “{en}”"
     if prefix == "prov":
-        return f"省份 {value}", f"province {value}"
+        return f"省份“{zh}”", f"province “{en}”"
     return group, group

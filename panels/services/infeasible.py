@@ -18,6 +18,7 @@ from panels.models import Panel, RuleSet
 from panels.rules import recusal
 from panels.rules.convener import ConvenerView
 from panels.rules.rulesets import candidate, describe_group, quota_specialties, quotas
+from panels.services.group_names import group_names
 from panels.services.pool import park_context, recusal_rules_for
 from panels.solver import Infeasibility, InfeasibleDraw
 from scheduling import calendar_service
@@ -41,13 +42,14 @@ def infeasible(exc: InfeasibleDraw, inputs: dict[str, Any], facts, panel: Panel,
             {"meeting_date": [Msg("这一天无法组成评审组。", "No panel can be formed that day.")]},
             extra={**extra, "conflict": [], "relaxations": []})
     conflict = []
+    names = group_names([b.group for b in info.conflict] + [r.group for r in info.relaxations])
     for b in info.conflict:
-        zh, en = describe_group(b.group)
+        zh, en = describe_group(b.group, names)
         word = ("至少", "at least") if b.side == "min" else ("至多", "at most")
         conflict.append(Msg(f"{zh}{word[0]} {b.bound} 人", f"{word[1]} {b.bound} {en}"))
     relaxations = []
     for r in info.relaxations:
-        zh, en = describe_group(r.group)
+        zh, en = describe_group(r.group, names)
         side_zh = "下限" if r.side == "min" else "上限"
         relaxations.append({"group": r.group, "side": r.side, "current": r.current, "proposed": r.proposed,
                             "message": Msg(f"将“{zh}”的{side_zh}由 {r.current} 改为 {r.proposed}",
