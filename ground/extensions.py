@@ -15,7 +15,7 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
-from ground.i18n import catalog, locale_of
+from ground.i18n import catalog, language_of, locale_of
 
 # Stable constraint names, so Alembic can alter them on SQLite (batch mode) and PostgreSQL alike.
 NAMING_CONVENTION = {
@@ -42,8 +42,8 @@ class CatalogDomain(Domain):
     """Flask-Babel's domain over the one catalog of :mod:`ground.i18n` (compiled in memory from the .po)."""
 
     def get_translations(self):
-        locale = get_locale()
-        return catalog(str(locale) if locale is not None else locale_of(None))
+        # Babel spells zh_CN zh_Hans_CN: the catalog is found by the language (ground.i18n.LOCALES)
+        return catalog(locale_of(language_of(get_locale())))
 
 
 class CatalogBabel(Babel):
