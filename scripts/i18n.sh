@@ -5,11 +5,12 @@
 #                                  new messages arrive with an empty msgstr: translate them in zh_CN
 #   bash scripts/i18n.sh check     fail if a catalog is stale or a zh_CN message untranslated or fuzzy
 #   bash scripts/i18n.sh compile   compile the .mo files (optional: the app compiles the .po in memory)
+#   bash scripts/i18n.sh extract F write the extracted template to F (tests/test_i18n_catalog.py)
 #
 # The catalogs are written sorted and without source locations, so that branches merge without conflicts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYBABEL=${PYBABEL:-.venv/bin/pybabel}
+PYBABEL=${PYBABEL:-$( [ -x .venv/bin/pybabel ] && echo .venv/bin/pybabel || echo pybabel )}
 DIR=ground/translations
 POT=$(mktemp --suffix .pot)
 trap 'rm -f "$POT"' EXIT
@@ -38,11 +39,15 @@ case "${1:-update}" in
         done
         "$PYBABEL" compile -i "$DIR/zh_CN/LC_MESSAGES/messages.po" -l zh_CN --statistics -o /dev/null
         ;;
+    extract)
+        extract
+        cp "$POT" "${2:?usage: $0 extract FILE}"
+        ;;
     compile)
         "$PYBABEL" compile -d "$DIR" --statistics
         ;;
     *)
-        echo "usage: $0 [update|check|compile]" >&2
+        echo "usage: $0 [update|check|compile|extract FILE]" >&2
         exit 2
         ;;
 esac
