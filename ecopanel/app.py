@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from flask import Flask, g, has_request_context, request
+from flask_babel import refresh as refresh_locale
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -46,6 +47,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, default_locale=locale_of(None), default_domain=DOMAIN,
                    locale_selector=lambda: locale_of(request_language()) if has_request_context() else None)
     install_template_gettext(app.jinja_env)
+    # Flask-Babel keeps the locale on ``g``, which an app context shared by several requests outlives (a
+    # test client inside ``app.app_context()``): each request chooses again.
+    app.before_request(refresh_locale)
 
     _import_models()
     api = EcoApi(app)
