@@ -149,7 +149,8 @@ def _ln(singular: str, plural: str, n: int, **values: Any) -> Msg:
     """Lazy ngettext: the form for ``n`` (available as ``{n}``), filled in with ``values``."""
     message = Msg._lazy(singular if n == 1 else plural,
                         lambda lang: translations(lang).ungettext(singular, plural, n))
-    return message.format(n=n, **values)
+    values.setdefault("n", n)
+    return message.format(**values)
 
 
 def N_(message: str) -> str:
