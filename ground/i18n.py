@@ -145,7 +145,7 @@ def _lp(context: str, message: str) -> Msg:
     return Msg._lazy(message, lambda lang: translations(lang).upgettext(context, message))
 
 
-def _ln(singular: str, plural: str, n: int, **values: Any) -> Msg:
+def _ln(singular: str, plural: str, n: int, /, **values: Any) -> Msg:
     """Lazy ngettext: the form for ``n`` (available as ``{n}``), filled in with ``values``."""
     message = Msg._lazy(singular if n == 1 else plural,
                         lambda lang: translations(lang).ungettext(singular, plural, n))
@@ -246,14 +246,14 @@ def install_template_gettext(jinja_env) -> None:
     def fill(text: str, values: dict[str, Any]) -> str:
         return text % values if values else text  # a plain str: the template escapes it with its values
 
-    def gettext(message: str, **values: Any) -> str:
+    def gettext(message: str, /, **values: Any) -> str:
         return fill(get_translations().ugettext(message), values)
 
-    def ngettext(singular: str, plural: str, n: int, **values: Any) -> str:
+    def ngettext(singular: str, plural: str, n: int, /, **values: Any) -> str:
         values.setdefault("num", n)
         return fill(get_translations().ungettext(singular, plural, n), values)
 
-    def pgettext(context: str, message: str, **values: Any) -> str:
+    def pgettext(context: str, message: str, /, **values: Any) -> str:
         return fill(get_translations().upgettext(context, message), values)
 
     jinja_env.install_gettext_callables(gettext=gettext, ngettext=ngettext, pgettext=pgettext, newstyle=False)
