@@ -22,7 +22,7 @@ from ground.i18n import CATALOG_DIRECTORY, Msg, _l, _ln, _lp, bilingual, catalog
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ["ground", "notifications", "expert_pool", "scheduling", "panels", "ecopanel"]
 BRACE = re.compile(r"(?<!\{)\{([^{}]*)\}(?!\})")
-PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrs]")
+PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0+]*\d*(?:\.\d+)?[diouxXeEfFgGcrs]")
 
 
 def _key(message) -> tuple[str | None, str]:
