@@ -6,7 +6,8 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
+from flask_babel import refresh as refresh_locale
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -16,7 +17,7 @@ from ground.api import EcoApi, error_response, request_language
 from ground.errors import DomainError
 from ground.extensions import babel, csrf, db, login_manager, mail, migrate
 from ground.guard import is_static_endpoint
-from ground.i18n import Msg
+from ground.i18n import DOMAIN, Msg, install_template_gettext, locale_of
 from ground.uow import RETRYABLE_SQLSTATES
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.session_protection = "strong"
     csrf.init_app(app)
     mail.init_app(app)
-    babel.init_app(app, locale_selector=request_language)
+    # The locale is the language the request chose (zh -> zh_CN, en -> en); Chinese outside a request.
+    babel.init_app(app, default_locale=locale_of(None), default_domain=DOMAIN,
+                   locale_selector=lambda: locale_of(request_language()) if has_request_context() else None)
+    install_template_gettext(app.jinja_env)
+    # Flask-Babel keeps the locale on ``g``, which an app context shared by several requests outlives (a
+    # test client inside ``app.app_context()``): each request chooses again.
+    app.before_request(refresh_locale)
 
     _import_models()
     api = EcoApi(app)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from functools import cached_property
 
-from flask_babel import Babel
+from flask_babel import Babel, Domain, get_locale
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
@@ -13,6 +14,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+from ground.i18n import catalog, language_of, locale_of
 
 # Stable constraint names, so Alembic can alter them on SQLite (batch mode) and PostgreSQL alike.
 NAMING_CONVENTION = {
@@ -33,7 +36,25 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 mail = Mail()
-babel = Babel()
+
+
+class CatalogDomain(Domain):
+    """Flask-Babel's domain over the one catalog of :mod:`ground.i18n` (compiled in memory from the .po)."""
+
+    def get_translations(self):
+        # Babel spells zh_CN zh_Hans_CN: the catalog is found by the language (ground.i18n.LOCALES)
+        return catalog(locale_of(language_of(get_locale())))
+
+
+class CatalogBabel(Babel):
+    """Flask-Babel whose ``gettext``, ``lazy_gettext`` and templates' ``_`` read :func:`ground.i18n.catalog`."""
+
+    @cached_property
+    def domain_instance(self):
+        return CatalogDomain(domain=self.domain)
+
+
+babel = CatalogBabel()
 
 
 @event.listens_for(Engine, "connect")

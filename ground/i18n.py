@@ -1,100 +1,224 @@
-"""Bilingual (Chinese/English) messages.
+"""Messages a user reads, through gettext catalogs (Flask-Babel).
 
-Every message a user can read is a :class:`Msg` carrying both languages; the response layer picks
-one with :func:`localize`. Chinese is the default language of the programme.
+Source strings are English: a message is written ``_l("English")`` (lazy gettext), ``_lp("context",
+"English")`` where one English text needs two Chinese wordings, and ``_ln("{n} row", "{n} rows", n)`` where a
+count is shown. The Chinese lives in the ``zh_CN`` catalog (``ground/translations``, one catalog for every
+package; ``scripts/i18n.sh`` extracts, updates and checks it). Chinese is the default language of the
+programme; the response layer renders a message in the reader's language with :func:`localize`.
+
+A message is a :class:`Msg`: a ``str`` whose plain value is its English text (so logs, keys and comparisons
+see one stable text), rendered in a language by ``get(lang)``, and in the current request's language when a
+template prints it. ``.format(...)`` is lazy as well: the values are filled in after the translation, each in
+the same language (a value may itself be a message).
+
+The catalogs are compiled from the ``.po`` files in memory at first use in each process (see
+:func:`catalog`): nothing binary is committed, nothing is built by the install, and a compiled catalog can
+never be older than its source.
+
+``Msg(zh, en)`` with two texts remains only for wording that is data rather than a catalog message (the
+column headers of the import file, texts the pure rules carry in both languages); :func:`bilingual` is its
+name. A literal pair in the source is refused by ``tests/test_i18n_catalog.py``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
 from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+from flask import has_request_context
+from flask_babel import get_locale, get_translations
+from markupsafe import escape
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
+LOCALES = {"zh": "zh_CN", "en": "en"}
+CATALOG_DIRECTORY = Path(__file__).resolve().parent / "translations"
+DOMAIN = "messages"
+
+
+def locale_of(lang: str | None) -> str:
+    """The catalog locale of a language code (``zh`` -> ``zh_CN``)."""
+    return LOCALES.get(lang or DEFAULT_LANGUAGE, LOCALES[DEFAULT_LANGUAGE])
+
+
+def language_of(locale: Any) -> str:
+    """The language code of a locale (``zh_CN`` -> ``zh``)."""
+    return "en" if str(locale or "").startswith("en") else "zh"
+
+
+@lru_cache(maxsize=8)
+def catalog(locale: str) -> NullTranslations:
+    """The compiled catalog of ``locale``, compiled from its ``.po`` in memory once per process.
+
+    Fuzzy and empty entries are left out, as ``pybabel compile`` does: such a message shows its English.
+    """
+    path = CATALOG_DIRECTORY / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.is_file():
+        return NullTranslations()
+    with path.open("rb") as source:
+        messages = read_po(source, locale=locale, domain=DOMAIN)
+    compiled = BytesIO()
+    write_mo(compiled, messages, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def translations(lang: str) -> NullTranslations:
+    return catalog(locale_of(lang))
+
+
+def current_language() -> str:
+    """The language of the current request (Chinese outside a request)."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
+    return language_of(get_locale())
+
+
+def _in(value: Any, lang: str) -> Any:
+    return value.get(lang) if isinstance(value, Msg) else value
 
 
 class Msg(str):
-    """A message in both languages; behaves as its English text where a plain ``str`` is expected."""
+    """A message, rendered in a language on demand; as a plain ``str`` it is its English text.
 
-    zh: str
-    en: str
+    Built by :func:`_l`, :func:`_lp`, :func:`_ln` (catalog messages) or, for data in two languages,
+    :func:`bilingual` (``Msg(zh, en)``).
+    """
+
+    _render: Callable[[str], str]
 
     def __new__(cls, zh: str, en: str) -> Msg:
-        obj = super().__new__(cls, en)
-        obj.zh = zh
-        obj.en = en
+        return cls._lazy(en, lambda lang: zh if lang == "zh" else en)
+
+    @classmethod
+    def _lazy(cls, english: str, render: Callable[[str], str]) -> Msg:
+        obj = str.__new__(cls, english)
+        obj._render = render
         return obj
 
     def get(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return self._render(lang)
+
+    @property
+    def zh(self) -> str:
+        return self.get("zh")
+
+    @property
+    def en(self) -> str:
+        return self.get("en")
 
     def format(self, *args: Any, **kwargs: Any) -> Msg:  # type: ignore[override]
-        return Msg(self.zh.format(*args, **kwargs), self.en.format(*args, **kwargs))
+        """Filled in lazily: each language's text with the values in that language."""
+
+        def render(lang: str) -> str:
+            return self.get(lang).format(*(_in(a, lang) for a in args), **{k: _in(v, lang) for k, v in kwargs.items()})
+
+        return Msg._lazy(render("en"), render)
+
+    def __html__(self) -> str:
+        # A template printing a message prints it in the reader's language.
+        return str(escape(self.get(current_language())))
 
     def __reduce__(self):
-        return (Msg, (self.zh, self.en))
+        return (Msg, (self.get("zh"), self.get("en")))
+
+
+def bilingual(zh: str, en: str) -> Msg:
+    """Wording that is data in both languages (not a catalog message), e.g. an import file's column header."""
+    return Msg(zh, en)
+
+
+def _l(message: str) -> Msg:
+    """Lazy gettext: ``message`` (English, the msgid) in the reader's language."""
+    return Msg._lazy(message, lambda lang: translations(lang).ugettext(message))
+
+
+def _lp(context: str, message: str) -> Msg:
+    """Lazy pgettext: for one English text with more than one Chinese wording."""
+    return Msg._lazy(message, lambda lang: translations(lang).upgettext(context, message))
+
+
+def _ln(singular: str, plural: str, n: int, /, **values: Any) -> Msg:
+    """Lazy ngettext: the form for ``n`` (available as ``{n}``), filled in with ``values``."""
+    message = Msg._lazy(singular if n == 1 else plural,
+                        lambda lang: translations(lang).ungettext(singular, plural, n))
+    values.setdefault("n", n)
+    return message.format(**values)
+
+
+def N_(message: str) -> str:
+    """Marks a text for extraction where it is translated later (a key of a table, say)."""
+    return message
 
 
 # marshmallow's and webargs' built-in English messages, so their errors reach Chinese users in Chinese.
-_FIXED = {
-    "Missing data for required field.": "缺少必填字段。",
-    "Unknown field.": "未知字段。",
-    "Field may not be null.": "该字段不能为空。",
-    "Not a valid string.": "不是有效的字符串。",
-    "Not a valid integer.": "不是有效的整数。",
-    "Not a valid number.": "不是有效的数字。",
-    "Not a valid boolean.": "不是有效的布尔值。",
-    "Not a valid date.": "不是有效的日期（格式 YYYY-MM-DD）。",
-    "Not a valid datetime.": "不是有效的日期时间。",
-    "Not a valid email address.": "不是有效的电子邮箱地址。",
-    "Not a valid list.": "不是有效的列表。",
-    "Not a valid mapping type.": "不是有效的对象。",
-    "Not a valid tuple.": "不是有效的元组。",
-    "Not a valid UUID.": "不是有效的 UUID。",
-    "Not a valid URL.": "不是有效的网址。",
-    "Invalid input type.": "输入类型无效。",
-    "Invalid value.": "取值无效。",
-    "Invalid JSON body.": "请求体不是有效的 JSON。",
-    "Number too large.": "数值过大。",
-    "Special numeric values (nan or infinity) are not permitted.": "不允许 NaN 或无穷大。",
-    "Not a valid file.": "不是有效的文件。",
-    "Shorter than minimum length 1.": "不能为空。",
-}
+# Marked here for the catalog; their Chinese is in the zh_CN catalog like every other message.
+BUILTIN_MESSAGES = frozenset({
+    N_("Missing data for required field."),
+    N_("Unknown field."),
+    N_("Field may not be null."),
+    N_("Not a valid string."),
+    N_("Not a valid integer."),
+    N_("Not a valid number."),
+    N_("Not a valid boolean."),
+    N_("Not a valid date."),
+    N_("Not a valid datetime."),
+    N_("Not a valid email address."),
+    N_("Not a valid list."),
+    N_("Not a valid mapping type."),
+    N_("Not a valid tuple."),
+    N_("Not a valid UUID."),
+    N_("Not a valid URL."),
+    N_("Invalid input type."),
+    N_("Invalid value."),
+    N_("Invalid JSON body."),
+    N_("Number too large."),
+    N_("Special numeric values (nan or infinity) are not permitted."),
+    N_("Not a valid file."),
+    N_("Shorter than minimum length 1."),
+})
 _PATTERNS = [
-    (re.compile(r"^Must be one of: (.*)\.$"), "必须是以下之一：{0}。"),
-    (re.compile(r"^Length must be between (\d+) and (\d+)\.$"), "长度必须在 {0} 到 {1} 之间。"),
-    (re.compile(r"^Longer than maximum length (\d+)\.$"), "长度不能超过 {0}。"),
-    (re.compile(r"^Shorter than minimum length (\d+)\.$"), "长度不能少于 {0}。"),
-    (re.compile(r"^Length must be (\d+)\.$"), "长度必须为 {0}。"),
+    (re.compile(r"^Must be one of: (.*)\.$"), N_("Must be one of: {0}.")),
+    (re.compile(r"^Length must be between (\d+) and (\d+)\.$"), N_("Length must be between {0} and {1}.")),
+    (re.compile(r"^Longer than maximum length (\d+)\.$"), N_("Longer than maximum length {0}.")),
+    (re.compile(r"^Shorter than minimum length (\d+)\.$"), N_("Shorter than minimum length {0}.")),
+    (re.compile(r"^Length must be (\d+)\.$"), N_("Length must be {0}.")),
     (
         re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
-        "必须大于等于 {0} 且小于等于 {1}。",
+        N_("Must be greater than or equal to {0} and less than or equal to {1}."),
     ),
-    (re.compile(r"^Must be greater than or equal to (\S+)\.$"), "必须大于等于 {0}。"),
-    (re.compile(r"^Must be less than or equal to (\S+)\.$"), "必须小于等于 {0}。"),
-    (re.compile(r"^Must be greater than (\S+)\.$"), "必须大于 {0}。"),
-    (re.compile(r"^Must be less than (\S+)\.$"), "必须小于 {0}。"),
-    (re.compile(r"^String does not match expected pattern\.$"), "格式不正确。"),
+    (re.compile(r"^Must be greater than or equal to (\S+)\.$"), N_("Must be greater than or equal to {0}.")),
+    (re.compile(r"^Must be less than or equal to (\S+)\.$"), N_("Must be less than or equal to {0}.")),
+    (re.compile(r"^Must be greater than (\S+)\.$"), N_("Must be greater than {0}.")),
+    (re.compile(r"^Must be less than (\S+)\.$"), N_("Must be less than {0}.")),
+    (re.compile(r"^String does not match expected pattern\.$"), N_("String does not match expected pattern.")),
 ]
 
 
-def translate_builtin(text: str) -> str:
-    """Chinese for one of marshmallow's/webargs' English messages (the text itself if unknown)."""
-    if text in _FIXED:
-        return _FIXED[text]
+def translate_builtin(text: str, lang: str = "zh") -> str:
+    """One of marshmallow's/webargs' English messages in ``lang`` (the text itself if unknown)."""
+    if text in BUILTIN_MESSAGES:
+        return translations(lang).ugettext(text)
     for pattern, template in _PATTERNS:
         m = pattern.match(text)
         if m:
-            return template.format(*m.groups())
+            return translations(lang).ugettext(template).format(*m.groups())
     return text
 
 
 def localize(value: Any, lang: str) -> Any:
-    """Render ``Msg`` objects (recursively in lists and dicts) in ``lang``."""
+    """Render messages (recursively in lists and dicts) in ``lang``."""
     if isinstance(value, Msg):
         return value.get(lang)
     if isinstance(value, str):
-        return translate_builtin(value) if lang == "zh" else value
+        return translate_builtin(value, lang) if lang != "en" else value
     if isinstance(value, dict):
         return {str(k): localize(v, lang) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -110,3 +234,26 @@ def pick_language(accept_languages, explicit: str | None = None) -> str:
         return DEFAULT_LANGUAGE
     best = accept_languages.best_match(["zh", "zh-CN", "en", "en-US", "en-GB"], default=DEFAULT_LANGUAGE)
     return "en" if best.startswith("en") else "zh"
+
+
+def install_template_gettext(jinja_env) -> None:
+    """``_``, ``gettext``, ``ngettext`` and ``pgettext`` in templates, over the request's catalog.
+
+    Old-style, as Jinja's i18n extension calls it: ``_("Page %d of %d") | format(page, pages)``; keyword values,
+    ``_("%(n)d rows", n=3)``, are filled in too.
+    """
+
+    def fill(text: str, values: dict[str, Any]) -> str:
+        return text % values if values else text  # a plain str: the template escapes it with its values
+
+    def gettext(message: str, /, **values: Any) -> str:
+        return fill(get_translations().ugettext(message), values)
+
+    def ngettext(singular: str, plural: str, n: int, /, **values: Any) -> str:
+        values.setdefault("num", n)
+        return fill(get_translations().ungettext(singular, plural, n), values)
+
+    def pgettext(context: str, message: str, /, **values: Any) -> str:
+        return fill(get_translations().upgettext(context, message), values)
+
+    jinja_env.install_gettext_callables(gettext=gettext, ngettext=ngettext, pgettext=pgettext, newstyle=False)

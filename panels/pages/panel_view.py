@@ -66,7 +66,7 @@ def _origin(status_reason: str, names: dict[str, str]) -> str:
 
 def _number(key: str, value: float | bool) -> str:
     if key == "fairness_certified":
-        yes = Msg("是（机会最少的专家达到可能最优的 95% 以上）", "yes (the least chance is within 95% of the best)")
+        yes = Msg("是（机会最少的专家达到可能最优的 95% 以上）", "yes (the least chance is within 95 per cent of the best)")
         return say(yes if value else Msg("否", "no"))
     if key == "unavailable_elsewhere":
         return str(value)
