@@ -17,7 +17,7 @@ from ground.api import EcoApi, error_response, request_language
 from ground.errors import DomainError
 from ground.extensions import babel, csrf, db, login_manager, mail, migrate
 from ground.guard import is_static_endpoint
-from ground.i18n import DOMAIN, Msg, install_template_gettext, locale_of
+from ground.i18n import DOMAIN, _l, install_template_gettext, locale_of
 from ground.uow import RETRYABLE_SQLSTATES
 
 log = logging.getLogger(__name__)
@@ -155,19 +155,18 @@ def _register_request_hooks(app: Flask) -> None:
 
     @app.errorhandler(StaleDataError)
     def _stale(error):
-        return _rollback_then(error_response(412, "etag_mismatch", Msg(
-            "数据已被他人修改，请刷新后重试。", "The data was changed by someone else; reload and try again.")))
+        return _rollback_then(error_response(412, "etag_mismatch", _l(
+            "The data was changed by someone else; reload and try again.")))
 
     @app.errorhandler(IntegrityError)
     def _integrity(error):
         log.warning("integrity error: %s", error.orig)
-        return _rollback_then(error_response(409, "integrity_conflict", Msg(
-            "与已有数据冲突（可能有人同时提交了相同的数据），请刷新后重试。",
+        return _rollback_then(error_response(409, "integrity_conflict", _l(
             "This conflicts with stored data (perhaps a simultaneous change); reload and try again.")))
 
     def _database_unavailable():
-        return error_response(503, "database_unavailable", Msg(
-            "数据库暂时不可用，请稍后重试。", "The database is temporarily unavailable; try again shortly."))
+        return error_response(503, "database_unavailable", _l(
+            "The database is temporarily unavailable; try again shortly."))
 
     @app.errorhandler(OperationalError)
     def _operational(error):
@@ -189,8 +188,8 @@ def _register_request_hooks(app: Flask) -> None:
                     # conflict; a deadlock or serialization failure still is one.
                     body, status, _ = _database_unavailable()
                 else:
-                    body, status, _ = error_response(409, "commit_conflict", Msg(
-                        "保存时与其他修改冲突，请重试。", "Saving conflicted with another change; try again."))
+                    body, status, _ = error_response(409, "commit_conflict", _l(
+                        "Saving conflicted with another change; try again."))
                 body.status_code = status
                 return body
         else:

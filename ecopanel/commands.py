@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from ground.cli import fail
 from ground.errors import DomainError
+from ground.i18n import _l
 from panels.cli import draws_group
 from scheduling.cli import calendar_group
 
@@ -129,9 +130,9 @@ def _check_reference(park_id: int | None, expert_id: int | None) -> None:
     from scheduling.models import Park
 
     if park_id is not None and db.session.get(Park, park_id) is None:
-        raise not_found("园区", "Park", park_id)
+        raise not_found(_l("Park"), park_id)
     if expert_id is not None and db.session.get(Expert, expert_id) is None:
-        raise not_found("专家", "Expert", expert_id)
+        raise not_found(_l("Expert"), expert_id)
 
 
 @click.group("tokens")

@@ -17,17 +17,17 @@ from expert_pool.models import Expert
 from expert_pool.rules.regions import PROVINCES
 from ground.api import request_language
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import Msg, _l, bilingual
 from scheduling.models import Park
 
-OFFICE_NAME = Msg("生态环境部（办公室）", "Ministry of Ecology and Environment (the Office)")
+OFFICE_NAME = _l("Ministry of Ecology and Environment (the Office)")
 ROLE_NAMES = {
-    "office": Msg("办公室工作人员", "Office staff"),
-    "province": Msg("省级生态环境部门", "Provincial department"),
-    "park": Msg("园区管理机构", "Park management agency"),
-    "expert": Msg("专家", "Expert"),
+    "office": _l("Office staff"),
+    "province": _l("Provincial department"),
+    "park": _l("Park management agency"),
+    "expert": _l("Expert"),
 }
-ADMIN_NAME = Msg("办公室管理员", "Office administrator")
+ADMIN_NAME = _l("Office administrator")
 # The four municipalities directly under the central government have a bureau (局), the provinces and
 # autonomous regions a department (厅).
 MUNICIPALITIES = frozenset({"11", "12", "31", "50"})
@@ -37,13 +37,13 @@ def department_name(code: str | None) -> Msg:
     """The provincial authority in words: 江苏省生态环境厅 / Jiangsu Department of Ecology and Environment."""
     zh, en = PROVINCES.get(code or "", (code or "", code or ""))
     if code in MUNICIPALITIES:
-        return Msg("{zh}生态环境局", "{en} Municipal Bureau of Ecology and Environment").format(zh=zh, en=en)
-    return Msg("{zh}生态环境厅", "{en} Department of Ecology and Environment").format(zh=zh, en=en)
+        return _l("{name} Municipal Bureau of Ecology and Environment").format(name=bilingual(zh, en))
+    return _l("{name} Department of Ecology and Environment").format(name=bilingual(zh, en))
 
 
 def province_name(code: str | None) -> Msg:
     zh, en = PROVINCES.get(code or "", (code or "", code or ""))
-    return Msg(zh, en)
+    return bilingual(zh, en)
 
 
 @dataclass(frozen=True)
@@ -107,18 +107,18 @@ def navigation(user) -> list[NavItem]:
     """The pages of the signed-in user's role."""
     if user.role in ("office", "province"):
         items = [
-            _item(url_or("dashboard.index", "/dashboard"), Msg("工作台", "Dashboard")),
-            _item("/experts", Msg("专家库", "Expert pool"), "/organizations", "/specialties"),
-            _item("/parks", Msg("园区", "Parks")),
-            _item(url_or("panel_pages.panels", "/panels"), Msg("评审组", "Panels")),
+            _item(url_or("dashboard.index", "/dashboard"), _l("Dashboard")),
+            _item("/experts", _l("Expert pool"), "/organizations", "/specialties"),
+            _item("/parks", _l("Parks")),
+            _item(url_or("panel_pages.panels", "/panels"), _l("Panels")),
         ]
         if user.role == "office":
-            items.append(_item(url_or("auditlog.index", "/audit"), Msg("审计日志", "Audit log")))
+            items.append(_item(url_or("auditlog.index", "/audit"), _l("Audit log")))
         return items
     if user.role == "park" and user.park_id is not None:
-        return [_item(f"/parks/{user.park_id}", Msg("我的园区", "My park"))]
+        return [_item(f"/parks/{user.park_id}", _l("My park"))]
     if user.role == "expert":
-        return [_item(url_or("me.index", "/me"), Msg("我的页面", "My page"))]
+        return [_item(url_or("me.index", "/me"), _l("My page"))]
     return []
 
 

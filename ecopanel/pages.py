@@ -26,7 +26,7 @@ from ground.clock import SHANGHAI
 from ground.errors import DomainError
 from ground.extensions import db
 from ground.guard import current_actor, public
-from ground.i18n import LANGUAGES, Msg
+from ground.i18n import LANGUAGES, Msg, _l, _ln, _lp
 from notifications.outbox import queue_mail
 
 bp = Blueprint("pages", __name__, template_folder="templates")
@@ -47,22 +47,19 @@ class PasswordForm(FlaskForm):
     confirm = PasswordField(validators=[DataRequired(), Length(max=200)])
 
 
-WRONG_PASSWORD = Msg("邮箱或密码错误。", "Wrong email or password.")
-WRONG_CODE = Msg("验证码不正确。", "Wrong code.")
-REPLAYED_CODE = Msg("该验证码已使用过，请等待验证器显示下一个验证码。",
-                    "This code was already used; wait for the next one in your authenticator.")
+WRONG_PASSWORD = _l("Wrong email or password.")
+WRONG_CODE = _l("Wrong code.")
+REPLAYED_CODE = _l("This code was already used; wait for the next one in your authenticator.")
 NOTICES = {
-    "expired": Msg("会话已过期，请重新登录。", "Your session expired; sign in again."),
-    "signed_out": Msg("该会话已结束，请重新登录。", "This session was ended; sign in again."),
-    "mfa_required": Msg("管理员须启用两步验证，请重新登录并完成设置。",
-                        "Administrators need two-step verification; sign in again to set it up."),
-    "mfa_timeout": Msg("验证超时，请重新登录。", "The sign-in took too long; start again."),
-    "password_lockout": Msg("当前密码多次输入错误，账户已暂时锁定并退出登录。",
-                            "The current password was wrong too often: the account is locked and signed out."),
+    "expired": _l("Your session expired; sign in again."),
+    "signed_out": _l("This session was ended; sign in again."),
+    "mfa_required": _l("Administrators need two-step verification; sign in again to set it up."),
+    "mfa_timeout": _l("The sign-in took too long; start again."),
+    "password_lockout": _l("The current password was wrong too often: the account is locked and signed out."),
 }
-REQUIRED = Msg("必填。", "Required.")
-TOO_LONG = Msg("不能超过 200 个字符。", "At most 200 characters.")
-MISMATCH = Msg("两次输入的新密码不一致。", "The two new passwords differ.")
+REQUIRED = _lp("panels.services.rule_sets", "Required.")
+TOO_LONG = _l("At most 200 characters.")
+MISMATCH = _l("The two new passwords differ.")
 
 
 
@@ -101,8 +98,10 @@ def _locked(template: str, until: datetime, now: datetime, **context):
     """429 with a readable page: the account is locked (the failures are already committed)."""
     seconds = max(1, math.ceil((until - now).total_seconds()))
     minutes = math.ceil(seconds / 60)
-    error = Msg(f"登录失败次数过多，账户已暂时锁定，请 {minutes} 分钟后再试。",
-                f"Too many failed attempts: the account is locked; try again in {minutes} minutes.")
+    error = _ln(
+        "Too many failed attempts: the account is locked; try again in {minutes} minute.",
+        "Too many failed attempts: the account is locked; try again in {minutes} minutes.",
+        minutes, minutes=minutes)
     return render_template(template, error=_text(error), **context), 429, {"Retry-After": str(seconds)}
 
 
@@ -234,7 +233,7 @@ def enrol_totp():
 
 def _enrol_page(form: CodeForm, error: str | None, user: User, secret: str, action: str, *, required: bool) -> str:
     uri = totp.provisioning_uri(user, secret, current_app.config["TOTP_ISSUER"])
-    qr = Markup(totp.qr_svg(uri, _text(Msg("验证器二维码", "Authenticator QR code"))))  # segno escapes the text
+    qr = Markup(totp.qr_svg(uri, _text(_l("Authenticator QR code"))))  # segno escapes the text
     return render_template("totp_enrol.html", form=form, error=error, secret=secret, uri=uri, qr=qr, action=action,
                            required=required)
 

@@ -8,7 +8,7 @@ from marshmallow import ValidationError, validate, validates_schema
 from expert_pool.models import HELD_STATUSES
 from expert_pool.schemas import ExpertPatchSchema
 from ground.api import PageArgs, page_schema
-from ground.i18n import Msg
+from ground.i18n import _l
 from ground.schemas import ID_RANGE, Integer, StrictSchema, text
 
 HELD_RESOLUTIONS = ("create", "duplicate", "dismiss")
@@ -58,10 +58,9 @@ class HeldRowResolveSchema(StrictSchema):
     @validates_schema
     def _fits_the_resolution(self, data, **kwargs):
         if data["resolution"] == "duplicate" and not data.get("duplicate_of"):
-            raise ValidationError({"duplicate_of": [Msg("请指定重复的专家。", "Name the expert it duplicates.")]})
+            raise ValidationError({"duplicate_of": [_l("Name the expert it duplicates.")]})
         if data.get("duplicate_of") and data["resolution"] != "duplicate":
-            raise ValidationError({"duplicate_of": [Msg("仅用于确认重复。", "Only for resolution=duplicate.")]})
+            raise ValidationError({"duplicate_of": [_l("Only for resolution=duplicate.")]})
         if data.get("values") and data["resolution"] != "create":
-            raise ValidationError({"values": [Msg("只有入库时才能更正数据。",
-                                                  "Values are corrected only when adding the expert.")]})
+            raise ValidationError({"values": [_l("Values are corrected only when adding the expert.")]})
 

@@ -12,7 +12,7 @@ from ground import clock
 from ground.api import Blueprint
 from ground.errors import PreconditionFailed, PreconditionRequired
 from ground.guard import current_actor
-from ground.i18n import Msg
+from ground.i18n import _l
 
 blp = Blueprint("experts", __name__, url_prefix="/api/v1", description="The national expert pool (Art. 37-39)")
 
@@ -20,13 +20,11 @@ blp = Blueprint("experts", __name__, url_prefix="/api/v1", description="The nati
 def _expected_version(expert) -> int:
     """The version the caller last read, from ``If-Match`` (required: edits must not overwrite blindly)."""
     if not request.if_match:
-        raise PreconditionRequired(None, Msg(
-            "修改专家需要 If-Match 请求头（先读取专家以获得 ETag）。",
+        raise PreconditionRequired(None, _l(
             "Changing an expert needs an If-Match header (read it first for its ETag)."))
     if request.if_match.star_tag or request.if_match.contains(_etag(expert).strip('"')):
         return expert.version
-    raise PreconditionFailed(None, Msg("专家数据已被他人修改，请刷新后重试。",
-                                       "The expert was changed by someone else; reload and try again."))
+    raise PreconditionFailed(None, _l("The expert was changed by someone else; reload and try again."))
 
 
 @blp.route("/experts")

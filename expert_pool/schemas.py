@@ -11,7 +11,7 @@ from expert_pool.rules import normalize
 from expert_pool.rules.regions import PROVINCES
 from ground import clock
 from ground.api import PageArgs, page_schema
-from ground.i18n import Msg
+from ground.i18n import _l, bilingual
 from ground.schemas import ID_RANGE, Integer, StrictSchema, text
 
 PROVINCE_CODES = tuple(sorted(PROVINCES))
@@ -21,7 +21,7 @@ SORT_KEYS = ("name", "-name", "id", "-id", "birth_year", "-birth_year", "updated
 
 
 def _field_error(exc: normalize.FieldError) -> ValidationError:
-    return ValidationError(Msg(exc.message_zh, exc.message_en))
+    return ValidationError(bilingual(exc.message_zh, exc.message_en))
 
 
 class NormalizedString(ma.fields.String):
@@ -44,13 +44,13 @@ class NormalizedString(ma.fields.String):
 
 def _birth_year_range(value: int) -> None:
     if not 1920 <= value <= clock.today().year - 18:
-        raise ValidationError(Msg("出生年份不合理。", "The birth year is not plausible."))
+        raise ValidationError(_l("The birth year is not plausible."))
 
 
 def _check_period(data: dict, start: str, end: str) -> None:
     """A period whose end (when given) is not before its start; one rule for every dated record."""
     if data.get(start) and data.get(end) and data[end] < data[start]:
-        raise ValidationError({end: [Msg("结束日期早于开始日期。", "The end date is before the start.")]})
+        raise ValidationError({end: [_l("The end date is before the start.")]})
 
 
 class ExpertWriteSchema(StrictSchema):
@@ -88,7 +88,7 @@ class ExpertWriteSchema(StrictSchema):
         if term is not None:
             problems = {"term_end": term, **problems}
         if problems:
-            raise ValidationError({field: [Msg(e.message_zh, e.message_en)] for field, e in problems.items()})
+            raise ValidationError({field: [bilingual(e.message_zh, e.message_en)] for field, e in problems.items()})
 
 
 class ContactSchema(StrictSchema):
@@ -154,7 +154,7 @@ class ConflictCreateSchema(StrictSchema):
     @validates_schema
     def _target(self, data, **kwargs):
         if not data.get("park_id") and not data.get("organization_id"):
-            raise ValidationError(Msg("须指定园区或单位。", "Name a park or an organisation."), "_schema")
+            raise ValidationError(_l("Name a park or an organisation."), "_schema")
         _check_period(data, "valid_from", "valid_to")
 
 

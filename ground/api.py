@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import IntegerConverter
 
 from ground.errors import HTTP_MESSAGES, DomainError
-from ground.i18n import Msg, localize, pick_language
+from ground.i18n import Msg, _l, bilingual, localize, pick_language
 from ground.schemas import MAX_ID, Integer  # ids and years are INTEGER columns
 
 log = logging.getLogger(__name__)
@@ -103,19 +103,18 @@ class EcoApi(Api):
             original = getattr(error, "original_exception", None)
             if original is not None:
                 log.error("unhandled error on %s %s", request.method, request.path, exc_info=original)
-        code, message = HTTP_MESSAGES.get(status, (f"http_{status}", Msg(error.name, error.name)))
+        code, message = HTTP_MESSAGES.get(status, (f"http_{status}", bilingual(error.name, error.name)))
         data = getattr(error, "data", None) or {}
         errors = {}
         if "messages" in data:
             errors = _flatten_locations(data["messages"])
             if data["messages"] == {"json": ["Invalid JSON body."]}:
-                code, message = "invalid_json", Msg("请求体不是有效的 JSON。", "The request body is not valid JSON.")
+                code, message = "invalid_json", _l("The request body is not valid JSON.")
             elif "_request" in errors or "_schema" in errors:
                 code = "invalid_input"
         if isinstance(error, CSRFError):
             code = "csrf_failed"
-            message = Msg("页面已过期或缺少安全令牌（CSRF），请刷新页面后重试。",
-                          "The page expired or its security token (CSRF) is missing; reload and retry.")
+            message = _l("The page expired or its security token (CSRF) is missing; reload and retry.")
         if "message" in data:
             message = data["message"]
         if "errors" in data:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ground.i18n import Msg
+from ground.i18n import Msg, _l
 
 log = logging.getLogger(__name__)
 
@@ -59,25 +59,28 @@ class PreconditionRequired(DomainError):
     default_code = "precondition_required"
 
 
-def not_found(kind_zh: str, kind_en: str, ident: Any) -> NotFound:
-    return NotFound("not_found", Msg(f"{kind_zh} {ident} 不存在。", f"{kind_en} {ident} does not exist."))
+def not_found(kind: Msg, ident: Any) -> NotFound:
+    return NotFound("not_found", _l(
+        "{kind} {ident} does not exist.").format(
+        kind=kind, ident=ident))
 
 
 # Stable codes and messages for the HTTP errors that do not come from a service.
 HTTP_MESSAGES: dict[int, tuple[str, Msg]] = {
-    400: ("bad_request", Msg("请求无效。", "The request is invalid.")),
-    401: ("unauthenticated", Msg("需要登录或有效的访问令牌。", "Authentication required: sign in or send a valid bearer token.")),
-    403: ("forbidden", Msg("无权执行此操作。", "You are not allowed to do this.")),
-    404: ("not_found", Msg("请求的资源不存在。", "The requested resource does not exist.")),
-    405: ("method_not_allowed", Msg("不支持此请求方法。", "This method is not allowed here.")),
-    406: ("not_acceptable", Msg("无法提供所要求的格式。", "The requested format is not available.")),
-    409: ("conflict", Msg("与当前状态冲突。", "The request conflicts with the current state.")),
-    410: ("gone", Msg("该链接已失效。", "This link is no longer valid.")),
-    412: ("etag_mismatch", Msg("数据已被他人修改，请刷新后重试。", "The data was changed by someone else; reload and try again.")),
-    413: ("payload_too_large", Msg("请求体过大。", "The request body is too large.")),
-    415: ("unsupported_media_type", Msg("不支持的内容类型。", "Unsupported content type.")),
-    422: ("invalid_input", Msg("输入数据有误，请按提示修改。", "The input is invalid; see the errors per field.")),
-    428: ("precondition_required", Msg("修改需要 If-Match 请求头（先读取以获得 ETag）。", "This change needs an If-Match header (read the resource first to get its ETag).")),
-    429: ("too_many_requests", Msg("请求过于频繁，请稍后再试。", "Too many requests; try again later.")),
-    500: ("internal_error", Msg("服务器内部错误，已记录。", "Internal server error; it has been logged.")),
+    400: ("bad_request", _l("The request is invalid.")),
+    401: ("unauthenticated", _l("Authentication required: sign in or send a valid bearer token.")),
+    403: ("forbidden", _l("You are not allowed to do this.")),
+    404: ("not_found", _l("The requested resource does not exist.")),
+    405: ("method_not_allowed", _l("This method is not allowed here.")),
+    406: ("not_acceptable", _l("The requested format is not available.")),
+    409: ("conflict", _l("The request conflicts with the current state.")),
+    410: ("gone", _l("This link is no longer valid.")),
+    412: ("etag_mismatch", _l("The data was changed by someone else; reload and try again.")),
+    413: ("payload_too_large", _l("The request body is too large.")),
+    415: ("unsupported_media_type", _l("Unsupported content type.")),
+    422: ("invalid_input", _l("The input is invalid; see the errors per field.")),
+    428: ("precondition_required", _l(
+        "This change needs an If-Match header (read the resource first to get its ETag).")),
+    429: ("too_many_requests", _l("Too many requests; try again later.")),
+    500: ("internal_error", _l("Internal server error; it has been logged.")),
 }

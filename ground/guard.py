@@ -13,7 +13,7 @@ from flask import current_app, g
 
 from ground.actor import Actor
 from ground.errors import DomainError
-from ground.i18n import Msg
+from ground.i18n import _l
 
 F = TypeVar("F", bound=Callable)
 
@@ -44,5 +44,5 @@ def is_public_endpoint(endpoint: str | None) -> bool:
 def current_actor() -> Actor:
     actor = g.get("actor")
     if actor is None:
-        raise Unauthenticated(None, Msg("需要登录或有效的访问令牌。", "Authentication required."))
+        raise Unauthenticated(None, _l("Authentication required."))
     return actor

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ground.errors import Conflict
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -41,8 +41,7 @@ def retrying(work: Callable[[], T], *, attempts: int = 6, what: str = "operation
             db.session.rollback()
             if not _retryable(exc) or attempt == attempts:
                 if _retryable(exc):
-                    raise Conflict("concurrent_change", Msg("同时有其他操作，请稍后重试。",
-                                                            "Another operation got there first; try again.")) from exc
+                    raise Conflict("concurrent_change", _l("Another operation got there first; try again.")) from exc
                 raise
             log.info("%s lost a race (attempt %d): %s", what, attempt, exc.orig)
             time.sleep(random.uniform(0, 0.02 * attempt))  # de-synchronise the contenders

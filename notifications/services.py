@@ -16,7 +16,7 @@ from ground.actor import Actor
 from ground.audit import record
 from ground.errors import Conflict, Forbidden, InvalidInput, not_found
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l
 from notifications.delivery import retry_message
 from notifications.models import OutboxMessage
 from notifications.outbox import queue_mail
@@ -42,14 +42,14 @@ def outbox_page(state: str | None, related_type: str | None, related_id: str | N
 
 def require_office(actor: Actor) -> None:
     if not actor.is_office:
-        raise Forbidden(None, Msg("邮件发件箱仅向办公室开放。", "The mail outbox is for the Office only."))
+        raise Forbidden(None, _l("The mail outbox is for the Office only."))
 
 
 def get_outbox_message(actor: Actor, message_id: int) -> OutboxMessage:
     require_office(actor)
     row = db.session.get(OutboxMessage, message_id)
     if row is None:
-        raise not_found("邮件", "Mail", message_id)
+        raise not_found(_l("Mail"), message_id)
     return row
 
 
@@ -57,8 +57,7 @@ def retry_outbox_message(actor: Actor, message_id: int, now: datetime) -> Outbox
     """Staff put a dead mail back in the queue (e.g. after fixing the address or the mail server)."""
     row = get_outbox_message(actor, message_id)
     if row.state not in ("dead", "queued"):
-        raise Conflict("not_retryable", Msg(f"状态为 {row.state} 的邮件不能重试。",
-                                            f"A mail in state {row.state} cannot be retried."))
+        raise Conflict("not_retryable", _l("A mail in state {state} cannot be retried.").format(state=row.state))
     previous = (row.state, row.attempts, row.last_error)
     retry_message(row, now)
     record(actor, "outbox.retry", "outbox_message", row.id,
@@ -68,12 +67,12 @@ def retry_outbox_message(actor: Actor, message_id: int, now: datetime) -> Outbox
 
 def preview_template(template: str, language: str, context: dict[str, Any]) -> dict[str, Any]:
     if template not in template_names():
-        raise InvalidInput("unknown_template", Msg(f"没有邮件模板 {template}。", f"No mail template {template}."),
-                           {"template": [Msg("未知模板。", "Unknown template.")]})
+        raise InvalidInput("unknown_template", _l("No mail template {template}.").format(template=template),
+                           {"template": [_l("Unknown template.")]})
     try:
         rendered = render_mail(template, language, json_ready(context))
     except TemplateProblem as exc:
-        raise InvalidInput("template_context", Msg(f"模板无法渲染：{exc}", f"The template does not render: {exc}"),
+        raise InvalidInput("template_context", _l("The template does not render: {exc}").format(exc=exc),
                            {"context": [str(exc)]}) from exc
     return {"template": template, "language": language, "subject": rendered.subject, "text": rendered.text,
             "html": rendered.html}

@@ -13,7 +13,7 @@ from typing import Any
 from ground.actor import Actor
 from ground.clock import shanghai_date
 from ground.errors import InvalidInput
-from ground.i18n import Msg
+from ground.i18n import _l, _ln
 from panels.lottery_cache import LOTTERIES
 from panels.rules import recusal
 from panels.rules.convener import as_convener_sees
@@ -71,10 +71,14 @@ def suggest_meeting_dates(actor: Actor, park_id: int, kind: str, start: date, en
 
 def _check_span(start: date, end: date) -> None:
     if end < start:
-        raise InvalidInput("invalid_span", Msg("结束日期不能早于开始日期。", "The end date is before the start date."),
-                           {"to": [Msg("不能早于开始日期。", "Must not be before the start date.")]})
+        raise InvalidInput("invalid_span", _l("The end date is before the start date."),
+                           {"to": [_l("Must not be before the start date.")]})
     if (end - start).days >= MAX_SPAN_DAYS:
-        raise InvalidInput("span_too_long", Msg(f"一次最多查询 {MAX_SPAN_DAYS} 天。",
-                                                f"Ask for at most {MAX_SPAN_DAYS} days at a time."),
-                           {"to": [Msg(f"距开始日期不超过 {MAX_SPAN_DAYS - 1} 天。",
-                                       f"At most {MAX_SPAN_DAYS - 1} days after the start date.")]})
+        raise InvalidInput("span_too_long", _ln(
+            "Ask for at most {max_span_days} day at a time.",
+            "Ask for at most {max_span_days} days at a time.",
+            MAX_SPAN_DAYS, max_span_days=MAX_SPAN_DAYS),
+                           {"to": [_ln(
+                               "At most {max_span_days} day after the start date.",
+                               "At most {max_span_days} days after the start date.",
+                               MAX_SPAN_DAYS - 1, max_span_days=MAX_SPAN_DAYS - 1)]})

@@ -13,7 +13,7 @@ from ground import clock
 from ground.api import Blueprint
 from ground.errors import Forbidden
 from ground.guard import current_actor
-from ground.i18n import Msg
+from ground.i18n import _l
 from ground.refusals import refusals_on_record
 from ground.uow import retrying
 from panels import dates, schemas, services
@@ -59,7 +59,7 @@ def panel_audit(panel_id):
     """Audit bundles of every draw round (Office only)"""
     actor = current_actor()
     if not actor.is_office:
-        raise Forbidden(None, Msg("审计包仅向办公室提供。", "Audit bundles are for the Office only."))
+        raise Forbidden(None, _l("Audit bundles are for the Office only."))
     panel = services.get_panel(actor, panel_id, purpose="audit")
     body = '{"bundles":[' + ",".join(services.audit_bundles(panel)) + "]}"
     json.loads(body)  # the list is itself valid JSON; each bundle stays byte-for-byte canonical inside it

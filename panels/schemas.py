@@ -6,7 +6,7 @@ import marshmallow as ma
 from marshmallow import ValidationError, validate, validates_schema
 
 from ground.api import PageArgs, page_schema
-from ground.i18n import Msg
+from ground.i18n import _l
 from ground.schemas import ID_RANGE, Integer, StrictBoolean, StrictSchema, text
 from panels.models import PANEL_KINDS
 
@@ -21,7 +21,7 @@ class SpecialtyQuotaSchema(StrictSchema):
     @validates_schema
     def _order(self, data, **kwargs):
         if data["max"] < data["min"]:
-            raise ValidationError({"max": [Msg("上限小于下限。", "max is below min.")]})
+            raise ValidationError({"max": [_l("max is below min.")]})
 
 
 class QuorumSchema(StrictSchema):
@@ -33,7 +33,7 @@ class QuorumSchema(StrictSchema):
     @validates_schema
     def _share(self, data, **kwargs):
         if data["numerator"] > data["denominator"]:
-            raise ValidationError({"numerator": [Msg("法定人数比例不能超过 1。", "The quorum cannot exceed 1.")]})
+            raise ValidationError({"numerator": [_l("The quorum cannot exceed 1.")]})
 
 
 class RulesSchema(StrictSchema):

@@ -33,7 +33,7 @@ from ground.actor import Actor
 from ground.audit import record
 from ground.errors import Forbidden, InvalidInput
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l, bilingual
 from scheduling import policy
 from scheduling.models import CalendarState, CalendarYear, HolidayOverride
 from scheduling.notice_periods import recompute_notice_periods
@@ -148,9 +148,10 @@ def _table_calendar() -> WorkingDayCalendar:
 def add_working_days(start: date, days: int, now: datetime) -> WorkingDayResult:
     """The last of ``days`` working days beginning on ``start`` (see WorkingDayCalendar.add_working_days)."""
     if not 1 <= days <= MAX_WORKING_DAYS:
-        raise InvalidInput(None, Msg("输入数据有误，请按提示修改。", "The input is invalid; see the errors per field."),
-                           {"days": [Msg(f"必须在 1 到 {MAX_WORKING_DAYS} 之间。",
-                                         f"Must be between 1 and {MAX_WORKING_DAYS}.")]})
+        raise InvalidInput(None, _l("The input is invalid; see the errors per field."),
+                           {"days": [_l(
+                               "Must be between 1 and {max_working_days}.").format(
+                               max_working_days=MAX_WORKING_DAYS)]})
     return get_calendar(now).add_working_days(start, days)
 
 
@@ -165,7 +166,7 @@ def list_years() -> list[dict[str, Any]]:
 
 
 def calendar_file_error(exc: CalendarFileError) -> InvalidInput:
-    message = Msg(exc.message_zh, exc.message_en)  # the parser's messages already name the line
+    message = bilingual(exc.message_zh, exc.message_en)  # the parser's messages already name the line
     return InvalidInput(f"calendar_{exc.code}", message, {"file": [message]}, {"line": exc.line})
 
 
@@ -178,8 +179,7 @@ def load_year(actor: Actor, data: bytes, filename: str, now: datetime, *, year: 
     whose date or provisional mark changed. Returns a summary.
     """
     if not policy.may_load_calendar(actor):
-        raise Forbidden(None, Msg("只有办公室管理员可以导入节假日安排。",
-                                  "Only Office administrators may load the holiday schedule."))
+        raise Forbidden(None, _l("Only Office administrators may load the holiday schedule."))
     try:
         overrides = parse_year_file(data, filename, year=year)
     except CalendarFileError as exc:

@@ -29,7 +29,7 @@ from ground.actor import Actor
 from ground.audit import record
 from ground.errors import Forbidden, InvalidInput, not_found
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import Msg, _l
 from scheduling import policy
 from scheduling.models import Material
 from scheduling.services.parks import get_park
@@ -147,8 +147,8 @@ def _write(storage_key: str, data: bytes) -> None:
         raise
 
 
-def _reject(code: str, zh: str, en: str, field: str = "file") -> InvalidInput:
-    return InvalidInput(code, Msg(zh, en), {field: [Msg(zh, en)]})
+def _reject(code: str, message: Msg, field: str = "file") -> InvalidInput:
+    return InvalidInput(code, message, {field: [message]})
 
 
 def upload_material(actor: Actor, park_id: int, data: bytes, filename: str, meta: dict[str, Any],
@@ -156,33 +156,34 @@ def upload_material(actor: Actor, park_id: int, data: bytes, filename: str, meta
     """Check, store and register one file of a park."""
     park = get_park(actor, park_id)
     if not policy.may_upload_material(actor, park.province, park.id):
-        raise Forbidden(None, Msg("无权上传材料。", "You may not upload materials."))
+        raise Forbidden(None, _l("You may not upload materials."))
     kind = meta["kind"]
     limit = int(current_app.config.get("MATERIAL_MAX_BYTES", DEFAULT_MAX_BYTES))
     if not data:
-        raise _reject("empty_file", "文件为空。", "The file is empty.")
+        raise _reject("empty_file", _l("The file is empty."))
     if len(data) > limit:
-        raise _reject("file_too_large", f"文件过大（上限 {limit // 1024} KB）。",
-                      f"The file is too large (limit {limit // 1024} KB).")
+        raise _reject("file_too_large", _l("The file is too large (limit {limit} KB).").format(limit=limit // 1024))
     name = sanitize_filename(filename)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     sniffed = sniff(data, extension)
     allowed = accepted_types(kind)
     readable = ", ".join(sorted(allowed))
     if sniffed is None or extension not in TYPES[sniffed][1]:
-        raise _reject("unsupported_file_type", f"文件内容与扩展名不符或类型不受支持；可用类型：{readable}。",
-                      f"The content does not match the extension or the type is not supported; accepted: {readable}.")
+        raise _reject("unsupported_file_type", _l(
+            "The content does not match the extension or the type is not supported; accepted: "
+            "{readable}.").format(
+            readable=readable))
     if sniffed not in allowed:
-        raise _reject("type_not_accepted", f"此类材料不接受 {sniffed} 文件；可用类型：{readable}。",
-                      f"This kind of material does not accept {sniffed} files; accepted: {readable}.")
+        raise _reject("type_not_accepted", _l(
+            "This kind of material does not accept {sniffed} files; accepted: {readable}.").format(
+            sniffed=sniffed, readable=readable))
     errors: dict[str, list[Msg]] = {}
     if kind == "compliance_commitment" and not (meta.get("covers_from") and meta.get("covers_to")):
-        errors["covers_from"] = [Msg("环境守法承诺书须注明承诺期间（第九条：申请之日前三年）。",
-                                     "A compliance commitment states the period it covers (Art. 9: 3 years).")]
+        errors["covers_from"] = [_l("A compliance commitment states the period it covers (Art. 9: 3 years).")]
     if kind == "annual_report" and not meta.get("year"):
-        errors["year"] = [Msg("年度工作报告须注明年度。", "An annual report states its year.")]
+        errors["year"] = [_l("An annual report states its year.")]
     if errors:
-        raise InvalidInput(None, Msg("输入数据有误，请按提示修改。", "The input is invalid; see the errors per field."),
+        raise InvalidInput(None, _l("The input is invalid; see the errors per field."),
                            errors)
     storage_key = f"{uuid.uuid4().hex}.{extension}"
     _write(storage_key, data)
@@ -217,14 +218,14 @@ def get_material(actor: Actor, park_id: int, material_id: int) -> Material:
     park = get_park(actor, park_id)
     material = db.session.get(Material, material_id)
     if material is None or material.park_id != park.id:
-        raise not_found("材料", "Material", material_id)
+        raise not_found(_l("Material"), material_id)
     return material
 
 
 def material_path(material: Material) -> Path:
     path = _path(material.storage_key)
     if not path.is_file():
-        raise not_found("材料文件", "Material file", material.id)
+        raise not_found(_l("Material file"), material.id)
     return path
 
 

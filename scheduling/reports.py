@@ -18,7 +18,7 @@ from ground.audit import record
 from ground.clock import shanghai_date
 from ground.errors import Conflict, Forbidden, InvalidInput, not_found
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l, bilingual
 from scheduling import policy
 from scheduling.deadlines import refresh_proposals, sync_deadlines
 from scheduling.facts import lifecycle_rules
@@ -28,7 +28,7 @@ from scheduling.rules.periods import annual_report_due
 from scheduling.services.parks import get_park
 from scheduling.services.parks import scoped as scoped_parks
 
-INVALID = Msg("输入数据有误，请按提示修改。", "The input is invalid; see the errors per field.")
+INVALID = _l("The input is invalid; see the errors per field.")
 
 
 def _first_year(park: Park) -> int | None:
@@ -40,14 +40,15 @@ def _first_year(park: Park) -> int | None:
 
 def _check_day(field: str, day: date, today: date, not_before: date | None = None) -> None:
     if day > today or (not_before is not None and day < not_before):
-        raise InvalidInput(None, INVALID, {field: [Msg(f"日期应在 {not_before or '—'} 至 {today} 之间。",
-                                                       f"The date must lie between {not_before or '-'} and {today}.")]})
+        raise InvalidInput(None, INVALID, {field: [_l(
+            "The date must lie between {not_before} and {today}.").format(
+            not_before=bilingual(not_before or '—', not_before or '-'), today=today)]})
 
 
 def _report(park: Park, year: int) -> AnnualReportRecord:
     report = next((r for r in park.annual_reports if r.year == year), None)
     if report is None:
-        raise not_found("年度工作报告", "Annual report", f"{park.id}/{year}")
+        raise not_found(_l("Annual report"), f"{park.id}/{year}")
     return report
 
 
@@ -60,28 +61,27 @@ def submit_report(actor: Actor, park_id: int, data: dict[str, Any], now: datetim
     """The park submits (or, before forwarding, resubmits) its report for a year."""
     park = get_park(actor, park_id, lock=True)
     if not (actor.is_office or (actor.role == Role.PARK and actor.park_id == park.id)):
-        raise Forbidden(None, Msg("年度工作报告由园区管理机构提交。",
-                                  "The park's management agency submits the report."))
+        raise Forbidden(None, _l("The park's management agency submits the report."))
     if PHASE_OF[State(park.state)] not in (Phase.CREATION, Phase.NAMED):
-        raise Conflict("not_reporting", Msg("只有批准建设和已命名的园区提交年度工作报告（第二十三条）。",
-                                            "Only parks approved for construction or named report yearly (Art. 23)."),
+        raise Conflict("not_reporting", _l("Only parks approved for construction or named report yearly (Art. 23)."),
                        extra={"current_state": park.state, "article": 23})
     today = shanghai_date(now)
     year, submitted_on = data["year"], data.get("submitted_on") or today
     first = _first_year(park)
     if first is None or not first <= year <= today.year:
-        raise InvalidInput(None, INVALID, {"year": [Msg(f"年度应在 {first} 至 {today.year} 之间。",
-                                                        f"The year must be between {first} and {today.year}.")]})
+        raise InvalidInput(None, INVALID, {"year": [_l(
+            "The year must be between {first} and {year}.").format(
+            first=first, year=today.year)]})
     _check_day("submitted_on", submitted_on, today, date(year, 1, 1))
     material = db.session.get(Material, data["material_id"])
     if material is None or material.park_id != park.id or material.kind != "annual_report":
-        raise InvalidInput("unknown_material", INVALID, {"material_id": [Msg(
-            "请先上传本园区的年度工作报告（kind=annual_report）。",
+        raise InvalidInput("unknown_material", INVALID, {"material_id": [_l(
             "Upload the park's annual report first (kind=annual_report).")]})
     report = next((r for r in park.annual_reports if r.year == year), None)
     if report is not None and report.forwarded_on is not None:
-        raise Conflict("already_forwarded", Msg(f"{year} 年度报告已于 {report.forwarded_on} 报送办公室。",
-                                                f"The report for {year} was forwarded on {report.forwarded_on}."))
+        raise Conflict("already_forwarded", _l(
+            "The report for {year} was forwarded on {forwarded_on}.").format(
+            year=year, forwarded_on=report.forwarded_on))
     if report is None:
         report = AnnualReportRecord(year=year, due=annual_report_due(year, lifecycle_rules().time),
                                     review_comment="", updated_at=now)
@@ -99,10 +99,10 @@ def review_report(actor: Actor, park_id: int, year: int, data: dict[str, Any], n
     """The province reviews the report: compliant or not, with a comment (a non-compliant one may be resubmitted)."""
     park = get_park(actor, park_id, lock=True)
     if not policy.may_review_annual_report(actor, park.province):
-        raise Forbidden(None, Msg("年度工作报告由省级部门审核。", "The provincial departments review the report."))
+        raise Forbidden(None, _l("The provincial departments review the report."))
     report = _report(park, year)
     if report.forwarded_on is not None:
-        raise Conflict("already_forwarded", Msg("报告已报送办公室。", "The report has been forwarded already."))
+        raise Conflict("already_forwarded", _l("The report has been forwarded already."))
     today = shanghai_date(now)
     reviewed_on = data.get("reviewed_on") or today
     _check_day("reviewed_on", reviewed_on, today, report.submitted_on)
@@ -119,12 +119,12 @@ def forward_report(actor: Actor, park_id: int, year: int, data: dict[str, Any], 
     """The province forwards the reviewed report to the Office: the date that decides lateness (Art. 23)."""
     park = get_park(actor, park_id, lock=True)
     if not policy.may_review_annual_report(actor, park.province):
-        raise Forbidden(None, Msg("年度工作报告由省级部门报送。", "The provincial departments forward the report."))
+        raise Forbidden(None, _l("The provincial departments forward the report."))
     report = _report(park, year)
     if report.reviewed_on is None:
-        raise Conflict("not_reviewed", Msg("报告尚未审核。", "The report has not been reviewed yet."))
+        raise Conflict("not_reviewed", _l("The report has not been reviewed yet."))
     if report.forwarded_on is not None:
-        raise Conflict("already_forwarded", Msg("报告已报送办公室。", "The report has been forwarded already."))
+        raise Conflict("already_forwarded", _l("The report has been forwarded already."))
     today = shanghai_date(now)
     forwarded_on = data.get("forwarded_on") or today
     _check_day("forwarded_on", forwarded_on, today, report.reviewed_on)

@@ -16,13 +16,13 @@ from ecopanel.auditlog.queries import (
     entries_page,
 )
 from ground.clock import SHANGHAI, as_utc
-from ground.i18n import Msg
+from ground.i18n import Msg, _l
 
 bp = Blueprint("auditlog", __name__, template_folder="templates")
 
-BAD_DATE = Msg("请输入有效日期，如 2026-11-24。", "Enter a valid date, e.g. 2026-11-24.")
-BAD_RANGE = Msg("结束日期不能早于开始日期。", "The end date must not be before the start date.")
-TOO_LONG = Msg("不能超过 100 个字符。", "At most 100 characters.")
+BAD_DATE = _l("Enter a valid date, e.g. 2026-11-24.")
+BAD_RANGE = _l("The end date must not be before the start date.")
+TOO_LONG = _l("At most 100 characters.")
 
 
 def _date(name: str, errors: dict[str, list[Msg]]) -> date | None:

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ground.extensions import csrf, db, login_manager
 from ground.guard import Unauthenticated, is_public_endpoint
-from ground.i18n import Msg
+from ground.i18n import _l
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -44,13 +44,11 @@ def authenticate_request():
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("invalid_authorization",
-                                  Msg("Authorization 请求头格式应为 “Bearer <令牌>”。",
-                                      "The Authorization header must be 'Bearer <token>'."))
+                                  _l("The Authorization header must be 'Bearer <token>'."))
         # Tokens live on the real clock (issued and checked with it), not on the movable app clock.
         row = resolve_token_row(token.strip())
         if row is None:
-            raise Unauthenticated("invalid_token", Msg("访问令牌无效、已过期或已吊销。",
-                                                       "The bearer token is invalid, expired or revoked."))
+            raise Unauthenticated("invalid_token", _l("The bearer token is invalid, expired or revoked."))
         g.actor, g.auth_via, g.token_id = row.user.actor(), "token", row.id
     elif current_user.is_authenticated:
         expired = sessions.expiry_reason(current_user, now())
@@ -64,10 +62,8 @@ def authenticate_request():
     if g.actor is None:
         if request.path.startswith("/api/"):
             if expired is not None:
-                raise Unauthenticated("session_expired", Msg("会话已过期，请重新登录。",
-                                                             "The session expired; sign in again."))
-            raise Unauthenticated(None, Msg("需要登录或有效的访问令牌。",
-                                            "Authentication required: sign in or send a valid bearer token."))
+                raise Unauthenticated("session_expired", _l("The session expired; sign in again."))
+            raise Unauthenticated(None, _l("Authentication required: sign in or send a valid bearer token."))
         return redirect(url_for("pages.login", next=request.full_path))
     if g.auth_via == "session" and request.path.startswith("/api/") and request.method not in SAFE_METHODS:
         csrf.protect()

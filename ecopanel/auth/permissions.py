@@ -27,7 +27,7 @@ from flask import g, request
 
 from ground.actor import Actor, Role
 from ground.errors import Forbidden
-from ground.i18n import Msg
+from ground.i18n import _l
 
 log = logging.getLogger(__name__)
 
@@ -303,10 +303,9 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
                                    "ecopanel.auth.services.revoke_token (Office administrators: anyone's)"),
 }
 
-NOT_LISTED = Msg("该接口未登记访问权限，已拒绝。", "This endpoint has no entry in the permission matrix; refused.")
-SESSION_REQUIRED = Msg("页面需要登录后访问；访问令牌仅用于 API。",
-                       "Pages need a signed-in session; bearer tokens are for the API.")
-NOT_YOUR_ROLE = Msg("无权执行此操作。", "You are not allowed to do this.")
+NOT_LISTED = _l("This endpoint has no entry in the permission matrix; refused.")
+SESSION_REQUIRED = _l("Pages need a signed-in session; bearer tokens are for the API.")
+NOT_YOUR_ROLE = _l("You are not allowed to do this.")
 
 
 def permission_for(endpoint: str, method: str) -> Permission | None:

@@ -20,7 +20,7 @@ from ground.audit import record
 from ground.clock import as_utc, wall_now
 from ground.errors import Conflict, Forbidden, InvalidInput, not_found
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import Msg, _l
 
 TOKEN_PREFIX = "ecp_"
 
@@ -78,22 +78,22 @@ def create_user(actor: Actor, email: str, role: str, *, password: str | None = N
     email = email.strip().lower()
     errors: dict[str, list[Msg]] = {}
     if role not in ROLES:
-        errors["role"] = [Msg(f"角色必须是 {', '.join(ROLES)} 之一。", f"Role must be one of {', '.join(ROLES)}.")]
+        errors["role"] = [_l("Role must be one of {roles}.").format(roles=', '.join(ROLES))]
     if role == "province" and not province:
-        errors["province"] = [Msg("省级用户必须指定省份代码。", "A province user needs a province code.")]
+        errors["province"] = [_l("A province user needs a province code.")]
     if role == "park" and not park_id:
-        errors["park"] = [Msg("园区用户必须指定园区。", "A park user needs a park id.")]
+        errors["park"] = [_l("A park user needs a park id.")]
     if role == "expert" and not expert_id:
-        errors["expert"] = [Msg("专家用户必须关联专家记录。", "An expert user needs an expert id.")]
+        errors["expert"] = [_l("An expert user needs an expert id.")]
     name = " ".join(name.split())
     if len(name) > 100:
-        errors["name"] = [Msg("姓名不能超过 100 个字符。", "The name may have at most 100 characters.")]
+        errors["name"] = [_l("The name may have at most 100 characters.")]
     if password is not None and len(password) < 10:
-        errors["password"] = [Msg("密码至少 10 个字符。", "The password needs at least 10 characters.")]
+        errors["password"] = [_l("The password needs at least 10 characters.")]
     if errors:
-        raise InvalidInput("invalid_user", Msg("账户信息有误。", "The account data is invalid."), errors)
+        raise InvalidInput("invalid_user", _l("The account data is invalid."), errors)
     if db.session.scalar(select(User.id).where(User.email == email)):
-        raise Conflict("user_exists", Msg(f"账户 {email} 已存在。", f"The account {email} already exists."))
+        raise Conflict("user_exists", _l("The account {email} already exists.").format(email=email))
     user = User(
         email=email, name=name, role=role, province=province if role == "province" else None,
         park_id=park_id if role == "park" else None, expert_id=expert_id if role == "expert" else None,
@@ -141,8 +141,7 @@ def list_tokens(actor: Actor, user_id: int | None, page: int, page_size: int) ->
     if user_id is None or user_id == actor.user_id:
         user_id = actor.user_id
     elif not is_office_admin(actor):
-        raise Forbidden("forbidden", Msg("只有办公室管理员可以查看他人的访问令牌。",
-                                         "Only Office administrators may list other users' tokens."))
+        raise Forbidden("forbidden", _l("Only Office administrators may list other users' tokens."))
     query = select(ApiToken).where(ApiToken.user_id == user_id)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.scalars(query.order_by(ApiToken.id.desc()).offset((page - 1) * page_size)
@@ -155,7 +154,7 @@ def revoke_token(actor: Actor, token_id: int, now: datetime) -> ApiToken:
     row = db.session.get(ApiToken, token_id)
     # Someone else's token is "not found" to a non-administrator: its existence is none of their business.
     if row is None or (row.user_id != actor.user_id and not is_office_admin(actor)):
-        raise not_found("访问令牌", "Token", token_id)
+        raise not_found(_l("Token"), token_id)
     if row.revoked_at is None:
         row.revoked_at = now
         db.session.flush()
@@ -270,15 +269,13 @@ def change_password(actor: Actor, user: User, current: str, new: str, now: datet
     The caller counts a wrong current password to the lockout and starts a new session for this browser."""
     errors: dict[str, list[Msg]] = {}
     if not verify_password(user, current or ""):
-        errors["current_password"] = [Msg("当前密码不正确。", "The current password is wrong.")]
+        errors["current_password"] = [_l("The current password is wrong.")]
     elif len(new) < MIN_PASSWORD_LENGTH:
-        errors["new_password"] = [Msg("新密码至少 10 个字符。", "The new password needs at least 10 characters.")]
+        errors["new_password"] = [_l("The new password needs at least 10 characters.")]
     elif new == current:
-        errors["new_password"] = [Msg("新密码不能与当前密码相同。",
-                                      "The new password must differ from the current one.")]
+        errors["new_password"] = [_l("The new password must differ from the current one.")]
     if errors:
-        raise InvalidInput("invalid_password", Msg("密码未修改，请按提示更正。",
-                                                   "The password was not changed; see the errors below."), errors)
+        raise InvalidInput("invalid_password", _l("The password was not changed; see the errors below."), errors)
     user.password_hash = hash_password(new)
     db.session.flush()
     end_all_sessions(user)

@@ -19,11 +19,11 @@ from ground.accounts import User
 from ground.actor import Actor, Role
 from ground.audit import record
 from ground.errors import InvalidInput
-from ground.i18n import Msg
+from ground.i18n import _l
 
-NOT_CONFIRMED = Msg("监督人身份未能确认：须为本机关另一名工作人员，并输入其密码（已启用两步验证的输入验证码）。",
-                    "The supervisor was not confirmed: another staff member of your authority, with their "
-                    "password (or their verification code if they use two-step verification).")
+NOT_CONFIRMED = _l(
+    "The supervisor was not confirmed: another staff member of your authority, with their password (or their "
+    "verification code if they use two-step verification).")
 
 
 def _same_authority(actor: Actor, user: User) -> bool:

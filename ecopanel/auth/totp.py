@@ -25,7 +25,7 @@ from ground.actor import Actor
 from ground.audit import record
 from ground.errors import Conflict, InvalidInput
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l
 
 CODE = re.compile(r"^\d{6}$")
 DRIFT_STEPS = 1
@@ -70,7 +70,7 @@ def check_code(user: User, code: str, now: datetime) -> Check:
 def pending_secret(user: User) -> str:
     """The secret to show during enrolment, created on first need (never once enrolment is confirmed)."""
     if user.totp_enabled:
-        raise Conflict("totp_enrolled", Msg("已启用两步验证。", "Two-step verification is already enabled."))
+        raise Conflict("totp_enrolled", _l("Two-step verification is already enabled."))
     if not user.totp_secret:
         user.totp_secret = pyotp.random_base32()  # 160 bits, as RFC 4226 recommends
         db.session.flush()
@@ -86,9 +86,8 @@ def confirm_enrolment(actor: Actor, user: User, code: str, now: datetime) -> Non
     secret = pending_secret(user)
     step = _matching_step(secret, code, now)
     if step is None or not _claim_step(user, step):
-        raise InvalidInput("totp_code_invalid", Msg("验证码不正确，请输入验证器当前显示的 6 位数字。",
-                                                    "Wrong code: enter the 6 digits your authenticator shows now."),
-                           {"code": [Msg("验证码不正确。", "Wrong code.")]})
+        raise InvalidInput("totp_code_invalid", _l("Wrong code: enter the 6 digits your authenticator shows now."),
+                           {"code": [_l("Wrong code.")]})
     user.totp_enabled_at = now
     db.session.flush()
     record(actor, "auth.totp_enrol", "user", user.id, {})
@@ -97,11 +96,10 @@ def confirm_enrolment(actor: Actor, user: User, code: str, now: datetime) -> Non
 def disable(actor: Actor, user: User, code: str, now: datetime) -> None:
     """Turn the second factor off (not for administrators, who must keep it), proven by a current code."""
     if user.is_admin:
-        raise Conflict("totp_required", Msg("办公室管理员必须启用两步验证。",
-                                            "Office administrators must keep two-step verification."))
+        raise Conflict("totp_required", _l("Office administrators must keep two-step verification."))
     if check_code(user, code, now) is not Check.OK:
-        raise InvalidInput("totp_code_invalid", Msg("验证码不正确。", "Wrong code."),
-                           {"code": [Msg("验证码不正确。", "Wrong code.")]})
+        raise InvalidInput("totp_code_invalid", _l("Wrong code."),
+                           {"code": [_l("Wrong code.")]})
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None

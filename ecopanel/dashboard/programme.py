@@ -10,7 +10,7 @@ from expert_pool.services import list_specialties
 from expert_pool.services.stats import expert_counts
 from ground.actor import Actor, Role
 from ground.clock import SHANGHAI
-from ground.i18n import Msg
+from ground.i18n import Msg, _l, _lp
 from panels.services.stats import panel_counts_by_kind
 from scheduling.rules.lifecycle import (
     ACCEPTANCE_STATES,
@@ -25,12 +25,12 @@ from scheduling.services.stats import park_counts
 
 #: The lifecycle's states grouped into the stages people speak of (vocabulary.py's groups, in order).
 STAGES: tuple[tuple[Msg, frozenset[State]], ...] = (
-    (Msg("尚未申请", "Not yet applied"), frozenset({State.NEW})),
-    (Msg("申请审核", "Application"), APPLICATION_STATES),
-    (Msg("建设中", "Construction"), CONSTRUCTION_STATES),
-    (Msg("验收中", "Acceptance"), ACCEPTANCE_STATES),
-    (Msg("已命名", "Named"), NAMED_STATES),
-    (Msg("已终止", "Ended"), ENDED_STATES),
+    (_l("Not yet applied"), frozenset({State.NEW})),
+    (_l("Application"), APPLICATION_STATES),
+    (_l("Construction"), CONSTRUCTION_STATES),
+    (_l("Acceptance"), ACCEPTANCE_STATES),
+    (_lp("ecopanel.dashboard.programme", "Named"), NAMED_STATES),
+    (_l("Ended"), ENDED_STATES),
 )
 
 
@@ -48,28 +48,28 @@ def _by_count(counts: dict[str, int], label, highlight: str | None = None) -> li
 def parks_by_stage(actor: Actor, lang: str) -> BarChart:
     counts = park_counts(actor, "state")
     rows = [(name.get(lang), sum(counts.get(s.value, 0) for s in states), False) for name, states in STAGES]
-    return bar_chart("parks-stage", Msg("园区（按阶段）", "Parks by stage").get(lang), rows)
+    return bar_chart("parks-stage", _lp("ecopanel.dashboard.programme", "Parks by stage").get(lang), rows)
 
 
 def parks_by_place(actor: Actor, lang: str) -> BarChart:
     """The Office sees parks per province; a province, which sees its own parks only, per city."""
     if actor.role == Role.PROVINCE:
-        rows = _by_count(park_counts(actor, "city"), lambda city: city or Msg("（未填城市）", "(no city)").get(lang))
-        return bar_chart("parks-place", Msg("本省园区（按城市）", "Parks of the province by city").get(lang), rows)
+        rows = _by_count(park_counts(actor, "city"), lambda city: city or _l("(no city)").get(lang))
+        return bar_chart("parks-place", _l("Parks of the province by city").get(lang), rows)
     rows = _by_count(park_counts(actor, "province"), lambda code: _province_label(code, lang))
-    return bar_chart("parks-place", Msg("园区（按省份）", "Parks by province").get(lang), rows)
+    return bar_chart("parks-place", _l("Parks by province").get(lang), rows)
 
 
 def experts_by_specialty(actor: Actor, lang: str) -> BarChart:
     names = {s.code: (s.name_zh if lang == "zh" else s.name_en) for s in list_specialties()}
     rows = _by_count(expert_counts(actor, "specialty"), lambda code: names.get(code, code))
-    return bar_chart("experts-specialty", Msg("在库专家（按专业领域）", "Active experts by specialty").get(lang), rows)
+    return bar_chart("experts-specialty", _l("Active experts by specialty").get(lang), rows)
 
 
 def experts_by_province(actor: Actor, lang: str) -> BarChart:
     own = actor.province if actor.role == Role.PROVINCE else None
     rows = _by_count(expert_counts(actor, "province"), lambda code: _province_label(code, lang), highlight=own)
-    return bar_chart("experts-province", Msg("在库专家（按省份）", "Active experts by province").get(lang), rows)
+    return bar_chart("experts-province", _l("Active experts by province").get(lang), rows)
 
 
 def panels_by_kind(actor: Actor, today: date, lang: str) -> BarChart:
@@ -78,7 +78,7 @@ def panels_by_kind(actor: Actor, today: date, lang: str) -> BarChart:
     counts = panel_counts_by_kind(actor, start, end)
     rows = [(names[0] if lang == "zh" else names[1], counts.get(kind.value, 0), False)
             for kind, names in PANEL_KIND_NAMES.items()]
-    title = Msg("{year} 年抽取的评审组（按类型）", "Panels drawn in {year} by kind").format(year=today.year)
+    title = _l("Panels drawn in {year} by kind").format(year=today.year)
     return bar_chart("panels-kind", title.get(lang), rows)
 
 

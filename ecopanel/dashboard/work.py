@@ -14,7 +14,7 @@ from flask import current_app
 
 from expert_pool.services import experts_due_for_review
 from ground.actor import Actor
-from ground.i18n import Msg
+from ground.i18n import Msg, _l, _ln, bilingual
 from panels.services.stats import meetings_awaiting_responses, meetings_to_conclude
 from scheduling.models import DeadlineRecord
 from scheduling.notices import KIND_NAMES
@@ -52,7 +52,7 @@ def _words(template: Msg, **values: Any) -> Msg:
     """``template`` filled in each language with that language's words (a value may itself be a Msg)."""
     def pick(lang: str) -> dict[str, Any]:
         return {k: v.get(lang) if isinstance(v, Msg) else v for k, v in values.items()}
-    return Msg(template.zh.format(**pick("zh")), template.en.format(**pick("en")))
+    return bilingual(template.zh.format(**pick("zh")), template.en.format(**pick("en")))
 
 
 def _park_href(park_id: int) -> str:
@@ -61,41 +61,41 @@ def _park_href(park_id: int) -> str:
 
 def _kind(kind: str) -> Msg:
     zh, en = KIND_NAMES.get(kind, (kind, kind))
-    return Msg(zh, en)
+    return bilingual(zh, en)
 
 
 def _deadline_item(d: DeadlineRecord, today: date) -> Item:
     days = (d.due - today).days
     if days >= 0:
-        when = Msg("{due}（还有 {n} 天）", "{due} ({n} days left)").format(due=d.due.isoformat(), n=days)
+        when = _ln("{due} ({n} day left)", "{due} ({n} days left)", days, due=d.due.isoformat(), n=days)
     else:
-        when = Msg("{due}（已过 {n} 天）", "{due} ({n} days ago)").format(due=d.due.isoformat(), n=-days)
-    detail = _words(Msg("{kind}（第{article}条）", "{kind} (Art. {article})"), kind=_kind(d.kind), article=d.article)
+        when = _ln("{due} ({n} day ago)", "{due} ({n} days ago)", -days, due=d.due.isoformat(), n=-days)
+    detail = _words(_l("{kind} (Art. {article})"), kind=_kind(d.kind), article=d.article)
     badge, tone = None, ""
     if d.state == "fired" and d.outcome == "blocked":
-        badge, tone = Msg("未能自动执行，需人工处理", "could not take effect: people must act"), "bad"
+        badge, tone = _l("could not take effect: people must act"), "bad"
     elif d.provisional:
-        badge, tone = Msg("暂定日期", "provisional date"), "warn"
+        badge, tone = _l("provisional date"), "warn"
     return Item(href=_park_href(d.park_id), title=d.park.name, detail=detail, when=when, badge=badge, tone=tone)
 
 
 def deadlines_section(actor: Actor, today: date) -> Section:
     rows = deadlines_ahead(actor, today, DAYS_AHEAD)
-    return Section("deadlines", Msg("30 天内到期", "Due within 30 days"),
-                   Msg("30 天内没有到期事项。", "Nothing falls due in the next 30 days."),
+    return Section("deadlines", _l("Due within 30 days"),
+                   _l("Nothing falls due in the next 30 days."),
                    [_deadline_item(d, today) for d in rows[:SHOWN]], len(rows))
 
 
 def overdue_section(actor: Actor, today: date) -> Section:
     rows = deadlines_overdue(actor, today)
-    return Section("overdue", Msg("已逾期", "Overdue"), Msg("没有逾期事项。", "Nothing is overdue."),
+    return Section("overdue", _l("Overdue"), _l("Nothing is overdue."),
                    [_deadline_item(d, today) for d in rows[:SHOWN]], len(rows))
 
 
 REPORT_STATUS = {
-    "missing": Msg("未提交", "not submitted"),
-    "submitted": Msg("已提交，待省级审核", "submitted, awaiting the province's review"),
-    "reviewed": Msg("已审核，待报送办公室", "reviewed, awaiting forwarding to the Office"),
+    "missing": _l("not submitted"),
+    "submitted": _l("submitted, awaiting the province's review"),
+    "reviewed": _l("reviewed, awaiting forwarding to the Office"),
 }
 
 
@@ -108,64 +108,66 @@ def reports_section(actor: Actor, today: date) -> Section:
     for park, rows in list(by_park.values())[:SHOWN]:
         oldest = rows[0]
         if len(rows) == 1:
-            detail = _words(Msg("{year} 年度工作报告：{status}", "Annual report {year}: {status}"),
+            detail = _words(_l("Annual report {year}: {status}"),
                             year=oldest["year"], status=REPORT_STATUS[oldest["status"]])
         else:
-            detail = Msg("{first}–{last} 年度共 {n} 份工作报告未报送", "{n} annual reports, {first}–{last}, "
-                         "not forwarded").format(first=oldest["year"], last=rows[-1]["year"], n=len(rows))
+            detail = _l(
+                "{n} annual reports, "
+                "{first}–{last}, not forwarded").format(first=oldest["year"], last=rows[-1]["year"], n=len(rows))
         items.append(Item(href=_park_href(park.id), title=park.name, detail=detail,
-                          when=Msg("逾期 {n} 天", "{n} days late").format(n=oldest["days_late"])))
-    return Section("reports", Msg("年度工作报告逾期的园区", "Parks with annual reports late"),
-                   Msg("没有逾期的年度工作报告。", "No annual report is late."), items, len(by_park))
+                          when=_ln("{n} day late", "{n} days late", oldest['days_late'], n=oldest['days_late'])))
+    return Section("reports", _l("Parks with annual reports late"),
+                   _l("No annual report is late."), items, len(by_park))
 
 
-DECIDES = {"office": Msg("由办公室决定", "the Office decides"),
-           "province": Msg("由省级部门决定", "the province decides")}
+DECIDES = {"office": _l("the Office decides"),
+           "province": _l("the province decides")}
 
 
 def proposals_section(actor: Actor) -> Section:
     proposals, total = list_proposals(actor, {"status": "open"}, 1, SHOWN)
-    items = [Item(href=_park_href(p.park_id), title=p.park.name, detail=Msg(p.message_zh, p.message_en),
-                  when=Msg("{on} 提出", "proposed {on}").format(on=p.proposed_on.isoformat()),
+    items = [Item(href=_park_href(p.park_id), title=p.park.name, detail=bilingual(p.message_zh, p.message_en),
+                  when=_l("proposed {on}").format(on=p.proposed_on.isoformat()),
                   badge=DECIDES.get(p.audience), tone="warn") for p in proposals]
-    return Section("proposals", Msg("待决定的警告建议", "Warning proposals awaiting a decision"),
-                   Msg("没有待决定的警告建议。", "No warning proposal awaits a decision."), items, total)
+    return Section("proposals", _l("Warning proposals awaiting a decision"),
+                   _l("No warning proposal awaits a decision."), items, total)
 
 
 def meetings_section(actor: Actor, today: date) -> Section:
     rows = meetings_awaiting_responses(actor, today)
     items = [Item(href=_park_href(m["park_id"]), title=m["park_name"],
-                  detail=_words(Msg("{kind}：{pending} 人未答复，已接受 {accepted}/{size}",
-                                    "{kind}: {pending} not answered, {accepted}/{size} accepted"),
-                                kind=Msg(*PANEL_KIND_NAMES[PanelKind(m["kind"])]), pending=m["pending"],
+                  detail=_words(_l("{kind}: {pending} not answered, {accepted}/{size} accepted"),
+                                kind=bilingual(*PANEL_KIND_NAMES[PanelKind(m["kind"])]), pending=m["pending"],
                                 accepted=m["accepted"], size=m["size"]),
-                  when=Msg("会议 {day}", "meeting {day}").format(day=m["meeting_date"].isoformat()))
+                  when=_l("meeting {day}").format(day=m["meeting_date"].isoformat()))
              for m in rows[:SHOWN]]
-    return Section("meetings", Msg("待答复的评审会议", "Meetings awaiting answers"),
-                   Msg("没有等待专家答复的会议。", "No meeting is waiting for answers."), items, len(rows))
+    return Section("meetings", _l("Meetings awaiting answers"),
+                   _l("No meeting is waiting for answers."), items, len(rows))
 
 
 def conclusions_section(actor: Actor, today: date) -> Section:
     rows = meetings_to_conclude(actor, today)
     items = [Item(href=f"/panels/{m['panel_id']}/meeting", title=m["park_name"],
-                  detail=_words(Msg("{kind}：请登记出席情况并记录结论",
-                                    "{kind}: record the attendance and the conclusion"),
-                                kind=Msg(*PANEL_KIND_NAMES[PanelKind(m["kind"])])),
-                  when=Msg("会议 {day}", "meeting {day}").format(day=m["meeting_date"].isoformat()),
-                  badge=Msg("会后 {n} 天", "{n} days since").format(n=m["days_since"]) if m["days_since"] else
-                  Msg("今天开会", "meets today"), tone="warn" if m["days_since"] > 0 else "ok")
+                  detail=_words(_l("{kind}: record the attendance and the conclusion"),
+                                kind=bilingual(*PANEL_KIND_NAMES[PanelKind(m["kind"])])),
+                  when=_l("meeting {day}").format(day=m["meeting_date"].isoformat()),
+                  badge=_ln(
+                      "{n} day since",
+                      "{n} days since",
+                      m['days_since'], n=m['days_since']) if m["days_since"] else
+                  _l("meets today"), tone="warn" if m["days_since"] > 0 else "ok")
              for m in rows[:SHOWN]]
-    return Section("conclusions", Msg("待记录结论的评审会议", "Meetings awaiting their conclusion"),
-                   Msg("没有待记录结论的会议。", "No meeting awaits its conclusion."), items, len(rows))
+    return Section("conclusions", _l("Meetings awaiting their conclusion"),
+                   _l("No meeting awaits its conclusion."), items, len(rows))
 
 
 def _review_reason(reason: str, expert: Any, months: int) -> Msg:
     if reason == "data_unconfirmed":
-        return Msg("信息超过 {m} 个月未确认", "data not confirmed for {m} months").format(m=months)
+        return _ln("data not confirmed for {m} month", "data not confirmed for {m} months", months, m=months)
     day = expert.term_end.isoformat() if expert.term_end else ""
     if reason == "term_ending":
-        return Msg("聘期将于 {day} 届满", "term ends on {day}").format(day=day)
-    return Msg("聘期已于 {day} 届满", "term ended on {day}").format(day=day)
+        return _l("term ends on {day}").format(day=day)
+    return _l("term ended on {day}").format(day=day)
 
 
 def experts_section(actor: Actor, today: date) -> Section:
@@ -178,11 +180,11 @@ def experts_section(actor: Actor, today: date) -> Section:
         expert = row["expert"]
         reasons = [_review_reason(r, expert, months) for r in row["reasons"]]
         items.append(Item(href=f"/experts/{expert.id}", title=expert.name,
-                          detail=Msg("；".join(r.zh for r in reasons), "; ".join(r.en for r in reasons))))
-    return Section("experts", Msg("需关注的专家", "Experts needing attention"),
-                   Msg("没有需要复核的专家。", "No expert needs a review."), items, total,
+                          detail=bilingual("；".join(r.zh for r in reasons), "; ".join(r.en for r in reasons))))
+    return Section("experts", _l("Experts needing attention"),
+                   _l("No expert needs a review."), items, total,
                    more_href="/experts/review",
-                   more=Msg("查看复核清单（共 {n} 位）", "Open the review list ({n})").format(n=total))
+                   more=_l("Open the review list ({n})").format(n=total))
 
 
 def work_sections(actor: Actor, today: date) -> list[Section]:

@@ -22,9 +22,9 @@ from ground.audit import record_many
 from ground.clock import wall_now
 from ground.errors import Forbidden, InvalidInput
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import Msg, _l, _ln, bilingual
 
-REQUIRED_MSG = Msg("必填项不能为空。", "This column is required.")
+REQUIRED_MSG = _l("This column is required.")
 
 
 def _specialty_lookup() -> dict[str, str]:
@@ -46,7 +46,7 @@ class _RowReader:
 
     def _issue(self, key: str, message: Msg, code: str) -> None:
         column = tabular.COLUMNS_BY_KEY.get(key)
-        self.issues.append({"row": self.row.number, "column": Msg(column.zh, column.en) if column else key,
+        self.issues.append({"row": self.row.number, "column": bilingual(column.zh, column.en) if column else key,
                             "field": key, "code": code, "message": message})
         self.ok = False
 
@@ -66,7 +66,7 @@ class _RowReader:
             return default
 
     def issue(self, key: str, problem: normalize.FieldError) -> None:
-        self._issue(key, Msg(problem.message_zh, problem.message_en), problem.code)
+        self._issue(key, bilingual(problem.message_zh, problem.message_en), problem.code)
 
 
 def _bounded(max_length: int) -> Callable[[Any], str]:
@@ -113,8 +113,9 @@ def read_rows(actor: Actor, table: tabular.Table, specialties: dict[str, str], t
                 code = specialties.get(normalize.normalize_text(item).casefold())
                 (codes if code else unknown).append(code or item)
             if unknown:
-                r._issue("specialties", Msg(f"未知的专业领域：{'、'.join(unknown)}",
-                                            f"Unknown specialties: {', '.join(unknown)}"), "unknown_specialty")
+                r._issue("specialties", _l(
+                    "Unknown specialties: {unknown}").format(
+                    unknown=bilingual('、'.join(unknown), ', '.join(unknown))), "unknown_specialty")
             rec["specialties"] = list(dict.fromkeys(codes))
         if id_number:
             info = normalize.validate_id_number(id_number, today=today)
@@ -153,17 +154,15 @@ def _duplicates(actor: Actor, records: list[dict[str, Any]], issues: list[dict[s
                 hits.append({"row": rec["row"], "field": field, "expert_id": other,
                              "value": duplicates.masked(field, value)})
                 if duplicates.may_learn_of(actor, field, other, value):
-                    issues.append({"row": rec["row"], "column": Msg(column.zh, column.en), "field": field,
+                    issues.append({"row": rec["row"], "column": bilingual(column.zh, column.en), "field": field,
                                    "code": "duplicate_in_pool",
-                                   "message": Msg("专家库中已有相同值的专家。",
-                                                  "An expert with this value is already in the pool.")})
+                                   "message": _l("An expert with this value is already in the pool.")})
                 else:
                     rec.setdefault("held", {})[field] = other
             elif value in first_row:
-                issues.append({"row": rec["row"], "column": Msg(column.zh, column.en), "field": field,
+                issues.append({"row": rec["row"], "column": bilingual(column.zh, column.en), "field": field,
                                "code": "duplicate_in_file",
-                               "message": Msg(f"与第 {first_row[value]} 行重复。",
-                                              f"Duplicates row {first_row[value]}.")})
+                               "message": _l("Duplicates row {first_row}.").format(first_row=first_row[value])})
             else:
                 first_row[value] = rec["row"]
     return hits
@@ -184,12 +183,12 @@ def import_file(actor: Actor, data: bytes, filename: str, dry_run: bool, today: 
         table = tabular.read_table(data, filename, max_rows=max_rows)
     except tabular.TableError as exc:
         raise duplicates.keep_audit(InvalidInput(
-            exc.code, Msg(exc.message_zh, exc.message_en), {"file": [Msg(exc.message_zh, exc.message_en)]},
+            exc.code, bilingual(exc.message_zh, exc.message_en), {"file": [bilingual(exc.message_zh, exc.message_en)]},
             extra={"details": exc.details}), [_attempt_entry(attempt, refused=exc.code)]) from None
     if not table.rows:
         raise duplicates.keep_audit(InvalidInput(
-            "file_no_rows", Msg("文件中没有数据行。", "The file has no data rows."),
-            {"file": [Msg("文件中没有数据行。", "The file has no data rows.")]}),
+            "file_no_rows", _l("The file has no data rows."),
+            {"file": [_l("The file has no data rows.")]}),
             [_attempt_entry(attempt, refused="file_no_rows")])
     records, issues = read_rows(actor, table, _specialty_lookup(), today)
     hits = _duplicates(actor, records, issues)
@@ -204,8 +203,10 @@ def import_file(actor: Actor, data: bytes, filename: str, dry_run: bool, today: 
         bad_rows = len({i["row"] for i in issues})
         raise duplicates.keep_audit(InvalidInput(
             "import_invalid",
-            Msg(f"导入文件有 {bad_rows} 行存在问题，未导入任何数据。请修改后重新导入。",
-                f"{bad_rows} rows have problems; nothing was imported. Fix them and import again."),
+            _ln(
+                "{bad_rows} row has problems; nothing was imported. Fix them and import again.",
+                "{bad_rows} rows have problems; nothing was imported. Fix them and import again.",
+                bad_rows, bad_rows=bad_rows),
             {f"row {i['row']}: {i['field']}": [i["message"]] for i in issues},
             extra={"issues": issues, "dry_run": dry_run, "rows": len(table.rows)}), audit)
     # Held rows count as accepted: the answer must be the same whether or not a row matched.

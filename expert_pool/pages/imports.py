@@ -24,12 +24,11 @@ from ground.api import request_language
 from ground.errors import DomainError, Forbidden
 from ground.extensions import db
 from ground.guard import current_actor
-from ground.i18n import Msg, localize
+from ground.i18n import _l, localize
 
 ISSUES_SHOWN = 500  # a file with thousands of bad rows: the first ones tell what to fix
-NO_FILE = Msg("请选择要导入的 Excel（.xlsx）或 CSV 文件。", "Choose an Excel (.xlsx) or CSV file to import.")
-GONE = Msg("该文件已导入或已过期（上传后 1 小时内有效），请重新上传。",
-           "This file was already imported or has expired (uploads are kept for an hour); upload it again.")
+NO_FILE = _l("Choose an Excel (.xlsx) or CSV file to import.")
+GONE = _l("This file was already imported or has expired (uploads are kept for an hour); upload it again.")
 
 
 def _importer(actor: Actor):

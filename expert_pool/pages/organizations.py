@@ -16,15 +16,15 @@ from ground import clock
 from ground.errors import DomainError
 from ground.extensions import db
 from ground.guard import current_actor
-from ground.i18n import Msg
+from ground.i18n import _l
 
 PAGE_SIZE = 50
 CREATE_FIELDS = ("name", "type", "province")
 LISTING_FIELDS = {"blacklist": ("listed_on", "reason"), "lift": ("lifted_on", "reason")}
 SAVED = {
-    "created": Msg("单位已添加。", "The organisation was added."),
-    "blacklist": Msg("已列入黑名单。", "The organisation is now blacklisted."),
-    "lift": Msg("已解除黑名单。", "The blacklisting was lifted."),
+    "created": _l("The organisation was added."),
+    "blacklist": _l("The organisation is now blacklisted."),
+    "lift": _l("The blacklisting was lifted."),
 }
 
 

@@ -20,16 +20,16 @@ from expert_pool.pages.wording import RELATIONS
 from ground import clock
 from ground.actor import Actor
 from ground.guard import current_actor
-from ground.i18n import Msg
+from ground.i18n import Msg, _l
 
 SAVED: dict[str, Msg] = {
-    "created": Msg("专家已添加。", "The expert was added."),
-    "edit": Msg("修改已保存。", "Your changes were saved."),
-    "status": Msg("状态已更改。", "The status was changed."),
-    "confirm": Msg("已确认信息为最新。", "The data is confirmed as current."),
-    "employment": Msg("任职经历已添加。", "The employment was added."),
-    "conflict": Msg("利益冲突已登记。", "The conflict of interest was recorded."),
-    "unavailability": Msg("不可参加时段已登记。", "The unavailable period was recorded."),
+    "created": _l("The expert was added."),
+    "edit": _l("Your changes were saved."),
+    "status": _l("The status was changed."),
+    "confirm": _l("The data is confirmed as current."),
+    "employment": _l("The employment was added."),
+    "conflict": _l("The conflict of interest was recorded."),
+    "unavailability": _l("The unavailable period was recorded."),
 }
 
 

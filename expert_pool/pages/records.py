@@ -21,7 +21,7 @@ from ground.actor import Actor
 from ground.errors import DomainError
 from ground.extensions import db
 from ground.guard import current_actor
-from ground.i18n import Msg
+from ground.i18n import _l
 
 Action = Callable[[Actor, Any, dict[str, Any]], Any]
 
@@ -47,8 +47,8 @@ def _worded(error: DomainError) -> DomainError:
     if error.code == "illegal_status_change":
         names = Names.for_request()
         allowed = "、".join(names.status(s) for s in error.extra.get("allowed", [])) or "—"
-        error.message = Msg("该专家当前状态为“{current}”，可改为：{allowed}。请刷新页面后重选。",
-                            "The expert is now “{current}”; it may become: {allowed}. Reload and choose again.").format(
+        error.message = _l(
+            "The expert is now “{current}”; it may become: {allowed}. Reload and choose again.").format(
             current=names.status(error.extra.get("current")), allowed=allowed)
     return error
 

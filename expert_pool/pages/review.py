@@ -16,11 +16,11 @@ from expert_pool.services import held
 from ground import clock
 from ground.actor import Actor
 from ground.guard import current_actor
-from ground.i18n import Msg
+from ground.i18n import _l
 
 PAGE_SIZE = 50
 HELD_SHOWN = 50  # the oldest first: the Office works through them in order
-SAVED = {"held": Msg("已处理该暂缓行。", "The held row was resolved.")}
+SAVED = {"held": _l("The held row was resolved.")}
 
 
 def held_import_rows(actor: Actor) -> dict[str, Any] | None:

@@ -20,12 +20,12 @@ from expert_pool.pages.wording import PAGE_SIZES, SORTS
 from expert_pool.rules.normalize import FieldError, normalize_province
 from expert_pool.rules.regions import PROVINCES
 from ground.guard import current_actor
-from ground.i18n import Msg
+from ground.i18n import _l, bilingual
 
 QUERY_KEYS = ("q", "province", "specialty", "title_rank", "status", "organization_id", "contributed_by", "sort",
               "page", "page_size")
 CHOSEN_FROM_LISTS = ("specialty", "title_rank", "status", "organization_id", "contributed_by", "sort", "page_size")
-CHOOSE = Msg("请从列表中选择。", "Choose from the list.")
+CHOOSE = _l("Choose from the list.")
 
 
 def read_query(args: MultiDict) -> tuple[dict[str, Any], dict[str, Any], FormErrors]:
@@ -44,7 +44,7 @@ def read_query(args: MultiDict) -> tuple[dict[str, Any], dict[str, Any], FormErr
         try:
             raw["province"] = normalize_province(raw["province"])
         except FieldError as exc:
-            unreadable["province"] = [Msg(exc.message_zh, exc.message_en)]
+            unreadable["province"] = [bilingual(exc.message_zh, exc.message_en)]
     try:
         return schemas.ExpertQuerySchema().load(raw), raw, FormErrors()
     except ValidationError as exc:

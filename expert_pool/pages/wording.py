@@ -12,37 +12,37 @@ from expert_pool.rules.normalize import GENDERS, LANGUAGES, MINISTRIES, ORGANIZA
 from expert_pool.rules.regions import PROVINCES
 from expert_pool.services import list_specialties
 from ground.api import request_language
-from ground.i18n import Msg
+from ground.i18n import Msg, _l
 
 SORTS: dict[str, Msg] = {
-    "name": Msg("姓名（升序）", "Name (A to Z)"),
-    "-name": Msg("姓名（降序）", "Name (Z to A)"),
-    "-updated_at": Msg("最近更新在前", "Recently updated first"),
-    "term_end": Msg("聘期最早结束在前", "Term ending soonest first"),
-    "-term_end": Msg("聘期最晚结束在前", "Term ending latest first"),
-    "birth_year": Msg("年长者在前", "Oldest first"),
-    "-birth_year": Msg("年轻者在前", "Youngest first"),
-    "id": Msg("最早入库在前", "Earliest added first"),
-    "-id": Msg("最近入库在前", "Latest added first"),
+    "name": _l("Name (A to Z)"),
+    "-name": _l("Name (Z to A)"),
+    "-updated_at": _l("Recently updated first"),
+    "term_end": _l("Term ending soonest first"),
+    "-term_end": _l("Term ending latest first"),
+    "birth_year": _l("Oldest first"),
+    "-birth_year": _l("Youngest first"),
+    "id": _l("Earliest added first"),
+    "-id": _l("Latest added first"),
 }
 PAGE_SIZES = (20, 50, 100)
 REVIEW_REASONS: dict[str, Msg] = {
-    "data_unconfirmed": Msg("信息超过 12 个月未确认", "Data not confirmed for 12 months"),
-    "term_ending": Msg("聘期即将结束", "Term ending soon"),
-    "term_ended": Msg("聘期已结束", "Term has ended"),
+    "data_unconfirmed": _l("Data not confirmed for 12 months"),
+    "term_ending": _l("Term ending soon"),
+    "term_ended": _l("Term has ended"),
 }
 RELATIONS: dict[str, Msg] = {
-    "relative": Msg("近亲属在该处任职", "A close relative works there"),
-    "former_employment": Msg("曾在该处任职", "Worked there before"),
-    "interest": Msg("存在利益关系", "A financial or other interest"),
-    "other": Msg("其他", "Other"),
+    "relative": _l("A close relative works there"),
+    "former_employment": _l("Worked there before"),
+    "interest": _l("A financial or other interest"),
+    "other": _l("Other"),
 }
 CONFLICT_SOURCES: dict[str, Msg] = {
-    "staff": Msg("工作人员登记", "Recorded by staff"),
-    "self": Msg("专家本人申报", "Declared by the expert"),
-    "invitation": Msg("答复邀请时申报", "Declared when answering an invitation"),
+    "staff": _l("Recorded by staff"),
+    "self": _l("Declared by the expert"),
+    "invitation": _l("Declared when answering an invitation"),
 }
-NATIONAL = Msg("办公室（全国）", "The Office (national)")
+NATIONAL = _l("The Office (national)")
 
 
 class Names:

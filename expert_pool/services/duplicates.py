@@ -37,15 +37,14 @@ from expert_pool.rules.normalize import holds_identifier, mask_embedded_identifi
 from ground.actor import Actor
 from ground.errors import Conflict, DomainError
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l
 
 PRIVATE_FIELDS = ("id_number", "mobile")
 IDENTIFYING_FIELDS = ("id_number", "mobile", "email")
 _MASKS = {"id_number": mask_id_number, "mobile": mask_mobile}
 AuditItem = tuple[str, str, Any, dict[str, Any] | None]
 
-POSSIBLE_DUPLICATE = Msg(
-    "该专家可能已在专家库中，未予保存；如确需添加或修改，请联系办公室核对。",
+POSSIBLE_DUPLICATE = _l(
     "This expert may already be in the pool, so nothing was saved; ask the Office to check it if the change is "
     "needed.")
 
@@ -113,10 +112,9 @@ def check_single(actor: Actor, values: dict[str, str | None], *, context: str,
             for field, other in matches.items()]
     entry = hit_entry(actor, context, hits, expert_id=exclude_id)
     if all(may_learn_of(actor, field, other, values[field] or "") for field, other in matches.items()):
-        raise keep_audit(Conflict("duplicate_expert", Msg(
-            "专家库中已有相同证件号、手机或邮箱的专家。",
+        raise keep_audit(Conflict("duplicate_expert", _l(
             "An expert with the same ID number, mobile or email is already in the pool."),
-            {field: [Msg(f"与专家 {other} 重复。", f"Duplicates expert {other}.")]
+            {field: [_l("Duplicates expert {other}.").format(other=other)]
              for field, other in matches.items()}), [entry])
     raise keep_audit(Conflict("possible_duplicate", POSSIBLE_DUPLICATE, {"_schema": [POSSIBLE_DUPLICATE]}),
                      [entry])

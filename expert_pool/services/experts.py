@@ -16,14 +16,13 @@ from ground.actor import Actor, Role
 from ground.audit import diff, record
 from ground.errors import Conflict, Forbidden, InvalidInput, PreconditionFailed
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l, _lp, bilingual
 
 
 def _check_contributor(actor: Actor, contributed_by: str | None) -> str | None:
     if actor.role == Role.PROVINCE:
         if contributed_by not in (None, actor.province):
-            raise Forbidden(None, Msg("省级用户只能以本省名义推荐专家。",
-                                      "A province may only contribute experts in its own name."))
+            raise Forbidden(None, _l("A province may only contribute experts in its own name."))
         return actor.province
     if not actor.is_office:
         raise Forbidden(None, FORBIDDEN)
@@ -66,10 +65,10 @@ def update_expert(actor: Actor, expert: Expert, data: dict[str, Any], expected_v
     if not policy.may_edit_expert(actor, expert.contributed_by):
         raise Forbidden(None, FORBIDDEN)
     if expected_version is not None and expected_version != expert.version:
-        raise PreconditionFailed(None, Msg("数据已被他人修改，请刷新后重试。",
-                                           "The expert was changed by someone else; reload and try again."))
+        raise PreconditionFailed(None, _lp("expert_pool.services.experts",
+            "The expert was changed by someone else; reload and try again."))
     if "contributed_by" in data and data["contributed_by"] != expert.contributed_by and not actor.is_office:
-        raise Forbidden(None, Msg("只有办公室可以更改推荐来源。", "Only the Office may change the contributor."))
+        raise Forbidden(None, _l("Only the Office may change the contributor."))
     before = snapshot(expert)
     original = {field: getattr(expert, field) for field in duplicates.PRIVATE_FIELDS}
     merged_id = data.get("id_number", expert.id_number)
@@ -81,9 +80,9 @@ def update_expert(actor: Actor, expert: Expert, data: dict[str, Any], expected_v
     term = term_order_error(data.get("term_start", expert.term_start), data.get("term_end", expert.term_end))
     if term is not None:
         problems["term_end"] = term
-    errors = {field: [Msg(e.message_zh, e.message_en)] for field, e in problems.items()}
+    errors = {field: [bilingual(e.message_zh, e.message_en)] for field, e in problems.items()}
     if errors:
-        raise InvalidInput(None, Msg("输入数据有误，请按提示修改。", "The input is invalid; see the errors per field."),
+        raise InvalidInput(None, _l("The input is invalid; see the errors per field."),
                            errors)
     if "specialties" in data:
         expert.specialties = resolve_specialties(data["specialties"])
@@ -117,10 +116,11 @@ def change_status(actor: Actor, expert: Expert, to_status: str, reason: str, eff
     if not status_rules.can_change(expert.status, to_status):
         allowed = sorted(status_rules.allowed_statuses(expert.status))
         raise Conflict("illegal_status_change",
-                       Msg(f"专家当前状态为 {expert.status}，不能改为 {to_status}；"
-                           f"可改为：{', '.join(allowed) or '无'}。",
-                           f"The expert is {expert.status} and cannot become {to_status}; allowed: "
-                           f"{', '.join(allowed) or 'none'}."),
+                       _l(
+                           "The expert is {status} and cannot become {to_status}; allowed: {allowed}.").format(
+                           status=expert.status,
+                           to_status=to_status,
+                           allowed=bilingual(', '.join(allowed) or '无', ', '.join(allowed) or 'none')),
                        extra={"current": expert.status, "allowed": allowed})
     before = expert.status
     _change_status(actor, expert, to_status, reason, effective_on)

@@ -29,24 +29,24 @@ from ground.audit import record
 from ground.clock import shanghai_date
 from ground.errors import Conflict, Forbidden, InvalidInput, not_found
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l, bilingual
 
 RESOLUTIONS = ("create", "duplicate", "dismiss")
 _STATUS_OF = {"create": "created", "duplicate": "duplicate", "dismiss": "dismissed"}
-STATUS_NAMES = {"held": Msg("待办公室处理", "Held for the Office"),
-                "created": Msg("已作为新专家入库", "Added as a new expert"),
-                "duplicate": Msg("已确认为重复", "Marked as a duplicate"), "dismissed": Msg("已驳回", "Dismissed")}
-RESOLUTION_NAMES = {"create": Msg("作为新专家入库", "Add as a new expert"),
-                    "duplicate": Msg("确认为某位专家的重复", "Mark as a duplicate of an expert"),
-                    "dismiss": Msg("驳回", "Dismiss")}
-FIELD_NAMES = {"id_number": Msg("身份证号", "ID number"), "mobile": Msg("手机", "Mobile"),
-               "email": Msg("电子邮箱", "Email")}
+STATUS_NAMES = {"held": _l("Held for the Office"),
+                "created": _l("Added as a new expert"),
+                "duplicate": _l("Marked as a duplicate"), "dismissed": _l("Dismissed")}
+RESOLUTION_NAMES = {"create": _l("Add as a new expert"),
+                    "duplicate": _l("Mark as a duplicate of an expert"),
+                    "dismiss": _l("Dismiss")}
+FIELD_NAMES = {"id_number": _l("ID number"), "mobile": _l("Mobile"),
+               "email": _l("Email")}
 #: What a held row keeps of the spreadsheet row (the import's reading of it, see ``exchange.importing``).
 KEPT = ("name", "gender", "birth_year", "id_number", "mobile", "email", "organization", "organization_type",
         "title_rank", "specialties", "province", "city", "recommended_by", "term_start", "term_end", "status",
         "language")
 _DATES = ("term_start", "term_end")
-INVALID = Msg("输入数据有误，请按提示修改。", "The input is invalid; see the errors per field.")
+INVALID = _l("The input is invalid; see the errors per field.")
 
 
 def _office_only(actor: Actor) -> None:
@@ -108,7 +108,7 @@ def _load(actor: Actor, row_id: int, *, lock: bool = False) -> HeldImportRow:
     query = select(HeldImportRow).where(HeldImportRow.id == row_id)
     row = db.session.scalars(query.with_for_update() if lock else query).first()
     if row is None:
-        raise not_found("暂存导入行", "Held import row", row_id)
+        raise not_found(_l("Held import row"), row_id)
     return row
 
 
@@ -140,13 +140,13 @@ def _expert_data(row: HeldImportRow, changes: dict[str, Any], today: date) -> di
     try:
         info = normalize.validate_id_number(data["id_number"], today=today)
     except normalize.FieldError as exc:
-        raise InvalidInput(None, INVALID, {"values.id_number": [Msg(exc.message_zh, exc.message_en)]}) from None
+        raise InvalidInput(None, INVALID, {"values.id_number": [bilingual(exc.message_zh, exc.message_en)]}) from None
     problems = normalize.identity_mismatches(info, birth_year=data["birth_year"], gender=data["gender"])
     term = normalize.term_order_error(data["term_start"], data["term_end"])
     if term is not None:
         problems["term_end"] = term
     if problems:
-        raise InvalidInput(None, INVALID, {f"values.{field}": [Msg(e.message_zh, e.message_en)]
+        raise InvalidInput(None, INVALID, {f"values.{field}": [bilingual(e.message_zh, e.message_en)]
                                            for field, e in problems.items()})
     return data
 
@@ -157,19 +157,18 @@ def resolve_held_row(actor: Actor, row_id: int, resolution: str, *, reason: str,
     ``PATCH /experts/{id}``), mark it a ``duplicate`` of expert ``duplicate_of``, or ``dismiss`` it."""
     row = _load(actor, row_id, lock=True)
     if row.status != "held":
-        raise Conflict("already_resolved", Msg("该暂存行已处理。", "This held row has been resolved already."),
+        raise Conflict("already_resolved", _l("This held row has been resolved already."),
                        extra={"status": row.status})
     if resolution not in RESOLUTIONS:
-        raise InvalidInput(None, INVALID, {"resolution": [Msg("请选择处理方式。", "Choose a resolution.")]})
+        raise InvalidInput(None, INVALID, {"resolution": [_l("Choose a resolution.")]})
     if changes and resolution != "create":
-        raise InvalidInput(None, INVALID, {"values": [Msg("只有入库时才能更正数据。",
-                                                          "Values are corrected only when adding the expert.")]})
+        raise InvalidInput(None, INVALID, {"values": [_l("Values are corrected only when adding the expert.")]})
     expert_id, today = None, shanghai_date(now)
     if resolution == "create":
         expert_id = create_expert(actor, _expert_data(row, changes or {}, today), today).id
     elif resolution == "duplicate":
         if duplicate_of is None or db.session.get(Expert, duplicate_of) is None:
-            unknown = Msg("请指定专家库中已有的专家。", "Name an expert of the pool.")
+            unknown = _l("Name an expert of the pool.")
             raise InvalidInput("unknown_expert", unknown, {"duplicate_of": [unknown]})
         expert_id = duplicate_of
     row.status, row.expert_id, row.resolution_reason = _STATUS_OF[resolution], expert_id, reason.strip()

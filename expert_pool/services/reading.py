@@ -22,9 +22,9 @@ from ground.actor import Actor, Role
 from ground.audit import AuditEntry
 from ground.errors import Forbidden, not_found
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l
 
-FORBIDDEN = Msg("无权执行此操作。", "You are not allowed to do this.")
+FORBIDDEN = _l("You are not allowed to do this.")
 
 
 class _MaskedText:
@@ -127,7 +127,7 @@ def get_expert(actor: Actor, expert_id: int) -> Expert:
     exist: the same 404 as for a missing id, so the pool's ids cannot be probed one by one."""
     expert = db.session.get(Expert, expert_id)
     if expert is None or not policy.may_read_expert(actor, expert_id):
-        raise not_found("专家", "Expert", expert_id)
+        raise not_found(_l("Expert"), expert_id)
     return expert
 
 
@@ -214,7 +214,7 @@ def expert_history(actor: Actor, expert: Expert) -> dict[str, Any]:
     global audit chain (``seq``): to anyone else its gaps would count what happened elsewhere, confidential
     panels included. A caller who sees the expert masked gets every audited value masked as the expert is."""
     if not policy.may_read_expert(actor, expert.id):
-        raise not_found("专家", "Expert", expert.id)
+        raise not_found(_l("Expert"), expert.id)
     entries = db.session.scalars(select(AuditEntry).where(
         AuditEntry.object_type == "expert", AuditEntry.object_id == str(expert.id)).order_by(AuditEntry.seq)).all()
     masked = not policy.may_see_personal_data(actor, expert.id)

@@ -15,9 +15,9 @@ from ground.actor import Actor, Role
 from ground.audit import record
 from ground.errors import Forbidden, InvalidInput, not_found
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l
 
-UNKNOWN_PARK = Msg("园区不存在。", "Unknown park.")
+UNKNOWN_PARK = _l("Unknown park.")
 
 
 def add_employment(actor: Actor, expert: Expert, data: dict[str, Any]) -> Employment:
@@ -84,7 +84,7 @@ def remove_unavailability(actor: Actor, expert: Expert, unavailability_id: int) 
     _may_keep_availability(actor, expert)
     period = next((u for u in expert.unavailabilities if u.id == unavailability_id), None)
     if period is None:
-        raise not_found("不可参会时段", "Unavailability", unavailability_id)
+        raise not_found(_l("Unavailability"), unavailability_id)
     expert.unavailabilities.remove(period)
     db.session.delete(period)
     db.session.flush()

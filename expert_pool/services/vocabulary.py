@@ -15,15 +15,16 @@ from ground.actor import Actor
 from ground.audit import record
 from ground.errors import Conflict, Forbidden, InvalidInput, not_found
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l
 
 
 def known_organization(organization_id: int, field: str = "organization_id") -> Organization:
     org = db.session.get(Organization, organization_id)
     if org is None:
-        raise InvalidInput("unknown_organization", Msg("单位不存在。", "Unknown organisation."),
-                           {field: [Msg(f"单位 {organization_id} 不存在。",
-                                        f"Organisation {organization_id} does not exist.")]})
+        raise InvalidInput("unknown_organization", _l("Unknown organisation."),
+                           {field: [_l(
+                               "Organisation {organization_id} does not exist.").format(
+                               organization_id=organization_id)]})
     return org
 
 
@@ -33,9 +34,10 @@ def resolve_specialties(codes: list[str]) -> list[Specialty]:
     found = {s.code: s for s in db.session.scalars(select(Specialty).where(Specialty.code.in_(wanted)))}
     unknown = [c for c in wanted if c not in found or not found[c].active]
     if unknown:
-        raise InvalidInput("unknown_specialty", Msg("专业领域代码不存在。", "Unknown specialty code."),
-                           {"specialties": [Msg(f"未知的专业领域代码：{', '.join(unknown)}",
-                                                f"Unknown specialty codes: {', '.join(unknown)}")]})
+        raise InvalidInput("unknown_specialty", _l("Unknown specialty code."),
+                           {"specialties": [_l(
+                               "Unknown specialty codes: {unknown}").format(
+                               unknown=', '.join(unknown))]})
     return [found[c] for c in wanted]
 
 
@@ -47,8 +49,7 @@ def create_specialty(actor: Actor, data: dict[str, Any]) -> Specialty:
     if not policy.may_manage_vocabulary(actor):
         raise Forbidden(None, FORBIDDEN)
     if db.session.get(Specialty, data["code"]) is not None:
-        raise Conflict("specialty_exists", Msg(f"专业领域代码 {data['code']} 已存在。",
-                                               f"The specialty code {data['code']} already exists."))
+        raise Conflict("specialty_exists", _l("The specialty code {code} already exists.").format(code=data['code']))
     specialty = Specialty(code=data["code"], name_zh=data["name_zh"].strip(), name_en=data["name_en"].strip(),
                           group=data.get("group", ""))
     db.session.add(specialty)
@@ -90,7 +91,7 @@ def present_organization(org: Organization, today: date) -> dict[str, Any]:
 def get_organization(organization_id: int) -> Organization:
     org = db.session.get(Organization, organization_id)
     if org is None:
-        raise not_found("单位", "Organisation", organization_id)
+        raise not_found(_l("Organisation"), organization_id)
     return org
 
 
@@ -100,7 +101,7 @@ def create_organization(actor: Actor, data: dict[str, Any]) -> Organization:
     name = " ".join(data["name"].split())
     if db.session.scalar(select(Organization.id).where(Organization.name == name)):
         raise Conflict("organization_exists",
-                       Msg(f"单位“{name}”已存在。", f"The organisation '{name}' already exists."))
+                       _l("The organisation '{name}' already exists.").format(name=name))
     org = Organization(name=name, type=data["type"], province=data.get("province"))
     db.session.add(org)
     db.session.flush()
@@ -113,7 +114,7 @@ def blacklist_organization(actor: Actor, org: Organization, listed_on: date, rea
     if not policy.may_manage_vocabulary(actor):
         raise Forbidden(None, FORBIDDEN)
     if org.blacklisted_on(listed_on):
-        raise Conflict("already_blacklisted", Msg("该单位已在黑名单中。", "The organisation is already blacklisted."))
+        raise Conflict("already_blacklisted", _l("The organisation is already blacklisted."))
     entry = Blacklisting(organization=org, listed_on=listed_on, reason=reason, created_by=actor.user_id)
     db.session.add(entry)
     db.session.flush()
@@ -126,10 +127,10 @@ def lift_blacklisting(actor: Actor, org: Organization, lifted_on: date, reason: 
         raise Forbidden(None, FORBIDDEN)
     current = next((b for b in org.blacklistings if b.lifted_on is None), None)
     if current is None:
-        raise Conflict("not_blacklisted", Msg("该单位不在黑名单中。", "The organisation is not blacklisted."))
+        raise Conflict("not_blacklisted", _l("The organisation is not blacklisted."))
     if lifted_on < current.listed_on:
-        raise InvalidInput(None, Msg("解除日期早于列入日期。", "The lifting date is before the listing date."),
-                           {"lifted_on": [Msg("解除日期早于列入日期。", "Before the listing date.")]})
+        raise InvalidInput(None, _l("The lifting date is before the listing date."),
+                           {"lifted_on": [_l("Before the listing date.")]})
     current.lifted_on, current.lift_reason = lifted_on, reason
     db.session.flush()
     record(actor, "organization.unblacklist", "organization", org.id, {"lifted_on": lifted_on, "reason": reason})

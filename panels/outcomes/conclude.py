@@ -23,7 +23,7 @@ from ground.audit import record
 from ground.clock import shanghai_date
 from ground.errors import Conflict, InvalidInput
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import Msg, _l, bilingual
 from ground.refusals import AuditedRefusal, refused
 from panels.models import Panel
 from panels.outcomes.meeting import meeting_of, open_meeting, seated_members
@@ -63,21 +63,22 @@ def conclude_panel(actor: Actor, panel: Panel, data: dict[str, Any], now: dateti
     facts = {"panel_id": panel.id, "kind": panel.kind, "conclusion": data["conclusion"], "on": on.isoformat()}
     existing = meeting_of(panel, lock=True)
     if existing is not None and existing.conclusion is not None:
-        raise refused(ConclusionRefused("already_concluded", Msg(
-            f"评审组已于 {existing.concluded_on} 作出结论（{CONCLUSION_NAMES[Conclusion(existing.conclusion)][0]}），"
-            "不能再次作出结论。",
-            f"The panel concluded on {existing.concluded_on} "
-            f"({CONCLUSION_NAMES[Conclusion(existing.conclusion)][1]}); it cannot conclude again.")),
+        raise refused(ConclusionRefused("already_concluded", _l(
+            "The panel concluded on {concluded_on} ({conclusion_names}); it cannot conclude again.").format(
+            concluded_on=existing.concluded_on,
+            conclusion_names=bilingual(
+                CONCLUSION_NAMES[Conclusion(existing.conclusion)][0],
+                CONCLUSION_NAMES[Conclusion(existing.conclusion)][1]))),
             "panel.conclusion_refused", "panel", panel.id, {**facts, "why": "already_concluded"})
     if panel.status == "cancelled":
-        raise Conflict("panel_closed", Msg("该评审组已取消。", "The panel is cancelled."))
+        raise Conflict("panel_closed", _l("The panel is cancelled."))
     if today < panel.meeting_date or on < panel.meeting_date:
-        raise refused(ConclusionRefused("meeting_not_held", Msg(
-            f"会议定于 {panel.meeting_date} 召开，会议之前不能作出结论。",
-            f"The meeting is on {panel.meeting_date}; the panel cannot conclude before it.")),
+        raise refused(ConclusionRefused("meeting_not_held", _l(
+            "The meeting is on {meeting_date}; the panel cannot conclude before it.").format(
+            meeting_date=panel.meeting_date)),
             "panel.conclusion_refused", "panel", panel.id, {**facts, "why": "meeting_not_held"})
     if on > today:
-        raise _invalid("date", "结论日期不能晚于今天。", "The conclusion cannot be dated after today.")
+        raise _invalid("date", _l("The conclusion cannot be dated after today."))
     rule = _rule_for(panel, data)
     meeting = open_meeting(actor, panel, now)
     db.session.flush()
@@ -87,11 +88,14 @@ def conclude_panel(actor: Actor, panel: Panel, data: dict[str, Any], now: dateti
     if not quorum.met:
         chair = "" if quorum.chair_present or not quorum.chair_required else "；主持人未出席"
         chair_en = "" if quorum.chair_present or not quorum.chair_required else "; the chair is not present"
-        raise refused(ConclusionRefused("below_quorum", Msg(
-            f"出席专家 {quorum.present} 人，不足法定人数 {quorum.required} 人（共 {quorum.seats} 席）{chair}，"
-            "不能作出结论。",
-            f"{quorum.present} members present, fewer than the quorum of {quorum.required} of {quorum.seats} "
-            f"seats{chair_en}; the panel cannot conclude."), extra={"quorum": _quorum_dict(quorum)}),
+        raise refused(ConclusionRefused("below_quorum", _l(
+            "{present} members present, fewer than the quorum "
+            "of {required} of {seats} seats{chair}; the panel "
+            "cannot conclude.").format(
+            present=quorum.present,
+            required=quorum.required,
+            seats=quorum.seats,
+            chair=bilingual(chair, chair_en)), extra={"quorum": _quorum_dict(quorum)}),
             "panel.conclusion_refused", "panel", panel.id,
             {**facts, "why": "below_quorum", "quorum": _quorum_dict(quorum)})
     meeting.conclusion, meeting.reasons = rule.conclusion.value, data.get("reasons") or ""
@@ -124,9 +128,9 @@ def _act(actor: Actor, panel: Panel, meeting: PanelMeeting, rule: OutcomeRule, o
     if decision is not None and _supported(decision.action, park):
         key = f"failed_evaluation:{on.isoformat()}" if decision.action is Action.WARN \
             else f"{decision.action.value}:{decision.reason}:{on.isoformat()}"
-        message = Msg(f"{kind_zh}评审组 {on} 结论为“{zh}”：提请决定（第{decision.article}条）。",
-                      f"The {kind_en} panel concluded \"{en}\" on {on}: a decision is proposed "
-                      f"(Art. {decision.article}).")
+        message = _l(
+            "The {kind} panel concluded \"{value}\" on {on}: a decision is proposed (Art. {article}).").format(
+            kind=bilingual(kind_zh, kind_en), value=bilingual(zh, en), on=on, article=decision.article)
         propose_decision(park, decision, key, on, message)
         proposals.append(key)
     db.session.flush()
@@ -150,47 +154,46 @@ def _rule_for(panel: Panel, data: dict[str, Any]) -> OutcomeRule:
         allowed = conclusions_for(panel.kind)
         words_zh = "、".join(CONCLUSION_NAMES[c][0] for c in allowed)
         words_en = " or ".join(CONCLUSION_NAMES[c][1] for c in allowed)
-        raise _invalid("conclusion", f"{kind_zh}评审组的结论只能是：{words_zh}。",
-                       f"A {kind_en} panel concludes {words_en}.", "conclusion_not_for_kind")
+        raise _invalid("conclusion", _l(
+            "A {kind} panel concludes {words}.").format(
+            kind=bilingual(kind_zh, kind_en), words=bilingual(words_zh, words_en)), "conclusion_not_for_kind")
     if conclusion is not Conclusion.PASS and not (data.get("reasons") or "").strip():
-        raise _invalid("reasons", "“整改后通过”和“不通过”须写明理由（整改事项或不通过的原因）。",
-                       "Pass after rectification and fail need the reasons (what to rectify, or why it fails).")
+        raise _invalid("reasons", _l(
+            "Pass after rectification and fail need the reasons (what to rectify, or why it fails)."))
     if data.get("excellent") and not (panel.kind == PanelKind.PERFORMANCE_EVALUATION
                                       and conclusion is Conclusion.PASS):
-        raise _invalid("excellent", "只有通过的绩效评价可以评为优秀。",
-                       "Only a performance evaluation that passes can be rated excellent.")
+        raise _invalid("excellent", _l("Only a performance evaluation that passes can be rated excellent."))
     return rule
 
 
 def _check_record(panel: Panel, meeting: PanelMeeting) -> None:
     missing: dict[str, list[Msg]] = {}
     if not (meeting.place or meeting.video_link):
-        missing["place"] = [Msg("请填写会议地点或视频会议链接。", "Give the place or the video link.")]
+        missing["place"] = [_l("Give the place or the video link.")]
     if not (meeting.opinion or "").strip():
-        missing["opinion"] = [Msg("请填写专家意见。", "Give the panel's opinion.")]
+        missing["opinion"] = [_l("Give the panel's opinion.")]
     recorded = {a.expert_id for a in meeting.attendance}
     unrecorded = [m.expert_id for m in seated_members(panel) if m.expert_id not in recorded]
     if unrecorded:
-        missing["attendance"] = [Msg(f"以下成员尚未记录出席情况：{unrecorded}。",
-                                     f"Attendance is not recorded for: {unrecorded}.")]
+        missing["attendance"] = [_l("Attendance is not recorded for: {unrecorded}.").format(unrecorded=unrecorded)]
     if panel.kind == PanelKind.TECHNICAL_VERIFICATION:
         gaps = checklist_gaps(meeting.checklist)
         if gaps:
-            missing["checklist"] = [Msg(f"第十七条核查事项未填写：{gaps}。", f"Art. 17 items not assessed: {gaps}.")]
+            missing["checklist"] = [_l("Art. 17 items not assessed: {gaps}.").format(gaps=gaps)]
     if panel.kind == PanelKind.PERFORMANCE_EVALUATION and score_total(meeting.score_sheet or []) is None:
-        missing["score_sheet"] = [Msg("请填写完整的评分表（满分100分）。", "Complete the score sheet (100 points).")]
+        missing["score_sheet"] = [_l("Complete the score sheet (100 points).")]
     if missing:
-        raise InvalidInput("meeting_record_incomplete", Msg("会议记录不完整，不能作出结论。",
-                                                            "The meeting record is incomplete; the panel cannot "
-                                                            "conclude."), missing)
+        raise InvalidInput("meeting_record_incomplete", _l(
+            "The meeting record is incomplete; the panel cannot conclude."), missing)
 
 
 def check_findings(panel: Panel, meeting: PanelMeeting, conclusion: Conclusion) -> None:
     """A technical verification cannot pass on an item of Art. 17 found not met."""
     failing = items_not_met(meeting.checklist) if panel.kind == PanelKind.TECHNICAL_VERIFICATION else []
     if failing and conclusion is Conclusion.PASS:
-        raise _invalid("conclusion", f"第十七条第 {failing} 项核查不符合，结论不能为通过。",
-                       f"Art. 17 item(s) {failing} were found not met; the verification cannot pass.",
+        raise _invalid("conclusion", _l(
+            "Art. 17 item(s) {failing} were found not met; the verification cannot pass.").format(
+            failing=failing),
                        "findings_contradict_conclusion")
 
 
@@ -199,6 +202,5 @@ def _quorum_dict(quorum: Quorum) -> dict[str, Any]:
             "chair_required": quorum.chair_required, "chair_present": quorum.chair_present, "met": quorum.met}
 
 
-def _invalid(field: str, zh: str, en: str, code: str | None = None) -> InvalidInput:
-    message = Msg(zh, en)
+def _invalid(field: str, message: Msg, code: str | None = None) -> InvalidInput:
     return InvalidInput(code, message, {field: [message]})

@@ -16,7 +16,7 @@ from ground.audit import record
 from ground.clock import shanghai_date
 from ground.errors import Conflict, InvalidInput
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import Msg, _l, bilingual
 from panels.models import ACTIVE_MEMBER, Panel, PanelMember
 from panels.outcomes.models import Attendance, PanelMeeting
 from panels.rules.meeting_documents import CHECKLIST_KEYS, score_sheet_problems
@@ -38,11 +38,10 @@ def meeting_of(panel: Panel, *, lock: bool = False) -> PanelMeeting | None:
 def open_meeting(actor: Actor, panel: Panel, now: datetime) -> PanelMeeting:
     """The record to write to: refused for a cancelled panel and once concluded; created on first use."""
     if panel.status == "cancelled":
-        raise Conflict("panel_closed", Msg("该评审组已取消。", "The panel is cancelled."))
+        raise Conflict("panel_closed", _l("The panel is cancelled."))
     meeting = meeting_of(panel, lock=True)
     if meeting is not None and meeting.conclusion is not None:
-        raise Conflict("meeting_concluded", Msg("评审组已作出结论，会议记录不能再修改。",
-                                                "The panel has concluded; its meeting record can no longer change."))
+        raise Conflict("meeting_concluded", _l("The panel has concluded; its meeting record can no longer change."))
     if meeting is None:
         chair = next((m.expert_id for m in seated_members(panel) if m.is_chair), None)
         meeting = PanelMeeting(panel_id=panel.id, chair_expert_id=chair, place=panel.location or "", opinion="",
@@ -51,8 +50,7 @@ def open_meeting(actor: Actor, panel: Panel, now: datetime) -> PanelMeeting:
     return meeting
 
 
-def _field_error(field: str, zh: str, en: str, code: str | None = None) -> InvalidInput:
-    message = Msg(zh, en)
+def _field_error(field: str, message: Msg, code: str | None = None) -> InvalidInput:
     return InvalidInput(code, message, {field: [message]})
 
 
@@ -60,25 +58,24 @@ def update_meeting(actor: Actor, panel: Panel, data: dict[str, Any], now: dateti
     """Write the given parts of the record (the others stay as they are)."""
     meeting = open_meeting(actor, panel, now)
     if "chair_expert_id" in data and data["chair_expert_id"] not in {m.expert_id for m in seated_members(panel)}:
-        raise _field_error("chair_expert_id", "主持人须为本评审组的专家。", "The chair must be a member of the panel.",
+        raise _field_error("chair_expert_id", _l("The chair must be a member of the panel."),
                            "not_a_member")
     if data.get("checklist") is not None:
         if panel.kind != PanelKind.TECHNICAL_VERIFICATION:
-            raise _field_error("checklist", "核查清单仅用于现场技术核查组。",
-                               "The check-list is for technical verification panels only.")
+            raise _field_error("checklist", _l("The check-list is for technical verification panels only."))
         unknown = sorted(set(data["checklist"]) - set(CHECKLIST_KEYS))
         if unknown:
-            raise _field_error("checklist", f"核查事项为第十七条第 1-7 项，没有：{unknown}。",
-                               f"The items are Art. 17 (1)-(7); there is no {unknown}.")
+            raise _field_error("checklist", _l(
+                "The items are Art. 17 (1)-(7); there is no {unknown}.").format(
+                unknown=unknown))
         data["checklist"] = {**(meeting.checklist or {}), **data["checklist"]}
     if data.get("score_sheet") is not None:
         if panel.kind != PanelKind.PERFORMANCE_EVALUATION:
-            raise _field_error("score_sheet", "评分表仅用于绩效评价组。",
-                               "The score sheet is for performance evaluation panels only.")
+            raise _field_error("score_sheet", _l("The score sheet is for performance evaluation panels only."))
         problems = score_sheet_problems(data["score_sheet"])
         if problems:
-            raise InvalidInput("bad_score_sheet", Msg(problems[0][0], problems[0][1]),
-                               {"score_sheet": [Msg(zh, en) for zh, en in problems]})
+            raise InvalidInput("bad_score_sheet", bilingual(problems[0][0], problems[0][1]),
+                               {"score_sheet": [bilingual(zh, en) for zh, en in problems]})
     changed = sorted(k for k in data if getattr(meeting, k) != data[k])
     for key, value in data.items():
         setattr(meeting, key, value)
@@ -92,20 +89,21 @@ def record_attendance(actor: Actor, panel: Panel, entries: list[dict[str, Any]],
     """Record (or correct) members' attendance: on or after the meeting day, for seated members only."""
     today = shanghai_date(now)
     if today < panel.meeting_date:
-        raise Conflict("meeting_not_held", Msg(
-            f"会议定于 {panel.meeting_date} 召开，签到情况须在会议当天或之后记录。",
-            f"The meeting is on {panel.meeting_date}; attendance is recorded on that day or later."))
+        raise Conflict("meeting_not_held", _l(
+            "The meeting is on {meeting_date}; attendance is recorded on that day or later.").format(
+            meeting_date=panel.meeting_date))
     seated = {m.expert_id for m in seated_members(panel)}
     ids = [e["expert_id"] for e in entries]
     strangers = sorted({i for i in ids if i not in seated})
     if strangers:
-        raise InvalidInput("not_a_member", Msg(f"以下专家不是本评审组成员：{strangers}。",
-                                               f"These experts are not members of the panel: {strangers}."),
-                           {"entries": [Msg("只能记录本评审组成员的签到。", "Only the panel's members attend.")]},
+        raise InvalidInput("not_a_member", _l(
+            "These experts are not members of the panel: {strangers}.").format(
+            strangers=strangers),
+                           {"entries": [_l("Only the panel's members attend.")]},
                            {"experts": strangers})
     twice = sorted({i for i in ids if ids.count(i) > 1})
     if twice:
-        raise _field_error("entries", f"同一专家重复出现：{twice}。", f"Experts listed twice: {twice}.")
+        raise _field_error("entries", _l("Experts listed twice: {twice}.").format(twice=twice))
     for entry in entries:
         _check_times(entry)
     meeting = open_meeting(actor, panel, now)
@@ -127,15 +125,13 @@ def _check_times(entry: dict[str, Any]) -> None:
     status, arrived, left = entry["status"], entry.get("signed_in_at"), entry.get("left_at")
     who = entry["expert_id"]
     if status == ABSENT and (arrived or left):
-        raise _field_error("entries", f"专家 {who} 缺席，不能有签到或离会时间。",
-                           f"Expert {who} is absent: no sign-in or leaving time.")
+        raise _field_error("entries", _l("Expert {who} is absent: no sign-in or leaving time.").format(who=who))
     if status == LEFT_EARLY and left is None:
-        raise _field_error("entries", f"专家 {who} 提前离会，请填写离会时间。",
-                           f"Expert {who} left early: give the time they left.")
+        raise _field_error("entries", _l("Expert {who} left early: give the time they left.").format(who=who))
     if status != LEFT_EARLY and left is not None:
-        raise _field_error("entries", f"只有提前离会的专家 {who} 才有离会时间。",
-                           f"Only a member who left early has a leaving time (expert {who}).")
+        raise _field_error("entries", _l(
+            "Only a member who left early has a leaving time (expert {who}).").format(
+            who=who))
     if arrived and left and left <= arrived:
-        raise _field_error("entries", f"专家 {who} 的离会时间须晚于签到时间。",
-                           f"Expert {who} must leave after signing in.")
+        raise _field_error("entries", _l("Expert {who} must leave after signing in.").format(who=who))
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l, _ln, bilingual
 from panels.models import Panel
 from panels.outcomes.present import present_meeting
 from panels.rules.meeting_documents import FINDINGS
@@ -17,18 +17,18 @@ from scheduling.pages.common import Failure, convener_name, day, say
 from scheduling.rules.lifecycle import CONCLUSION_NAMES, PANEL_KIND_NAMES, Conclusion, PanelKind
 from scheduling.wording import action_name, state_name
 
-ATTENDANCE_NAMES = {PRESENT: Msg("出席", "present"), ABSENT: Msg("缺席", "absent"),
-                    LEFT_EARLY: Msg("中途离会", "left early")}
-STATUS_NAMES = {"drawn": Msg("已抽取", "drawn"), "inviting": Msg("邀请中", "inviting"),
-                "confirmed": Msg("已确认", "confirmed"), "held": Msg("已开会", "held"),
-                "cancelled": Msg("已取消", "cancelled")}
+ATTENDANCE_NAMES = {PRESENT: _l("present"), ABSENT: _l("absent"),
+                    LEFT_EARLY: _l("left early")}
+STATUS_NAMES = {"drawn": _l("drawn"), "inviting": _l("inviting"),
+                "confirmed": _l("confirmed"), "held": _l("held"),
+                "cancelled": _l("cancelled")}
 # seat colours of the attendance picture; the legend and the text beside it say the same in words
 SEAT_FILL = {PRESENT: "#2e7d32", LEFT_EARLY: "#ef6c00", ABSENT: "#c62828", None: "#ffffff"}
 
 
 def _kind_name(kind: str) -> str:
     try:
-        name = say(Msg(*PANEL_KIND_NAMES[PanelKind(kind)]))
+        name = say(bilingual(*PANEL_KIND_NAMES[PanelKind(kind)]))
     except ValueError:
         return kind
     return name[:1].upper() + name[1:]  # a heading
@@ -37,7 +37,7 @@ def _kind_name(kind: str) -> str:
 def seats_picture(members: list[dict[str, Any]], size: int, quorum: dict[str, Any]) -> dict[str, Any]:
     """The panel's seats as circles, coloured by attendance, the chair ringed; vacant seats dashed."""
     per_row, step = 8, 40
-    seats, vacant = [], say(Msg("空缺", "vacant"))
+    seats, vacant = [], say(_l("vacant"))
     for i in range(max(size, len(members))):
         member = members[i] if i < len(members) else None
         status = (member.get("attendance") or {}).get("status") if member else None
@@ -46,8 +46,10 @@ def seats_picture(members: list[dict[str, Any]], size: int, quorum: dict[str, An
                       "vacant": member is None,
                       "label": (member.get("name") or str(member["expert_id"])) if member else vacant})
     rows = (len(seats) + per_row - 1) // per_row or 1
-    summary = say(Msg(f"应到 {quorum['seats']} 人，出席 {quorum['present']} 人，法定人数 {quorum['required']} 人",
-                      f"{quorum['present']} of {quorum['seats']} seats present; quorum {quorum['required']}"))
+    summary = say(_ln(
+        "{present} of {seats} seat present; quorum {required}",
+        "{present} of {seats} seats present; quorum {required}",
+        quorum['seats'], present=quorum['present'], seats=quorum['seats'], required=quorum['required']))
     return {"seats": seats, "width": 4 + min(len(seats), per_row) * step, "height": 4 + rows * step,
             "summary": summary}
 
@@ -55,9 +57,9 @@ def seats_picture(members: list[dict[str, Any]], size: int, quorum: dict[str, An
 def _effects(effects: dict[str, Any]) -> list[str]:
     out = [say(action_name(t["action"])) for t in effects.get("transitions") or []]
     if effects.get("proposals"):
-        out.append(say(Msg("已提请作出决定（待决定）", "a decision was proposed (awaiting the decision)")))
+        out.append(say(_l("a decision was proposed (awaiting the decision)")))
     if effects.get("state"):
-        out.append(say(Msg("园区现处于：", "The park is now: ")) + say(state_name(effects["state"])))
+        out.append(say(_l("The park is now: ")) + say(state_name(effects["state"])))
     return out
 
 
@@ -68,7 +70,7 @@ def meeting_context(panel: Panel, today: date, failure: Failure | None = None) -
     for m in members:
         m["is_chair"] = m["expert_id"] == meeting["chair_expert_id"]  # who chairs the meeting, not who was drawn to
         status = (m.get("attendance") or {}).get("status")
-        m["attendance_name"] = say(ATTENDANCE_NAMES[status]) if status else say(Msg("未登记", "not recorded"))
+        m["attendance_name"] = say(ATTENDANCE_NAMES[status]) if status else say(_l("not recorded"))
     conclusion = meeting["conclusion"]
     if conclusion:
         meeting["conclusion"] = {**conclusion, "name": say(conclusion["name"]),
@@ -77,11 +79,12 @@ def meeting_context(panel: Panel, today: date, failure: Failure | None = None) -
         "panel": panel, "park": park, "today": today.isoformat(), "meeting": meeting, "failure": failure,
         "members": members,
         "kind_name": _kind_name(panel.kind), "convener": convener_name(panel.convened_by),
-        "status_name": say(STATUS_NAMES.get(panel.status, Msg(panel.status, panel.status))),
+        "status_name": say(STATUS_NAMES.get(panel.status, bilingual(panel.status, panel.status))),
         "meeting_day": day(panel.meeting_date), "picture": seats_picture(members, panel.size, meeting["quorum"]),
         "attendance_choices": [(s, say(ATTENDANCE_NAMES[s])) for s in ATTENDANCE_STATUSES],
-        "conclusion_choices": [(c, say(Msg(*CONCLUSION_NAMES[Conclusion(c)]))) for c in meeting["conclusions_allowed"]],
-        "finding_choices": [(code, say(Msg(*names))) for code, names in FINDINGS.items()],
+        "conclusion_choices": [(c, say(bilingual(
+                *CONCLUSION_NAMES[Conclusion(c)]))) for c in meeting["conclusions_allowed"]],
+        "finding_choices": [(code, say(bilingual(*names))) for code, names in FINDINGS.items()],
         "checklist": [{**item, "text": say(item["text"]), "finding_text": say(item["finding_text"])}
                       for item in meeting.get("checklist") or []],
         "score_rows": meeting.get("score_sheet") or meeting.get("score_sheet_template") or [],

@@ -19,7 +19,7 @@ from ground.clock import shanghai_date
 from ground.errors import DomainError
 from ground.extensions import db
 from ground.guard import current_actor
-from ground.i18n import Msg
+from ground.i18n import Msg, _l
 from ground.refusals import refusals_on_record
 from panels.outcomes import schemas
 from panels.outcomes.conclude import conclude_panel
@@ -107,7 +107,7 @@ def save_record(panel_id: int):
     def act(actor, panel, data, now):
         update_meeting(actor, panel, schemas.MeetingWriteSchema().load(data), now)
     return _answer(panel_id, "record", "meeting_record", _record_input, act,
-                   Msg("会议记录已保存。", "The meeting record is saved."), "record")
+                   _l("The meeting record is saved."), "record")
 
 
 @bp.route("/panels/<int:panel_id>/meeting/attendance", methods=["POST"])
@@ -115,7 +115,7 @@ def save_attendance(panel_id: int):
     def act(actor, panel, data, now):
         record_attendance(actor, panel, schemas.AttendanceWriteSchema().load(data)["entries"], now)
     return _answer(panel_id, "attendance", "attendance", _attendance_input, act,
-                   Msg("出席情况已登记。", "Attendance is recorded."), "attendance")
+                   _l("Attendance is recorded."), "attendance")
 
 
 @bp.route("/panels/<int:panel_id>/meeting/conclusion", methods=["POST"])
@@ -124,7 +124,6 @@ def conclude(panel_id: int):
         conclude_panel(actor, panel, dict(schemas.ConclusionWriteSchema().load(data)), now)
     return _answer(panel_id, "conclusion", "conclude",
                    lambda: form_input(("conclusion", "reasons", "date", "excellent")), act,
-                   Msg("评审组结论已记录，园区的相应事项已办理。",
-                       "The panel's conclusion is recorded and the park's matching step is taken."), "conclusion")
+                   _l("The panel's conclusion is recorded and the park's matching step is taken."), "conclusion")
 
 

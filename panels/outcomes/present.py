@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from expert_pool.models import Expert
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import bilingual
 from panels.models import Panel
 from panels.outcomes.conclude import quorum_of
 from panels.outcomes.meeting import meeting_of, seated_members
@@ -50,9 +50,9 @@ def present_meeting(panel: Panel, meeting: PanelMeeting | None = None) -> dict[s
     }
     if panel.kind == PanelKind.TECHNICAL_VERIFICATION:
         stored = (meeting.checklist if meeting else None) or {}
-        out["checklist"] = [{"item": int(key), "text": Msg(*CHECKLIST_ITEMS[int(key) - 1]),
+        out["checklist"] = [{"item": int(key), "text": bilingual(*CHECKLIST_ITEMS[int(key) - 1]),
                              "finding": (stored.get(key) or {}).get("finding"),
-                             "finding_text": Msg(*FINDINGS[f]) if (f := (stored.get(key) or {}).get("finding"))
+                             "finding_text": bilingual(*FINDINGS[f]) if (f := (stored.get(key) or {}).get("finding"))
                              else None, "note": (stored.get(key) or {}).get("note", "")}
                             for key in CHECKLIST_KEYS]
     if panel.kind == PanelKind.PERFORMANCE_EVALUATION:
@@ -62,7 +62,7 @@ def present_meeting(panel: Panel, meeting: PanelMeeting | None = None) -> dict[s
         out["score_sheet_template"] = [{"item": item, "max": weight} for item, weight in SCORE_SHEET_TEMPLATE]
     if meeting is not None and meeting.conclusion is not None:
         zh, en = CONCLUSION_NAMES[meeting.conclusion]
-        out["conclusion"] = {"conclusion": meeting.conclusion, "name": Msg(zh, en), "reasons": meeting.reasons,
+        out["conclusion"] = {"conclusion": meeting.conclusion, "name": bilingual(zh, en), "reasons": meeting.reasons,
                              "excellent": meeting.excellent, "concluded_on": meeting.concluded_on,
                              "concluded_by": meeting.concluded_by, "effects": meeting.effects or {}}
     return out

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from expert_pool.models import Expert
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l, bilingual
 from panels.models import Panel
 from panels.rules.rulesets import describe_group
 from panels.services import eligibility
@@ -29,12 +29,12 @@ def _why(groups: list[str], holders: dict[str, int], quotas: dict[str, int]) -> 
     """The quota groups with a minimum that few eligible experts share, in words."""
     rare = sorted((holders[g], g) for g in groups if quotas.get(g, 0) > 0)
     if not rare:
-        return say(Msg("组合约束使然（单位、省份上限）", "the combination of caps (organisation, province)"))
+        return say(_l("the combination of caps (organisation, province)"))
     count, group = rare[0]
     zh, en = describe_group(group, group_names([group]))
-    return say(Msg("{zh}：合格专家中仅 {n} 人具备，规则要求至少 {m} 人",
-                   "{en}: only {n} eligible experts have it, the rules need at least {m}").format(
-        zh=zh, en=en, n=count, m=quotas[group]))
+    return say(_l(
+        "{name}: only {n} eligible experts have it, the rules need at least {m}").format(
+        name=bilingual(zh, en), n=count, m=quotas[group]))
 
 
 def chances_picture(panel: Panel) -> dict[str, Any] | None:

@@ -19,7 +19,7 @@ from ground import clock
 from ground.errors import DomainError
 from ground.extensions import db
 from ground.guard import current_actor
-from ground.i18n import Msg
+from ground.i18n import _l
 from ground.refusals import refusals_on_record
 from ground.uow import retrying
 from panels import schemas, services
@@ -60,7 +60,7 @@ def _render(park, req: ConveneRequest, *, failure=None, infeasible=None, status=
     return render_template(
         "panels/convene_draw.html", park=park, req=req, failure=failure, infeasible=infeasible, held=held,
         kind=kind_name(req.kind), is_office=actor.is_office, rule_set_label=req.rule_set or say(
-            Msg("该类评审组的默认规则集", "the kind’s default rule set")),
+            _l("the kind’s default rule set")),
         choices=rule_set_choices(actor, req.kind) if actor.is_office else []), status
 
 
@@ -116,7 +116,7 @@ def draw_for(park, req: ConveneRequest):
         return _render(park, req, failure=failure_from("draw", exc, dict(request.form)), held=True,
                        status=exc.status)
     session.pop(HELD, None)  # a confirmation witnesses one draw
-    flash(say(Msg("已抽取：监督人 {s}", "Drawn, supervised by {s}").format(s=supervisor)), "done")
+    flash(say(_l("Drawn, supervised by {s}").format(s=supervisor)), "done")
     return redirect(url_for("panel_pages.panel", panel_id=panel.id), 303)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ground.actor import Actor, Role
 from ground.extensions import db
 from ground.guard import current_actor
-from ground.i18n import Msg
+from ground.i18n import _l
 from panels.models import ACTIVE_MEMBER, Invitation, Panel
 from panels.pages.blueprint import bp
 from panels.pages.wording import authority_name, kind_name, panel_status
@@ -22,9 +22,9 @@ from scheduling.pages.common import say
 from scheduling.services import get_park
 
 SHOWN = 200
-NEXT_STEP = {"drawn": Msg("下一步：邀请", "next: invite"), "inviting": Msg("等待答复", "awaiting answers"),
-             "confirmed": Msg("已全部接受", "all accepted"), "held": Msg("已开会", "held"),
-             "cancelled": Msg("已取消", "cancelled")}
+NEXT_STEP = {"drawn": _l("next: invite"), "inviting": _l("awaiting answers"),
+             "confirmed": _l("all accepted"), "held": _l("held"),
+             "cancelled": _l("cancelled")}
 
 
 def visible_panels(actor: Actor, park_id: int | None = None) -> list[Panel]:
@@ -50,7 +50,7 @@ def panel_rows(panels: list[Panel]) -> list[dict[str, Any]]:
         out.append({"id": p.id, "park_id": p.park_id, "park": names.get(p.park_id, ""), "kind": kind_name(p.kind),
                     "date": p.meeting_date.isoformat(), "status": p.status, "status_words": panel_status(p.status),
                     "convener": authority_name(p.convened_by), "seats": f"{accepted}/{seated}",
-                    "next": say(NEXT_STEP.get(p.status, Msg("", ""))), "pending": p.id in pending,
+                    "next": say(NEXT_STEP.get(p.status)), "pending": p.id in pending,
                     "href": url_for("panel_pages.panel", panel_id=p.id)})
     return out
 

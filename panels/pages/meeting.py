@@ -13,7 +13,7 @@ from ground import clock
 from ground.errors import DomainError
 from ground.extensions import db
 from ground.guard import current_actor
-from ground.i18n import Msg
+from ground.i18n import _l
 from panels import dates
 from panels.models import PANEL_KINDS
 from panels.pages.blueprint import bp
@@ -24,8 +24,8 @@ from scheduling import calendar_service
 from scheduling.pages.common import say
 from scheduling.services import get_park
 
-WEEKDAYS = (Msg("一", "Mon"), Msg("二", "Tue"), Msg("三", "Wed"), Msg("四", "Thu"), Msg("五", "Fri"),
-            Msg("六", "Sat"), Msg("日", "Sun"))
+WEEKDAYS = (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"),
+            _l("Sat"), _l("Sun"))
 
 
 def calendar_weeks(req: ConveneRequest, rows: list[dict[str, Any]], now) -> list[list[dict[str, Any]]]:

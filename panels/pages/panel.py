@@ -14,7 +14,7 @@ from ground import clock
 from ground.errors import DomainError, Forbidden
 from ground.extensions import db
 from ground.guard import current_actor
-from ground.i18n import Msg
+from ground.i18n import Msg, _l
 from ground.refusals import refusals_on_record
 from ground.uow import retrying
 from panels import services
@@ -63,18 +63,17 @@ def verify(panel_id: int):
     """Re-run the check of ``ecopanel draws verify`` on the panel's audit bundles (the Office's, as the API's)."""
     actor = current_actor()
     if not actor.is_office:
-        raise Forbidden(None, Msg("审计包仅向办公室提供。", "Audit bundles are for the Office only."))
+        raise Forbidden(None, _l("Audit bundles are for the Office only."))
     panel = services.get_panel(actor, panel_id, purpose="audit")
     document = '{"bundles":[' + ",".join(services.audit_bundles(panel)) + "]}"
     results = bundles.verify_document(document)
     db.session.commit()
     if all(v.ok for _, v in results):
-        flash(say(Msg("已核验：{n} 轮抽取均可复现（承诺值、种子、结果一致）。",
-                      "Verified: {n} draw rounds replay exactly (commitment, seed, result).").format(n=len(results))),
+        flash(say(_l("Verified: {n} draw rounds replay exactly (commitment, seed, result).").format(n=len(results))),
               "verified")
     else:
         problems = "; ".join(f"{what}: {', '.join(v.problems)}" for what, v in results if not v.ok)
-        flash(say(Msg("核验未通过：", "Not verified: ")) + problems, "not-verified")
+        flash(say(_l("Not verified: ")) + problems, "not-verified")
     return redirect(url_for("panel_pages.panel", panel_id=panel_id, _anchor="draw"), 303)
 
 
@@ -94,7 +93,7 @@ def invite(panel_id: int):
     def act(actor, panel, data, now):
         return inviting.invite_members(actor, panel, respond_by=None, expert_ids=None, now=now)
 
-    return answer(panel_id, "invite", (), None, act, Msg("邀请已发出。", "The invitations are sent."), "members")
+    return answer(panel_id, "invite", (), None, act, _l("The invitations are sent."), "members")
 
 
 @bp.route("/panels/<int:panel_id>/replace", methods=["POST"])
@@ -103,7 +102,7 @@ def replace(panel_id: int):
         return vacate_seat(actor, panel, data["expert_id"], data["reason"], data["conflict_of_interest"], now)
 
     return answer(panel_id, "replace", ("expert_id", "reason"), ReplacementSchema, act,
-                  Msg("已替换该成员。", "The member is replaced."), "members")
+                  _l("The member is replaced."), "members")
 
 
 @bp.route("/panels/<int:panel_id>/reschedule", methods=["POST"])
@@ -113,8 +112,7 @@ def reschedule(panel_id: int):
                                            location=data.get("location"), reason=data["reason"], now=now)
 
     return answer(panel_id, "reschedule", ("meeting_date", "location", "reason"), RescheduleSchema, act,
-                  Msg("会议已调整，已邀请的专家将收到更新的日程。", "The meeting is moved; invited experts get the "
-                      "updated calendar entry."), "meeting")
+                  _l("The meeting is moved; invited experts get the updated calendar entry."), "meeting")
 
 
 @bp.route("/panels/<int:panel_id>/cancel", methods=["POST"])
@@ -123,4 +121,4 @@ def cancel(panel_id: int):
         return meetings.cancel_meeting(actor, panel, reason=data["reason"], now=now)
 
     return answer(panel_id, "cancel", ("reason",), CancelSchema, act,
-                  Msg("会议已取消。", "The meeting is cancelled."), "meeting")
+                  _l("The meeting is cancelled."), "meeting")

@@ -9,7 +9,7 @@ from typing import Any
 from ground.actor import Actor
 from ground.clock import as_utc
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l
 from panels.models import Panel
 from panels.pages.chances import chances_picture
 from panels.pages.wording import (
@@ -33,31 +33,31 @@ BOUNCED = ("mail_dead",)
 def _time_left(respond_by: datetime, now: datetime) -> str:
     left = as_utc(respond_by) - now
     if left.total_seconds() <= 0:
-        return say(Msg("已过答复期限", "past the deadline"))
+        return say(_l("past the deadline"))
     days, hours = left.days, left.seconds // 3600
-    return say(Msg("剩 {d} 天 {h} 小时", "{d} d {h} h left").format(d=days, h=hours))
+    return say(_l("{d} d {h} h left").format(d=days, h=hours))
 
 
 def _answer(inv: dict[str, Any] | None, now: datetime) -> dict[str, Any]:
     if inv is None:
-        return {"state": "not_invited", "words": say(Msg("尚未邀请", "not invited yet")), "detail": ""}
+        return {"state": "not_invited", "words": say(_l("not invited yet")), "detail": ""}
     bounced = any(h["event"] in BOUNCED for h in inv.get("history", []))
     words = invitation_status(inv["status"])
     detail = ""
     if inv["status"] == "pending":
-        words = say(Msg("未答复", "silent"))
+        words = say(_l("silent"))
         detail = _time_left(inv["respond_by"], now)
     elif inv["status"] == "declined" and inv["decline_reason"]:
         detail = reason_words(inv["decline_reason"])
     if bounced:
-        words, detail = say(Msg("邮件被退回", "mail bounced")), detail
+        words, detail = say(_l("mail bounced")), detail
     return {"state": "bounced" if bounced else inv["status"], "words": words, "detail": detail}
 
 
 def _origin(status_reason: str, names: dict[str, str]) -> str:
     """Why a member holds the seat: promoted or drawn for someone who declined (from the seat's record)."""
-    for prefix, words in (("promoted for ", Msg("候补递补（替代 {e}）", "promoted alternate (for {e})")),
-                          ("replacement for ", Msg("补抽（替代 {e}）", "replacement draw (for {e})"))):
+    for prefix, words in (("promoted for ", _l("promoted alternate (for {e})")),
+                          ("replacement for ", _l("replacement draw (for {e})"))):
         if status_reason.startswith(prefix):
             who = status_reason[len(prefix):]
             return say(words.format(e=names.get(who, who)))
@@ -66,8 +66,8 @@ def _origin(status_reason: str, names: dict[str, str]) -> str:
 
 def _number(key: str, value: float | bool) -> str:
     if key == "fairness_certified":
-        yes = Msg("是（机会最少的专家达到可能最优的 95% 以上）", "yes (the least chance is within 95 per cent of the best)")
-        return say(yes if value else Msg("否", "no"))
+        yes = _l("yes (the least chance is within 95 per cent of the best)")
+        return say(yes if value else _l("no"))
     if key == "unavailable_elsewhere":
         return str(value)
     if key == "fairness_ratio":
@@ -78,14 +78,14 @@ def _number(key: str, value: float | bool) -> str:
 def _round(d: dict[str, Any]) -> dict[str, Any]:
     """A draw round; the numbers a province may not get (null in its view) are simply not shown."""
     return {**d, "funnel_rows": funnel_rows(d.get("funnel")),
-            "purpose_words": say(Msg("首次抽取", "first draw") if d["purpose"] == "initial"
-                                 else Msg("补抽", "replacement draw")),
+            "purpose_words": say(_l("first draw") if d["purpose"] == "initial"
+                                 else _l("replacement draw")),
             "numbers": [(say(label), _number(key, d[key])) for key, label in (
-                ("unavailable_elsewhere", Msg("因其他机关评审组不可参会", "unavailable through other authorities")),
-                ("min_probability", Msg("最小入选概率", "lowest chance")),
-                ("gap", Msg("与最优的差距上限", "gap to optimum")),
-                ("fairness_ratio", Msg("公平度", "fairness ratio")),
-                ("fairness_certified", Msg("公平性已证明", "fairness certified"))) if d.get(key) is not None]}
+                ("unavailable_elsewhere", _l("unavailable through other authorities")),
+                ("min_probability", _l("lowest chance")),
+                ("gap", _l("gap to optimum")),
+                ("fairness_ratio", _l("fairness ratio")),
+                ("fairness_certified", _l("fairness certified"))) if d.get(key) is not None]}
 
 
 def panel_context(actor: Actor, panel: Panel, now: datetime) -> dict[str, Any]:

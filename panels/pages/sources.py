@@ -10,7 +10,7 @@ from flask import Flask, current_app
 
 from ground.actor import Actor
 from ground.errors import Forbidden
-from ground.i18n import Msg
+from ground.i18n import _l
 
 SupervisorCheck = Callable[[Actor, str, str, datetime], str]
 _KEY = "panel_pages.supervisor_check"
@@ -24,6 +24,5 @@ def confirm_supervisor(actor: Actor, email: str, secret: str, now: datetime) -> 
     """The confirmed supervisor's label; refuses when no check is registered (no draw goes unwitnessed)."""
     check = current_app.extensions.get(_KEY)
     if check is None:
-        raise Forbidden(None, Msg("本系统未配置监督人确认，不能在页面上抽取。",
-                                  "No supervisor check is configured: draws cannot be made on the pages."))
+        raise Forbidden(None, _l("No supervisor check is configured: draws cannot be made on the pages."))
     return check(actor, email, secret, now)

@@ -15,7 +15,7 @@ from ground.audit import record
 from ground.clock import shanghai_date
 from ground.errors import Forbidden, InvalidInput, not_found
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l
 from panels.models import ACTIVE_MEMBER, Invitation, InvitationEvent, Panel, PanelMember
 from panels.outcomes.models import Attendance, PanelMeeting
 from panels.record.models import ConductRecord
@@ -82,20 +82,19 @@ def sync_conduct(expert_id: int, rules: dict[str, Any], now: datetime) -> list[C
 def record_conduct(actor: Actor, expert: Expert, data: dict[str, Any], now: datetime) -> ConductRecord:
     """The Office records a breach of confidentiality or an upheld complaint (with the panel concerned)."""
     if not actor.is_office:
-        raise Forbidden(None, Msg("只有办公室可以记录失信行为。", "Only the Office records conduct."))
+        raise Forbidden(None, _l("Only the Office records conduct."))
     on: date = data["on"]
     if on > shanghai_date(now):
-        message = Msg("日期不能晚于今天。", "The date cannot be in the future.")
+        message = _l("The date cannot be in the future.")
         raise InvalidInput(None, message, {"on": [message]})
     panel_id = data.get("panel_id")
     if panel_id is not None:
         if db.session.get(Panel, panel_id) is None:
-            raise not_found("评审组", "Panel", panel_id)
+            raise not_found(_l("Panel"), panel_id)
         served = db.session.scalar(select(PanelMember.id).where(PanelMember.panel_id == panel_id,
                                                                 PanelMember.expert_id == expert.id).limit(1))
         if served is None:
-            message = Msg(f"专家 {expert.id} 不是评审组 {panel_id} 的成员。",
-                          f"Expert {expert.id} was not on panel {panel_id}.")
+            message = _l("Expert {id} was not on panel {panel_id}.").format(id=expert.id, panel_id=panel_id)
             raise InvalidInput("not_a_member", message, {"panel_id": [message]})
     row = ConductRecord(expert_id=expert.id, kind=data["kind"], on=on, panel_id=panel_id, source="office",
                         note=data["note"], recorded_by=actor.label, recorded_at=now)

@@ -18,7 +18,7 @@ from ground.audit import record
 from ground.clock import shanghai_date
 from ground.errors import Conflict, Forbidden, not_found
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l, bilingual
 from panels.models import Invitation, InvitationEvent, PanelMember
 from panels.outcomes.models import Attendance
 from panels.record.conduct import conduct_of, sync_conduct
@@ -126,8 +126,7 @@ def may_see_credit(actor: Actor, expert_id: int) -> bool:
 
 def credit_view(actor: Actor, expert: Expert, now: datetime) -> dict[str, Any]:
     if not may_see_credit(actor, expert.id):
-        raise Forbidden(None, Msg("只有办公室和专家本人可以查看信用记录。",
-                                  "Only the Office and the expert themself see the credit record."))
+        raise Forbidden(None, _l("Only the Office and the expert themself see the credit record."))
     credit, version = current_credit(expert.id, now)
     history = db.session.scalars(select(CreditSnapshot).where(CreditSnapshot.expert_id == expert.id)
                                  .order_by(CreditSnapshot.id.desc()).limit(100))
@@ -150,8 +149,8 @@ def credit_view(actor: Actor, expert: Expert, now: datetime) -> dict[str, Any]:
 
 def present_proposal(p: CreditProposal) -> dict[str, Any]:
     zh, en = PROPOSAL_NAMES[p.action]
-    return {"id": p.id, "expert_id": p.expert_id, "action": p.action, "action_name": Msg(zh, en),
-            "status": p.status, "score": p.score, "reason": Msg(p.reason_zh, p.reason_en),
+    return {"id": p.id, "expert_id": p.expert_id, "action": p.action, "action_name": bilingual(zh, en),
+            "status": p.status, "score": p.score, "reason": bilingual(p.reason_zh, p.reason_en),
             "rule_version": p.rule_version, "proposed_on": p.proposed_on, "decided_by": p.decided_by,
             "decided_at": p.decided_at, "decision_reason": p.decision_reason}
 
@@ -167,7 +166,7 @@ def get_proposal(proposal_id: int, *, lock: bool = False) -> CreditProposal:
     query = select(CreditProposal).where(CreditProposal.id == proposal_id)
     found = db.session.scalar(query.with_for_update() if lock else query)
     if found is None:
-        raise not_found("信用处理建议", "Credit proposal", proposal_id)
+        raise not_found(_l("Credit proposal"), proposal_id)
     return found
 
 
@@ -175,9 +174,9 @@ def decide_proposal(actor: Actor, proposal_id: int, data: dict[str, Any], now: d
     """The Office accepts (the status change follows) or rejects a proposal, with its reason; once."""
     proposal = get_proposal(proposal_id, lock=True)
     if proposal.status != "open":
-        raise Conflict("already_decided", Msg(
-            f"该建议已于 {shanghai_date(proposal.decided_at)} 由 {proposal.decided_by} 处理。",
-            f"The proposal was decided on {shanghai_date(proposal.decided_at)} by {proposal.decided_by}."))
+        raise Conflict("already_decided", _l(
+            "The proposal was decided on {shanghai_date} by {decided_by}.").format(
+            shanghai_date=shanghai_date(proposal.decided_at), decided_by=proposal.decided_by))
     expert = db.session.get(Expert, proposal.expert_id)
     accepted = data["decision"] == "accept"
     if accepted and proposal.action in STATUS_FOR:

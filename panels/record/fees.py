@@ -17,7 +17,7 @@ from ground.audit import record
 from ground.clock import shanghai_date
 from ground.errors import Conflict
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l
 from panels.models import Panel
 from panels.outcomes.meeting import meeting_of, seated_members
 from panels.record.rule_data import current_fee_table
@@ -42,9 +42,8 @@ def fee_sheet(actor: Actor, panel: Panel, days: int, lang: str, now: datetime) -
     """The workbook and its figures; 409 ``meeting_not_held`` before the meeting's attendance is recorded."""
     meeting = meeting_of(panel)
     if meeting is None or not meeting.attendance or shanghai_date(now) < panel.meeting_date:
-        raise Conflict("meeting_not_held", Msg("会议尚未召开或未记录签到，不能生成劳务费表。",
-                                               "The meeting has not been held or its attendance is not recorded; "
-                                               "there is no fee sheet yet."))
+        raise Conflict("meeting_not_held", _l(
+            "The meeting has not been held or its attendance is not recorded; there is no fee sheet yet."))
     park = db.session.get(Park, panel.park_id)
     attendance = {a.expert_id: a.status for a in meeting.attendance}
     seated = seated_members(panel)

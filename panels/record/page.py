@@ -14,7 +14,7 @@ from expert_pool.pages import Section
 from ground.actor import Actor
 from ground.clock import now as clock_now
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import Msg, _l, bilingual
 from panels.models import Panel
 from panels.record.conduct import conduct_of
 from panels.record.credit import current_credit, on_senior_list
@@ -23,7 +23,7 @@ from panels.record.rule_data import current_credit_rules
 from panels.rules.credit import CONDUCT_NAMES, PROPOSAL_NAMES, effective_credit_rules
 from scheduling.rules.lifecycle import PANEL_KIND_NAMES
 
-DERIVED = Msg("系统依据出席和邀请记录生成", "Derived from attendance and invitations")
+DERIVED = _l("Derived from attendance and invitations")
 KINDS = {kind.value: names for kind, names in PANEL_KIND_NAMES.items()}
 
 
@@ -38,11 +38,11 @@ def expert_credit_section(actor: Actor, expert: Expert, today: date) -> Section 
     )).all())
     rows: list[tuple[date, list[str | Msg]]] = []
     for r in ratings:
-        rows.append((r.meeting_date, [r.meeting_date.isoformat(), Msg("专家评价", "Rating"), _kind(kinds, r.panel_id),
+        rows.append((r.meeting_date, [r.meeting_date.isoformat(), _l("Rating"), _kind(kinds, r.panel_id),
                                       f"{r.total}（{r.competence}/{r.discipline}/{r.integrity}）", r.comment]))
     for c in conduct_of(expert.id):
         zh, en = CONDUCT_NAMES[c.kind]
-        rows.append((c.on, [c.on.isoformat(), Msg(zh, en), _kind(kinds, c.panel_id),
+        rows.append((c.on, [c.on.isoformat(), bilingual(zh, en), _kind(kinds, c.panel_id),
                             f"-{deductions.get(c.kind, 0)}", c.note or DERIVED]))
     rows.sort(key=lambda item: item[0], reverse=True)
     links: list[str | None] = [None] * len(rows)
@@ -50,8 +50,10 @@ def expert_credit_section(actor: Actor, expert: Expert, today: date) -> Section 
         CreditProposal.expert_id == expert.id, CreditProposal.status == "open").order_by(CreditProposal.proposed_on)))
     for p in proposals:  # first, each linking to where the Office decides it
         zh, en = PROPOSAL_NAMES[p.action]
-        rows.insert(0, (p.proposed_on, [p.proposed_on.isoformat(), Msg(f"待决定：{zh}", f"To decide: {en}"), "—",
-                                        f"{p.score}", Msg(p.reason_zh, p.reason_en)]))
+        rows.insert(0, (p.proposed_on, [p.proposed_on.isoformat(), _l(
+            "To decide: {value}").format(
+            value=bilingual(zh, en)), "—",
+                                        f"{p.score}", bilingual(p.reason_zh, p.reason_en)]))
         links.insert(0, f"/credit-proposals#p-{p.id}")
     rules = effective_credit_rules(current_credit_rules().rules)
     if credit.rating_average is None:
@@ -65,15 +67,15 @@ def expert_credit_section(actor: Actor, expert: Expert, today: date) -> Section 
     if on_senior_list(expert.id):
         note_zh += "已列入资深专家名单。"
         note_en += " On the senior list."
-    return Section(key="credit", title=Msg("信用记录", "Credit record"),
-                   columns=[Msg("日期", "Date"), Msg("事项", "Entry"), Msg("评审组", "Panel"), Msg("分值", "Points"),
-                            Msg("说明", "Note")],
-                   rows=[cells for _, cells in rows], empty=Msg("尚无评价或失信记录。", "No rating or record yet."),
-                   note=Msg(note_zh, note_en), links=links)
+    return Section(key="credit", title=_l("Credit record"),
+                   columns=[_l("Date"), _l("Entry"), _l("Panel"), _l("Points"),
+                            _l("Note")],
+                   rows=[cells for _, cells in rows], empty=_l("No rating or record yet."),
+                   note=bilingual(note_zh, note_en), links=links)
 
 
 def _kind(kinds: dict[int, str], panel_id: int | None) -> str | Msg:
     if panel_id is None or panel_id not in kinds:
         return "—"
     zh, en = KINDS.get(kinds[panel_id], (kinds[panel_id], kinds[panel_id]))
-    return Msg(zh, en)
+    return bilingual(zh, en)

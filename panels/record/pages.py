@@ -16,7 +16,7 @@ from ground import clock
 from ground.errors import DomainError, Forbidden
 from ground.extensions import db
 from ground.guard import current_actor
-from ground.i18n import Msg
+from ground.i18n import Msg, _l, bilingual
 from ground.refusals import refusals_on_record
 from panels.record.credit import decide_proposal, list_proposals, present_proposal, refresh_credit
 from panels.record.ratings import is_convener, rate_member, ratings_view
@@ -26,14 +26,14 @@ from panels.services import get_panel
 bp = Blueprint("record_pages", __name__, root_path=str(Path(__file__).resolve().parent),
                template_folder="templates")
 RECENT = 20
-FIELD_ERROR = Msg("请检查该项。", "Check this field.")
+FIELD_ERROR = _l("Check this field.")
 
 
 def _render(errors: dict[int, dict[str, list[Any]]] | None = None, values: dict[int, dict[str, str]] | None = None,
             message: dict[int, Any] | None = None, status: int = 200):
     actor = current_actor()
     if not actor.is_office:
-        raise Forbidden(None, Msg("只有办公室处理信用建议。", "Only the Office decides credit proposals."))
+        raise Forbidden(None, _l("Only the Office decides credit proposals."))
     open_ones = [present_proposal(p) for p in list_proposals("open")]
     decided = [present_proposal(p) for p in list_proposals("all") if p.status != "open"][-RECENT:][::-1]
     ids = {p["expert_id"] for p in open_ones + decided}
@@ -75,9 +75,9 @@ def decide(credit_proposal_id: int):
 
 def _field_message(field: str) -> Msg:
     if field == "decision":
-        return Msg("请选择采纳或不采纳。", "Choose accept or reject.")
+        return _l("Choose accept or reject.")
     if field == "reason":
-        return Msg("请写明理由（1-1000字）。", "Give the reason (1-1000 characters).")
+        return _l("Give the reason (1-1000 characters).")
     return FIELD_ERROR
 
 
@@ -118,13 +118,13 @@ def rate(panel_id: int):
         db.session.commit()
     except ValidationError as exc:
         db.session.rollback()
-        errors = {k: [Msg("请填写 0 到满分之间的整数。", "Give a whole number from 0 to the maximum.")
+        errors = {k: [_l("Give a whole number from 0 to the maximum.")
                       if k in PARTS else FIELD_ERROR] for k in exc.messages}
         return _show_ratings(panel_id, errors=errors, values=values, status=422)
     except DomainError as exc:
         if exc.status in (401, 404):
             raise
         db.session.rollback()
-        errors = {k: [Msg(*m) if isinstance(m, tuple) else m for m in v] for k, v in (exc.errors or {}).items()}
+        errors = {k: [bilingual(*m) if isinstance(m, tuple) else m for m in v] for k, v in (exc.errors or {}).items()}
         return _show_ratings(panel_id, errors=errors, values=values, message=exc.message, status=exc.status)
     return redirect(url_for("record_pages.ratings", panel_id=panel_id, rated=data["expert_id"]))

@@ -21,7 +21,7 @@ from ground.audit import record
 from ground.clock import SHANGHAI, shanghai_date
 from ground.errors import Conflict, Forbidden, InvalidInput
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l, bilingual
 from ground.refusals import AuditedRefusal, refused
 from notifications.outbox import queue_mail
 from panels.models import Panel
@@ -90,40 +90,42 @@ def rate_member(actor: Actor, panel: Panel, data: dict[str, Any], now: datetime)
     expert_id = data["expert_id"]
     facts = {"panel_id": panel.id, "expert_id": expert_id}
     if not is_convener(actor, panel):
-        raise refused(RatingForbidden(None, Msg(
-            "只有组建该评审组的单位可以对专家评价。", "Only the panel's convening authority rates its experts.")),
+        raise refused(RatingForbidden(None, _l("Only the panel's convening authority rates its experts.")),
             "panel.rating_refused", "panel", panel.id, {**facts, "why": "not_the_convener"})
     today = shanghai_date(now)
     window = window_of(panel, now)
     state = window.state(today)
     if state != "open":
         code = "rating_window_not_open" if state == "not_open" else "rating_window_closed"
-        message = Msg(f"会议定于 {panel.meeting_date} 召开，会议之后才能评价。",
-                      f"The meeting is on {panel.meeting_date}; experts are rated after it.") \
-            if state == "not_open" else Msg(
-            f"评价期限已于 {window.closes} 结束（会后 {_days(panel, now)} 个工作日内）。",
-            f"The rating window closed on {window.closes} ({_days(panel, now)} working days after the meeting).")
+        message = _l(
+            "The meeting is on {meeting_date}; experts are rated after it.").format(
+            meeting_date=panel.meeting_date) \
+            if state == "not_open" else _l(
+                "The rating window closed on {closes} ({days} working days after the meeting).").format(
+                closes=window.closes, days=_days(panel, now))
         raise refused(RatingRefused(code, message, extra={"closes_on": window.closes.isoformat()}),
                       "panel.rating_refused", "panel", panel.id, {**facts, "why": code})
     status = attended(panel).get(expert_id)
     if status not in ATTENDED:
-        why = Msg(f"专家 {expert_id} 未出席本次会议（{'缺席' if status == 'absent' else '无出席记录'}），不能评价。",
-                  f"Expert {expert_id} did not attend the meeting ({status or 'no attendance recorded'}); "
-                  "only members who attended are rated.")
+        why = _l(
+            "Expert {expert_id} did not attend the meeting ({status}); only members who attended are "
+            "rated.").format(
+            expert_id=expert_id,
+            status=bilingual('缺席' if status == 'absent' else '无出席记录', status or 'no attendance recorded'))
         raise refused(RatingInvalid("not_attended", why, {"expert_id": [why]}),
                       "panel.rating_refused", "panel", panel.id, {**facts, "why": "not_attended"})
     existing = db.session.scalar(select(ExpertRating).where(ExpertRating.panel_id == panel.id,
                                                             ExpertRating.expert_id == expert_id))
     if existing is not None:
-        raise refused(RatingRefused("already_rated", Msg(
-            f"专家 {expert_id} 已于 {shanghai_date(existing.rated_at)} 评价，不能再次评价。",
-            f"Expert {expert_id} was rated on {shanghai_date(existing.rated_at)}; a rating is given once.")),
+        raise refused(RatingRefused("already_rated", _l(
+            "Expert {expert_id} was rated on {shanghai_date}; a rating is given once.").format(
+            expert_id=expert_id, shanghai_date=shanghai_date(existing.rated_at))),
             "panel.rating_refused", "panel", panel.id, {**facts, "why": "already_rated"})
     rules = current_credit_rules()
     problems = rating_problems(data, rules.rules)
     if problems:
         first = next(iter(problems.values()))
-        raise InvalidInput("bad_rating", Msg(*first), {k: [Msg(*v)] for k, v in problems.items()})
+        raise InvalidInput("bad_rating", bilingual(*first), {k: [bilingual(*v)] for k, v in problems.items()})
     scores = {part: data[part] for part in RATING_PARTS}
     rating = ExpertRating(panel_id=panel.id, expert_id=expert_id, meeting_date=panel.meeting_date, **scores,
                           total=sum(scores.values()), comment=data.get("comment") or "", rule_version=rules.version,

@@ -15,7 +15,7 @@ from ground.actor import Actor
 from ground.audit import record
 from ground.errors import InvalidInput
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import Msg, _l
 from panels.models import ACTIVE_MEMBER, Invitation, Panel, PanelMember, add_event
 from panels.seats.links import LinkProblem, check_answerable, link_actor
 from panels.seats.mail import (
@@ -27,18 +27,16 @@ log = logging.getLogger(__name__)
 
 
 PLEDGE_VERSION = "2026-1"
-PLEDGE = Msg(
-    "本人承诺：独立、客观、公正地开展评审，不受任何单位和个人干预；与该园区、其管理机构、园区内企业以及为其编制规划"
-    "或提供数据的第三方机构均无利害关系，如有应主动申请回避；对评审中知悉的材料、信息和评审意见严格保密，不擅自对外披露。",
+PLEDGE = _l(
     "I undertake to review independently, objectively and impartially, free from interference by anyone; I have no "
-    "interest in the park, its management agency, the companies in it or the third parties that prepared its plan or "
-    "data, and will ask to be recused if I do; I will keep confidential all materials, information and opinions I "
-    "learn in the review and not disclose them.")
+    "interest in the park, its management agency, the companies in it or the third parties that prepared its plan "
+    "or data, and will ask to be recused if I do; I will keep confidential all materials, information and opinions "
+    "I learn in the review and not disclose them.")
 DECLINE_REASONS: dict[str, Msg] = {
-    "schedule": Msg("时间冲突，无法参加", "I am not available on that date"),
-    "conflict_of_interest": Msg("存在利益冲突，需要回避", "I have a conflict of interest and must be recused"),
-    "health": Msg("身体原因", "Health reasons"),
-    "other": Msg("其他原因", "Another reason"),
+    "schedule": _l("I am not available on that date"),
+    "conflict_of_interest": _l("I have a conflict of interest and must be recused"),
+    "health": _l("Health reasons"),
+    "other": _l("Another reason"),
 }
 SILENCE_REASON = "no response by the deadline (counts as a decline)"
 
@@ -61,8 +59,7 @@ def _decide(invitation: Invitation, now: datetime, **values: Any) -> None:
     db.session.refresh(invitation)
     if result.rowcount != 1:
         check_answerable(invitation, now)
-        raise LinkProblem(409, "already_answered", Msg("您已答复过该邀请。", "You have already answered this "
-                                                       "invitation."), invitation)
+        raise LinkProblem(409, "already_answered", _l("You have already answered this invitation."), invitation)
 
 
 def _confirm_if_complete(panel: Panel) -> None:
@@ -75,10 +72,9 @@ def _confirm_if_complete(panel: Panel) -> None:
 def accept_invitation(invitation: Invitation, *, pledge: bool, now: datetime) -> Invitation:
     """Accept with the independence and confidentiality pledge (Art. 37, 39) ticked."""
     if not pledge:
-        raise InvalidInput("pledge_required", Msg("接受邀请须勾选独立性与保密承诺。",
-                                                  "Accepting requires ticking the independence and "
-                                                  "confidentiality pledge."),
-                           {"pledge": [Msg("请勾选承诺。", "Please tick the pledge.")]})
+        raise InvalidInput("pledge_required", _l(
+            "Accepting requires ticking the independence and confidentiality pledge."),
+                           {"pledge": [_l("Please tick the pledge.")]})
     _decide(invitation, now, status="accepted", pledge_version=PLEDGE_VERSION)
     member = db.session.get(PanelMember, invitation.member_id)
     member.status, member.changed_at = "accepted", now
@@ -101,12 +97,11 @@ def decline_invitation(invitation: Invitation, *, reason: str, note: str, now: d
     the rule set says so). "Conflict of interest" is recorded as a declared conflict with the park, which
     recusal applies to every later draw for it. Returns the invitations sent to replacements."""
     if reason not in DECLINE_REASONS:
-        raise InvalidInput("invalid_reason", Msg("请选择谢绝原因。", "Please choose a reason."),
-                           {"reason": [Msg("请选择。", "Choose one.")]})
+        raise InvalidInput("invalid_reason", _l("Please choose a reason."),
+                           {"reason": [_l("Choose one.")]})
     if reason == "other" and not note.strip():
-        raise InvalidInput("reason_note_required", Msg("选择“其他原因”时请简要说明。",
-                                                       "Please say briefly why when choosing 'another reason'."),
-                           {"note": [Msg("请填写。", "Required.")]})
+        raise InvalidInput("reason_note_required", _l("Please say briefly why when choosing 'another reason'."),
+                           {"note": [_l("Required.")]})
     conflict = reason == "conflict_of_interest"
     text = decline_reason_text(reason, note)
     _decide(invitation, now, status="declined", decline_reason=text, conflict_of_interest=conflict)

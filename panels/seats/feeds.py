@@ -20,13 +20,13 @@ from ground.actor import Actor, Role
 from ground.audit import record
 from ground.errors import Forbidden, NotFound
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l
 from notifications import ical
 from panels.models import CalendarFeed, Invitation, Panel, PanelMember
 from panels.seats.mail import meeting_invite, panel_facts
 
-ONLY_EXPERTS = Msg("只有专家本人可以管理自己的日历订阅。", "Only an expert manages their own calendar feed.")
-UNKNOWN_FEED = Msg("该日历订阅地址无效或已被撤销。", "This calendar feed address is unknown or was revoked.")
+ONLY_EXPERTS = _l("Only an expert manages their own calendar feed.")
+UNKNOWN_FEED = _l("This calendar feed address is unknown or was revoked.")
 FEED_NAMES = ("评审会议（生态工业园区）", "Review meetings (eco-industrial parks)")
 
 

@@ -12,7 +12,7 @@ from ground.actor import Actor
 from ground.audit import record_many
 from ground.errors import Conflict, InvalidInput
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l
 from panels.models import Invitation, Panel, PanelMember, add_event
 from panels.seats.mail import (
     queue_invitation_mail,
@@ -47,8 +47,7 @@ def invite_members(actor: Actor, panel: Panel, *, respond_by: date | None, exper
 
     Alternates are not invited: they are invited when a decline promotes them to members."""
     if panel.status in ("cancelled", "held"):
-        raise Conflict("panel_closed", Msg("该评审组已取消或已开会，不能再发邀请。",
-                                           "The panel is cancelled or was held; no more invitations."))
+        raise Conflict("panel_closed", _l("The panel is cancelled or was held; no more invitations."))
     deadline = response_deadline(panel, respond_by, now)
     invited = invited_member_ids(panel)
     members = [m for m in panel.members if m.role == "member" and m.status == "drawn" and m.id not in invited]
@@ -56,10 +55,11 @@ def invite_members(actor: Actor, panel: Panel, *, respond_by: date | None, exper
         wanted = set(expert_ids)
         unknown = wanted - {m.expert_id for m in members}
         if unknown:
-            raise InvalidInput("not_invitable", Msg(
-                f"专家 {sorted(unknown)} 不是该评审组待邀请的成员（备选专家须先递补为成员）。",
-                f"Experts {sorted(unknown)} are not members waiting for an invitation (an alternate must be "
-                "promoted first)."), {"expert_ids": [Msg("不可邀请。", "Not invitable.")]})
+            raise InvalidInput("not_invitable", _l(
+                "Experts {unknown} are not members "
+                "waiting for an invitation (an "
+                "alternate must be promoted first).").format(
+                unknown=sorted(unknown)), {"expert_ids": [_l("Not invitable.")]})
         members = [m for m in members if m.expert_id in wanted]
     created = [create_invitation(actor, panel, m, deadline, now) for m in members]
     if created and panel.status == "drawn":

@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from ground.actor import Actor, Role
 from ground.errors import DomainError
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import Msg, _l
 from panels.models import Invitation, PanelMember
 
 
@@ -53,13 +53,11 @@ def resolve_link(token: str, now: datetime) -> Invitation:
         invitation_id, nonce = _links().loads(token)
         invitation_id = int(invitation_id)
     except (BadSignature, TypeError, ValueError) as exc:
-        raise LinkProblem(400, "invalid_link", Msg("链接无效（可能被截断或篡改），请使用邮件中的完整链接。",
-                                                   "This link is invalid (cut off or altered); use the complete "
-                                                   "link from the mail.")) from exc
+        raise LinkProblem(400, "invalid_link", _l(
+            "This link is invalid (cut off or altered); use the complete link from the mail.")) from exc
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or not secrets.compare_digest(str(nonce), invitation.nonce):
-        raise LinkProblem(410, "link_revoked", Msg("该链接已被新的邀请链接取代。", "This link has been replaced by "
-                                                   "a newer one."), invitation)
+        raise LinkProblem(410, "link_revoked", _l("This link has been replaced by a newer one."), invitation)
     check_answerable(invitation, now)
     return invitation
 
@@ -67,26 +65,24 @@ def resolve_link(token: str, now: datetime) -> Invitation:
 def check_answerable(invitation: Invitation, now: datetime) -> None:
     _not_answered_yet(invitation)
     if invitation.status == "cancelled":
-        raise LinkProblem(410, "meeting_cancelled", Msg("该会议已取消。", "This meeting has been cancelled."),
+        raise LinkProblem(410, "meeting_cancelled", _l("This meeting has been cancelled."),
                           invitation)
     if invitation.status == "expired" or now >= invitation.respond_by:
-        raise LinkProblem(410, "link_expired", Msg("答复期限已过，链接已失效。",
-                                                   "The deadline to answer has passed; the link has expired."),
+        raise LinkProblem(410, "link_expired", _l("The deadline to answer has passed; the link has expired."),
                           invitation)
     if not seat_open(invitation):
         # Two presses racing: the seat closed because this very invitation was answered a moment ago, after
         # it was read. Read it again so that press hears "already answered", not "the panel changed".
         db.session.refresh(invitation)
         _not_answered_yet(invitation)
-        raise LinkProblem(410, "seat_changed", Msg("评审组成员已由召集单位调整，该邀请不再需要答复。",
-                                                   "The convening authority has changed the panel's members; this "
-                                                   "invitation needs no answer any more."), invitation)
+        raise LinkProblem(410, "seat_changed", _l(
+            "The convening authority has changed the panel's members; this invitation needs no answer "
+            "any more."), invitation)
 
 
 def _not_answered_yet(invitation: Invitation) -> None:
     if invitation.status in ("accepted", "declined"):
-        raise LinkProblem(409, "already_answered", Msg("您已答复过该邀请。", "You have already answered this "
-                                                       "invitation."), invitation)
+        raise LinkProblem(409, "already_answered", _l("You have already answered this invitation."), invitation)
 
 
 def seat_open(invitation: Invitation) -> bool:

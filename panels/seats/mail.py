@@ -15,7 +15,7 @@ from ground.accounts import User
 from ground.clock import SHANGHAI, shanghai_date
 from ground.errors import InvalidInput
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l
 from notifications import ical
 from notifications.models import OutboxMessage
 from notifications.outbox import MailAttachment, queue_mail
@@ -46,16 +46,15 @@ def response_deadline(panel: Panel, respond_by: date | None, now: datetime) -> d
     latest = panel.meeting_date - timedelta(days=1)
     if respond_by is not None:
         if respond_by < today or respond_by > latest:
-            raise InvalidInput("invalid_deadline", Msg(
-                f"答复期限须在今天（{today}）与会议前一天（{latest}）之间。",
-                f"The deadline must be between today ({today}) and the day before the meeting ({latest})."),
-                {"respond_by": [Msg("超出允许范围。", "Out of range.")]})
+            raise InvalidInput("invalid_deadline", _l(
+                "The deadline must be between today ({today}) and the day before the meeting ({latest}).").format(
+                today=today, latest=latest),
+                {"respond_by": [_l("Out of range.")]})
         last_day = respond_by
     else:
         last_day = min(today + timedelta(days=int(current_app.config["INVITATION_RESPONSE_DAYS"])), latest)
         if last_day < today:
-            raise InvalidInput("meeting_too_close", Msg("会议日期已到或已过，不能再发出邀请。",
-                                                        "The meeting is today or past; no invitation can be sent."))
+            raise InvalidInput("meeting_too_close", _l("The meeting is today or past; no invitation can be sent."))
     return start_of_day(last_day + timedelta(days=1))
 
 

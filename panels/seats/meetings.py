@@ -12,7 +12,7 @@ from ground.audit import record
 from ground.clock import shanghai_date
 from ground.errors import Conflict, InvalidInput
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l
 from panels.models import Booking, Invitation, Panel, add_event
 from panels.seats.links import page_url
 from panels.seats.mail import (
@@ -43,16 +43,18 @@ def _check_members_can_move(actor: Actor, panel: Panel, day: date) -> None:
                                                    Booking.expert_id.in_(mine))).all()
     clash = sorted(e for e, by in clashes if authority is None or by == authority)
     if clash:
-        raise Conflict("experts_booked", Msg(f"专家 {clash} 在 {day} 已参加其他评审组。",
-                                             f"Experts {clash} already sit on another panel on {day}."),
+        raise Conflict("experts_booked", _l(
+            "Experts {clash} already sit on another panel on {day}.").format(
+            clash=clash, day=day),
                        extra={"experts": clash})
     unfit, elsewhere = members_ineligible_on(panel, day, authority=authority)
     if unfit:
         listed = "; ".join(f"{e}: {', '.join(r)}" for e, r in sorted(unfit.items()))
         raise Conflict("members_ineligible_on_date",
-                       Msg(f"改期后以下专家不再符合条件（{listed}），请先替换或另选日期。",
-                           f"On the new date these members would no longer qualify ({listed}); replace them first "
-                           "or choose another date."),
+                       _l(
+                           "On the new date these members would no longer qualify ({listed}); replace "
+                           "them first or choose another date.").format(
+                           listed=listed),
                        extra={"experts": {str(e): r for e, r in sorted(unfit.items())}})
     if elsewhere:
         raise moves.referral(panel, day, elsewhere)
@@ -65,16 +67,15 @@ def reschedule_meeting(actor: Actor, panel: Panel, *, meeting_date: date | None,
     """Move the meeting (its bookings move with it) and/or change its place; everyone invited gets an updated
     calendar entry (same UID, ``SEQUENCE`` + 1)."""
     if panel.status in ("cancelled", "held"):
-        raise Conflict("panel_closed", Msg("该评审组已取消或已开会。", "The panel is cancelled or was held."))
+        raise Conflict("panel_closed", _l("The panel is cancelled or was held."))
     old_date, old_location = panel.meeting_date, panel.location
     new_date = meeting_date or old_date
     new_location = old_location if location is None else location
     if (new_date, new_location) == (old_date, old_location):
-        raise InvalidInput("nothing_to_change", Msg("日期和地点都没有变化。",
-                                                    "Neither the date nor the place changes."))
+        raise InvalidInput("nothing_to_change", _l("Neither the date nor the place changes."))
     if new_date <= shanghai_date(now):
-        raise InvalidInput("date_in_past", Msg("新的会议日期须晚于今天。", "The new date must be after today."),
-                           {"meeting_date": [Msg("须晚于今天。", "Must be after today.")]})
+        raise InvalidInput("date_in_past", _l("The new date must be after today."),
+                           {"meeting_date": [_l("Must be after today.")]})
     if new_date != old_date:
         lock_meeting_day(new_date)
         _check_members_can_move(actor, panel, new_date)
@@ -107,7 +108,7 @@ def cancel_meeting(actor: Actor, panel: Panel, *, reason: str, now: datetime) ->
     """Cancel the meeting: bookings are released, open invitations end, everyone invited gets
     ``METHOD:CANCEL`` for the calendar entry they have."""
     if panel.status in ("cancelled", "held"):
-        raise Conflict("panel_closed", Msg("该评审组已取消或已开会。", "The panel is cancelled or was held."))
+        raise Conflict("panel_closed", _l("The panel is cancelled or was held."))
     panel.status = "cancelled"
     db.session.execute(delete(Booking).where(Booking.panel_id == panel.id),
                        execution_options={"synchronize_session": False})

@@ -14,7 +14,7 @@ from ground.actor import Actor, Role
 from ground.clock import shanghai_date
 from ground.errors import Forbidden, not_found
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l
 from notifications.models import OutboxMessage
 from notifications.rendering import json_ready, render_mail
 from panels.models import ACTIVE_MEMBER, Invitation, Panel, PanelMember
@@ -92,7 +92,7 @@ def my_invitations(actor: Actor, page: int, page_size: int, now: datetime,
     ``when``: ``upcoming`` (meetings from today on, soonest first), ``past`` (before today, latest first), or
     None (all, newest invitation first)."""
     if actor.role != Role.EXPERT or actor.expert_id is None:
-        raise Forbidden(None, Msg("仅专家本人可查看自己的邀请。", "Only an expert sees their own invitations."))
+        raise Forbidden(None, _l("Only an expert sees their own invitations."))
     query = select(Invitation).where(Invitation.expert_id == actor.expert_id)
     order = (Invitation.created_at.desc(), Invitation.id.desc())
     if when in ("upcoming", "past"):
@@ -128,7 +128,7 @@ def invitation_preview(panel: Panel, expert_id: int | None, language: str, now: 
     members = [m for m in panel.members if m.role == "member" and m.status in ACTIVE_MEMBER]
     member = next((m for m in members if expert_id is None or m.expert_id == expert_id), None)
     if member is None:
-        raise not_found("评审组成员", "Panel member", expert_id)
+        raise not_found(_l("Panel member"), expert_id)
     expert = db.session.get(Expert, member.expert_id)
     lang = language or (expert.language if expert.language in ("zh", "en") else "zh")
     sample = Invitation(id=0, panel_id=panel.id, member_id=member.id, expert_id=expert.id, status="pending",

@@ -19,7 +19,7 @@ from ground.audit import record, record_many
 from ground.clock import shanghai_date
 from ground.errors import InvalidInput, NotFound
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import Msg, _l
 from panels.models import ACTIVE_MEMBER, Booking, Invitation, Panel, PanelMember
 from panels.seats.invite import create_invitation, invited_member_ids
 from panels.seats.mail import response_deadline
@@ -79,8 +79,9 @@ def replace_member(actor: Actor, panel: Panel, expert_id: int, reason: str, conf
     member = next((m for m in panel.members if m.expert_id == expert_id and m.role == "member"
                    and m.status in ACTIVE_MEMBER), None)
     if member is None:
-        raise NotFound("not_a_member", Msg(f"专家 {expert_id} 不是该评审组的在任成员。",
-                                           f"Expert {expert_id} is not a current member of this panel."))
+        raise NotFound("not_a_member", _l(
+            "Expert {expert_id} is not a current member of this panel.").format(
+            expert_id=expert_id))
     lock_meeting_day(panel.meeting_date)
     member.status, member.status_reason = "declined", reason
     member.changed_at = clock.now()  # when the seat was given up (a late withdrawal is a conduct record)

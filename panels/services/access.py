@@ -7,20 +7,20 @@ from ground.actor import Actor, Role
 from ground.audit import record
 from ground.errors import Forbidden, InvalidInput, not_found
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l
 from panels.models import Panel
 from panels.rules.authority import convener_for, in_remit
 from scheduling import policy as park_policy
 from scheduling.models import Park
 
-FORBIDDEN = Msg("无权执行此操作。", "You are not allowed to do this.")
+FORBIDDEN = _l("You are not allowed to do this.")
 
 
 def _province(actor: Actor) -> str | None:
     return actor.province if actor.role == Role.PROVINCE else None
 
 
-UNKNOWN_PARK = Msg("园区不存在。", "Unknown park.")
+UNKNOWN_PARK = _l("Unknown park.")
 
 
 def park_for_panel(actor: Actor, park_id: int) -> Park:
@@ -37,8 +37,7 @@ def convening_authority(actor: Actor, kind: str, park: Park) -> str:
     convener = convener_for(is_office=actor.is_office, province=_province(actor), kind=kind,
                             park_province=park.province)
     if convener is None:
-        raise Forbidden(None, Msg("只有办公室或园区所在省份可以组建该类评审组。",
-                                  "Only the Office or the park's province may convene this kind of panel."))
+        raise Forbidden(None, _l("Only the Office or the park's province may convene this kind of panel."))
     return convener
 
 
@@ -52,6 +51,6 @@ def get_panel(actor: Actor, panel_id: int, *, purpose: str = "view") -> Panel:
     same 404 as for a missing id, so confidential panels cannot be counted or probed by id."""
     panel = db.session.get(Panel, panel_id)
     if panel is None or not in_panel_remit(actor, panel):
-        raise not_found("评审组", "Panel", panel_id)
+        raise not_found(_l("Panel"), panel_id)
     record(actor, f"panel.{purpose}", "panel", panel.id, {})  # every look at a confidential panel
     return panel

@@ -9,7 +9,7 @@ from typing import Any
 
 from ground.actor import Actor, Role
 from ground.errors import Forbidden, InvalidInput
-from ground.i18n import Msg
+from ground.i18n import _l
 from panels.models import RuleSet
 from panels.rules import recusal
 from panels.rules.authority import convener_for
@@ -68,8 +68,8 @@ def _relaxed(rules: dict[str, Any], group: str, side: str, proposed: int, park_p
         else:
             r["max_per_province"] = proposed
     else:
-        raise InvalidInput("unknown_relaxation", Msg("无法按此方式放宽规则。", "The rules cannot be relaxed that way."),
-                           {"group": [Msg("无效。", "Invalid.")]})
+        raise InvalidInput("unknown_relaxation", _l("The rules cannot be relaxed that way."),
+                           {"group": [_l("Invalid.")]})
     return r
 
 

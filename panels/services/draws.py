@@ -24,7 +24,7 @@ from ground.actor import Actor
 from ground.audit import record
 from ground.errors import Forbidden
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l
 from panels.lottery_cache import LOTTERIES
 from panels.models import Booking, Draw, Panel, PanelMember, RuleSet
 from panels.rules import bundle as bundles
@@ -190,8 +190,7 @@ def draw_new_panel(actor: Actor, data: dict[str, Any], *, supervised_by: str | N
     park = park_for_panel(actor, data["park_id"])
     convened_by = convening_authority(actor, data["kind"], park)
     if data.get("seed") is not None and not actor.is_office:
-        raise Forbidden(None, Msg("只有办公室可以指定随机种子（复现抽取）。",
-                                  "Only the Office may give a seed (replays)."))
+        raise Forbidden(None, _l("Only the Office may give a seed (replays)."))
     rule_set = rule_set_for(actor, data.get("rule_set"), data["kind"])
     # The request is well-formed and the caller may make it: does the park's lifecycle call for this panel?
     override = check_stage(actor, park, data["kind"], data.get("override_reason"), clock.today())

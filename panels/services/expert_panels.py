@@ -19,44 +19,44 @@ from expert_pool.rules.regions import PROVINCES
 from ground.actor import Actor
 from ground.audit import record
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import Msg, _l, _lp, bilingual
 from panels.models import Panel, PanelMember
 from panels.services.access import in_panel_remit
 from scheduling.models import Park
 from scheduling.rules.lifecycle import PANEL_KIND_NAMES
 
 SEAT_STATUSES: dict[str, Msg] = {
-    "drawn": Msg("已抽取", "Drawn"),
-    "invited": Msg("已邀请", "Invited"),
-    "accepted": Msg("已接受", "Accepted"),
-    "declined": Msg("已谢绝", "Declined"),
-    "replaced": Msg("已替换", "Replaced"),
-    "withdrawn": Msg("已退出", "Withdrawn"),
+    "drawn": _l("Drawn"),
+    "invited": _l("Invited"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "replaced": _l("Replaced"),
+    "withdrawn": _l("Withdrawn"),
 }
 PANEL_STATUSES: dict[str, Msg] = {
-    "drawn": Msg("已抽取", "Drawn"),
-    "inviting": Msg("邀请中", "Inviting"),
-    "confirmed": Msg("已确认", "Confirmed"),
-    "held": Msg("已召开", "Held"),
-    "cancelled": Msg("已取消", "Cancelled"),
+    "drawn": _l("Drawn"),
+    "inviting": _l("Inviting"),
+    "confirmed": _l("Confirmed"),
+    "held": _l("Held"),
+    "cancelled": _l("Cancelled"),
 }
 KIND_NAMES = {kind.value: names for kind, names in PANEL_KIND_NAMES.items()}
-CHAIR = Msg("组长", "Chair")
-MEMBER = Msg("成员", "Member")
-ALTERNATE = Msg("候补", "Alternate")
-OFFICE = Msg("办公室", "The Office")
+CHAIR = _l("Chair")
+MEMBER = _l("Member")
+ALTERNATE = _l("Alternate")
+OFFICE = _l("The Office")
 
 
 def _convener(code: str) -> Msg:
     if code in PROVINCES:
         zh, en = PROVINCES[code]
-        return Msg(zh, en)
+        return bilingual(zh, en)
     return OFFICE
 
 
 def _kind(kind: str) -> Msg:
     zh, en = KIND_NAMES.get(kind, (kind, kind))
-    return Msg(zh, en)
+    return bilingual(zh, en)
 
 
 def panels_of_expert(actor: Actor, expert_id: int) -> list[tuple[PanelMember, Panel, str]]:
@@ -79,12 +79,13 @@ def expert_panels_section(actor: Actor, expert: Expert, today: date) -> Section 
     for seat, panel, park_name in panels_of_expert(actor, expert.id):
         role = CHAIR if seat.is_chair else (MEMBER if seat.role == "member" else ALTERNATE)
         rows.append([panel.meeting_date.isoformat(), park_name, _kind(panel.kind), _convener(panel.convened_by),
-                     role, SEAT_STATUSES.get(seat.status, Msg(seat.status, seat.status)),
-                     PANEL_STATUSES.get(panel.status, Msg(panel.status, panel.status))])
-    mine_only = Msg("仅列出本省组建的评审组。", "Only the panels your province convened are listed.")
+                     role, SEAT_STATUSES.get(seat.status, bilingual(seat.status, seat.status)),
+                     PANEL_STATUSES.get(panel.status, bilingual(panel.status, panel.status))])
+    mine_only = _l("Only the panels your province convened are listed.")
     return Section(
-        key="panels", title=Msg("参加过的评审组", "Panels sat on"),
-        columns=[Msg("会议日期", "Meeting"), Msg("园区", "Park"), Msg("类型", "Kind"), Msg("组建方", "Convened by"),
-                 Msg("席位", "Seat"), Msg("席位状态", "Seat status"), Msg("评审组状态", "Panel status")],
-        rows=rows, empty=Msg("没有可显示的评审组。", "No panel to show."),
+        key="panels", title=_l("Panels sat on"),
+        columns=[_l("Meeting"), _l("Park"), _lp("panels.services.expert_panels",
+            "Kind"), _l("Convened by"),
+                 _l("Seat"), _l("Seat status"), _l("Panel status")],
+        rows=rows, empty=_l("No panel to show."),
         note=None if actor.is_office else mine_only)

@@ -12,7 +12,7 @@ from typing import Any
 
 from ground import clock
 from ground.errors import InvalidInput
-from ground.i18n import Msg
+from ground.i18n import _l, _ln, bilingual
 from panels.lottery_cache import LOTTERIES
 from panels.models import Panel, RuleSet
 from panels.rules import recusal
@@ -36,29 +36,37 @@ def infeasible(exc: InfeasibleDraw, inputs: dict[str, Any], facts, panel: Panel,
     if info is None:
         return InvalidInput(
             "draw_infeasible",
-            Msg("这一天无法组成评审组，原因涉及其他机关的保密事项。请另选日期，或联系办公室。",
+            _l(
                 "No panel can be formed that day, for reasons confidential to other authorities. Choose another "
                 "date, or ask the Office."),
-            {"meeting_date": [Msg("这一天无法组成评审组。", "No panel can be formed that day.")]},
+            {"meeting_date": [_l("No panel can be formed that day.")]},
             extra={**extra, "conflict": [], "relaxations": []})
     conflict = []
     names = group_names([b.group for b in info.conflict] + [r.group for r in info.relaxations])
     for b in info.conflict:
         zh, en = describe_group(b.group, names)
         word = ("至少", "at least") if b.side == "min" else ("至多", "at most")
-        conflict.append(Msg(f"{zh}{word[0]} {b.bound} 人", f"{word[1]} {b.bound} {en}"))
+        conflict.append(_l(
+            "{word} {bound} {value}").format(
+            word=bilingual(word[0], word[1]), bound=b.bound, value=bilingual(zh, en)))
     relaxations = []
     for r in info.relaxations:
         zh, en = describe_group(r.group, names)
         side_zh = "下限" if r.side == "min" else "上限"
         relaxations.append({"group": r.group, "side": r.side, "current": r.current, "proposed": r.proposed,
-                            "message": Msg(f"将“{zh}”的{side_zh}由 {r.current} 改为 {r.proposed}",
-                                           f"change the {r.side} for {en} from {r.current} to {r.proposed}")})
+                            "message": _l(
+                                "change the {side} for {value} from {current} to {proposed}").format(
+                                side=bilingual(side_zh, r.side),
+                                value=bilingual(zh, en),
+                                current=r.current,
+                                proposed=r.proposed)})
     return InvalidInput(
         "draw_infeasible",
-        Msg(f"按现行规则无法组成评审组：合格专家 {info.eligible} 人，需要 {info.seats} 人。",
-            f"No panel satisfies the rules: {info.eligible} eligible experts for {info.seats} seats."),
-        {"rules": conflict or [Msg("合格专家人数不足。", "Too few eligible experts.")]},
+        _ln(
+            "No panel satisfies the rules: {eligible} eligible experts for {seats} seat.",
+            "No panel satisfies the rules: {eligible} eligible experts for {seats} seats.",
+            info.seats, eligible=info.eligible, seats=info.seats),
+        {"rules": conflict or [_l("Too few eligible experts.")]},
         extra={**extra, "conflict": [{"group": b.group, "side": b.side, "bound": b.bound} for b in info.conflict],
                "relaxations": relaxations})
 

@@ -18,7 +18,7 @@ from ground.audit import AuditEntry, record
 from ground.clock import wall_now
 from ground.errors import Conflict
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l
 from ground.refusals import AuditedRefusal
 from panels.models import Panel
 from panels.rules.probing import REFERRALS_WINDOW_DAYS, probing_signs
@@ -58,8 +58,7 @@ def referral(panel: Panel, day: date, members: dict[int, list[str]]) -> MoveRefe
     in_window = _referrals_in_window(panel.convened_by) + 1
     facts = {"to": day, "convened_by": panel.convened_by, "referrals_on_panel": referrals + 1,
              "referrals_in_window": in_window}
-    error = MoveReferred("move_needs_office", Msg(
-        "改期到这一天需由办公室办理，请联系办公室。",
+    error = MoveReferred("move_needs_office", _l(
         "Moving the meeting to that day has to be done by the Office; please ask the Office."))
     error.audit = (REFERRED, "panel", panel.id, {**facts, "experts": {str(e): r for e, r in sorted(members.items())}})
     signs = probing_signs(referred_now=True, referred_before=referrals > 0, seat_changed_since=changed,

@@ -14,6 +14,7 @@ from expert_pool.models import (
 )
 from ground.errors import not_found
 from ground.extensions import db
+from ground.i18n import _l
 from panels.models import ACTIVE_MEMBER, Draw, Panel, PanelMember
 from panels.rules import bundle as bundles
 from panels.services.convener import as_convener_reads
@@ -131,7 +132,7 @@ def eligibility(panel: Panel, round_no: int | None, eligible: bool | None, page:
     lottery's least and greatest chance (see :func:`_chances`)."""
     draw = panel.draws[-1] if round_no is None else next((d for d in panel.draws if d.round == round_no), None)
     if draw is None:
-        raise not_found("抽取轮次", "Draw round", round_no)
+        raise not_found(_l("Draw round"), round_no)
     marginals = draw.result.get("marginals", {})
     if reveal_all:
         funnel, unavailable_elsewhere = draw.inputs.get("funnel", {}), None

@@ -16,7 +16,7 @@ from typing import Any
 from ground.actor import Actor
 from ground.audit import record
 from ground.errors import Conflict, Forbidden
-from ground.i18n import Msg
+from ground.i18n import Msg, _l, bilingual
 from ground.refusals import AuditedRefusal, record_refusal
 from scheduling.facts import build_facts, lifecycle_rules
 from scheduling.models import Park
@@ -35,8 +35,9 @@ class OverrideOfficeOnly(AuditedRefusal, Forbidden):
 
 def _kinds_in_words(kinds: tuple[PanelKind, ...]) -> Msg:
     if not kinds:
-        return Msg("无", "none")
-    return Msg("、".join(PANEL_KIND_NAMES[k][0] for k in kinds), ", ".join(PANEL_KIND_NAMES[k][1] for k in kinds))
+        return _l("none")
+    return bilingual(
+            "、".join(PANEL_KIND_NAMES[k][0] for k in kinds), ", ".join(PANEL_KIND_NAMES[k][1] for k in kinds))
 
 
 def check_stage(actor: Actor, park: Park, kind: str, override_reason: str | None, today: date,
@@ -48,8 +49,7 @@ def check_stage(actor: Actor, park: Park, kind: str, override_reason: str | None
     facts = {"park_id": park.id, "kind": kind, "state": state.value, "allowed_kinds": [k.value for k in allowed],
              "what": what}
     if override_reason is not None and not actor.is_office:
-        error = OverrideOfficeOnly("override_office_only", Msg(
-            "只有办公室可以说明理由越过园区所处阶段的限制。",
+        error = OverrideOfficeOnly("override_office_only", _l(
             "Only the Office may override the park's lifecycle stage with a reason."))
         error.audit = ("panel.stage_override_refused", "park", park.id, facts)
         raise error
@@ -63,9 +63,9 @@ def check_stage(actor: Actor, park: Park, kind: str, override_reason: str | None
     zh_state, en_state = STATE_NAMES[state]
     zh_kind, en_kind = PANEL_KIND_NAMES[PanelKind(kind)]
     words = _kinds_in_words(allowed)
-    error = PanelKindNotAllowed("panel_kind_not_allowed", Msg(
-        f"园区当前处于“{zh_state}”阶段，不需要{zh_kind}评审组；当前可组建：{words.zh}。",
-        f"The park is {en_state}; that stage calls for no {en_kind} panel. Allowed now: {words.en}."),
+    error = PanelKindNotAllowed("panel_kind_not_allowed", _l(
+        "The park is {state}; that stage calls for no {kind} panel. Allowed now: {words}.").format(
+        state=bilingual(zh_state, en_state), kind=bilingual(zh_kind, en_kind), words=bilingual(words.zh, words.en)),
         extra={"current_state": state.value, "allowed_kinds": facts["allowed_kinds"]})
     error.audit = ("panel.stage_refused", "park", park.id, facts)
     raise error

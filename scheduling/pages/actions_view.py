@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ground.i18n import Msg
+from ground.i18n import _l, bilingual
 from scheduling.models import Material, Park
 from scheduling.pages.common import article, say
 from scheduling.rules.lifecycle import ENDED_STATES, Action, rule_for
@@ -54,9 +54,13 @@ class BlockedAction:
 def _leads_to(action: Action, state: str) -> str:
     target = rule_for(action).to_state
     if target is None:
-        return say(Msg(f"园区状态不变（{state_name(state).zh}）", f"The park stays {state_name(state).en}"))
-    return say(Msg(f"园区状态：{state_name(state).zh} → {state_name(target).zh}",
-                   f"The park goes from {state_name(state).en} to {state_name(target).en}"))
+        return say(_l(
+            "The park stays {state_name}").format(
+            state_name=bilingual(state_name(state).zh, state_name(state).en)))
+    return say(_l(
+        "The park goes from {state_name} to {state_name2}").format(
+        state_name=bilingual(state_name(state).zh, state_name(state).en),
+        state_name2=bilingual(state_name(target).zh, state_name(target).en)))
 
 
 def _latest_of_kinds(materials: list[Material], kinds: tuple[str, ...]) -> set[int]:
@@ -77,7 +81,9 @@ def action_forms(options: list[dict[str, Any]], park: Park, materials: list[Mate
         if option["blocked"] is not None:
             b = option["blocked"]
             message, number = b["message"], b["article"]
-            reason = say(Msg(f"{message.zh}（第{number}条）", f"{message.en} (Art. {number})"))
+            reason = say(_l(
+                "{message} (Art. {number})").format(
+                message=bilingual(message.zh, message.en), number=number))
             blocked.append(BlockedAction(say(action_name(action)), article(option["article"]),
                                          say(party_name(party)), reason))
             continue
@@ -101,5 +107,6 @@ def change_subjects() -> list[tuple[str, str]]:
 
 
 def open_proposals(park: Park) -> list[dict[str, Any]]:
-    return [{"id": p.id, "label": say(reason_name("warn", p.reason)), "message": say(Msg(p.message_zh, p.message_en))}
+    return [{"id": p.id, "label": say(reason_name("warn", p.reason)), "message": say(bilingual(
+            p.message_zh, p.message_en))}
             for p in park.proposals if p.status == "open"]

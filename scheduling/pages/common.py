@@ -11,7 +11,7 @@ from flask import request
 from expert_pool.rules.regions import PROVINCES
 from ground.api import request_language
 from ground.errors import DomainError
-from ground.i18n import Msg, localize
+from ground.i18n import Msg, _l, localize
 
 PAGE_SIZE = 20
 
@@ -41,7 +41,7 @@ def province_name(code: str | None) -> str:
 def convener_name(convened_by: str | None) -> str:
     """Who convened a panel: the Office, or a province by name."""
     if convened_by == "office":
-        return say(Msg("领导小组办公室", "the Office"))
+        return say(_l("the Office"))
     return province_name(convened_by)
 
 
@@ -60,7 +60,7 @@ def day(value: date | None) -> str:
 def article(number: int | None) -> str:
     if not number:
         return ""
-    return say(Msg(f"第{number}条", f"Art. {number}"))
+    return say(_l("Art. {number}").format(number=number))
 
 
 class Failure:
@@ -82,7 +82,7 @@ class Failure:
         return found if isinstance(found, list) else ([] if found in (None, "") else [found])
 
 
-INVALID = Msg("输入有误，请按提示修改。", "The input is invalid; see the notes by the fields.")
+INVALID = _l("The input is invalid; see the notes by the fields.")
 
 
 def _flat(messages: Any) -> list[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ground.i18n import Msg
+from ground.i18n import _l, _ln, bilingual
 from scheduling.pages.common import article, colon, convener_name, day, join, say
 from scheduling.rules.lifecycle import PANEL_CALLS, PANEL_KIND_NAMES, PHASE_OF, PanelKind, State
 from scheduling.wording import (
@@ -50,14 +50,16 @@ def _panel_kind(kind: str | None) -> str:
         zh, en = PANEL_KIND_NAMES[PanelKind(kind)]
     except ValueError:
         return kind or ""
-    return say(Msg(zh, en))
+    return say(bilingual(zh, en))
 
 
 def _transition(e: dict[str, Any]) -> Entry:
     who = say(party_name(e["actor"]))
     detail = f"{who} · {e['actor_label']}" if e.get("actor_label") else who
-    notes = [say(Msg(f"状态：{state_name(e['from_state']).zh} → {state_name(e['to_state']).zh}",
-                     f"State: {state_name(e['from_state']).en} → {state_name(e['to_state']).en}"))]
+    notes = [say(_l(
+        "State: {state_name} → {state_name2}").format(
+        state_name=bilingual(state_name(e['from_state']).zh, state_name(e['from_state']).en),
+        state_name2=bilingual(state_name(e['to_state']).zh, state_name(e['to_state']).en)))]
     if e.get("reason"):
         notes.append(say(reason_name(e["action"], e["reason"])))
     if e.get("comment"):
@@ -72,14 +74,18 @@ def _event(e: dict[str, Any]) -> Entry | None:
     name = say(named(EVENT_NAMES, kind))
     if kind == "major_change":
         subjects = join(say(named(CHANGE_SUBJECT_NAMES, s)) for s in e.get("subjects") or [])
-        reported = (say(Msg(f"{day(e['reported_on'])} 报告", f"reported {day(e['reported_on'])}"))
-                    if e.get("reported_on") else say(Msg("尚未报告", "not reported")))
+        reported = (say(_l("reported {reported_on}").format(reported_on=day(e['reported_on'])))
+                    if e.get("reported_on") else say(_l("not reported")))
         title = f"{name}{colon()}{subjects}" if subjects else name
         return Entry(e["on"], title, reported, article(12), "event", "event")
     if kind == "objection":
-        resolved = (say(Msg("尚未核实", "under investigation")) if e.get("resolved_on") is None else
-                    say(Msg(f"{day(e['resolved_on'])} 核实：{'属实' if e.get('upheld') else '不属实'}",
-                            f"found {'true' if e.get('upheld') else 'untrue'} on {day(e['resolved_on'])}")))
+        resolved = (say(_l("under investigation")) if e.get("resolved_on") is None else
+                    say(_l(
+                        "found {value} on {resolved_on}").format(
+                        value=bilingual(
+                            '属实' if e.get('upheld') else '不属实',
+                            'true' if e.get('upheld') else 'untrue'),
+                        resolved_on=day(e['resolved_on']))))
         notice = e.get("notice")
         return Entry(e["on"], f"{name} · {say(named(NOTICE_NAMES, notice))}", resolved,
                      article(10 if notice == "public_notice" else 19), "event", "event")
@@ -95,15 +101,14 @@ def _event(e: dict[str, Any]) -> Entry | None:
 
 
 def _panel_convened(e: dict[str, Any], steps: list[dict[str, Any]]) -> Entry:
-    notes = [say(Msg(f"会议日期 {day(e.get('meeting_date'))}", f"meeting on {day(e.get('meeting_date'))}"))]
+    notes = [say(_l("meeting on {value}").format(value=day(e.get('meeting_date'))))]
     for s in steps:
         if s["type"] == "panel_drawn":
-            notes.append(say(Msg(f"{day(s['on'])} 第{s.get('round')}轮抽取",
-                                 f"draw round {s.get('round')} on {day(s['on'])}")))
+            notes.append(say(_l("draw round {value} on {on}").format(value=s.get('round'), on=day(s['on']))))
         else:
-            notes.append(say(Msg(f"{day(s['on'])} 发出邀请", f"invitations sent on {day(s['on'])}")))
+            notes.append(say(_l("invitations sent on {on}").format(on=day(s['on']))))
     if e.get("reason"):
-        notes.append(say(Msg(f"办公室越阶段组建：{e['reason']}", f"Office override: {e['reason']}")))
+        notes.append(say(_l("Office override: {reason}").format(reason=e['reason'])))
     title = f"{say(EVENT_NAMES['panel_convened'])}{colon()}{_panel_kind(e.get('panel_kind'))}"
     return Entry(e["on"], title, f"{convener_name(e.get('convened_by'))} · {notes[0]}",
                  article(PANEL_ARTICLES.get(e.get("panel_kind") or "")), "panel", "panel", notes=notes[1:])
@@ -119,8 +124,8 @@ def _reports(events: list[dict[str, Any]]) -> list[Entry]:
         dates = " · ".join(f"{say(named(EVENT_NAMES, s['type']))} {day(s['on'])}"
                            for s in sorted(steps, key=lambda s: s["on"]))
         late = any(s.get("late") for s in steps)
-        title = say(Msg(f"{year} 年度报告", f"Annual report {year}"))
-        detail = say(named(EVENT_NAMES, last["type"])) + (say(Msg("（逾期）", " (late)")) if late else "")
+        title = say(_l("Annual report {year}").format(year=year))
+        detail = say(named(EVENT_NAMES, last["type"])) + (say(_l(" (late)")) if late else "")
         out.append(Entry(last["on"], title, detail, article(23), "event", "overdue" if late else "event",
                          notes=[dates]))
     return out
@@ -128,16 +133,19 @@ def _reports(events: list[dict[str, Any]]) -> list[Entry]:
 
 def _due(d: dict[str, Any], today: date) -> Entry:
     left = d["days_left"]
-    when = (say(Msg(f"还有 {left} 天", f"{left} days left")) if left > 0 else
-            say(Msg("今天到期", "due today")) if left == 0 else say(Msg(f"已逾期 {-left} 天", f"{-left} days overdue")))
+    when = (say(_ln("{left} day left", "{left} days left", left, left=left)) if left > 0 else
+            say(_l("due today")) if left == 0 else say(_ln(
+                "{left} day overdue",
+                "{left} days overdue",
+                -left, left=-left)))
     notes = []
     if d.get("consequence"):
         then = action_name(d["consequence"])
-        notes.append(say(Msg(f"届满后：{then.zh}", f"then: {then.en}")))
+        notes.append(say(_l("then: {then}").format(then=bilingual(then.zh, then.en))))
     if d.get("provisional"):
-        notes.append(say(Msg("暂定：该年度官方节假日安排尚未公布，按周一至周五计算，公布后重新计算。",
-                             "Provisional: the official holidays of that year are not published yet; counted "
-                             "Monday to Friday and recomputed once they are.")))
+        notes.append(say(_l(
+            "Provisional: the official holidays of that year are not published yet; counted Monday to Friday and "
+            "recomputed once they are.")))
     return Entry(d["due"], say(named(DEADLINE_NAMES, d["kind"])), when, article(d.get("article")), "due",
                  "overdue" if left < 0 else "due", ahead=True, provisional=bool(d.get("provisional")), notes=notes)
 

@@ -7,7 +7,7 @@ from flask import request
 
 from ground.errors import InvalidInput, not_found
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l, bilingual
 from scheduling import materials, reports, schemas, services
 from scheduling.models import WarningProposalRecord
 from scheduling.pages.blueprint import bp
@@ -26,7 +26,9 @@ def take_action(park_id: int):
     return answer_form(
         park_id, form, TRANSITION_FIELDS, schemas.TransitionRequestSchema,
         lambda actor, data, now: services.transition_park(actor, park_id, data, now),
-        lambda t: Msg(f"已完成：{action_name(t.action).zh}（{t.on}）", f"Done: {action_name(t.action).en} ({t.on})"),
+        lambda t: _l(
+            "Done: {action_name} ({on})").format(
+            action_name=bilingual(action_name(t.action).zh, action_name(t.action).en), on=t.on),
         "timeline")
 
 
@@ -35,13 +37,13 @@ def upload_material(park_id: int):
     def upload(actor, data, now):
         file = request.files.get("file")
         if file is None or not file.filename:
-            missing = Msg("请选择要上传的文件。", "Choose a file to upload.")
+            missing = _l("Choose a file to upload.")
             raise InvalidInput("file_missing", INVALID, {"file": [missing]})
         return materials.upload_material(actor, park_id, file.read(), file.filename, data, now)
 
     return answer_form(
         park_id, "material", ("kind", "title", "year", "covers_from", "covers_to"), schemas.MaterialFormSchema,
-        upload, lambda m: Msg(f"已上传：{m.filename}", f"Uploaded: {m.filename}"), "materials")
+        upload, lambda m: _l("Uploaded: {filename}").format(filename=m.filename), "materials")
 
 
 @bp.route("/parks/<int:park_id>/reports", methods=["POST"])
@@ -49,7 +51,7 @@ def submit_report(park_id: int):
     return answer_form(
         park_id, "report", ("year", "material_id", "submitted_on"), schemas.AnnualReportSubmitSchema,
         lambda actor, data, now: reports.submit_report(actor, park_id, data, now),
-        lambda r: Msg(f"{r.year} 年度报告已提交。", f"The report for {r.year} was submitted."), "reports")
+        lambda r: _l("The report for {year} was submitted.").format(year=r.year), "reports")
 
 
 @bp.route("/parks/<int:park_id>/reports/<int:year>/review", methods=["POST"])
@@ -57,7 +59,7 @@ def review_report(park_id: int, year: int):
     return answer_form(
         park_id, f"review:{year}", ("compliant", "reviewed_on", "comment"), schemas.AnnualReportReviewSchema,
         lambda actor, data, now: reports.review_report(actor, park_id, year, data, now),
-        lambda r: Msg(f"{r.year} 年度报告已审核。", f"The report for {r.year} was reviewed."), "reports")
+        lambda r: _l("The report for {year} was reviewed.").format(year=r.year), "reports")
 
 
 @bp.route("/parks/<int:park_id>/reports/<int:year>/forward", methods=["POST"])
@@ -65,7 +67,7 @@ def forward_report(park_id: int, year: int):
     return answer_form(
         park_id, f"forward:{year}", ("forwarded_on",), schemas.AnnualReportForwardSchema,
         lambda actor, data, now: reports.forward_report(actor, park_id, year, data, now),
-        lambda r: Msg(f"{r.year} 年度报告已报送办公室。", f"The report for {r.year} was forwarded."), "reports")
+        lambda r: _l("The report for {year} was forwarded.").format(year=r.year), "reports")
 
 
 @bp.route("/parks/<int:park_id>/major-changes", methods=["POST"])
@@ -73,7 +75,7 @@ def record_major_change(park_id: int):
     return answer_form(
         park_id, "change", ("changed_on", "subjects", "description"), schemas.MajorChangeCreateSchema,
         lambda actor, data, now: services.record_major_change(actor, park_id, data, now),
-        lambda c: Msg(f"已记录 {c.changed_on} 的重大调整。", f"The major change of {c.changed_on} is recorded."),
+        lambda c: _l("The major change of {changed_on} is recorded.").format(changed_on=c.changed_on),
         "changes")
 
 
@@ -82,7 +84,7 @@ def record_objection(park_id: int):
     return answer_form(
         park_id, "objection", ("notice", "received_on", "summary"), schemas.ObjectionCreateSchema,
         lambda actor, data, now: services.record_objection(actor, park_id, data, now),
-        lambda o: Msg("异议已记录。", "The objection is recorded."), "objections")
+        lambda o: _l("The objection is recorded."), "objections")
 
 
 @bp.route("/parks/<int:park_id>/objections/<int:objection_id>/resolve", methods=["POST"])
@@ -90,7 +92,7 @@ def resolve_objection(park_id: int, objection_id: int):
     return answer_form(
         park_id, f"resolve:{objection_id}", ("resolved_on", "upheld", "finding"), schemas.ObjectionResolveSchema,
         lambda actor, data, now: services.resolve_objection(actor, park_id, objection_id, data, now),
-        lambda o: Msg("核实结论已记录。", "The finding is recorded."), "objections")
+        lambda o: _l("The finding is recorded."), "objections")
 
 
 @bp.route("/parks/<int:park_id>/proposals/<int:proposal_id>/dismiss", methods=["POST"])
@@ -98,12 +100,12 @@ def dismiss_proposal(park_id: int, proposal_id: int):
     return answer_form(
         park_id, f"dismiss:{proposal_id}", ("comment",), schemas.DismissSchema,
         lambda actor, data, now: services.dismiss_proposal(actor, _own(park_id, proposal_id), data["comment"], now),
-        lambda p: Msg("已驳回该警告建议。", "The proposal was dismissed."), "proposals")
+        lambda p: _l("The proposal was dismissed."), "proposals")
 
 
 def _own(park_id: int, proposal_id: int) -> int:
     """A proposal of this park only: the page never acts on another park's proposal through its own URL."""
     proposal = db.session.get(WarningProposalRecord, proposal_id)
     if proposal is None or proposal.park_id != park_id:
-        raise not_found("警告建议", "Warning proposal", proposal_id)
+        raise not_found(_l("Warning proposal"), proposal_id)
     return proposal_id

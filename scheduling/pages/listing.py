@@ -15,7 +15,7 @@ from flask import render_template, request
 
 from ground.actor import Role
 from ground.guard import current_actor
-from ground.i18n import Msg
+from ground.i18n import _l, bilingual
 from scheduling import schemas, services
 from scheduling.models import PARK_TYPES, PROGRAMMES
 from scheduling.pages.blueprint import bp
@@ -24,9 +24,9 @@ from scheduling.rules.lifecycle import PHASE_OF, Phase, State
 from scheduling.wording import PARK_TYPE_NAMES, PROGRAMME_NAMES, named, phase_name, state_name
 
 FILTERS = ("q", "state", "province", "programme", "park_type", "page")
-FIELD_NAMES = {"q": Msg("名称或城市", "name or city"), "state": Msg("阶段", "stage"),
-               "province": Msg("省份", "province"), "programme": Msg("类别", "programme"),
-               "park_type": Msg("园区类型", "park type"), "page": Msg("页码", "page")}
+FIELD_NAMES = {"q": _l("name or city"), "state": _l("stage"),
+               "province": _l("province"), "programme": _l("programme"),
+               "park_type": _l("park type"), "page": _l("page")}
 
 
 def load_filters(schema: ma.Schema, names: tuple[str, ...]) -> tuple[dict[str, Any], list[str]]:
@@ -38,7 +38,7 @@ def load_filters(schema: ma.Schema, names: tuple[str, ...]) -> tuple[dict[str, A
     except ma.ValidationError as exc:
         errors = field_errors(exc.messages if isinstance(exc.messages, dict) else {})
         for name, messages in errors.items():
-            problems.append(f"{say(FIELD_NAMES.get(name, Msg(name, name)))}：{'；'.join(messages)}")
+            problems.append(f"{say(FIELD_NAMES.get(name, bilingual(name, name)))}：{'；'.join(messages)}")
             raw.pop(name, None)
         return schema.load(raw), problems
 

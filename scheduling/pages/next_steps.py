@@ -7,25 +7,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ground.i18n import Msg
+from ground.i18n import Msg, _l, _ln
 from scheduling.notices import RESPONSIBLE
 from scheduling.pages.actions_view import ActionForm
 from scheduling.pages.common import article, day, lang, say
 
 #: What the park has to hand in or do before each deadline it answers for.
 DUE_WORDS: dict[str, Msg] = {
-    "annual_report": Msg("报送{year}年度工作报告：先在“材料”中上传报告，再在“年度工作报告”中提交",
-                         "Submit the annual work report for {year}: upload it under Materials, then submit it "
-                         "under Annual reports"),
-    "construction_period": Msg("建设期届满：完成建设任务并申请现场核查",
-                               "The construction period ends: complete the plan and apply for the technical "
-                               "verification"),
-    "major_change_report": Msg("书面报告重大调整", "Report the major change in writing"),
-    "verification_rectification": Msg("完成现场核查提出的整改并报告", "Complete and report the rectification the "
-                                      "technical verification asked for"),
-    "performance_evaluation": Msg("准备绩效评价材料", "Prepare the materials for the performance evaluation"),
-    "warning_rectification": Msg("完成警告整改并报告", "Complete and report the rectification after the warning"),
-    "reapplication_ban": Msg("再次申请限制期届满，此后方可重新申请", "The ban ends: the park may apply again after it"),
+    "annual_report": _l(
+        "Submit the annual work report for {year}: upload it under Materials, then submit it under Annual reports"),
+    "construction_period": _l(
+        "The construction period ends: complete the plan and apply for the technical verification"),
+    "major_change_report": _l("Report the major change in writing"),
+    "verification_rectification": _l("Complete and report the rectification the technical verification asked for"),
+    "performance_evaluation": _l("Prepare the materials for the performance evaluation"),
+    "warning_rectification": _l("Complete and report the rectification after the warning"),
+    "reapplication_ban": _l("The ban ends: the park may apply again after it"),
 }
 
 
@@ -39,10 +36,10 @@ class NextStep:
 
 def _left(days_left: int) -> str:
     if days_left > 0:
-        return say(Msg("还有 {n} 天", "{n} days left").format(n=days_left))
+        return say(_ln("{n} day left", "{n} days left", days_left, n=days_left))
     if days_left == 0:
-        return say(Msg("今天到期", "due today"))
-    return say(Msg("已逾期 {n} 天", "{n} days overdue").format(n=-days_left))
+        return say(_l("due today"))
+    return say(_ln("{n} day overdue", "{n} days overdue", -days_left, n=-days_left))
 
 
 def next_steps(due: list[dict[str, Any]], forms: list[ActionForm], submitted_years: set[int]) -> list[NextStep]:
@@ -56,14 +53,14 @@ def next_steps(due: list[dict[str, Any]], forms: list[ActionForm], submitted_yea
         year = d["key"].rpartition(":")[2] if d["kind"] == "annual_report" else ""
         if year.isdigit() and int(year) in submitted_years:
             continue
-        when = say(Msg("{on} 前（{left}）", "by {on} ({left})").format(on=day(d["due"]), left=_left(d["days_left"])))
+        when = say(_l("by {on} ({left})").format(on=day(d["due"]), left=_left(d["days_left"])))
         steps.append(NextStep(say(DUE_WORDS[d["kind"]].format(year=year)), when, article(d.get("article")),
                               "overdue" if d["days_left"] < 0 else "due"))
     for form in forms:
         if form.party != "park" or not form.required:
             continue  # a step that hands in nothing is on the actions card below
         needs = ("、" if lang() == "zh" else ", ").join(form.required)
-        text = say(Msg("现在可以办理：{name}，需提交：{needs}", "You may now: {name}, handing in: {needs}").format(
+        text = say(_l("You may now: {name}, handing in: {needs}").format(
             name=form.name, needs=needs))
         steps.append(NextStep(text, "", form.article, "action"))
     return steps

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from ground.actor import Actor, Role
-from ground.i18n import Msg
+from ground.i18n import _l, _ln, bilingual
 from scheduling import materials, policy, reports, services
 from scheduling.models import MATERIAL_KINDS, NOTICES
 from scheduling.pages.actions_view import action_forms, change_subjects, open_proposals
@@ -48,8 +48,11 @@ def _reports(rows) -> list[dict[str, Any]]:
     out = []
     for r in rows:
         compliant = (None if r["compliant"] is None else
-                     say(Msg("合规", "compliant")) if r["compliant"] else say(Msg("不合规", "not compliant")))
-        late = say(Msg(f"逾期 {r['days_late']} 天", f"{r['days_late']} days late")) if r["late"] else ""
+                     say(_l("compliant")) if r["compliant"] else say(_l("not compliant")))
+        late = say(_ln(
+            "{days_late} day late",
+            "{days_late} days late",
+            r['days_late'], days_late=r['days_late'])) if r["late"] else ""
         out.append({**r, "status_name": say(named(REPORT_STATUS_NAMES, r["status"])), "compliant_name": compliant,
                     "late_text": late})
     return out
@@ -109,7 +112,7 @@ def park_context(actor: Actor, park_id: int, now: datetime, failure: Failure | N
         "may_record_objection": policy.may_record_objection(actor, park.province),
         "notices_open": [(n, say(NOTICE_NAMES[n])) for n in NOTICES if in_notice[n]],
         "proposals": [{"id": p.id, "reason": say(reason_name("warn", p.reason)),
-                       "message": say(Msg(p.message_zh, p.message_en)), "proposed_on": day(p.proposed_on),
+                       "message": say(bilingual(p.message_zh, p.message_en)), "proposed_on": day(p.proposed_on),
                        "status": p.status, "status_name": say(named(PROPOSAL_STATUS_NAMES, p.status)),
                        "decided": f"{day(p.decided_on)} {p.decided_by_label or ''} {p.decision_comment}".strip()
                        if p.decided_on else "",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from ground.i18n import Msg
+from ground.i18n import _l, _ln
 from scheduling.pages.common import day, say
 from scheduling.pages.entries import Entry
 
@@ -70,7 +70,7 @@ def draw(entries: list[Entry], today, park_name: str) -> Picture:
     rows: list[Row] = []
     y = TOP
     today_y = None
-    provisional_mark = say(Msg("暂定", "provisional"))
+    provisional_mark = say(_l("provisional"))
     for entry in entries:
         if entry.ahead and today_y is None:
             today_y = y + 4
@@ -88,8 +88,11 @@ def draw(entries: list[Entry], today, park_name: str) -> Picture:
         y += TODAY_GAP
     past = sum(1 for e in entries if not e.ahead)
     ahead = len(entries) - past
-    summary = say(Msg(f"{park_name}的时间线：已发生 {past} 项，今天（{day(today)}）之后或待办 {ahead} 项。",
-                      f"Timeline of {park_name}: {past} entries so far, {ahead} due from today ({day(today)})."))
-    return Picture(height=y + 8, rows=rows, today_y=today_y, today_label=say(Msg(f"今天 {day(today)}",
-                                                                                 f"Today {day(today)}")),
-                   title=say(Msg("园区时间线", "Park timeline")), summary=summary)
+    summary = say(_ln(
+        "Timeline of {park_name}: {past} entry so far, {ahead} due from today ({today}).",
+        "Timeline of {park_name}: {past} entries so far, {ahead} due from today ({today}).",
+        past, park_name=park_name, past=past, ahead=ahead, today=day(today)))
+    return Picture(height=y + 8, rows=rows, today_y=today_y, today_label=say(_l(
+        "Today {today}").format(
+        today=day(today))),
+                   title=say(_l("Park timeline")), summary=summary)

@@ -10,14 +10,14 @@ import math
 from flask import render_template
 
 from ground.guard import public
-from ground.i18n import Msg
+from ground.i18n import _l
 from scheduling import schemas, services
 from scheduling.pages.blueprint import bp
 from scheduling.pages.common import PAGE_SIZE, day, province_name, say
 from scheduling.pages.listing import load_filters
 from scheduling.wording import PARK_TYPE_NAMES, PROGRAMME_NAMES, named
 
-STATUS_NAMES = {"named": Msg("已命名", "named"), "under_construction": Msg("创建中", "under construction")}
+STATUS_NAMES = {"named": _l("named"), "under_construction": _l("under construction")}
 
 
 @bp.route("/public/parks")

@@ -7,7 +7,7 @@ from flask_smorest.fields import Upload
 from marshmallow import ValidationError, validate, validates_schema
 
 from ground.api import PageArgs, page_schema
-from ground.i18n import Msg
+from ground.i18n import _l
 from ground.schemas import ID_RANGE, Integer, StrictBoolean, text
 from scheduling.models import MATERIAL_KINDS
 from scheduling.schemas.common import Strict
@@ -25,7 +25,7 @@ class MaterialFormSchema(Strict):
     @validates_schema
     def _period(self, data, **kwargs):
         if data.get("covers_from") and data.get("covers_to") and data["covers_to"] < data["covers_from"]:
-            raise ValidationError({"covers_to": [Msg("结束日期早于开始日期。", "The period ends before it starts.")]})
+            raise ValidationError({"covers_to": [_l("The period ends before it starts.")]})
 
 
 class MaterialFileSchema(ma.Schema):

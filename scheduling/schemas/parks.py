@@ -6,7 +6,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from ground.api import PageArgs, page_schema, request_language
-from ground.i18n import Msg
+from ground.i18n import bilingual
 from ground.schemas import ID_RANGE, Integer, StrictBoolean, text
 from scheduling.models import NOTICES, PARK_TYPES, PROGRAMMES, PROPOSAL_STATUSES, STATES
 from scheduling.rules.lifecycle import PANEL_OUTCOMES, WarningReason
@@ -327,7 +327,7 @@ class ProposalSchema(ma.Schema):
     decision_comment = ma.fields.String()
 
     def _message(self, obj):
-        return Msg(obj.message_zh, obj.message_en).get(request_language())
+        return bilingual(obj.message_zh, obj.message_en).get(request_language())
 
 
 ProposalPageSchema = page_schema(ProposalSchema, "WarningProposalPage")

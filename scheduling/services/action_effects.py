@@ -11,7 +11,7 @@ from typing import Any
 
 from ground.actor import Actor
 from ground.errors import Conflict
-from ground.i18n import Msg
+from ground.i18n import _l
 from scheduling.calendar_service import get_calendar
 from scheduling.facts import lifecycle_rules
 from scheduling.models import EvaluationRecord, MajorChangeRecord, Park, ParkTransition
@@ -80,8 +80,9 @@ def record_action_effects(park: Park, action: Action, on: date, reason: str | No
     elif action is A.GRANT_EXTENSION:
         months = params.get("extension_months") or rules.time.extension_max_months
         if not 1 <= months <= rules.time.extension_max_months:
-            raise invalid("extension_months", f"延期为 1 至 {rules.time.extension_max_months} 个月（第十一条）。",
-                           f"An extension is 1-{rules.time.extension_max_months} months (Art. 11).")
+            raise invalid("extension_months", _l(
+                "An extension is 1-{extension_max_months} months (Art. 11).").format(
+                extension_max_months=rules.time.extension_max_months))
         park.extension_granted_on, park.extension_months = on, months
         data = {"extension_months": months}
     elif action is A.REFUSE_EXTENSION:
@@ -89,11 +90,12 @@ def record_action_effects(park: Park, action: Action, on: date, reason: str | No
     elif action is A.REPORT_MAJOR_CHANGE:
         changed_on: date = params["changed_on"]
         if changed_on > on:
-            raise invalid("changed_on", "调整日期不能晚于报告日期。", "The change cannot be after its report.")
+            raise invalid("changed_on", _l("The change cannot be after its report."))
         change = next((c for c in park.major_changes if c.cycle == park.cycle and c.changed_on == changed_on), None)
         if change is not None and change.reported_on is not None:
-            raise Conflict("already_reported", Msg(f"{changed_on} 的重大调整已于 {change.reported_on} 报告。",
-                                                   f"The change of {changed_on} was reported on {change.reported_on}."))
+            raise Conflict("already_reported", _l(
+                "The change of {changed_on} was reported on {reported_on}.").format(
+                changed_on=changed_on, reported_on=change.reported_on))
         if change is None:
             change = MajorChangeRecord(cycle=park.cycle, changed_on=changed_on, recorded_by_label=actor.label,
                                        created_at=now, subjects=[], description="")
@@ -131,8 +133,9 @@ def record_action_effects(park: Park, action: Action, on: date, reason: str | No
             deadline = warning_rectification_deadline(on, params.get("rectification_months"), rules.time)
         except ValueError:
             limit = rules.time.warning_rectification_max_months
-            raise invalid("rectification_months", f"整改期限为 1 至 {limit} 个月（第二十六条）。",
-                           f"The rectification period is 1-{limit} months (Art. 26).") from None
+            raise invalid("rectification_months", _l(
+                "The rectification period is 1-{limit} months (Art. 26).").format(
+                limit=limit)) from None
         park.warned_on, park.rectification_deadline = on, deadline
         data = {"rectification_deadline": deadline.isoformat(),
                 "proposals": _mark_proposals(park, params.get("proposal_ids"), {reason or ""}, on, actor, comment)}

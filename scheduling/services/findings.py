@@ -11,7 +11,7 @@ from ground.audit import record
 from ground.clock import shanghai_date
 from ground.errors import Conflict, Forbidden, not_found
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l, bilingual
 from scheduling import policy
 from scheduling.deadlines import refresh_proposals, sync_deadlines
 from scheduling.models import MajorChangeRecord, NoticeObjection
@@ -29,12 +29,12 @@ def record_objection(actor: Actor, park_id: int, data: dict[str, Any], now: date
     expected = State.IN_PUBLIC_NOTICE if notice == "public_notice" else State.IN_NAMING_NOTICE
     published = park.public_notice_published_on if notice == "public_notice" else park.naming_notice_published_on
     if park.state != expected.value:
-        raise Conflict("not_in_notice", Msg(f"园区不在{'创建' if notice == 'public_notice' else '命名'}公示阶段。",
-                                            f"The park is not in its {notice.replace('_', ' ')}."),
+        raise Conflict("not_in_notice", _l(
+            "The park is not in its {replace}.").format(
+            replace=bilingual('创建' if notice == 'public_notice' else '命名', notice.replace('_', ' '))),
                        extra={"current_state": park.state})
     if data["received_on"] > shanghai_date(now) or (published and data["received_on"] < published):
-        raise invalid("received_on", "收到日期应在公示开始之后、今天之前。",
-                       "The date must lie between the start of the notice and today.")
+        raise invalid("received_on", _l("The date must lie between the start of the notice and today."))
     objection = NoticeObjection(cycle=park.cycle, notice=notice, received_on=data["received_on"],
                                 summary=data["summary"].strip(), finding="", recorded_by_label=actor.label)
     park.objections.append(objection)
@@ -51,12 +51,11 @@ def resolve_objection(actor: Actor, park_id: int, objection_id: int, data: dict[
         raise Forbidden(None, FORBIDDEN)
     objection = next((o for o in park.objections if o.id == objection_id), None)
     if objection is None:
-        raise not_found("异议", "Objection", objection_id)
+        raise not_found(_l("Objection"), objection_id)
     if objection.resolved_on is not None:
-        raise Conflict("already_resolved", Msg("该异议已有调查结论。", "This objection has been resolved already."))
+        raise Conflict("already_resolved", _l("This objection has been resolved already."))
     if data["resolved_on"] < objection.received_on or data["resolved_on"] > shanghai_date(now):
-        raise invalid("resolved_on", "结论日期应在收到日期之后、今天之前。",
-                       "The date must lie between receipt and today.")
+        raise invalid("resolved_on", _l("The date must lie between receipt and today."))
     objection.resolved_on, objection.upheld = data["resolved_on"], data["upheld"]
     objection.finding = (data.get("finding") or "").strip()
     db.session.flush()
@@ -74,16 +73,16 @@ def record_major_change(actor: Actor, park_id: int, data: dict[str, Any], now: d
     if not (actor.is_office or (actor.role == Role.PROVINCE and actor.province == park.province)):
         raise Forbidden(None, FORBIDDEN)
     if PHASE_OF[State(park.state)] not in (Phase.CREATION, Phase.NAMED):
-        raise Conflict("not_applicable", Msg("只有创建中或已命名的园区才记录重大调整。",
-                                             "Major changes are recorded for parks under creation or named."),
+        raise Conflict("not_applicable", _l("Major changes are recorded for parks under creation or named."),
                        extra={"current_state": park.state})
     today = shanghai_date(now)
     changed_on = data["changed_on"]
     if changed_on > today:
-        raise invalid("changed_on", "调整日期不能晚于今天。", "The change cannot be in the future.")
+        raise invalid("changed_on", _l("The change cannot be in the future."))
     if any(c.cycle == park.cycle and c.changed_on == changed_on for c in park.major_changes):
-        raise Conflict("duplicate_change", Msg(f"{changed_on} 的重大调整已有记录。",
-                                               f"A major change of {changed_on} is on record already."))
+        raise Conflict("duplicate_change", _l(
+            "A major change of {changed_on} is on record already.").format(
+            changed_on=changed_on))
     change = MajorChangeRecord(cycle=park.cycle, changed_on=changed_on, reported_on=None,
                                subjects=list(data.get("subjects") or []), description=data.get("description") or "",
                                recorded_by_label=actor.label, created_at=now)

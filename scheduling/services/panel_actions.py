@@ -15,6 +15,7 @@ from typing import Any
 from ground.actor import Actor
 from ground.audit import record_many
 from ground.clock import shanghai_date
+from ground.i18n import _l
 from scheduling.models import Park, ParkTransition
 from scheduling.rules.lifecycle import Action, GuardFailed, IllegalTransition, Party, PartyNotAllowed
 from scheduling.services.messages import invalid
@@ -37,10 +38,11 @@ def take_panel_actions(actor: Actor, park: Park, actions: tuple[Action, ...], on
     """
     today = shanghai_date(now)
     if on > today:
-        raise invalid("date", f"日期不能晚于今天（{today}）。", f"The date cannot be after today ({today}).")
+        raise invalid("date", _l("The date cannot be after today ({today}).").format(today=today))
     if park.last_transition_on and on < park.last_transition_on:
-        raise invalid("date", f"日期不能早于园区上一次状态变更（{park.last_transition_on}）。",
-                       f"The date cannot be before the park's previous transition ({park.last_transition_on}).")
+        raise invalid("date", _l(
+            "The date cannot be before the park's previous transition ({last_transition_on}).").format(
+            last_transition_on=park.last_transition_on))
     done, entries = [], []
     try:
         for action in actions:

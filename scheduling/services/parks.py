@@ -14,7 +14,7 @@ from ground.audit import record
 from ground.clock import shanghai_date
 from ground.errors import Conflict, Forbidden, not_found
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l, bilingual
 from scheduling import policy
 from scheduling.facts import build_facts, lifecycle_rules
 from scheduling.models import DeadlineRecord, Park
@@ -37,7 +37,7 @@ def get_park(actor: Actor, park_id: int, *, lock: bool = False) -> Park:
     # the time of the answer does not tell them apart (loading the park's records would).
     province = db.session.scalar(select(Park.province).where(Park.id == park_id))
     if province is None or not policy.may_see_park(actor, province, park_id):
-        raise not_found("园区", "Park", park_id)
+        raise not_found(_l("Park"), park_id)
     if lock:
         query = (select(Park).where(Park.id == park_id).options(*_PARK_LOADS).with_for_update(of=Park)
                  .execution_options(populate_existing=True))
@@ -46,7 +46,7 @@ def get_park(actor: Actor, park_id: int, *, lock: bool = False) -> Park:
         # A park this session holds already is not read again (a page asks for it through several services).
         park = db.session.get(Park, park_id, options=_PARK_LOADS)
     if park is None:
-        raise not_found("园区", "Park", park_id)
+        raise not_found(_l("Park"), park_id)
     return park
 
 
@@ -125,7 +125,7 @@ def options_for(actor: Actor, park: Park, today: date) -> list[dict[str, Any]]:
                 "action": option.action.value, "article": option.article, "as": role.value,
                 "blocked": None if blocked is None else {
                     "code": blocked.code, "article": blocked.article,
-                    "message": Msg(blocked.message_zh, blocked.message_en)},
+                    "message": bilingual(blocked.message_zh, blocked.message_en)},
             })
     return out
 
@@ -133,7 +133,7 @@ def options_for(actor: Actor, park: Park, today: date) -> list[dict[str, Any]]:
 def _organization(org_id: int, field: str) -> Organization:
     org = db.session.get(Organization, org_id)
     if org is None:
-        raise invalid(field, f"单位 {org_id} 不存在。", f"Organisation {org_id} does not exist.",
+        raise invalid(field, _l("Organisation {org_id} does not exist.").format(org_id=org_id),
                        "unknown_organization")
     return org
 
@@ -141,11 +141,11 @@ def _organization(org_id: int, field: str) -> Organization:
 def create_park(actor: Actor, data: dict[str, Any], now: datetime) -> Park:
     """Register a park (state ``new``); the Office for any province, a province for its own."""
     if not policy.may_create_park(actor, data["province"]):
-        raise Forbidden(None, Msg("只能登记本省的园区。", "You may register parks of your own province only."))
+        raise Forbidden(None, _l("You may register parks of your own province only."))
     name = data["name"].strip()
     if db.session.scalar(select(Park.id).where(Park.name == name)) is not None:
-        raise Conflict("duplicate_park", Msg("已有同名园区。", "A park with this name exists already."),
-                       {"name": [Msg("已有同名园区。", "A park with this name exists already.")]})
+        raise Conflict("duplicate_park", _l("A park with this name exists already."),
+                       {"name": [_l("A park with this name exists already.")]})
     agency = _organization(data["management_agency_id"], "management_agency_id")
     planner = (_organization(data["planning_institution_id"], "planning_institution_id")
                if data.get("planning_institution_id") else None)

@@ -13,7 +13,7 @@ from ground.audit import record
 from ground.clock import shanghai_date
 from ground.errors import Conflict, Forbidden, not_found
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import Msg, _l
 from scheduling import policy
 from scheduling.models import Park, WarningProposalRecord
 from scheduling.rules.lifecycle import Action, Programme, ProposedDecision
@@ -64,13 +64,13 @@ def dismiss_proposal(actor: Actor, proposal_id: int, comment: str, now: datetime
                                .where(WarningProposalRecord.id == proposal_id)).first()
     if found is None or not policy.may_see_park(actor, found[1], found[0].park_id):
         # Another province's proposal does not exist for the caller (nor is its park named), at the same cost.
-        raise not_found("警告建议", "Warning proposal", proposal_id)
+        raise not_found(_l("Warning proposal"), proposal_id)
     proposal = found[0]
     park = get_park(actor, proposal.park_id, lock=True)
     if not policy.may_decide_proposal(actor, park.province, proposal.audience):
         raise Forbidden(None, FORBIDDEN)
     if proposal.status != "open":
-        raise Conflict("already_decided", Msg("该建议已处理。", "This proposal has been decided already."))
+        raise Conflict("already_decided", _l("This proposal has been decided already."))
     proposal.status, proposal.decided_on = "dismissed", shanghai_date(now)
     proposal.decided_by_label, proposal.decision_comment = actor.label, comment.strip()
     db.session.flush()

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from ground.actor import Actor
 from ground.clock import shanghai_date
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import bilingual
 from scheduling.models import Park, ParkTransition
 from scheduling.rules.lifecycle import PHASE_OF, State, may_use_title
 from scheduling.services.parks import get_park, options_for
@@ -61,7 +61,7 @@ def timeline(actor: Actor, park_id: int, now: datetime) -> dict[str, Any]:
     for p in park.proposals:
         events.append({"type": "warning_proposal", "on": p.proposed_on, "key": p.key, "reason": p.reason,
                        "article": p.article, "status": p.status, "audience": p.audience,
-                       "message": Msg(p.message_zh, p.message_en), "at": p.created_at})
+                       "message": bilingual(p.message_zh, p.message_en), "at": p.created_at})
     for source in current_app.extensions.get(_SOURCES, ()):
         events.extend(source(actor, park, today))
     events.sort(key=lambda e: (e["on"], 0 if e["type"] == "transition" else 1, e.get("seq") or 0))

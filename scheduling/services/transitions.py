@@ -20,7 +20,7 @@ from ground.audit import record
 from ground.clock import shanghai_date
 from ground.errors import Conflict, Forbidden, InvalidInput
 from ground.extensions import db
-from ground.i18n import Msg
+from ground.i18n import _l, bilingual
 from ground.refusals import AuditedRefusal, refused
 from scheduling import policy
 from scheduling.deadlines import refresh_proposals, sync_deadlines
@@ -83,19 +83,26 @@ def _lifecycle_error(exc: Exception, park: Park) -> Exception:
         state, action = state_name(exc.current_state), action_name(exc.action)
         zh_list = "、".join(action_name(a).zh for a in exc.allowed_actions) or "无"
         en_list = ", ".join(action_name(a).en for a in exc.allowed_actions) or "none"
-        return Conflict("illegal_transition", Msg(
-            f"园区当前状态为“{state.zh}”，不能执行“{action.zh}”；现在可执行：{zh_list}。",
-            f"The park is {state.en}: “{action.en}” is not possible now. Possible now: {en_list}."),
+        return Conflict("illegal_transition", _l(
+            "The park is {state}: “{action}” is not possible now. Possible now: {list}.").format(
+            state=bilingual(state.zh, state.en),
+            action=bilingual(action.zh, action.en),
+            list=bilingual(zh_list, en_list)),
             extra={"current_state": exc.current_state.value, "allowed_actions": allowed})
     if isinstance(exc, PartyNotAllowed):
         action = action_name(exc.action)
         parties = sorted(exc.allowed_parties)
-        return Forbidden("actor_not_allowed", Msg(
-            f"“{action.zh}”只能由{'、'.join(party_name(p).zh for p in parties) or '—'}执行。",
-            f"“{action.en}” may be taken only by {', '.join(party_name(p).en for p in parties) or '-'}."),
+        return Forbidden("actor_not_allowed", _l(
+            "“{action}” may be taken only by {party_name}.").format(
+            action=bilingual(action.zh, action.en),
+            party_name=bilingual(
+                '、'.join(party_name(p).zh for p in parties) or '—',
+                ', '.join(party_name(p).en for p in parties) or '-')),
             extra={"current_state": park.state, "allowed_actors": parties})
     assert isinstance(exc, GuardFailed)
-    message = Msg(f"{exc.message_zh}（第{exc.article}条）", f"{exc.message_en} (Art. {exc.article})")
+    message = _l(
+        "{message} (Art. {article})").format(
+        message=bilingual(exc.message_zh, exc.message_en), article=exc.article)
     extra = {"article": exc.article, "current_state": park.state, "guard": exc.code}
     if exc.code in ("reason_required", "bad_reason", "reason_not_applicable"):
         return InvalidInput(exc.code, message, {"reason": [message]}, extra)
@@ -113,7 +120,7 @@ def _documents(park: Park, ids: list[int]) -> list[Material]:
         select(Material).where(Material.id.in_(ids), Material.park_id == park.id))}
     missing = [i for i in ids if i not in found]
     if missing:
-        raise invalid("documents", f"本园区没有以下材料：{missing}", f"No such materials of this park: {missing}",
+        raise invalid("documents", _l("No such materials of this park: {missing}").format(missing=missing),
                        "unknown_material")
     return [found[i] for i in ids]
 
@@ -134,9 +141,10 @@ def _check_materials(action: Action, on: date, documents: list[Material]) -> Non
     if missing:
         zh_names = "、".join(material_kind_name(k).zh for k in missing)
         en_names = ", ".join(material_kind_name(k).en for k in missing)
-        message = Msg(f"缺少第{article}条规定的材料：{zh_names}（请先上传并在 documents 中引用）。",
-                      f"Materials required by Art. {article} are missing: {en_names} "
-                      f"(upload them and cite them in documents).")
+        message = _l(
+            "Materials required by Art. {article} are missing: {names} (upload them and cite them in "
+            "documents).").format(
+            article=article, names=bilingual(zh_names, en_names))
         raise InvalidInput("materials_missing", message, {"documents": [message]}, {"article": article})
     if "compliance_commitment" in required:
         # Art. 9 (3): the commitment covers the three years before the application date.
@@ -145,9 +153,10 @@ def _check_materials(action: Action, on: date, documents: list[Material]) -> Non
                     and m.covers_to is not None and m.covers_from <= start
                     and m.covers_to >= on - relativedelta(days=1)]
         if not covering:
-            message = Msg(f"环境守法承诺书须覆盖申请之日前三年（{start} 至 {on - relativedelta(days=1)}）。",
-                          f"The compliance commitment must cover the three years before the application "
-                          f"({start} to {on - relativedelta(days=1)}).")
+            message = _l(
+                "The compliance commitment must cover the three years before the application ({start} to "
+                "{on}).").format(
+                start=start, on=on - relativedelta(days=1))
             raise InvalidInput("commitment_period", message, {"documents": [message]}, {"article": 9})
 
 
@@ -155,10 +164,11 @@ def _check_fields(action: Action, params: dict[str, Any]) -> None:
     allowed = ACTION_FIELDS.get(action.value, frozenset())
     stray = sorted(k for k, v in params.items() if v is not None and k not in allowed)
     if stray:
-        raise InvalidInput(None, INVALID, {k: [Msg(f"“{action.value}”不接受此字段。",
-                                                   f"Not accepted by {action.value}.")] for k in stray})
+        raise InvalidInput(None, INVALID, {k: [_l(
+            "Not accepted by {action}.").format(
+            action=action.value)] for k in stray})
     if action is Action.REPORT_MAJOR_CHANGE and not params.get("changed_on"):
-        raise invalid("changed_on", "请填写重大调整发生的日期。", "Give the date of the major change.")
+        raise invalid("changed_on", _l("Give the date of the major change."))
 
 
 def _next_seq(park: Park) -> int:
@@ -232,19 +242,19 @@ def transition_park(actor: Actor, park_id: int, data: dict[str, Any], now: datet
     try:
         action = Action(data["action"])
     except ValueError:
-        raise invalid("action", "未知的操作。", "Unknown action.", "unknown_action") from None
+        raise invalid("action", _l("Unknown action."), "unknown_action") from None
     on: date = data["date"]
     today = shanghai_date(now)
     if on > today:
-        raise invalid("date", f"日期不能晚于今天（{today}）。", f"The date cannot be after today ({today}).")
+        raise invalid("date", _l("The date cannot be after today ({today}).").format(today=today))
     if park.last_transition_on and on < park.last_transition_on:
-        raise invalid("date", f"日期不能早于上一次状态变更（{park.last_transition_on}）。",
-                       f"The date cannot be before the previous transition ({park.last_transition_on}).")
+        raise invalid("date", _l(
+            "The date cannot be before the previous transition ({last_transition_on}).").format(
+            last_transition_on=park.last_transition_on))
     params = {k: data.get(k) for k in ALL_ACTION_FIELDS}
     as_leading_group = bool(data.get("as_leading_group"))
     if as_leading_group and actor.role != Role.OFFICE:
-        raise Forbidden("not_office", Msg("只有办公室工作人员可以代领导小组录入决定。",
-                                          "Only Office staff may enter decisions for the leading group."))
+        raise Forbidden("not_office", _l("Only Office staff may enter decisions for the leading group."))
     _check_fields(action, params)
     override = data.get("panel_override_reason")
     party = policy.lifecycle_party(actor, as_leading_group) or Party.PARK
@@ -277,13 +287,13 @@ def _override_party(actor: Actor, park: Park, action: Action, party: Party, reas
     the party the action belongs to (for a province's act, it enters it for the province, audited)."""
     facts = {"action": action.value, "state": park.state, "reason": reason}
     if not actor.is_office:
-        raise refused(PanelOverrideRefusal("override_office_only", Msg(
-            "只有办公室可以说明理由越过评审组结论的要求。",
+        raise refused(PanelOverrideRefusal("override_office_only", _l(
             "Only the Office may override the need for a panel's conclusion, with a reason.")),
             "park.panel_override_refused", "park", park.id, facts)
     if action not in PANEL_DECIDED:
-        message = Msg(f"“{action.value}”不依据评审组结论，无需越过。",
-                      f"{action.value} does not follow a panel's conclusion; there is nothing to override.")
+        message = _l(
+            "{action} does not follow a panel's conclusion; there is nothing to override.").format(
+            action=action.value)
         raise refused(PanelOverrideNotApplicable("override_not_applicable", message,
                                                  {"panel_override_reason": [message]}),
                       "park.panel_override_refused", "park", park.id, facts)
