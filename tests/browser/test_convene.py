@@ -273,6 +273,7 @@ def test_an_infeasible_request_is_resolved_by_a_relaxation_button(browser, conve
     assert "无法组成评审组" in box.inner_text() and "合格专家" in box.inner_text()
     button = page.get_by_test_id("relaxation").first
     assert "3" in button.inner_text() and "1" in button.inner_text()
+    assert "土壤修复" in button.inner_text() and "soil_remediation" not in box.inner_text()  # in words, no code
     _shot(page, "convene-3-infeasible-office-1280-zh")
     assert page.get_by_test_id("held").count() == 1  # the supervisor's confirmation serves the re-run
     draw_page = page.url
@@ -283,7 +284,7 @@ def test_an_infeasible_request_is_resolved_by_a_relaxation_button(browser, conve
     assert "tv-soil.relaxed" in page.locator("#meeting").inner_text()
     # the one soil-remediation expert must sit: the picture names them as over-represented, and says why
     over = page.get_by_test_id("over-represented").inner_text()
-    assert "组建专家03" in over and "1.0000" in over and "soil_remediation" in over
+    assert "组建专家03" in over and "1.0000" in over and "土壤修复" in over and "soil_remediation" not in over
     _shot(page, "convene-4-relaxed-office-1280-zh")
     context.close()
 
