@@ -130,6 +130,7 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("panel_pages.convene_draw", "GET"): _p(STAFF, Scope.PARK, _PARK),
     ("panel_pages.convene_draw_post", "POST"): _p(STAFF, Scope.PARK, f"{_PARK}; {_CONVENE}"),
     ("panel_pages.convene_relax", "POST"): _p(OFFICE, Scope.NONE),
+    ("panel_pages.convene_adjust", "POST"): _p(OFFICE, Scope.NONE, "panels.services.convening.adjust_rule_set"),
     ("panel_pages.panel", "GET"): _p(STAFF, Scope.CONVENING, _PANEL),
     ("panel_pages.verify", "POST"): _p(OFFICE, Scope.CONVENING, _PANEL),
     ("panel_pages.invite_preview", "GET"): _p(STAFF, Scope.CONVENING, _PANEL),

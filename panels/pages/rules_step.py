@@ -3,20 +3,26 @@ another set for the kind; the eligibility funnel of the request on the chosen da
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+import marshmallow as ma
+from flask import flash, redirect, render_template, request, url_for
 
 from expert_pool.services import list_specialties
 from ground import clock
 from ground.errors import DomainError
 from ground.extensions import db
 from ground.guard import current_actor
+from ground.i18n import _l
 from panels.pages.blueprint import bp
 from panels.pages.request import read_request
 from panels.pages.wording import funnel_rows, kind_name, rules_in_words
+from panels.rules.rulesets import ADJUSTABLE, effective_rules
 from panels.services import list_rule_sets, rule_set_for
-from panels.services.convening import request_funnel
-from scheduling.pages.common import lang, say
+from panels.services.convening import adjust_rule_set, request_funnel
+from scheduling.pages.common import Failure, failure_from, lang, say
 from scheduling.services import get_park
+
+INVALID_NUMBER = _l("Enter whole numbers only.")
+ADJUSTED = _l("Adjusted: the request now draws under {name} v{version}.")
 
 
 def specialty_names() -> dict[str, str]:
@@ -35,9 +41,13 @@ def rule_set_choices(actor, kind: str) -> list[tuple[str, str]]:
 
 @bp.route("/parks/<int:park_id>/convene/rules")
 def convene_rules(park_id: int):
+    req, problems = read_request(request.args)
+    return _rules_page(park_id, req, problems)
+
+
+def _rules_page(park_id: int, req, problems, failure: Failure | None = None, status: int = 200):
     actor = current_actor()
     park = get_park(actor, park_id)
-    req, problems = read_request(request.args)
     if not req.kind or not req.meeting_date:
         return redirect(url_for("panel_pages.convene", park_id=park.id, **req.query()), 303)
     error, funnel, words, rule_set = None, [], [], None
@@ -51,4 +61,46 @@ def convene_rules(park_id: int):
     return render_template(
         "panels/convene_rules.html", park=park, req=req, problems=problems, error=error, rule_set=rule_set,
         rule_words=words, funnel=funnel, kind=kind_name(req.kind), today=clock.today(),
-        choices=rule_set_choices(actor, req.kind) if actor.is_office else [])
+        choices=rule_set_choices(actor, req.kind) if actor.is_office else [], failure=failure,
+        adjustable=_adjustable(rule_set) if actor.is_office and rule_set is not None else None), status
+
+
+def _adjustable(rule_set) -> dict:
+    """The rule set's values the Office may adjust, as the form shows them."""
+    r = effective_rules(rule_set.rules)
+    names = specialty_names()
+    return {"values": {k: r[k] for k in ADJUSTABLE},
+            "specialties": [(q["specialty"], names.get(q["specialty"], q["specialty"]), q.get("min", 0))
+                            for q in r["specialty_quotas"]]}
+
+
+def _number(value: str | None) -> int | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise ValueError(value)
+    return int(value)
+
+
+@bp.route("/parks/<int:park_id>/convene/rules/adjust", methods=["POST"])
+def convene_adjust(park_id: int):
+    """The Office adjusts the request's rules within what the set allows (a new ``<set>.adjusted`` version)."""
+    actor = current_actor()
+    park = get_park(actor, park_id)
+    req, problems = read_request(request.form)
+    try:
+        changes = {k: _number(request.form.get(k)) for k in ADJUSTABLE}
+        mins = {key.removeprefix("spec_min_"): _number(v) for key, v in request.form.items()
+                if key.startswith("spec_min_")}
+        adjusted = adjust_rule_set(actor, park.id, req.kind or "", req.rule_set, req.size, changes,
+                                   {k: v for k, v in mins.items() if v is not None})
+        db.session.commit()
+    except (DomainError, ValueError) as exc:
+        db.session.rollback()
+        error = exc if isinstance(exc, DomainError) else ma.ValidationError(
+            {"_form": [say(INVALID_NUMBER)]})
+        return _rules_page(park.id, req, problems, failure_from("adjust", error, dict(request.form)),
+                           getattr(exc, "status", 422))
+    flash(say(ADJUSTED).format(name=adjusted.name, version=adjusted.version), "done")
+    return redirect(url_for("panel_pages.convene_rules", park_id=park.id, **req.query(rule_set=adjusted.name)), 303)

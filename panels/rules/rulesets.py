@@ -120,3 +120,52 @@ def describe_group(group: str, names: Mapping[str, tuple[str, str]] | None = Non
     if prefix == "prov":
         return f"省份“{zh}”", f"province “{en}”"
     return group, group
+
+
+#: What the Office may adjust on a rule set for one request, without an infeasible draw asking for it.
+ADJUSTABLE = ("max_per_organization", "max_per_province", "min_senior", "min_rest_days")
+MAX_REST_DAYS = 60
+
+
+def adjusted_rules(rules: Mapping[str, Any], changes: Mapping[str, int | None],
+                   specialty_mins: Mapping[str, int], size: int) -> tuple[dict[str, Any], dict[str, str]]:
+    """``rules`` with the Office's adjustments, and the problems by field (empty when all hold).
+
+    An adjustment stays within what the set allows: it may only make the panel more independent or more
+    qualified (fewer members per organisation or province, more rest days, more senior members, more of a
+    specialty, each up to the panel's size); loosening a rule is what an infeasible draw's relaxations are for,
+    one at a time and only as the engine proposes. A change equal to the set's value is no change."""
+    r = effective_rules(rules)
+    out = {**r, "specialty_quotas": [dict(q) for q in r["specialty_quotas"]]}
+    problems: dict[str, str] = {}
+
+    def at_most(field: str, value: int | None, ceiling: int | None) -> None:
+        if value is None:
+            return
+        if value < 1 or (ceiling is not None and value > ceiling):
+            problems[field] = "tighten_only"
+        else:
+            out[field] = value
+
+    at_most("max_per_organization", changes.get("max_per_organization"), r["max_per_organization"])
+    at_most("max_per_province", changes.get("max_per_province"), r["max_per_province"] or size)
+    for field, floor, ceiling in (("min_senior", r["min_senior"], size),
+                                  ("min_rest_days", r["min_rest_days"], MAX_REST_DAYS)):
+        value = changes.get(field)
+        if value is None:
+            continue
+        if value < floor or value > ceiling:
+            problems[field] = "raise_only"
+        else:
+            out[field] = value
+    known = {q["specialty"]: q for q in out["specialty_quotas"]}
+    for code, value in specialty_mins.items():
+        quota = known.get(code)
+        ceiling = min(size, quota["max"]) if quota and quota.get("max") is not None else size
+        if quota is None:
+            problems[f"spec_min_{code}"] = "unknown_specialty"
+        elif value < quota.get("min", 0) or value > ceiling:
+            problems[f"spec_min_{code}"] = "raise_only"
+        else:
+            quota["min"] = value
+    return out, problems

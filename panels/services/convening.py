@@ -14,7 +14,7 @@ from panels.models import RuleSet
 from panels.rules import recusal
 from panels.rules.authority import convener_for
 from panels.rules.convener import convener_view
-from panels.rules.rulesets import effective_rules, recusal_rules
+from panels.rules.rulesets import adjusted_rules, effective_rules, recusal_rules
 from panels.services.access import FORBIDDEN, convening_authority, park_for_panel
 from panels.services.pool import park_context, pool_facts
 from panels.services.rule_sets import create_rule_set, rule_set_for
@@ -86,3 +86,33 @@ def relax_rule_set(actor: Actor, park_id: int, kind: str, rule_set_name: str | N
     return create_rule_set(actor, {
         "name": name[:100], "kind": kind, "is_default": False, "rules": rules,
         "description": f"{base.name} v{base.version}: {group} {side} {proposed}"})
+
+
+ADJUSTMENT_PROBLEMS = {
+    "tighten_only": _l("Here a rule may only be made stricter (at least 1, at most the set's value); to loosen it, "
+                       "draw and take a relaxation the engine proposes."),
+    "raise_only": _l("Here a minimum may only be raised, up to the panel's size (rest days up to 60)."),
+    "unknown_specialty": _l("The rule set has no quota for this specialty."),
+}
+
+
+def adjust_rule_set(actor: Actor, park_id: int, kind: str, rule_set_name: str | None, size: int,
+                    changes: dict[str, int | None], specialty_mins: dict[str, int]) -> RuleSet:
+    """The Office's adjustment of the request's rule set within what it allows
+    (:func:`panels.rules.rulesets.adjusted_rules`): a new version of ``<rule set>.adjusted`` for the kind (never
+    the default), audited as every rule set is; 422 naming each field that would loosen a rule."""
+    if not actor.is_office:
+        raise Forbidden(None, FORBIDDEN)
+    park_for_panel(actor, park_id)
+    base = rule_set_for(actor, rule_set_name, kind)
+    rules, problems = adjusted_rules(base.rules, changes, specialty_mins, size)
+    if problems:
+        raise InvalidInput("rule_adjustment_invalid", _l("These rules cannot be adjusted so."),
+                           {field: [ADJUSTMENT_PROBLEMS[code]] for field, code in problems.items()})
+    if rules == effective_rules(base.rules):
+        raise InvalidInput("rule_adjustment_unchanged", _l("Nothing was changed: the rules are as they were."))
+    name = base.name if base.name.endswith(".adjusted") else f"{base.name}.adjusted"
+    changed = {k: v for k, v in changes.items() if v is not None}
+    return create_rule_set(actor, {
+        "name": name[:100], "kind": kind, "is_default": False, "rules": rules,
+        "description": f"{base.name} v{base.version}: {changed} {specialty_mins}"[:500]})

@@ -527,6 +527,8 @@ BUILDERS: dict[tuple[str, str], Any] = {
     ("panel_pages.convene_relax", "POST"): lambda w, who: Req(
         "POST", f"/parks/{w.park_p.id}/convene/relax",
         data={**_convene_form(w), "group": "senior", "side": "min", "proposed": "0", "rerun": "1"}, csrf=True),
+    ("panel_pages.convene_adjust", "POST"): lambda w, who: Req(
+        "POST", f"/parks/{w.park_p.id}/convene/rules/adjust", data={**_convene_form(w), "min_senior": "9"}, csrf=True),
     ("panel_pages.panel", "GET"): lambda w, who: Req("GET", f"/panels/{w.panel.id}", target=_panel_target(w)),
     ("panel_pages.verify", "POST"): lambda w, who: Req("POST", f"/panels/{w.panel.id}/verify", data={}, csrf=True,
                                                        target=_panel_target(w)),
