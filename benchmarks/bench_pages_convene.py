@@ -10,14 +10,13 @@ Prints p50, p95 and max per page, the machine and its load.
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import time
 from datetime import timedelta
 
 from bench_pages_park import signed_in_client
-from common import database_url, machine, make_app
+from common import demo_app, machine
 
 
 def pick(app):
@@ -64,24 +63,8 @@ def measure(client, path: str, runs: int) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--reuse", metavar="URL", help="a database the demo data was loaded into before (faster)")
-    args = parser.parse_args()
-    url = args.reuse or database_url(args.backend, "ecopanel_bench_convene")
-    if url is None:
-        raise SystemExit("PostgreSQL is not reachable")
-    app = make_app(url)
-    started = time.perf_counter()
-    from ecopanel import demo
+    app, args = demo_app(__doc__.splitlines()[0], "ecopanel_bench_convene", runs=10)
     from ecopanel.demo import DEMO_NOW
-
-    with app.app_context():
-        if demo.is_empty():
-            demo.load()
-    app.config["CLOCK"] = lambda: DEMO_NOW
-    print(f"demo data ready in {time.perf_counter() - started:.1f} s ({url.split(':')[0]})")
     park_id, kind, panel_id, province = pick(app)
     start = (DEMO_NOW + timedelta(days=21)).date()
     window = f"kind={kind}&size=5&from={start}&to={start + timedelta(days=27)}"

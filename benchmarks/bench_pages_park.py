@@ -11,12 +11,11 @@ picture and the template. Prints p50, p95 and max per page, the machine and its 
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import time
 
-from common import database_url, machine, make_app
+from common import demo_app, machine
 
 
 def signed_in_client(app, email: str):
@@ -55,25 +54,7 @@ def pick_parks(app) -> dict[str, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--reuse", metavar="URL", help="a database the demo data was loaded into before (faster)")
-    args = parser.parse_args()
-    url = args.reuse or database_url(args.backend, "ecopanel_bench_pages")
-    if url is None:
-        raise SystemExit("PostgreSQL is not reachable")
-    app = make_app(url)
-    started = time.perf_counter()
-    from ecopanel import demo
-    from ecopanel.demo import DEMO_NOW
-
-    with app.app_context():
-        if demo.is_empty():
-            demo.load()
-
-    app.config["CLOCK"] = lambda: DEMO_NOW  # the demo's "today": its deadlines and history as shipped
-    print(f"demo data ready in {time.perf_counter() - started:.1f} s ({url.split(':')[0]})")
+    app, args = demo_app(__doc__.splitlines()[0], "ecopanel_bench_pages", runs=30)
     client = signed_in_client(app, "office@ecopanel.demo")
     for label, park_id in pick_parks(app).items():
         path = f"/parks/{park_id}"

@@ -59,3 +59,31 @@ def make_app(url: str):
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
     return app
+
+
+def demo_app(description: str, db_name: str, runs: int):
+    """Command-line set-up of the page benchmarks: ``--backend``, ``--runs`` (default ``runs``) and ``--reuse``; an
+    app on a database holding the demo data (loaded unless reused), its clock at the demo's "today".
+    Returns ``(app, args)``."""
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--runs", type=int, default=runs)
+    parser.add_argument("--reuse", metavar="URL", help="a database the demo data was loaded into before (faster)")
+    args = parser.parse_args()
+    url = args.reuse or database_url(args.backend, db_name)
+    if url is None:
+        raise SystemExit("PostgreSQL is not reachable")
+    app = make_app(url)
+    started = time.perf_counter()
+    from ecopanel import demo
+    from ecopanel.demo import DEMO_NOW
+
+    with app.app_context():
+        if demo.is_empty():
+            demo.load()
+    app.config["CLOCK"] = lambda: DEMO_NOW  # the demo's "today": its deadlines and history as shipped
+    print(f"demo data ready in {time.perf_counter() - started:.1f} s ({url.split(':')[0]})")
+    return app, args

@@ -50,10 +50,10 @@ def _rules_page(park_id: int, req, problems, failure: Failure | None = None, sta
     park = get_park(actor, park_id)
     if not req.kind or not req.meeting_date:
         return redirect(url_for("panel_pages.convene", park_id=park.id, **req.query()), 303)
-    error, funnel, words, rule_set = None, [], [], None
+    error, funnel, words, rule_set, names = None, [], [], None, specialty_names()
     try:
         rule_set = rule_set_for(actor, req.rule_set, req.kind)
-        words = rules_in_words(rule_set.rules, specialty_names())
+        words = rules_in_words(rule_set.rules, names)
         funnel = funnel_rows(request_funnel(actor, park.id, req.kind, req.meeting_date, req.rule_set))
     except DomainError as exc:
         db.session.rollback()
@@ -62,13 +62,12 @@ def _rules_page(park_id: int, req, problems, failure: Failure | None = None, sta
         "panels/convene_rules.html", park=park, req=req, problems=problems, error=error, rule_set=rule_set,
         rule_words=words, funnel=funnel, kind=kind_name(req.kind), today=clock.today(),
         choices=rule_set_choices(actor, req.kind) if actor.is_office else [], failure=failure,
-        adjustable=_adjustable(rule_set) if actor.is_office and rule_set is not None else None), status
+        adjustable=_adjustable(rule_set, names) if actor.is_office and rule_set is not None else None), status
 
 
-def _adjustable(rule_set) -> dict:
-    """The rule set's values the Office may adjust, as the form shows them."""
+def _adjustable(rule_set, names: dict[str, str]) -> dict:
+    """The rule set's values the Office may adjust, as the form shows them (``names``: the specialties')."""
     r = effective_rules(rule_set.rules)
-    names = specialty_names()
     return {"values": {k: r[k] for k in ADJUSTABLE},
             "specialties": [(q["specialty"], names.get(q["specialty"], q["specialty"]), q.get("min", 0))
                             for q in r["specialty_quotas"]]}

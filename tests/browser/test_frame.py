@@ -12,21 +12,6 @@ pytestmark = pytest.mark.browser
 LANDING = {"office": "/dashboard", "province": "/dashboard", "expert": "/me"}
 
 
-@pytest.fixture
-def desktop(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True)
-    yield context.new_page()
-    context.close()
-
-
 @pytest.mark.parametrize("role", ["office", "province", "park", "expert"])
 def test_each_role_signs_in_and_lands_on_its_page(desktop, frame_server, role):
     base = frame_server.url

@@ -15,23 +15,8 @@ pytestmark = pytest.mark.browser
 pool_server = pool_fixtures.pool_server  # this module's live server (a fixture)
 
 
-@pytest.fixture
-def wide(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True)
-    yield context.new_page()
-    context.close()
-
-
-def test_office_finds_experts_of_a_specialty_in_jiangsu_by_choosing_from_lists(wide, pool_server):
-    page = wide
+def test_office_finds_experts_of_a_specialty_in_jiangsu_by_choosing_from_lists(desktop, pool_server):
+    page = desktop
     sign_in(page, pool_server, OFFICE)
     page.goto(f"{pool_server}/experts")
     page.get_by_label("省份").select_option(label="江苏省")
@@ -52,8 +37,8 @@ def test_office_finds_experts_of_a_specialty_in_jiangsu_by_choosing_from_lists(w
     shot(page, "expert-1280-zh")
 
 
-def test_a_province_reads_the_pool_masked_in_english(wide, pool_server):
-    page = wide
+def test_a_province_reads_the_pool_masked_in_english(desktop, pool_server):
+    page = desktop
     sign_in(page, pool_server, JIANGSU, lang="en")
     page.goto(f"{pool_server}/experts?page_size=20")
     assert "Expert pool" in page.locator("h1").inner_text()
@@ -65,8 +50,8 @@ def test_a_province_reads_the_pool_masked_in_english(wide, pool_server):
     shot(page, "search-1280-en")
 
 
-def test_office_adds_an_expert_with_one_bad_field_and_fixes_it(wide, pool_server):
-    page = wide
+def test_office_adds_an_expert_with_one_bad_field_and_fixes_it(desktop, pool_server):
+    page = desktop
     sign_in(page, pool_server, OFFICE)
     page.goto(f"{pool_server}/experts/new")
     good = valid_id_number("32", date(1978, 6, 2), False, 7777)
@@ -107,8 +92,8 @@ def _csv(mobile_of_second: str) -> bytes:
     return (HEADER + "\r\n".join(rows) + "\r\n").encode("utf-8-sig")
 
 
-def test_office_imports_a_file_with_a_bad_row_sees_row_and_column_fixes_and_imports(wide, pool_server):
-    page = wide
+def test_office_imports_a_file_with_a_bad_row_sees_row_and_column_fixes_and_imports(desktop, pool_server):
+    page = desktop
     sign_in(page, pool_server, OFFICE)
     page.goto(f"{pool_server}/experts/import")
     page.get_by_label("专家信息表").set_input_files(
