@@ -115,4 +115,5 @@ def shot(page, name: str, *, full_page: bool = True) -> None:
 
 def page_overflow(page) -> int:
     """How far the page scrolls sideways (0: nothing sticks out)."""
+    page.wait_for_load_state("load")  # measured once the stylesheets apply (tests/browser/layout.py)
     return page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")

@@ -132,6 +132,7 @@ def shot(page, name: str) -> None:
 def overflow(page) -> list[str]:
     """Elements of the pool's area that stick out of the viewport on the right (what makes a page scroll
     sideways), and whether the document as a whole is wider than the viewport."""
+    page.wait_for_load_state("load")  # measured once the stylesheets apply (tests/browser/layout.py)
     return page.evaluate("""() => {
         const width = document.documentElement.clientWidth;
         const out = [];

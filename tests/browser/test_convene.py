@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.convene_fixtures import EMAILS, PASSWORDS, convene_server, sign_in  # noqa: F401 (a fixture)
+from tests.browser.layout import scroll_width
 from tests.notifications.conftest import text_part
 
 pytestmark = pytest.mark.browser
@@ -165,7 +166,7 @@ def test_a_province_convenes_invites_and_sees_a_promotion_after_a_decline(browse
     phone_staff.goto(f"{server.url}/parks/{park_id}/convene?kind=plan_argumentation&from={WINDOW['from']}"
                      f"&to={WINDOW['to']}&size=5")
     _shot(phone_staff, "convene-1-calendar-province-390-zh")
-    width = phone_staff.evaluate("document.documentElement.scrollWidth")
+    width = scroll_width(phone_staff)
     assert width <= 400, width
     phone_staff.context.close()
 

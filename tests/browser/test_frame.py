@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.frame_fixtures import ARTIFACTS, frame_server_fixture, page_overflow, shot, sign_in  # noqa: F401
+from tests.browser.layout import scroll_width
 
 pytestmark = pytest.mark.browser
 
@@ -94,16 +95,16 @@ def test_phone_layout_of_sign_in_and_dashboard(phone, frame_server, lang):
     base = frame_server.url
     phone.goto(f"{base}/login?lang={lang}")
     assert page_overflow(phone) <= 0
-    assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390
+    assert scroll_width(phone) <= 390
     shot(phone, f"login-390-{lang}")
     sign_in(phone, base, "office", lang)
     assert phone.url == f"{base}/dashboard"
-    assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390
+    assert scroll_width(phone) <= 390
     assert phone.locator("nav.main-nav").is_hidden()
     phone.locator("details.menu > summary").click()
     menu = phone.locator("details.menu nav")
     assert menu.is_visible() and menu.get_by_role("link").count() == 5  # dashboard, pool, parks, panels, audit
-    assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390
+    assert scroll_width(phone) <= 390
     shot(phone, f"dashboard-390-{lang}-menu", full_page=False)
     phone.get_by_test_id("chart-experts-specialty").screenshot(
         path=str(ARTIFACTS / f"frame-chart-390-{lang}.png"))
@@ -111,8 +112,8 @@ def test_phone_layout_of_sign_in_and_dashboard(phone, frame_server, lang):
     phone.locator("details.menu > summary").click()  # closed again
     phone.get_by_test_id("who").click()  # the account menu: password, two-step verification, sign-out
     assert phone.get_by_test_id("sign-out").is_visible()
-    assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390
+    assert scroll_width(phone) <= 390
     shot(phone, f"account-390-{lang}", full_page=False)
     phone.goto(f"{base}/audit")
-    assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390
+    assert scroll_width(phone) <= 390
     shot(phone, f"audit-390-{lang}")

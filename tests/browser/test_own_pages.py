@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
+from tests.browser.layout import scroll_width
 from tests.browser.own_fixtures import PARK_PASSWORD, PASSWORD, own_server, sign_in  # noqa: F401 (a fixture)
 from tests.browser.park_fixtures import PDF
 
@@ -31,7 +32,7 @@ def _phone(browser):
 
 def _fits(page) -> None:
     """Nothing wider than the phone: no sideways scrolling."""
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = scroll_width(page)
     assert width <= PHONE["width"], width
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.layout import fits
 from tests.browser.park_fixtures import park_server, sign_in  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
@@ -155,7 +156,7 @@ def test_the_public_list_needs_no_sign_in(browser, park_server):  # noqa: F811
         assert "金鸡湖生态工业园区" in text
         assert ("创建中" if lang == "zh" else "under construction") in text
         assert "异议测试生态园区" not in text  # still applying: not on the public list
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert fits(page)
         _shot(page, f"public-parks-{width}-{lang}")
         context.close()
 
@@ -170,10 +171,10 @@ def test_the_park_page_and_list_at_390_px(browser, park_server):  # noqa: F811
         page.goto(f"{server.url}{path}?lang={lang}")
         assert page.get_by_test_id("timeline-svg").is_visible()
         page.get_by_test_id("timeline-text").locator("summary").click()
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"
+        assert fits(page), "the page scrolls sideways"
         _shot(page, f"park-rich-office-390-{lang}")
         page.goto(f"{server.url}/parks?lang={lang}")
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert fits(page)
         _shot(page, f"parks-list-390-{lang}")
         context.close()
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import pool_fixtures
+from tests.browser.layout import scroll_width
 from tests.browser.pool_fixtures import EXPERT, OFFICE, overflow, shot, sign_in
 
 pytestmark = pytest.mark.browser
@@ -46,7 +47,7 @@ def test_the_expert_reads_their_own_credit_record_on_a_phone(browser, pool_serve
         card = page.get_by_test_id("credit")
         assert "40.0" in card.inner_text() and "投诉经查属实" in card.inner_text()
         width = page.evaluate("document.documentElement.clientWidth")
-        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1  # no sideways scrolling
+        assert scroll_width(page) <= width + 1  # no sideways scrolling
         card.scroll_into_view_if_needed()
         shot(page, "me-credit-390-zh")
     finally:
@@ -63,7 +64,7 @@ def test_the_office_decides_the_proposal_on_its_page(browser, pool_server):
             proposal = page.get_by_test_id("proposal").first
             assert "暂停聘用" in proposal.inner_text() and "信用分 40.0" in proposal.inner_text()
             width_px = page.evaluate("document.documentElement.clientWidth")
-            assert page.evaluate("document.documentElement.scrollWidth") <= width_px + 1
+            assert scroll_width(page) <= width_px + 1
             shot(page, f"credit-proposals-{width}-zh")
             if width == 390:  # decide it: a reason is required, then it is listed as decided
                 proposal.get_by_label("不采纳").check()
