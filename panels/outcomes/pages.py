@@ -11,13 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import marshmallow as ma
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from ground import clock
 from ground.clock import shanghai_date
-from ground.errors import DomainError
-from ground.extensions import db
 from ground.guard import current_actor
 from ground.i18n import Msg, _l
 from ground.refusals import refusals_on_record
@@ -26,7 +23,7 @@ from panels.outcomes.conclude import conclude_panel
 from panels.outcomes.meeting import record_attendance, update_meeting
 from panels.outcomes.page_view import meeting_context
 from panels.services import get_panel
-from scheduling.pages.common import Failure, failure_from, form_input, say
+from scheduling.pages.common import Failure, answered, form_input
 
 bp = Blueprint("meeting_pages", __name__, root_path=str(Path(__file__).resolve().parent),
                template_folder="templates", static_folder="static", static_url_path="/static/meeting")
@@ -49,15 +46,13 @@ def _answer(panel_id: int, form: str, purpose: str, load: Callable[[], tuple[dic
     actor, now = current_actor(), clock.now()
     panel = get_panel(actor, panel_id, purpose=purpose)
     data, typed = load()
-    try:
+
+    def run():
         with refusals_on_record(actor):
-            act(actor, panel, data, now)
-    except (DomainError, ma.ValidationError) as exc:
-        db.session.rollback()
-        status = exc.status if isinstance(exc, DomainError) else 422
-        return _show(panel_id, failure_from(form, exc, typed), status)
-    flash(say(done), "done")
-    return redirect(url_for("meeting_pages.meeting", panel_id=panel_id, _anchor=anchor), 303)
+            return act(actor, panel, data, now)
+
+    return answered(form, typed, run, lambda failure, status: _show(panel_id, failure, status), lambda _: done,
+                    url_for("meeting_pages.meeting", panel_id=panel_id, _anchor=anchor))
 
 
 RECORD_FIELDS = ("place", "video_link", "start_time", "chair_expert_id", "opinion")

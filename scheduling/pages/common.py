@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import marshmallow as ma
-from flask import request
+from flask import flash, redirect, request
 
 from expert_pool.rules.regions import PROVINCES
 from ground.api import request_language
 from ground.errors import DomainError
+from ground.extensions import db
 from ground.i18n import Msg, _l, localize
 
 PAGE_SIZE = 20
@@ -104,6 +106,21 @@ def failure_from(form: str, error: DomainError | ma.ValidationError, values: dic
         messages = error.messages if isinstance(error.messages, dict) else {"_form": error.messages}
         return Failure(form, say(INVALID), field_errors(messages), values)
     return Failure(form, say(error.message), field_errors(error.errors), values)
+
+
+def answered(form: str, typed: dict[str, Any], act: Callable[[], Any], show_again: Callable[[Failure, int], Any],
+             done: Callable[[Any], Msg | str], back: str):
+    """Answer a page's form the post/redirect/get way: ``act()``; a refusal or bad input rolls back and shows
+    the page again with the message by the form (its 4xx status, 422 for bad input); a success flashes
+    ``done(result)`` and goes ``back`` (303)."""
+    try:
+        result = act()
+    except (DomainError, ma.ValidationError) as exc:
+        db.session.rollback()
+        status = exc.status if isinstance(exc, DomainError) else 422
+        return show_again(failure_from(form, exc, typed), status)
+    flash(say(done(result)), "done")
+    return redirect(back, 303)
 
 
 LIST_FIELDS = frozenset({"documents", "subjects", "proposal_ids"})

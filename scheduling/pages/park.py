@@ -11,14 +11,12 @@ from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 
 from ground import clock
-from ground.errors import DomainError
-from ground.extensions import db
 from ground.guard import current_actor
 from scheduling.pages.blueprint import bp
-from scheduling.pages.common import Failure, failure_from, form_input, say
+from scheduling.pages.common import Failure, answered, form_input
 from scheduling.pages.park_view import park_context
 
 
@@ -37,12 +35,10 @@ def answer_form(park_id: int, form: str, fields: tuple[str, ...], schema: type[m
                 act: Callable[[Any, dict[str, Any], Any], Any], done: Callable[[Any], Any], anchor: str):
     """Load the form with ``schema``, call ``act(actor, data, now)``, then flash ``done(result)`` and go back."""
     data, typed = form_input(fields)
-    try:
+
+    def run():
         loaded = schema().load(data) if schema is not None else data
-        result = act(current_actor(), loaded, clock.now())
-    except (DomainError, ma.ValidationError) as exc:
-        db.session.rollback()
-        status = exc.status if isinstance(exc, DomainError) else 422
-        return show_park(park_id, failure_from(form, exc, typed), status)
-    flash(say(done(result)), "done")
-    return redirect(url_for("park_pages.park", park_id=park_id, _anchor=anchor), 303)
+        return act(current_actor(), loaded, clock.now())
+
+    return answered(form, typed, run, lambda failure, status: show_park(park_id, failure, status), done,
+                    url_for("park_pages.park", park_id=park_id, _anchor=anchor))
