@@ -15,7 +15,7 @@ INTENDED_PUBLIC = {
     "api-docs.openapi_json",
     # Art. 22: the public list of parks; expert invitation links (token in the URL) — as they are added
     "parks.PublicParks", "parks.public_parks", "park_pages.public_parks", "invitations.show", "invitations.accept", "invitations.decline",
-    # an expert's calendar feed: the secret token in its URL is the credential (panels.seats.feeds)
+    # an expert's or a staff user's calendar feed: the secret token in its URL is the credential (panels.seats.feeds)
     "calendar_feeds.feed",
     # the second sign-in step: reachable only with a pending password check in the session (ecopanel.auth.sessions)
     "pages.login_totp", "pages.enrol_totp",
