@@ -10,7 +10,7 @@ import pytest
 from ground.guard import is_public_endpoint
 
 INTENDED_PUBLIC = {
-    "static", "expert_pool.static", "park_pages.static", "meeting_pages.static", "panel_pages.static",
+    "static", "expert_pool.static", "park_pages.static", "meeting_pages.static", "panel_pages.static", "agenda.static",
     "pages.login", "pages.health", "health.Health",
     "api-docs.openapi_json",
     # Art. 22: the public list of parks; expert invitation links (token in the URL) — as they are added
