@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import chinese_calendar
 from flask import url_for
 
 from expert_pool.rules.regions import PROVINCES
@@ -21,11 +22,14 @@ from panels.models import PANEL_KINDS, PANEL_STATUSES
 from panels.pages.meeting import WEEKDAYS
 from panels.pages.wording import authority_name, kind_name, panel_status
 from scheduling import calendar_service
-from scheduling.pages.common import province_name, say
+from scheduling.pages.common import lang, province_name, say
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 ONLY_AFTER = _l("meeting day over (another authority's panel)")
+ONLY_AFTER_SHORT = _l("meeting day over")
+#: The official calendar names its days in Chinese (data of the ``chinesecalendar`` package, which has both).
+HOLIDAYS_EN = {holiday.chinese: holiday.value for holiday in chinese_calendar.Holiday}
 
 
 def read_month(value: str | None, today: date) -> date:
@@ -46,9 +50,14 @@ def _shift(first: date, months: int) -> date:
 def _chip(m: Meeting) -> dict[str, Any]:
     return {"id": m.panel_id, "park": m.park_name, "kind": kind_name(m.kind), "kind_code": m.kind,
             "status": m.status, "status_words": panel_status(m.status) if m.full else say(ONLY_AFTER),
+            "status_short": panel_status(m.status) if m.full else say(ONLY_AFTER_SHORT),
             "href": url_for("panel_pages.panel", panel_id=m.panel_id) if m.full else None,
             "province": province_name(m.province), "location": m.location, "day": m.day,
             "convener": authority_name(m.convened_by) if m.full else ""}
+
+
+def _holiday(name: str) -> str:
+    return HOLIDAYS_EN.get(name, name) if name and lang() == "en" else name
 
 
 def weeks_of(first: date, meetings: list[Meeting], now: datetime) -> list[list[dict[str, Any]]]:
@@ -67,7 +76,7 @@ def weeks_of(first: date, meetings: list[Meeting], now: datetime) -> list[list[d
             weeks.append([])
         weeks[-1].append({"date": day, "in_month": day.month == first.month, "working": working,
                           "provisional": provisional, "holiday": override is False, "makeup": override is True,
-                          "name": cal.override_name(day) or "", "chips": by_day.get(day, [])})
+                          "name": _holiday(cal.override_name(day) or ""), "chips": by_day.get(day, [])})
         day += timedelta(days=1)
     return weeks
 
