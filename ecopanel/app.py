@@ -88,6 +88,8 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from expert_pool.held_routes import blp as held_rows_blp
     from expert_pool.routes import blp as experts_blp
     from notifications.routes import blp as notifications_blp
+    from panels.agenda import feed_pages
+    from panels.agenda import pages as agenda_pages
     from panels.outcomes import pages as meeting_pages
     from panels.outcomes.facts import awaiting_outcomes
     from panels.outcomes.routes import blp as outcomes_blp
@@ -98,7 +100,6 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from panels.record.page import expert_credit_section
     from panels.record.routes import blp as record_blp
     from panels.routes import blp as panels_blp
-    from panels.seats import feed_pages
     from panels.seats import pages as invitation_pages
     from panels.seats.routes import blp as seats_blp
     from panels.services.expert_panels import expert_panels_section
@@ -125,7 +126,8 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     # The experts' invitation pages: its two POST views replace the session CSRF check with a link-bound
     # per-page token (see panels.seats.pages); the blueprint as a whole is not exempted.
     app.register_blueprint(invitation_pages.bp)
-    app.register_blueprint(feed_pages.bp)  # an expert's calendar feed: the token in the URL is the credential
+    app.register_blueprint(feed_pages.bp)  # experts' and staff's calendar feeds: the token in the URL is the key
+    app.register_blueprint(agenda_pages.bp)  # the staff's calendar of meetings
     # Convening a panel in the browser: the supervisor's confirmation is the roof's (accounts, TOTP), and the
     # park's page lists its panels; neither package may import the other's side, so the roof wires them.
     app.register_blueprint(convene_pages_bp)

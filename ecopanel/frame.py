@@ -17,7 +17,7 @@ from expert_pool.models import Expert
 from expert_pool.rules.regions import PROVINCES
 from ground.api import request_language
 from ground.extensions import db
-from ground.i18n import Msg, _l, bilingual
+from ground.i18n import Msg, _l, _lp, bilingual
 from scheduling.models import Park
 
 OFFICE_NAME = _l("Ministry of Ecology and Environment (the Office)")
@@ -111,6 +111,7 @@ def navigation(user) -> list[NavItem]:
             _item("/experts", _l("Expert pool"), "/organizations", "/specialties"),
             _item("/parks", _l("Parks")),
             _item(url_or("panel_pages.panels", "/panels"), _l("Panels")),
+            _item(url_or("agenda.calendar", "/calendar"), _lp("ecopanel.frame", "Calendar")),
         ]
         if user.role == "office":
             items.append(_item(url_or("auditlog.index", "/audit"), _l("Audit log")))

@@ -3,7 +3,8 @@
 Plain values in, bytes out; no database. One VEVENT per expert and panel, with a UID that
 is stable for that pair, so a moved meeting (``SEQUENCE`` + 1, ``METHOD:REQUEST``) updates the entry the
 expert already has and a cancelled one (``METHOD:CANCEL``, ``STATUS:CANCELLED``) removes it. An expert's subscribed feed
-(:func:`build_feed`) carries the same events without a ``METHOD``. Times are in
+(:func:`build_feed`) carries the same events without a ``METHOD``; a staff user's feed its own entries, without
+organizer or attendee (empty addresses leave them out). Times are in
 Asia/Shanghai (``ground.clock.SHANGHAI``) with the VTIMEZONE included, which Outlook and the common Chinese
 clients need.
 
@@ -66,15 +67,17 @@ def _event(invite: MeetingInvite) -> Event:
     event.add("status", "CANCELLED" if invite.method == "CANCEL" else "CONFIRMED")
     event.add("transp", "OPAQUE")
 
-    organizer = vCalAddress(f"mailto:{invite.organizer_email}")
-    organizer.params["cn"] = vText(invite.organizer_name)
-    event.add("organizer", organizer)
-    attendee = vCalAddress(f"mailto:{invite.attendee_email}")
-    attendee.params["cn"] = vText(invite.attendee_name)
-    attendee.params["role"] = vText("REQ-PARTICIPANT")
-    attendee.params["partstat"] = vText("ACCEPTED" if invite.accepted else "NEEDS-ACTION")
-    attendee.params["rsvp"] = vText("FALSE")
-    event.add("attendee", attendee)
+    if invite.organizer_email:
+        organizer = vCalAddress(f"mailto:{invite.organizer_email}")
+        organizer.params["cn"] = vText(invite.organizer_name)
+        event.add("organizer", organizer)
+    if invite.attendee_email:  # a staff feed's entries have no attendee: the reader oversees, it does not sit
+        attendee = vCalAddress(f"mailto:{invite.attendee_email}")
+        attendee.params["cn"] = vText(invite.attendee_name)
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        attendee.params["partstat"] = vText("ACCEPTED" if invite.accepted else "NEEDS-ACTION")
+        attendee.params["rsvp"] = vText("FALSE")
+        event.add("attendee", attendee)
     return event
 
 

@@ -75,6 +75,10 @@ ACTIONS: dict[str, Msg] = {
     "panel.stage_refused": _l("refused a panel kind the park's stage does not call for"),
     "panel.stage_override_refused": _l("refused a stage override by someone not the Office"),
     "rule_set.create": _l("added a rule set version"),
+    "expert.calendar_feed_issued": _l("made a calendar feed address (an expert's)"),
+    "expert.calendar_feed_revoked": _l("revoked a calendar feed address (an expert's)"),
+    "user.calendar_feed_issued": _l("made a calendar feed address of meetings (staff)"),
+    "user.calendar_feed_revoked": _l("revoked a calendar feed address of meetings (staff)"),
     "invitation.create": _l("created an invitation"),
     "invitation.accept": _l("an expert accepted an invitation"),
     # the system

@@ -140,6 +140,11 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("panel_pages.cancel", "POST"): _p(STAFF, Scope.CONVENING, _PANEL),
     ("pages.password", "GET"): _p(ANYONE, Scope.SELF, "the signed-in user's own account"),
     ("pages.password", "POST"): _p(ANYONE, Scope.SELF, "ecopanel.auth.services.change_password (the caller)"),
+    # the staff's calendar of meetings and their own feed (the feed's rows: the same rule as the page)
+    ("agenda.calendar", "GET"): _p(STAFF, Scope.FILTERED, "panels.agenda.services.visible_meetings (in_remit; a "
+                                   "province: others' panels of its parks only after the day, as the timeline)"),
+    ("agenda.issue_feed", "POST"): _p(STAFF, Scope.SELF, "panels.agenda.feed.issue_feed (actor.user_id)"),
+    ("agenda.revoke_feed", "POST"): _p(STAFF, Scope.SELF, "panels.agenda.feed.revoke_feed (actor.user_id)"),
     ("dashboard.index", "GET"): _p(STAFF, Scope.FILTERED, "ecopanel.dashboard.work and .programme: the services "
                                    "each section calls filter to the caller's scope"),
     ("auditlog.index", "GET"): _p(OFFICE),

@@ -103,7 +103,7 @@ def test_phone_layout_of_sign_in_and_dashboard(phone, frame_server, lang):
     assert phone.locator("nav.main-nav").is_hidden()
     phone.locator("details.menu > summary").click()
     menu = phone.locator("details.menu nav")
-    assert menu.is_visible() and menu.get_by_role("link").count() == 5  # dashboard, pool, parks, panels, audit
+    assert menu.is_visible() and menu.get_by_role("link").count() == 6  # dashboard, pool, parks, panels, calendar, audit
     assert scroll_width(phone) <= 390
     shot(phone, f"dashboard-390-{lang}-menu", full_page=False)
     phone.get_by_test_id("chart-experts-specialty").screenshot(

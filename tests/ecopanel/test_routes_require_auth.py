@@ -10,12 +10,12 @@ import pytest
 from ground.guard import is_public_endpoint
 
 INTENDED_PUBLIC = {
-    "static", "expert_pool.static", "park_pages.static", "meeting_pages.static", "panel_pages.static",
+    "static", "expert_pool.static", "park_pages.static", "meeting_pages.static", "panel_pages.static", "agenda.static",
     "pages.login", "pages.health", "health.Health",
     "api-docs.openapi_json",
     # Art. 22: the public list of parks; expert invitation links (token in the URL) — as they are added
     "parks.PublicParks", "parks.public_parks", "park_pages.public_parks", "invitations.show", "invitations.accept", "invitations.decline",
-    # an expert's calendar feed: the secret token in its URL is the credential (panels.seats.feeds)
+    # an expert's or a staff user's calendar feed: the secret token in its URL is the credential (panels.seats.feeds)
     "calendar_feeds.feed",
     # the second sign-in step: reachable only with a pending password check in the session (ecopanel.auth.sessions)
     "pages.login_totp", "pages.enrol_totp",

@@ -548,6 +548,9 @@ BUILDERS: dict[tuple[str, str], Any] = {
     ("pages.password", "POST"): lambda w, who: Req("POST", "/account/password", data={
         "current_password": "wrong-password", "new_password": "new-password-1", "confirm": "new-password-1"}),
     ("dashboard.index", "GET"): lambda w, who: Req("GET", "/dashboard"),
+    ("agenda.calendar", "GET"): lambda w, who: Req("GET", "/calendar", query="month=2027-03"),
+    ("agenda.issue_feed", "POST"): lambda w, who: Req("POST", "/calendar/feed", csrf=True),
+    ("agenda.revoke_feed", "POST"): lambda w, who: Req("POST", "/calendar/feed/revoke", csrf=True),
     ("auditlog.index", "GET"): lambda w, who: Req("GET", "/audit"),
     ("me.index", "GET"): lambda w, who: Req("GET", "/me"),
     ("me.update_contact", "POST"): lambda w, who: Req("POST", "/me/contact", data=_contact(w, who), csrf=True),
