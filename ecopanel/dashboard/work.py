@@ -60,8 +60,7 @@ def _park_href(park_id: int) -> str:
 
 
 def _kind(kind: str) -> Msg:
-    zh, en = KIND_NAMES.get(kind, (kind, kind))
-    return bilingual(zh, en)
+    return KIND_NAMES.get(kind) or bilingual(kind, kind)
 
 
 def _deadline_item(d: DeadlineRecord, today: date) -> Item:

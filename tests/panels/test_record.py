@@ -150,7 +150,7 @@ def test_the_reminder_goes_to_the_convener_once_when_ratings_are_missing(db, jou
     names = dict(db.session.execute(select(Expert.id, Expert.name).where(Expert.id.in_(members))).all())
     assert all(names[e] in mails[0].body_text for e in members[1:])
     assert names[members[0]] not in mails[0].body_text
-    assert "2027-01-22" in mails[0].subject
+    assert "2027年1月22日" in mails[0].subject
 
 
 def test_conduct_records_come_from_attendance_and_invitations(db, journey, clock):
