@@ -135,3 +135,4 @@ def test_messages_render_in_each_language():
     assert localize("Missing data for required field.", "en") == "Missing data for required field."
     assert isinstance(_lp("ctx", "x"), Msg) and _lp("ctx", "x").zh == "x"  # unknown: the English
     assert (_ln("{n} row", "{n} rows", 1).en, _ln("{n} row", "{n} rows", 4).en) == ("1 row", "4 rows")
+

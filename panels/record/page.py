@@ -21,10 +21,9 @@ from panels.record.credit import current_credit, on_senior_list
 from panels.record.models import CreditProposal, ExpertRating
 from panels.record.rule_data import current_credit_rules
 from panels.rules.credit import CONDUCT_NAMES, PROPOSAL_NAMES, effective_credit_rules
-from scheduling.rules.lifecycle import PANEL_KIND_NAMES
+from scheduling.wording import panel_kind_name
 
 DERIVED = _l("Derived from attendance and invitations")
-KINDS = {kind.value: names for kind, names in PANEL_KIND_NAMES.items()}
 
 
 def expert_credit_section(actor: Actor, expert: Expert, today: date) -> Section | None:
@@ -77,5 +76,4 @@ def expert_credit_section(actor: Actor, expert: Expert, today: date) -> Section 
 def _kind(kinds: dict[int, str], panel_id: int | None) -> str | Msg:
     if panel_id is None or panel_id not in kinds:
         return "—"
-    zh, en = KINDS.get(kinds[panel_id], (kinds[panel_id], kinds[panel_id]))
-    return bilingual(zh, en)
+    return panel_kind_name(kinds[panel_id])

@@ -111,7 +111,7 @@ def rate_member(actor: Actor, panel: Panel, data: dict[str, Any], now: datetime)
             "Expert {expert_id} did not attend the meeting ({status}); only members who attended are "
             "rated.").format(
             expert_id=expert_id,
-            status=bilingual('缺席' if status == 'absent' else '无出席记录', status or 'no attendance recorded'))
+            status=_l("absent") if status == "absent" else _l("no attendance recorded"))
         raise refused(RatingInvalid("not_attended", why, {"expert_id": [why]}),
                       "panel.rating_refused", "panel", panel.id, {**facts, "why": "not_attended"})
     existing = db.session.scalar(select(ExpertRating).where(ExpertRating.panel_id == panel.id,

@@ -23,9 +23,7 @@ from notifications.rendering import local_date
 from panels.models import Invitation, Panel
 from panels.seats.links import page_url
 from scheduling.models import Park
-from scheduling.rules.lifecycle import PANEL_KIND_NAMES
-
-KIND_NAMES: dict[str, tuple[str, str]] = {kind.value: names for kind, names in PANEL_KIND_NAMES.items()}
+from scheduling.wording import panel_kind_name
 
 # The pledge an expert ticks to accept (Art. 37: independent, objective, impartial; Art. 39: confidential).
 # A changed wording is a new version; each acceptance stores the version it was given.
@@ -103,13 +101,13 @@ def contact_for(panel: Panel) -> dict[str, str]:
 
 def panel_facts(panel: Panel, lang: str) -> dict[str, Any]:
     park = db.session.get(Park, panel.park_id)
-    kind = KIND_NAMES.get(panel.kind, (panel.kind, panel.kind))
     province = PROVINCES.get(park.province, (park.province, park.province))
     start, end = meeting_hours()
     contact = contact_for(panel)
     i = 0 if lang == "zh" else 1
     return {
-        "panel_id": panel.id, "panel_kind": kind[i], "park_name": park.name, "park_province": province[i],
+        "panel_id": panel.id, "panel_kind": panel_kind_name(panel.kind).get(lang), "park_name": park.name,
+        "park_province": province[i],
         "meeting_date": panel.meeting_date.isoformat(),  # the mail writes it in the reader's words
         "meeting_hours": f"{start:%H:%M}–{end:%H:%M}", "location": panel.location or "",
         "contact_name": contact["name_zh"] if lang == "zh" else contact["name_en"],

@@ -13,7 +13,7 @@ from typing import Any
 
 from ground.i18n import _l, _ln, bilingual
 from scheduling.pages.common import article, colon, convener_name, day, join, say
-from scheduling.rules.lifecycle import PANEL_CALLS, PANEL_KIND_NAMES, PHASE_OF, PanelKind, State
+from scheduling.rules.lifecycle import PANEL_CALLS, PHASE_OF, State
 from scheduling.wording import (
     CHANGE_SUBJECT_NAMES,
     DEADLINE_NAMES,
@@ -23,6 +23,7 @@ from scheduling.wording import (
     action_name,
     material_kind_name,
     named,
+    panel_kind_name,
     party_name,
     reason_name,
     state_name,
@@ -46,11 +47,7 @@ class Entry:
 
 
 def _panel_kind(kind: str | None) -> str:
-    try:
-        zh, en = PANEL_KIND_NAMES[PanelKind(kind)]
-    except ValueError:
-        return kind or ""
-    return say(bilingual(zh, en))
+    return say(panel_kind_name(kind)) if kind else ""
 
 
 def _transition(e: dict[str, Any]) -> Entry:
@@ -58,8 +55,8 @@ def _transition(e: dict[str, Any]) -> Entry:
     detail = f"{who} · {e['actor_label']}" if e.get("actor_label") else who
     notes = [say(_l(
         "State: {state_name} → {state_name2}").format(
-        state_name=bilingual(state_name(e['from_state']).zh, state_name(e['from_state']).en),
-        state_name2=bilingual(state_name(e['to_state']).zh, state_name(e['to_state']).en)))]
+        state_name=state_name(e['from_state']),
+        state_name2=state_name(e['to_state'])))]
     if e.get("reason"):
         notes.append(say(reason_name(e["action"], e["reason"])))
     if e.get("comment"):
@@ -141,7 +138,7 @@ def _due(d: dict[str, Any], today: date) -> Entry:
     notes = []
     if d.get("consequence"):
         then = action_name(d["consequence"])
-        notes.append(say(_l("then: {then}").format(then=bilingual(then.zh, then.en))))
+        notes.append(say(_l("then: {then}").format(then=then)))
     if d.get("provisional"):
         notes.append(say(_l(
             "Provisional: the official holidays of that year are not published yet; counted Monday to Friday and "
