@@ -9,7 +9,8 @@ programme; the response layer renders a message in the reader's language with :f
 A message is a :class:`Msg`: a ``str`` whose plain value is its English text (so logs, keys and comparisons
 see one stable text), rendered in a language by ``get(lang)``, and in the current request's language when a
 template prints it. ``.format(...)`` is lazy as well: the values are filled in after the translation, each in
-the same language (a value may itself be a message).
+the same language (a value may itself be a message; a ``date`` is written the reader's way, ``2027年4月6日`` or
+``April 6, 2027``: machine formats, never a message, keep ISO).
 
 The catalogs are compiled from the ``.po`` files in memory at first use in each process (see
 :func:`catalog`): nothing binary is committed, nothing is built by the install, and a compiled catalog can
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -87,7 +88,12 @@ def current_language() -> str:
 
 
 def _in(value: Any, lang: str) -> Any:
-    return value.get(lang) if isinstance(value, Msg) else value
+    """A value filled into a message in ``lang``: a message in that language, a date in its words."""
+    if isinstance(value, Msg):
+        return value.get(lang)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return format_date(value, format="long", locale=locale_of(lang))
+    return value
 
 
 class Msg(str):
