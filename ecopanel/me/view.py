@@ -12,6 +12,7 @@ from expert_pool.rules.normalize import STATUSES, TITLE_RANKS
 from expert_pool.services import get_expert, organization_choices, present
 from ground.actor import Actor
 from ground.clock import shanghai_date
+from ground.i18n import _lp
 from panels.record.credit import credit_view
 from panels.rules.credit import CONDUCT_NAMES
 from panels.seats import feeds
@@ -64,6 +65,6 @@ def me_context(actor: Actor, page: int, now: datetime, *, errors: dict[str, Any]
         "option_tags": option_tags,
         "languages": names.table("language"), "feed": feed, "new_feed_url": new_feed_url,
         "feed_meetings": len(feeds.accepted_meetings(expert.id)), "today": today,
-        "credit": credit, "conduct_names": CONDUCT_NAMES,
+        "credit": credit, "conduct_names": {k: say(_lp("conduct", v)) for k, v in CONDUCT_NAMES.items()},
         "errors": errors or {}, "values": values or {},
     }
