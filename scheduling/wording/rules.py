@@ -25,6 +25,8 @@ def term(value: Term) -> Msg:
 
 
 def _value(value: Any) -> Any:
+    if isinstance(value, Text):
+        return rule_text(value)
     if isinstance(value, Term):
         return term(value)
     if isinstance(value, date):
