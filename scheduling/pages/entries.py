@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ground.i18n import _l, _ln, bilingual
+from ground.i18n import _l, _ln, _lp
 from scheduling.pages.common import article, colon, convener_name, day, join, say
 from scheduling.rules.lifecycle import PANEL_CALLS, PHASE_OF, State
 from scheduling.wording import (
@@ -79,9 +79,8 @@ def _event(e: dict[str, Any]) -> Entry | None:
         resolved = (say(_l("under investigation")) if e.get("resolved_on") is None else
                     say(_l(
                         "found {value} on {resolved_on}").format(
-                        value=bilingual(
-                            '属实' if e.get('upheld') else '不属实',
-                            'true' if e.get('upheld') else 'untrue'),
+                        value=_lp("objection finding", "true") if e.get("upheld")
+                        else _lp("objection finding", "untrue"),
                         resolved_on=day(e['resolved_on']))))
         notice = e.get("notice")
         return Entry(e["on"], f"{name} · {say(named(NOTICE_NAMES, notice))}", resolved,
