@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from common import database_url, machine
 
 CONTEXT = {"park_id": 1, "park_name": "苏州工业园区", "province": "32", "kind": "annual_report",
-           "kind_zh": "年度工作报告", "kind_en": "annual report", "due": "2027-06-30", "article": 23,
+           "kind_name": "annual report", "due": "2027-06-30", "article": 23,
            "provisional": False, "days_left": 7, "reminder": True, "recomputed": False, "previous_due": None}
 
 

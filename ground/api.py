@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import IntegerConverter
 
 from ground.errors import HTTP_MESSAGES, DomainError
-from ground.i18n import Msg, _l, bilingual, localize, pick_language
+from ground.i18n import Msg, _l, as_is, localize, pick_language
 from ground.schemas import MAX_ID, Integer  # ids and years are INTEGER columns
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ class EcoApi(Api):
             original = getattr(error, "original_exception", None)
             if original is not None:
                 log.error("unhandled error on %s %s", request.method, request.path, exc_info=original)
-        code, message = HTTP_MESSAGES.get(status, (f"http_{status}", bilingual(error.name, error.name)))
+        code, message = HTTP_MESSAGES.get(status, (f"http_{status}", as_is(error.name)))
         data = getattr(error, "data", None) or {}
         errors = {}
         if "messages" in data:

@@ -9,26 +9,32 @@ programme; the response layer renders a message in the reader's language with :f
 A message is a :class:`Msg`: a ``str`` whose plain value is its English text (so logs, keys and comparisons
 see one stable text), rendered in a language by ``get(lang)``, and in the current request's language when a
 template prints it. ``.format(...)`` is lazy as well: the values are filled in after the translation, each in
-the same language (a value may itself be a message).
+the same language (a value may itself be a message; a ``date`` is written the reader's way, ``2027年4月6日`` or
+``April 6, 2027``: machine formats, never a message, keep ISO).
 
 The catalogs are compiled from the ``.po`` files in memory at first use in each process (see
 :func:`catalog`): nothing binary is committed, nothing is built by the install, and a compiled catalog can
 never be older than its source.
 
-``Msg(zh, en)`` with two texts remains only for wording that is data rather than a catalog message (the
-column headers of the import file, texts the pure rules carry in both languages); :func:`bilingual` is its
-name. A literal pair in the source is refused by ``tests/test_i18n_catalog.py``.
+``Msg(zh, en)`` with two texts remains only for wording that is data rather than a catalog message (what is
+stored in both languages, a province's names, the column headers of the import file, texts the pure rules not
+yet converted to msgids carry in both languages); :func:`bilingual` is its name. A literal pair in the source
+is refused by ``tests/test_i18n_catalog.py``. The pure rules mark English msgids with
+``scheduling.rules.messages.N_``; they are translated where shown (``scheduling.wording``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -82,7 +88,12 @@ def current_language() -> str:
 
 
 def _in(value: Any, lang: str) -> Any:
-    return value.get(lang) if isinstance(value, Msg) else value
+    """A value filled into a message in ``lang``: a message in that language, a date in its words."""
+    if isinstance(value, Msg):
+        return value.get(lang)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return format_date(value, format="long", locale=locale_of(lang))
+    return value
 
 
 class Msg(str):
@@ -135,6 +146,11 @@ def bilingual(zh: str, en: str) -> Msg:
     return Msg(zh, en)
 
 
+def as_is(text: str) -> Msg:
+    """A text that is no message (a code with no name yet, a name): the same in every language."""
+    return Msg._lazy(text, lambda lang: text)
+
+
 def _l(message: str) -> Msg:
     """Lazy gettext: ``message`` (English, the msgid) in the reader's language."""
     return Msg._lazy(message, lambda lang: translations(lang).ugettext(message))
@@ -151,6 +167,35 @@ def _ln(singular: str, plural: str, n: int, /, **values: Any) -> Msg:
                         lambda lang: translations(lang).ungettext(singular, plural, n))
     values.setdefault("n", n)
     return message.format(**values)
+
+
+def day(value: date, format: str = "long") -> Msg:
+    """A date in the reader's words (``2027年4月6日``, ``April 6, 2027``): for dates in messages, never in
+    machine formats (API JSON, CSV, iCalendar, form inputs keep ISO). As a ``str``, its English."""
+    return Msg._lazy(format_date(value, format=format, locale="en"),
+                     lambda lang: format_date(value, format=format, locale=locale_of(lang)))
+
+
+def listing(items: Iterable[Any], style: str = "standard") -> Msg:
+    """Words (messages or plain text) as a list in the reader's language (``甲、乙和丙``, ``a, b, and c``;
+    ``style="or"``: ``甲、乙或丙``, ``a, b, or c``)."""
+    items = list(items)
+
+    def render(lang: str) -> str:
+        words = [str(_in(item, lang)) for item in items]
+        return format_list(words, style=style, locale=locale_of(lang)) if words else ""
+
+    return Msg._lazy(render("en"), render)
+
+
+def joined(items: Iterable[Any], separator: Msg) -> Msg:
+    """Sentences (messages or text) one after the other, ``separator`` (a message) between them."""
+    items = list(items)
+
+    def render(lang: str) -> str:
+        return separator.get(lang).join(str(_in(item, lang)) for item in items)
+
+    return Msg._lazy(render("en"), render)
 
 
 def N_(message: str) -> str:

@@ -33,7 +33,7 @@ from ground.actor import Actor
 from ground.audit import record
 from ground.errors import Forbidden, InvalidInput
 from ground.extensions import db
-from ground.i18n import _l, bilingual
+from ground.i18n import _l
 from scheduling import policy
 from scheduling.models import CalendarState, CalendarYear, HolidayOverride
 from scheduling.notice_periods import recompute_notice_periods
@@ -46,6 +46,7 @@ from scheduling.rules.calendar import (
     supported_official_years,
 )
 from scheduling.rules.year_files import CalendarFileError, parse_year_file
+from scheduling.wording import rule_text
 
 log = logging.getLogger(__name__)
 MAX_WORKING_DAYS = 3660  # about 14 years: far beyond any period of the Measures, and a bound on the loop
@@ -166,7 +167,7 @@ def list_years() -> list[dict[str, Any]]:
 
 
 def calendar_file_error(exc: CalendarFileError) -> InvalidInput:
-    message = bilingual(exc.message_zh, exc.message_en)  # the parser's messages already name the line
+    message = rule_text(exc.text)  # the parser's messages already name the line
     return InvalidInput(f"calendar_{exc.code}", message, {"file": [message]}, {"line": exc.line})
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 
 from ground.accounts import User
 from ground.extensions import db
+from ground.i18n import Msg, _l
 from notifications.outbox import queue_mail
 from notifications.recipients import group_by_language
 from scheduling.models import Park
@@ -37,16 +38,17 @@ RESPONSIBLE = {
     "reapplication_ban": ("park", "province"),
 }
 
-KIND_NAMES = {
-    "public_notice": ("创建公示期", "public notice"),
-    "construction_period": ("建设期", "construction period"),
-    "major_change_report": ("重大调整书面报告", "written report of a major change"),
-    "annual_report": ("年度工作报告", "annual report"),
-    "verification_rectification": ("现场核查整改", "rectification after the technical verification"),
-    "naming_notice": ("命名公示期", "naming notice"),
-    "performance_evaluation": ("绩效评价", "performance evaluation"),
-    "warning_rectification": ("警告整改期", "rectification after a warning"),
-    "reapplication_ban": ("再次申请限制期", "ban on a new application"),
+# Each deadline in words (English msgids; the mail and the dashboard say them in the reader's language).
+KIND_NAMES: dict[str, Msg] = {
+    "public_notice": _l("public notice"),
+    "construction_period": _l("construction period"),
+    "major_change_report": _l("written report of a major change"),
+    "annual_report": _l("annual report"),
+    "verification_rectification": _l("rectification after the technical verification"),
+    "naming_notice": _l("naming notice"),
+    "performance_evaluation": _l("performance evaluation"),
+    "warning_rectification": _l("rectification after a warning"),
+    "reapplication_ban": _l("ban on a new application"),
 }
 
 
@@ -75,9 +77,9 @@ def recipients(park: Park, audiences: Iterable[str]) -> dict[str, list[str]]:
 
 
 def deadline_context(park: Park, kind: str, due, article: int, provisional: bool, **extra: Any) -> dict[str, Any]:
-    zh, en = KIND_NAMES.get(kind, (kind, kind))
+    # the kind's English msgid: the mail template translates it into each recipient's language
     return {"park_id": park.id, "park_name": park.name, "province": park.province, "kind": kind,
-            "kind_zh": zh, "kind_en": en, "due": due.isoformat(), "article": article,
+            "kind_name": str(KIND_NAMES.get(kind, kind)), "due": due.isoformat(), "article": article,
             "provisional": provisional, "days_left": None, "reminder": False, "recomputed": False,
             "previous_due": None, **extra}
 

@@ -18,7 +18,7 @@ from ground.audit import record
 from ground.clock import shanghai_date
 from ground.errors import Conflict, Forbidden, InvalidInput, not_found
 from ground.extensions import db
-from ground.i18n import _l, bilingual
+from ground.i18n import _l
 from scheduling import policy
 from scheduling.deadlines import refresh_proposals, sync_deadlines
 from scheduling.facts import lifecycle_rules
@@ -42,7 +42,7 @@ def _check_day(field: str, day: date, today: date, not_before: date | None = Non
     if day > today or (not_before is not None and day < not_before):
         raise InvalidInput(None, INVALID, {field: [_l(
             "The date must lie between {not_before} and {today}.").format(
-            not_before=bilingual(not_before or '—', not_before or '-'), today=today)]})
+            not_before=day(not_before) if not_before else "—", today=day(today))]})
 
 
 def _report(park: Park, year: int) -> AnnualReportRecord:

@@ -16,7 +16,7 @@ POT=$(mktemp --suffix .pot)
 trap 'rm -f "$POT"' EXIT
 
 extract() {
-    "$PYBABEL" -q extract -F babel.cfg -k _l -k _lp:1c,2 -k _ln:1,2 --no-location --sort-output \
+    "$PYBABEL" -q extract -F babel.cfg -k _l -k _lp:1c,2 -k _ln:1,2 -k NP_:1c,2 --no-location --sort-output \
         --project ecopanel -o "$POT" .
 }
 

@@ -135,3 +135,19 @@ def test_messages_render_in_each_language():
     assert localize("Missing data for required field.", "en") == "Missing data for required field."
     assert isinstance(_lp("ctx", "x"), Msg) and _lp("ctx", "x").zh == "x"  # unknown: the English
     assert (_ln("{n} row", "{n} rows", 1).en, _ln("{n} row", "{n} rows", 4).en) == ("1 row", "4 rows")
+
+
+def test_dates_lists_and_sentences_in_messages_are_written_the_readers_way():
+    from datetime import date
+
+    from ground.i18n import as_is, day, joined, listing
+
+    message = _l("The date cannot be after today ({today}).").format(today=date(2027, 4, 6))
+    assert message.zh == "日期不能晚于今天（2027年4月6日）。"
+    assert message.en == "The date cannot be after today (April 6, 2027)."
+    assert (day(date(2027, 4, 6)).zh, day(date(2027, 4, 6), "full").en) == ("2027年4月6日", "Tuesday, April 6, 2027")
+    words = listing([_l("Sign in"), as_is("ecopanel"), "3"])
+    assert (words.zh, words.en) == ("登录、ecopanel和3", "Sign in, ecopanel, and 3")
+    assert listing([]).zh == "" and listing(["a", "b"], style="or").en == "a or b"
+    sentences = joined([_l("Sign in"), as_is("x")], _lp("between sentences", "; "))
+    assert (sentences.zh, sentences.en) == ("登录；x", "Sign in; x")

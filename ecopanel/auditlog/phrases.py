@@ -6,7 +6,7 @@ module lists the actions the code records, so a new one is noticed.
 
 from __future__ import annotations
 
-from ground.i18n import Msg, _l, _lp, bilingual
+from ground.i18n import Msg, _l, _lp, as_is
 
 ACTIONS: dict[str, Msg] = {
     # sign-in and accounts
@@ -121,11 +121,11 @@ def action_words(action: str) -> Msg:
 
 
 def object_words(object_type: str) -> Msg:
-    return OBJECT_TYPES.get(object_type) or bilingual(object_type, object_type)
+    return OBJECT_TYPES.get(object_type) or as_is(object_type)
 
 
 def role_words(role: str) -> Msg:
-    return ROLES.get(role) or bilingual(role, role)
+    return ROLES.get(role) or as_is(role)
 
 
 def object_href(object_type: str, object_id: str | None) -> str | None:

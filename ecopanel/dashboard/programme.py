@@ -18,10 +18,11 @@ from scheduling.rules.lifecycle import (
     CONSTRUCTION_STATES,
     ENDED_STATES,
     NAMED_STATES,
-    PANEL_KIND_NAMES,
+    PanelKind,
     State,
 )
 from scheduling.services.stats import park_counts
+from scheduling.wording import panel_kind_name
 
 #: The lifecycle's states grouped into the stages people speak of (vocabulary.py's groups, in order).
 STAGES: tuple[tuple[Msg, frozenset[State]], ...] = (
@@ -76,8 +77,7 @@ def panels_by_kind(actor: Actor, today: date, lang: str) -> BarChart:
     start = datetime(today.year, 1, 1, tzinfo=SHANGHAI).astimezone(UTC)
     end = datetime(today.year + 1, 1, 1, tzinfo=SHANGHAI).astimezone(UTC)
     counts = panel_counts_by_kind(actor, start, end)
-    rows = [(names[0] if lang == "zh" else names[1], counts.get(kind.value, 0), False)
-            for kind, names in PANEL_KIND_NAMES.items()]
+    rows = [(panel_kind_name(kind).get(lang), counts.get(kind.value, 0), False) for kind in PanelKind]
     title = _l("Panels drawn in {year} by kind").format(year=today.year)
     return bar_chart("panels-kind", title.get(lang), rows)
 

@@ -14,14 +14,14 @@ from flask import current_app
 
 from expert_pool.services import experts_due_for_review
 from ground.actor import Actor
-from ground.i18n import Msg, _l, _ln, bilingual
+from ground.i18n import Msg, _l, _ln, _lp, as_is, bilingual, day, joined
 from panels.services.stats import meetings_awaiting_responses, meetings_to_conclude
 from scheduling.models import DeadlineRecord
 from scheduling.notices import KIND_NAMES
 from scheduling.reports import late_annual_reports
-from scheduling.rules.lifecycle import PANEL_KIND_NAMES, PanelKind
 from scheduling.services import list_proposals
 from scheduling.services.work import deadlines_ahead, deadlines_overdue
+from scheduling.wording import panel_kind_name
 
 DAYS_AHEAD = 30
 SHOWN = 50  # items listed per section; the count above the list is always the full one
@@ -48,29 +48,21 @@ class Section:
     more: Msg | None = None
 
 
-def _words(template: Msg, **values: Any) -> Msg:
-    """``template`` filled in each language with that language's words (a value may itself be a Msg)."""
-    def pick(lang: str) -> dict[str, Any]:
-        return {k: v.get(lang) if isinstance(v, Msg) else v for k, v in values.items()}
-    return bilingual(template.zh.format(**pick("zh")), template.en.format(**pick("en")))
-
-
 def _park_href(park_id: int) -> str:
     return f"/parks/{park_id}"  # scheduling's park page
 
 
 def _kind(kind: str) -> Msg:
-    zh, en = KIND_NAMES.get(kind, (kind, kind))
-    return bilingual(zh, en)
+    return KIND_NAMES.get(kind) or as_is(kind)
 
 
 def _deadline_item(d: DeadlineRecord, today: date) -> Item:
     days = (d.due - today).days
     if days >= 0:
-        when = _ln("{due} ({n} day left)", "{due} ({n} days left)", days, due=d.due.isoformat(), n=days)
+        when = _ln("{due} ({n} day left)", "{due} ({n} days left)", days, due=day(d.due), n=days)
     else:
-        when = _ln("{due} ({n} day ago)", "{due} ({n} days ago)", -days, due=d.due.isoformat(), n=-days)
-    detail = _words(_l("{kind} (Art. {article})"), kind=_kind(d.kind), article=d.article)
+        when = _ln("{due} ({n} day ago)", "{due} ({n} days ago)", -days, due=day(d.due), n=-days)
+    detail = _l("{kind} (Art. {article})").format(kind=_kind(d.kind), article=d.article)
     badge, tone = None, ""
     if d.state == "fired" and d.outcome == "blocked":
         badge, tone = _l("could not take effect: people must act"), "bad"
@@ -108,8 +100,8 @@ def reports_section(actor: Actor, today: date) -> Section:
     for park, rows in list(by_park.values())[:SHOWN]:
         oldest = rows[0]
         if len(rows) == 1:
-            detail = _words(_l("Annual report {year}: {status}"),
-                            year=oldest["year"], status=REPORT_STATUS[oldest["status"]])
+            detail = _l("Annual report {year}: {status}").format(year=oldest["year"],
+                                                                 status=REPORT_STATUS[oldest["status"]])
         else:
             detail = _l(
                 "{n} annual reports, "
@@ -127,7 +119,7 @@ DECIDES = {"office": _l("the Office decides"),
 def proposals_section(actor: Actor) -> Section:
     proposals, total = list_proposals(actor, {"status": "open"}, 1, SHOWN)
     items = [Item(href=_park_href(p.park_id), title=p.park.name, detail=bilingual(p.message_zh, p.message_en),
-                  when=_l("proposed {on}").format(on=p.proposed_on.isoformat()),
+                  when=_l("proposed {on}").format(on=day(p.proposed_on)),
                   badge=DECIDES.get(p.audience), tone="warn") for p in proposals]
     return Section("proposals", _l("Warning proposals awaiting a decision"),
                    _l("No warning proposal awaits a decision."), items, total)
@@ -136,10 +128,9 @@ def proposals_section(actor: Actor) -> Section:
 def meetings_section(actor: Actor, today: date) -> Section:
     rows = meetings_awaiting_responses(actor, today)
     items = [Item(href=_park_href(m["park_id"]), title=m["park_name"],
-                  detail=_words(_l("{kind}: {pending} not answered, {accepted}/{size} accepted"),
-                                kind=bilingual(*PANEL_KIND_NAMES[PanelKind(m["kind"])]), pending=m["pending"],
-                                accepted=m["accepted"], size=m["size"]),
-                  when=_l("meeting {day}").format(day=m["meeting_date"].isoformat()))
+                  detail=_l("{kind}: {pending} not answered, {accepted}/{size} accepted").format(
+                      kind=panel_kind_name(m["kind"]), pending=m["pending"], accepted=m["accepted"], size=m["size"]),
+                  when=_l("meeting {day}").format(day=day(m["meeting_date"])))
              for m in rows[:SHOWN]]
     return Section("meetings", _l("Meetings awaiting answers"),
                    _l("No meeting is waiting for answers."), items, len(rows))
@@ -148,9 +139,9 @@ def meetings_section(actor: Actor, today: date) -> Section:
 def conclusions_section(actor: Actor, today: date) -> Section:
     rows = meetings_to_conclude(actor, today)
     items = [Item(href=f"/panels/{m['panel_id']}/meeting", title=m["park_name"],
-                  detail=_words(_l("{kind}: record the attendance and the conclusion"),
-                                kind=bilingual(*PANEL_KIND_NAMES[PanelKind(m["kind"])])),
-                  when=_l("meeting {day}").format(day=m["meeting_date"].isoformat()),
+                  detail=_l("{kind}: record the attendance and the conclusion").format(
+                      kind=panel_kind_name(m["kind"])),
+                  when=_l("meeting {day}").format(day=day(m["meeting_date"])),
                   badge=_ln(
                       "{n} day since",
                       "{n} days since",
@@ -164,10 +155,10 @@ def conclusions_section(actor: Actor, today: date) -> Section:
 def _review_reason(reason: str, expert: Any, months: int) -> Msg:
     if reason == "data_unconfirmed":
         return _ln("data not confirmed for {m} month", "data not confirmed for {m} months", months, m=months)
-    day = expert.term_end.isoformat() if expert.term_end else ""
+    end = day(expert.term_end) if expert.term_end else ""
     if reason == "term_ending":
-        return _l("term ends on {day}").format(day=day)
-    return _l("term ended on {day}").format(day=day)
+        return _l("term ends on {day}").format(day=end)
+    return _l("term ended on {day}").format(day=end)
 
 
 def experts_section(actor: Actor, today: date) -> Section:
@@ -180,7 +171,7 @@ def experts_section(actor: Actor, today: date) -> Section:
         expert = row["expert"]
         reasons = [_review_reason(r, expert, months) for r in row["reasons"]]
         items.append(Item(href=f"/experts/{expert.id}", title=expert.name,
-                          detail=bilingual("；".join(r.zh for r in reasons), "; ".join(r.en for r in reasons))))
+                          detail=joined(reasons, _lp("between sentences", "; "))))
     return Section("experts", _l("Experts needing attention"),
                    _l("No expert needs a review."), items, total,
                    more_href="/experts/review",

@@ -12,12 +12,15 @@ from expert_pool.rules.normalize import STATUSES, TITLE_RANKS
 from expert_pool.services import get_expert, organization_choices, present
 from ground.actor import Actor
 from ground.clock import shanghai_date
+from ground.i18n import _lp
 from panels.record.credit import credit_view
 from panels.rules.credit import CONDUCT_NAMES
 from panels.seats import feeds
 from panels.seats.present import my_invitations
-from scheduling.rules.lifecycle import PANEL_KIND_NAMES
+from scheduling.pages.common import say
+from scheduling.rules.lifecycle import PanelKind
 from scheduling.services import public_parks
+from scheduling.wording import panel_kind_name
 
 PAGE_SIZE = 20
 UPCOMING_SHOWN = 50
@@ -54,7 +57,7 @@ def me_context(actor: Actor, page: int, now: datetime, *, errors: dict[str, Any]
     return {
         "expert": expert, "upcoming": upcoming, "past": past, "page": page, "last_page": last_page,
         "statuses": STATUSES, "titles": TITLE_RANKS, "invitation_statuses": INVITATION_STATUSES,
-        "kinds": {kind.value: pair for kind, pair in PANEL_KIND_NAMES.items()},
+        "kinds": {kind.value: say(panel_kind_name(kind)) for kind in PanelKind},
         "unavailabilities": sorted(expert.unavailabilities, key=lambda u: u.start_date),
         "conflicts": sorted(expert.conflicts, key=lambda c: c.valid_from),
         "parks": parks, "park_names": dict(parks), "organizations": organization_choices(),
@@ -62,6 +65,6 @@ def me_context(actor: Actor, page: int, now: datetime, *, errors: dict[str, Any]
         "option_tags": option_tags,
         "languages": names.table("language"), "feed": feed, "new_feed_url": new_feed_url,
         "feed_meetings": len(feeds.accepted_meetings(expert.id)), "today": today,
-        "credit": credit, "conduct_names": CONDUCT_NAMES,
+        "credit": credit, "conduct_names": {k: say(_lp("conduct", v)) for k, v in CONDUCT_NAMES.items()},
         "errors": errors or {}, "values": values or {},
     }

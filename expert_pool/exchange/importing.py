@@ -22,7 +22,7 @@ from ground.audit import record_many
 from ground.clock import wall_now
 from ground.errors import Forbidden, InvalidInput
 from ground.extensions import db
-from ground.i18n import Msg, _l, _ln, bilingual
+from ground.i18n import Msg, _l, _ln, bilingual, listing
 
 REQUIRED_MSG = _l("This column is required.")
 
@@ -115,7 +115,7 @@ def read_rows(actor: Actor, table: tabular.Table, specialties: dict[str, str], t
             if unknown:
                 r._issue("specialties", _l(
                     "Unknown specialties: {unknown}").format(
-                    unknown=bilingual('、'.join(unknown), ', '.join(unknown))), "unknown_specialty")
+                    unknown=listing(unknown)), "unknown_specialty")
             rec["specialties"] = list(dict.fromkeys(codes))
         if id_number:
             info = normalize.validate_id_number(id_number, today=today)

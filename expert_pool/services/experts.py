@@ -16,7 +16,7 @@ from ground.actor import Actor, Role
 from ground.audit import diff, record
 from ground.errors import Conflict, Forbidden, InvalidInput, PreconditionFailed
 from ground.extensions import db
-from ground.i18n import _l, _lp, bilingual
+from ground.i18n import _l, _lp, bilingual, listing
 
 
 def _check_contributor(actor: Actor, contributed_by: str | None) -> str | None:
@@ -120,7 +120,7 @@ def change_status(actor: Actor, expert: Expert, to_status: str, reason: str, eff
                            "The expert is {status} and cannot become {to_status}; allowed: {allowed}.").format(
                            status=expert.status,
                            to_status=to_status,
-                           allowed=bilingual(', '.join(allowed) or '无', ', '.join(allowed) or 'none')),
+                           allowed=listing(allowed) if allowed else _l("none")),
                        extra={"current": expert.status, "allowed": allowed})
     before = expert.status
     _change_status(actor, expert, to_status, reason, effective_on)

@@ -23,7 +23,7 @@ from ground.audit import record
 from ground.clock import shanghai_date
 from ground.errors import Conflict, InvalidInput
 from ground.extensions import db
-from ground.i18n import Msg, _l, bilingual
+from ground.i18n import Msg, _l, day, listing
 from ground.refusals import AuditedRefusal, refused
 from panels.models import Panel
 from panels.outcomes.meeting import meeting_of, open_meeting, seated_members
@@ -32,8 +32,6 @@ from panels.rules.meeting_documents import checklist_gaps, items_not_met, score_
 from panels.rules.quorum import Quorum, assess_quorum, quorum_rule
 from scheduling.models import Park
 from scheduling.rules.lifecycle import (
-    CONCLUSION_NAMES,
-    PANEL_KIND_NAMES,
     Action,
     Conclusion,
     OutcomeRule,
@@ -44,6 +42,7 @@ from scheduling.rules.lifecycle import (
     outcome_steps,
 )
 from scheduling.services import lock_park, propose_decision, take_panel_actions
+from scheduling.wording import conclusion_name, panel_kind_name
 
 
 class ConclusionRefused(AuditedRefusal, Conflict):
@@ -65,10 +64,7 @@ def conclude_panel(actor: Actor, panel: Panel, data: dict[str, Any], now: dateti
     if existing is not None and existing.conclusion is not None:
         raise refused(ConclusionRefused("already_concluded", _l(
             "The panel concluded on {concluded_on} ({conclusion_names}); it cannot conclude again.").format(
-            concluded_on=existing.concluded_on,
-            conclusion_names=bilingual(
-                CONCLUSION_NAMES[Conclusion(existing.conclusion)][0],
-                CONCLUSION_NAMES[Conclusion(existing.conclusion)][1]))),
+            concluded_on=day(existing.concluded_on), conclusion_names=conclusion_name(existing.conclusion))),
             "panel.conclusion_refused", "panel", panel.id, {**facts, "why": "already_concluded"})
     if panel.status == "cancelled":
         raise Conflict("panel_closed", _l("The panel is cancelled."))
@@ -86,8 +82,7 @@ def conclude_panel(actor: Actor, panel: Panel, data: dict[str, Any], now: dateti
     check_findings(panel, meeting, rule.conclusion)
     quorum = quorum_of(panel, meeting)
     if not quorum.met:
-        chair = "" if quorum.chair_present or not quorum.chair_required else "；主持人未出席"
-        chair_en = "" if quorum.chair_present or not quorum.chair_required else "; the chair is not present"
+        chair = "" if quorum.chair_present or not quorum.chair_required else _l("; the chair is not present")
         raise refused(ConclusionRefused("below_quorum", _l(
             "{present} members present, fewer than the quorum "
             "of {required} of {seats} seats{chair}; the panel "
@@ -95,7 +90,7 @@ def conclude_panel(actor: Actor, panel: Panel, data: dict[str, Any], now: dateti
             present=quorum.present,
             required=quorum.required,
             seats=quorum.seats,
-            chair=bilingual(chair, chair_en)), extra={"quorum": _quorum_dict(quorum)}),
+            chair=chair), extra={"quorum": _quorum_dict(quorum)}),
             "panel.conclusion_refused", "panel", panel.id,
             {**facts, "why": "below_quorum", "quorum": _quorum_dict(quorum)})
     meeting.conclusion, meeting.reasons = rule.conclusion.value, data.get("reasons") or ""
@@ -116,9 +111,10 @@ def _act(actor: Actor, panel: Panel, meeting: PanelMeeting, rule: OutcomeRule, o
          now: datetime) -> dict[str, Any]:
     park = lock_park(actor, panel.park_id)
     party = Party.OFFICE if panel.convened_by == "office" else Party.PROVINCE
-    kind_zh, kind_en = PANEL_KIND_NAMES[rule.kind]
-    zh, en = CONCLUSION_NAMES[rule.conclusion]
-    comment = f"{kind_zh}评审组结论：{zh}。{meeting.reasons}".strip()
+    kind, conclusion = panel_kind_name(rule.kind), conclusion_name(rule.conclusion)
+    # stored with the transition as the programme's record, in Chinese (the record's language)
+    comment = _l("The {kind} panel concluded: {conclusion}.").format(kind=kind, conclusion=conclusion).get("zh")
+    comment = f"{comment}{meeting.reasons}".strip()
     cites = {"panel": {"kind": rule.kind.value, "conclusion": rule.conclusion.value, "concluded_on": on.isoformat()}}
     steps = outcome_steps(rule, park.state)
     transitions = take_panel_actions(actor, park, steps, on, now, party=party, comment=comment, cites=cites,
@@ -130,7 +126,7 @@ def _act(actor: Actor, panel: Panel, meeting: PanelMeeting, rule: OutcomeRule, o
             else f"{decision.action.value}:{decision.reason}:{on.isoformat()}"
         message = _l(
             "The {kind} panel concluded \"{value}\" on {on}: a decision is proposed (Art. {article}).").format(
-            kind=bilingual(kind_zh, kind_en), value=bilingual(zh, en), on=on, article=decision.article)
+            kind=kind, value=conclusion, on=day(on), article=decision.article)
         propose_decision(park, decision, key, on, message)
         proposals.append(key)
     db.session.flush()
@@ -149,14 +145,12 @@ def _supported(action: Action, park: Park) -> bool:
 def _rule_for(panel: Panel, data: dict[str, Any]) -> OutcomeRule:
     conclusion = Conclusion(data["conclusion"])
     rule = outcome_rule(panel.kind, conclusion)
-    kind_zh, kind_en = PANEL_KIND_NAMES[PanelKind(panel.kind)]
     if rule is None:
         allowed = conclusions_for(panel.kind)
-        words_zh = "、".join(CONCLUSION_NAMES[c][0] for c in allowed)
-        words_en = " or ".join(CONCLUSION_NAMES[c][1] for c in allowed)
         raise _invalid("conclusion", _l(
             "A {kind} panel concludes {words}.").format(
-            kind=bilingual(kind_zh, kind_en), words=bilingual(words_zh, words_en)), "conclusion_not_for_kind")
+            kind=panel_kind_name(panel.kind), words=listing([conclusion_name(c) for c in allowed], style="or")),
+            "conclusion_not_for_kind")
     if conclusion is not Conclusion.PASS and not (data.get("reasons") or "").strip():
         raise _invalid("reasons", _l(
             "Pass after rectification and fail need the reasons (what to rectify, or why it fails)."))

@@ -16,12 +16,13 @@ from ground.audit import record
 from ground.clock import shanghai_date
 from ground.errors import Conflict, InvalidInput
 from ground.extensions import db
-from ground.i18n import Msg, _l, bilingual
+from ground.i18n import Msg, _l
 from panels.models import ACTIVE_MEMBER, Panel, PanelMember
 from panels.outcomes.models import Attendance, PanelMeeting
 from panels.rules.meeting_documents import CHECKLIST_KEYS, score_sheet_problems
 from panels.rules.quorum import ABSENT, LEFT_EARLY
 from scheduling.rules.lifecycle import PanelKind
+from scheduling.wording import rule_text
 
 
 def seated_members(panel: Panel) -> list[PanelMember]:
@@ -74,8 +75,8 @@ def update_meeting(actor: Actor, panel: Panel, data: dict[str, Any], now: dateti
             raise _field_error("score_sheet", _l("The score sheet is for performance evaluation panels only."))
         problems = score_sheet_problems(data["score_sheet"])
         if problems:
-            raise InvalidInput("bad_score_sheet", bilingual(problems[0][0], problems[0][1]),
-                               {"score_sheet": [bilingual(zh, en) for zh, en in problems]})
+            raise InvalidInput("bad_score_sheet", rule_text(problems[0]),
+                               {"score_sheet": [rule_text(p) for p in problems]})
     changed = sorted(k for k in data if getattr(meeting, k) != data[k])
     for key, value in data.items():
         setattr(meeting, key, value)

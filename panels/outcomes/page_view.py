@@ -7,15 +7,15 @@ from datetime import date
 from typing import Any
 
 from ground.extensions import db
-from ground.i18n import _l, _ln, bilingual
+from ground.i18n import _l, _ln, _lp, as_is
 from panels.models import Panel
 from panels.outcomes.present import present_meeting
 from panels.rules.meeting_documents import FINDINGS
 from panels.rules.quorum import ABSENT, ATTENDANCE_STATUSES, LEFT_EARLY, PRESENT
 from scheduling.models import Park
 from scheduling.pages.common import Failure, convener_name, day, say
-from scheduling.rules.lifecycle import CONCLUSION_NAMES, PANEL_KIND_NAMES, Conclusion, PanelKind
-from scheduling.wording import action_name, state_name
+from scheduling.rules.lifecycle import PANEL_KIND_NAMES, PanelKind
+from scheduling.wording import action_name, conclusion_name, state_name
 
 ATTENDANCE_NAMES = {PRESENT: _l("present"), ABSENT: _l("absent"),
                     LEFT_EARLY: _l("left early")}
@@ -28,7 +28,7 @@ SEAT_FILL = {PRESENT: "#2e7d32", LEFT_EARLY: "#ef6c00", ABSENT: "#c62828", None:
 
 def _kind_name(kind: str) -> str:
     try:
-        name = say(bilingual(*PANEL_KIND_NAMES[PanelKind(kind)]))
+        name = say(_l(PANEL_KIND_NAMES[PanelKind(kind)]))
     except ValueError:
         return kind
     return name[:1].upper() + name[1:]  # a heading
@@ -79,12 +79,11 @@ def meeting_context(panel: Panel, today: date, failure: Failure | None = None) -
         "panel": panel, "park": park, "today": today.isoformat(), "meeting": meeting, "failure": failure,
         "members": members,
         "kind_name": _kind_name(panel.kind), "convener": convener_name(panel.convened_by),
-        "status_name": say(STATUS_NAMES.get(panel.status, bilingual(panel.status, panel.status))),
+        "status_name": say(STATUS_NAMES.get(panel.status, as_is(panel.status))),
         "meeting_day": day(panel.meeting_date), "picture": seats_picture(members, panel.size, meeting["quorum"]),
         "attendance_choices": [(s, say(ATTENDANCE_NAMES[s])) for s in ATTENDANCE_STATUSES],
-        "conclusion_choices": [(c, say(bilingual(
-                *CONCLUSION_NAMES[Conclusion(c)]))) for c in meeting["conclusions_allowed"]],
-        "finding_choices": [(code, say(bilingual(*names))) for code, names in FINDINGS.items()],
+        "conclusion_choices": [(c, say(conclusion_name(c))) for c in meeting["conclusions_allowed"]],
+        "finding_choices": [(code, say(_lp("checklist finding", name))) for code, name in FINDINGS.items()],
         "checklist": [{**item, "text": say(item["text"]), "finding_text": say(item["finding_text"])}
                       for item in meeting.get("checklist") or []],
         "score_rows": meeting.get("score_sheet") or meeting.get("score_sheet_template") or [],

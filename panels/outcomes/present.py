@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from expert_pool.models import Expert
 from ground.extensions import db
-from ground.i18n import bilingual
+from ground.i18n import _l, _lp
 from panels.models import Panel
 from panels.outcomes.conclude import quorum_of
 from panels.outcomes.meeting import meeting_of, seated_members
@@ -20,7 +20,8 @@ from panels.rules.meeting_documents import (
     SCORE_SHEET_TEMPLATE,
     score_total,
 )
-from scheduling.rules.lifecycle import CONCLUSION_NAMES, PanelKind, conclusions_for
+from scheduling.rules.lifecycle import PanelKind, conclusions_for
+from scheduling.wording import conclusion_name
 
 
 def present_meeting(panel: Panel, meeting: PanelMeeting | None = None) -> dict[str, Any]:
@@ -50,19 +51,22 @@ def present_meeting(panel: Panel, meeting: PanelMeeting | None = None) -> dict[s
     }
     if panel.kind == PanelKind.TECHNICAL_VERIFICATION:
         stored = (meeting.checklist if meeting else None) or {}
-        out["checklist"] = [{"item": int(key), "text": bilingual(*CHECKLIST_ITEMS[int(key) - 1]),
-                             "finding": (stored.get(key) or {}).get("finding"),
-                             "finding_text": bilingual(*FINDINGS[f]) if (f := (stored.get(key) or {}).get("finding"))
-                             else None, "note": (stored.get(key) or {}).get("note", "")}
-                            for key in CHECKLIST_KEYS]
+        out["checklist"] = []
+        for key in CHECKLIST_KEYS:
+            entry = stored.get(key) or {}
+            finding = entry.get("finding")
+            out["checklist"].append({
+                "item": int(key), "text": _l(CHECKLIST_ITEMS[int(key) - 1]), "finding": finding,
+                "finding_text": _lp("checklist finding", FINDINGS[finding]) if finding else None,
+                "note": entry.get("note", "")})
     if panel.kind == PanelKind.PERFORMANCE_EVALUATION:
         rows = (meeting.score_sheet if meeting else None) or []
         out["score_sheet"] = rows
         out["score_total"] = score_total(rows)
         out["score_sheet_template"] = [{"item": item, "max": weight} for item, weight in SCORE_SHEET_TEMPLATE]
     if meeting is not None and meeting.conclusion is not None:
-        zh, en = CONCLUSION_NAMES[meeting.conclusion]
-        out["conclusion"] = {"conclusion": meeting.conclusion, "name": bilingual(zh, en), "reasons": meeting.reasons,
+        out["conclusion"] = {"conclusion": meeting.conclusion, "name": conclusion_name(meeting.conclusion),
+                             "reasons": meeting.reasons,
                              "excellent": meeting.excellent, "concluded_on": meeting.concluded_on,
                              "concluded_by": meeting.concluded_by, "effects": meeting.effects or {}}
     return out

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ground.i18n import _l, _ln, _lp, bilingual
+from ground.i18n import _l, _ln, _lp, as_is
 from panels.rules.rulesets import effective_rules
 from panels.seats.answers import DECLINE_REASONS
-from panels.services.expert_panels import KIND_NAMES, PANEL_STATUSES, SEAT_STATUSES
+from panels.services.expert_panels import PANEL_STATUSES, SEAT_STATUSES
 from scheduling.pages.common import join, province_name, say
+from scheduling.wording import panel_kind_name
 
 STAGES = (("pool", _l("pool")), ("active", _l("active")),
           ("specialty", _l("specialty")), ("recusal", _l("no recusal")),
@@ -35,24 +36,23 @@ EVENTS = {
 
 
 def event_name(event: str) -> str:
-    return say(EVENTS.get(event, bilingual(event, event)))
+    return say(EVENTS.get(event, as_is(event)))
 
 
 def kind_name(kind: str) -> str:
-    names = KIND_NAMES.get(kind)
-    return say(bilingual(*names)) if names else kind
+    return say(panel_kind_name(kind)) if kind else kind
 
 
 def panel_status(status: str) -> str:
-    return say(PANEL_STATUSES.get(status, bilingual(status, status)))
+    return say(PANEL_STATUSES.get(status, as_is(status)))
 
 
 def seat_status(status: str) -> str:
-    return say(SEAT_STATUSES.get(status, bilingual(status, status)))
+    return say(SEAT_STATUSES.get(status, as_is(status)))
 
 
 def invitation_status(status: str) -> str:
-    return say(INVITATION_STATUSES.get(status, bilingual(status, status)))
+    return say(INVITATION_STATUSES.get(status, as_is(status)))
 
 
 def funnel_rows(funnel: dict[str, int] | None) -> list[tuple[str, int]]:

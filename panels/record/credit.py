@@ -18,7 +18,7 @@ from ground.audit import record
 from ground.clock import shanghai_date
 from ground.errors import Conflict, Forbidden, not_found
 from ground.extensions import db
-from ground.i18n import _l, bilingual
+from ground.i18n import _l, _lp, bilingual
 from panels.models import Invitation, InvitationEvent, PanelMember
 from panels.outcomes.models import Attendance
 from panels.record.conduct import conduct_of, sync_conduct
@@ -35,6 +35,7 @@ from panels.rules.credit import (
     effective_credit_rules,
     proposals_due,
 )
+from scheduling.wording import rule_text
 
 STATUS_FOR = {SUSPEND: "suspended", REMOVE: "removed"}
 
@@ -82,11 +83,13 @@ def refresh_credit(expert_id: int, now: datetime) -> list[CreditProposal]:
     open_actions = set(db.session.scalars(select(CreditProposal.action).where(
         CreditProposal.expert_id == expert_id, CreditProposal.status == "open")))
     made = []
-    for action, (zh, en) in due.items():
+    for action, why in due.items():
         if action in open_actions:
             continue
+        reason = rule_text(why)  # stored in both languages, as the proposal keeps it
         proposal = CreditProposal(expert_id=expert_id, action=action, status="open", score=credit.score,
-                                  reason_zh=zh, reason_en=en, rule_version=version, proposed_on=shanghai_date(now))
+                                  reason_zh=reason.zh, reason_en=reason.en, rule_version=version,
+                                  proposed_on=shanghai_date(now))
         db.session.add(proposal)
         made.append(proposal)
     db.session.flush()
@@ -148,8 +151,8 @@ def credit_view(actor: Actor, expert: Expert, now: datetime) -> dict[str, Any]:
 
 
 def present_proposal(p: CreditProposal) -> dict[str, Any]:
-    zh, en = PROPOSAL_NAMES[p.action]
-    return {"id": p.id, "expert_id": p.expert_id, "action": p.action, "action_name": bilingual(zh, en),
+    return {"id": p.id, "expert_id": p.expert_id, "action": p.action,
+            "action_name": _lp("credit proposal", PROPOSAL_NAMES[p.action]),
             "status": p.status, "score": p.score, "reason": bilingual(p.reason_zh, p.reason_en),
             "rule_version": p.rule_version, "proposed_on": p.proposed_on, "decided_by": p.decided_by,
             "decided_at": p.decided_at, "decision_reason": p.decision_reason}
@@ -180,9 +183,10 @@ def decide_proposal(actor: Actor, proposal_id: int, data: dict[str, Any], now: d
     expert = db.session.get(Expert, proposal.expert_id)
     accepted = data["decision"] == "accept"
     if accepted and proposal.action in STATUS_FOR:
-        zh, _ = PROPOSAL_NAMES[proposal.action]
-        change_status(actor, expert, STATUS_FOR[proposal.action], f"信用处理：{zh}。{data['reason']}",
-                      shanghai_date(now))
+        # the status change's reason, stored in the record's language (Chinese)
+        why = _l("Credit decision: {action}. {reason}").format(
+            action=_lp("credit proposal", PROPOSAL_NAMES[proposal.action]), reason=data["reason"]).get("zh")
+        change_status(actor, expert, STATUS_FOR[proposal.action], why, shanghai_date(now))
     proposal.status = "accepted" if accepted else "rejected"
     proposal.decided_by, proposal.decided_at, proposal.decision_reason = actor.label, now, data["reason"]
     db.session.flush()

@@ -14,17 +14,16 @@ from expert_pool.pages import Section
 from ground.actor import Actor
 from ground.clock import now as clock_now
 from ground.extensions import db
-from ground.i18n import Msg, _l, bilingual
+from ground.i18n import Msg, _l, _lp, bilingual
 from panels.models import Panel
 from panels.record.conduct import conduct_of
 from panels.record.credit import current_credit, on_senior_list
 from panels.record.models import CreditProposal, ExpertRating
 from panels.record.rule_data import current_credit_rules
 from panels.rules.credit import CONDUCT_NAMES, PROPOSAL_NAMES, effective_credit_rules
-from scheduling.rules.lifecycle import PANEL_KIND_NAMES
+from scheduling.wording import panel_kind_name
 
 DERIVED = _l("Derived from attendance and invitations")
-KINDS = {kind.value: names for kind, names in PANEL_KIND_NAMES.items()}
 
 
 def expert_credit_section(actor: Actor, expert: Expert, today: date) -> Section | None:
@@ -41,41 +40,35 @@ def expert_credit_section(actor: Actor, expert: Expert, today: date) -> Section 
         rows.append((r.meeting_date, [r.meeting_date.isoformat(), _l("Rating"), _kind(kinds, r.panel_id),
                                       f"{r.total}（{r.competence}/{r.discipline}/{r.integrity}）", r.comment]))
     for c in conduct_of(expert.id):
-        zh, en = CONDUCT_NAMES[c.kind]
-        rows.append((c.on, [c.on.isoformat(), bilingual(zh, en), _kind(kinds, c.panel_id),
+        rows.append((c.on, [c.on.isoformat(), _lp("conduct", CONDUCT_NAMES[c.kind]), _kind(kinds, c.panel_id),
                             f"-{deductions.get(c.kind, 0)}", c.note or DERIVED]))
     rows.sort(key=lambda item: item[0], reverse=True)
     links: list[str | None] = [None] * len(rows)
     proposals = list(db.session.scalars(select(CreditProposal).where(
         CreditProposal.expert_id == expert.id, CreditProposal.status == "open").order_by(CreditProposal.proposed_on)))
     for p in proposals:  # first, each linking to where the Office decides it
-        zh, en = PROPOSAL_NAMES[p.action]
         rows.insert(0, (p.proposed_on, [p.proposed_on.isoformat(), _l(
             "To decide: {value}").format(
-            value=bilingual(zh, en)), "—",
+            value=_lp("credit proposal", PROPOSAL_NAMES[p.action])), "—",
                                         f"{p.score}", bilingual(p.reason_zh, p.reason_en)]))
         links.insert(0, f"/credit-proposals#p-{p.id}")
     rules = effective_credit_rules(current_credit_rules().rules)
     if credit.rating_average is None:
-        neutral = rules["neutral_score"]
-        base_zh, base_en = f"尚无评价，按基准分 {neutral}", f"no rating yet, from {neutral}"
+        base = _l("no rating yet, from {neutral}").format(neutral=rules["neutral_score"])
     else:
-        base_zh = f"评价均分 {credit.rating_average}，{credit.ratings} 次评价"
-        base_en = f"ratings' mean {credit.rating_average} over {credit.ratings}"
-    note_zh = f"信用分 {credit.score}（{base_zh}；扣分 {credit.deducted}；规则第 {version} 版）。"
-    note_en = f"Credit {credit.score} ({base_en}; {credit.deducted} deducted; rules version {version})."
+        base = _l("ratings' mean {average} over {n}").format(average=credit.rating_average, n=credit.ratings)
+    note = _l("Credit {score} ({base}; {deducted} deducted; rules version {version}).").format(
+        score=credit.score, base=base, deducted=credit.deducted, version=version)
     if on_senior_list(expert.id):
-        note_zh += "已列入资深专家名单。"
-        note_en += " On the senior list."
+        note = _l("{note} On the senior list.").format(note=note)
     return Section(key="credit", title=_l("Credit record"),
                    columns=[_l("Date"), _l("Entry"), _l("Panel"), _l("Points"),
                             _l("Note")],
                    rows=[cells for _, cells in rows], empty=_l("No rating or record yet."),
-                   note=bilingual(note_zh, note_en), links=links)
+                   note=note, links=links)
 
 
 def _kind(kinds: dict[int, str], panel_id: int | None) -> str | Msg:
     if panel_id is None or panel_id not in kinds:
         return "—"
-    zh, en = KINDS.get(kinds[panel_id], (kinds[panel_id], kinds[panel_id]))
-    return bilingual(zh, en)
+    return panel_kind_name(kinds[panel_id])

@@ -16,7 +16,7 @@ from ground import clock
 from ground.errors import DomainError, Forbidden
 from ground.extensions import db
 from ground.guard import current_actor
-from ground.i18n import Msg, _l, bilingual
+from ground.i18n import Msg, _l
 from ground.refusals import refusals_on_record
 from panels.record.credit import decide_proposal, list_proposals, present_proposal, refresh_credit
 from panels.record.ratings import is_convener, rate_member, ratings_view
@@ -125,6 +125,6 @@ def rate(panel_id: int):
         if exc.status in (401, 404):
             raise
         db.session.rollback()
-        errors = {k: [bilingual(*m) if isinstance(m, tuple) else m for m in v] for k, v in (exc.errors or {}).items()}
+        errors = {k: list(v) for k, v in (exc.errors or {}).items()}
         return _show_ratings(panel_id, errors=errors, values=values, message=exc.message, status=exc.status)
     return redirect(url_for("record_pages.ratings", panel_id=panel_id, rated=data["expert_id"]))

@@ -21,7 +21,7 @@ from ground.audit import record
 from ground.clock import SHANGHAI, shanghai_date
 from ground.errors import Conflict, Forbidden, InvalidInput
 from ground.extensions import db
-from ground.i18n import _l, bilingual
+from ground.i18n import _l
 from ground.refusals import AuditedRefusal, refused
 from notifications.outbox import queue_mail
 from panels.models import Panel
@@ -34,6 +34,7 @@ from panels.rules.credit import RatingWindow as Window
 from panels.seats.digest import staff_recipients
 from panels.seats.mail import panel_facts
 from scheduling import calendar_service
+from scheduling.wording import rule_text
 
 ATTENDED = ("present", "left_early")
 REMIND_HOUR = time(9, 0)  # on the window's last day, Beijing time
@@ -111,7 +112,7 @@ def rate_member(actor: Actor, panel: Panel, data: dict[str, Any], now: datetime)
             "Expert {expert_id} did not attend the meeting ({status}); only members who attended are "
             "rated.").format(
             expert_id=expert_id,
-            status=bilingual('缺席' if status == 'absent' else '无出席记录', status or 'no attendance recorded'))
+            status=_l("absent") if status == "absent" else _l("no attendance recorded"))
         raise refused(RatingInvalid("not_attended", why, {"expert_id": [why]}),
                       "panel.rating_refused", "panel", panel.id, {**facts, "why": "not_attended"})
     existing = db.session.scalar(select(ExpertRating).where(ExpertRating.panel_id == panel.id,
@@ -125,7 +126,7 @@ def rate_member(actor: Actor, panel: Panel, data: dict[str, Any], now: datetime)
     problems = rating_problems(data, rules.rules)
     if problems:
         first = next(iter(problems.values()))
-        raise InvalidInput("bad_rating", bilingual(*first), {k: [bilingual(*v)] for k, v in problems.items()})
+        raise InvalidInput("bad_rating", rule_text(first), {k: [rule_text(v)] for k, v in problems.items()})
     scores = {part: data[part] for part in RATING_PARTS}
     rating = ExpertRating(panel_id=panel.id, expert_id=expert_id, meeting_date=panel.meeting_date, **scores,
                           total=sum(scores.values()), comment=data.get("comment") or "", rule_version=rules.version,

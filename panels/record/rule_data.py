@@ -11,10 +11,11 @@ from ground.actor import Actor
 from ground.audit import record
 from ground.errors import Forbidden, InvalidInput
 from ground.extensions import db
-from ground.i18n import _l, bilingual
+from ground.i18n import _l
 from panels.record.models import CreditRuleSet, FeeRateTable
 from panels.rules.credit import CREDIT_DEFAULTS, credit_rule_problems, effective_credit_rules
 from panels.rules.fees import FEE_DEFAULTS, effective_fees
+from scheduling.wording import rule_text
 
 OFFICE_ONLY = _l("Only the Office edits these rules.")
 
@@ -40,9 +41,7 @@ def create_credit_rules(actor: Actor, data: dict[str, Any]) -> CreditRuleSet:
     rules = effective_credit_rules({**latest.rules, **data["rules"]})
     problems = credit_rule_problems(rules)
     if problems:
-        raise InvalidInput("bad_credit_rules", bilingual(
-                *problems[0]), {"rules": [bilingual(
-                zh, en) for zh, en in problems]})
+        raise InvalidInput("bad_credit_rules", rule_text(problems[0]), {"rules": [rule_text(p) for p in problems]})
     row = CreditRuleSet(version=latest.version + 1, rules=rules, description=data.get("description", ""),
                         created_by=actor.label)
     db.session.add(row)

@@ -35,10 +35,12 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from scheduling.rules.calendar import WorkingDayCalendar
+from scheduling.rules.messages import N_, NP_, Term, Text
 
 RATING_PARTS = ("competence", "discipline", "integrity")
-RATING_PART_NAMES = {"competence": ("专业能力", "Competence"), "discipline": ("履职纪律", "Discipline"),
-                     "integrity": ("廉洁公正", "Integrity")}
+# Names in words: English msgids in their contexts (translated where shown; the Chinese is in the catalog).
+RATING_PART_NAMES = {"competence": NP_("rating part", "Competence"), "discipline": NP_("rating part", "Discipline"),
+                     "integrity": NP_("rating part", "Integrity")}
 
 NO_SHOW, LATE_WITHDRAWAL, UNEXCUSED_DECLINES = "no_show", "late_withdrawal", "unexcused_declines"
 CONFIDENTIALITY_BREACH, COMPLAINT_UPHELD = "confidentiality_breach", "complaint_upheld"
@@ -46,17 +48,17 @@ DERIVED_KINDS = (NO_SHOW, LATE_WITHDRAWAL, UNEXCUSED_DECLINES)
 RECORDED_KINDS = (CONFIDENTIALITY_BREACH, COMPLAINT_UPHELD)  # recorded by the Office
 CONDUCT_KINDS = DERIVED_KINDS + RECORDED_KINDS
 CONDUCT_NAMES = {
-    NO_SHOW: ("无故缺席", "No-show without notice"),
-    LATE_WITHDRAWAL: ("接受邀请后临时退出", "Late withdrawal after accepting"),
-    UNEXCUSED_DECLINES: ("多次无理由谢绝或不答复", "Repeated declines without a reason"),
-    CONFIDENTIALITY_BREACH: ("违反保密纪律", "Breach of confidentiality"),
-    COMPLAINT_UPHELD: ("投诉经查属实", "Complaint upheld"),
+    NO_SHOW: NP_("conduct", "No-show without notice"),
+    LATE_WITHDRAWAL: NP_("conduct", "Late withdrawal after accepting"),
+    UNEXCUSED_DECLINES: NP_("conduct", "Repeated declines without a reason"),
+    CONFIDENTIALITY_BREACH: NP_("conduct", "Breach of confidentiality"),
+    COMPLAINT_UPHELD: NP_("conduct", "Complaint upheld"),
 }
 
 SUSPEND, REMOVE, PROMOTE = "suspend", "remove", "promote"
 PROPOSAL_ACTIONS = (SUSPEND, REMOVE, PROMOTE)
-PROPOSAL_NAMES = {SUSPEND: ("暂停聘用", "Suspend"), REMOVE: ("移出专家库", "Remove from the pool"),
-                  PROMOTE: ("列入资深专家名单", "Promote to the senior list")}
+PROPOSAL_NAMES = {SUSPEND: NP_("credit proposal", "Suspend"), REMOVE: NP_("credit proposal", "Remove from the pool"),
+                  PROMOTE: NP_("credit proposal", "Promote to the senior list")}
 
 CREDIT_DEFAULTS: dict[str, Any] = {
     "rating_window_working_days": 2,
@@ -84,20 +86,18 @@ def effective_credit_rules(rules: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def credit_rule_problems(rules: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """What makes a credit rule set unusable, in words (zh, en); empty when it is sound."""
+def credit_rule_problems(rules: Mapping[str, Any]) -> list[Text]:
+    """What makes a credit rule set unusable, in words (messages); empty when it is sound."""
     r = effective_credit_rules(rules)
     problems = []
     maxima = r["rating_max"]
     if set(maxima) != set(RATING_PARTS) or sum(maxima.values()) != 100 or min(maxima.values()) < 1:
-        problems.append(("评分三项（专业能力、履职纪律、廉洁公正）满分须均为正数且合计100分。",
-                         "The three parts (competence, discipline, integrity) must each be positive and add up "
-                         "to 100."))
+        problems.append(Text(N_("The three parts (competence, discipline, integrity) must each be positive and "
+                                "add up to 100.")))
     if not r["remove_below"] <= r["suspend_below"] <= r["promote_at"]:
-        problems.append(("阈值须满足：移出 ≤ 暂停 ≤ 列入资深名单。",
-                         "Thresholds must be ordered: remove <= suspend <= promote."))
+        problems.append(Text(N_("Thresholds must be ordered: remove <= suspend <= promote.")))
     if set(r["deductions"]) - set(CONDUCT_KINDS) or set(r["remove_on"]) - set(CONDUCT_KINDS):
-        problems.append(("扣分项只能是已定义的失信行为。", "Deductions name conduct kinds only."))
+        problems.append(Text(N_("Deductions name conduct kinds only.")))
     return problems
 
 
@@ -120,15 +120,15 @@ def rating_window(meeting_date: date, working_days: int, calendar: WorkingDayCal
     return RatingWindow(meeting_date, closes, provisional)
 
 
-def rating_problems(scores: Mapping[str, int], rules: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+def rating_problems(scores: Mapping[str, int], rules: Mapping[str, Any]) -> dict[str, Text]:
     """Each part between 0 and its maximum (per field, in words)."""
     maxima = effective_credit_rules(rules)["rating_max"]
     out = {}
     for part in RATING_PARTS:
         value, top = scores[part], maxima[part]
         if not 0 <= value <= top:
-            zh, en = RATING_PART_NAMES[part]
-            out[part] = (f"{zh}满分 {top} 分，须在 0 到 {top} 之间。", f"{en} is out of {top}: give 0 to {top}.")
+            out[part] = Text(N_("{part} is out of {top}: give 0 to {top}."),
+                             {"part": Term(RATING_PART_NAMES[part], "rating part"), "top": top})
     return out
 
 
@@ -223,31 +223,28 @@ def compute_credit(ratings: Iterable[RatingFact], records: Iterable[tuple[str, d
     return Credit(score, average, len(totals), counts, deducted)
 
 
-def _conditions(credit: Credit, rules: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+def _conditions(credit: Credit, rules: Mapping[str, Any]) -> dict[str, Text]:
     r = effective_credit_rules(rules)
-    out: dict[str, tuple[str, str]] = {}
+    out: dict[str, Text] = {}
     grave = sorted(k for k in credit.records if k in r["remove_on"])
     if credit.score < r["remove_below"] or grave:
-        names = "、".join(CONDUCT_NAMES[k][0] for k in grave)
-        names_en = ", ".join(CONDUCT_NAMES[k][1] for k in grave)
         if grave:
-            out[REMOVE] = (f"有{names}记录", f"a record of: {names_en}")
+            out[REMOVE] = Text(N_("a record of: {names}"),
+                               {"names": tuple(Term(CONDUCT_NAMES[k], "conduct") for k in grave)})
         else:
-            out[REMOVE] = (f"信用分 {credit.score}，低于 {r['remove_below']} 分",
-                           f"credit {credit.score}, below {r['remove_below']}")
+            out[REMOVE] = Text(N_("credit {score}, below {limit}"), {"score": credit.score, "limit": r["remove_below"]})
     elif credit.score < r["suspend_below"]:
-        out[SUSPEND] = (f"信用分 {credit.score}，低于 {r['suspend_below']} 分",
-                        f"credit {credit.score}, below {r['suspend_below']}")
+        out[SUSPEND] = Text(N_("credit {score}, below {limit}"), {"score": credit.score, "limit": r["suspend_below"]})
     if credit.score >= r["promote_at"] and credit.ratings >= r["promote_min_ratings"] and not credit.records:
-        out[PROMOTE] = (f"信用分 {credit.score}，{credit.ratings} 次评价，无失信记录",
-                        f"credit {credit.score} over {credit.ratings} ratings, no record")
+        out[PROMOTE] = Text(N_("credit {score} over {n} ratings, no record"),
+                            {"score": credit.score, "n": credit.ratings})
     return out
 
 
 def proposals_due(previous: Credit | None, current: Credit, rules: Mapping[str, Any], *, status: str,
-                  senior: bool) -> dict[str, tuple[str, str]]:
+                  senior: bool) -> dict[str, Text]:
     """The proposals whose condition has just become true (it did not hold for ``previous``), where they still
-    make sense for the expert's ``status`` and place on the senior list: action -> why (zh, en)."""
+    make sense for the expert's ``status`` and place on the senior list: action -> why (a message)."""
     before = _conditions(previous, rules) if previous is not None else {}
     due = {action: why for action, why in _conditions(current, rules).items() if action not in before}
     if status != "active":

@@ -13,25 +13,24 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-#: Art. 17 (1)-(7), in the Measures' words (zh) and ours (en).
-CHECKLIST_ITEMS: tuple[tuple[str, str], ...] = (
-    ("园区批准建设以来是否发生严重污染环境事件，或重、特大突发环境事件（自然灾害等不可抗力因素次生的事件除外）",
-     "Serious environmental pollution incidents, or major or especially major environmental emergencies, "
-     "since approval (except those following force majeure such as natural disasters)"),
-    ("《标准》达标情况", "Attainment of the Standard"),
-    ("《建设规划》实施和目标完成情况", "Implementation of the construction plan and attainment of its targets"),
-    ("园区创建重点支撑项目的真实性与运行有效性", "Authenticity and effective operation of the key supporting projects"),
-    ("评价指标数据支撑材料是否全面、完整、真实", "Whether the supporting data of the indicators is comprehensive, "
-     "complete and true"),
-    ("指标计算方法正确性和结果的准确性", "Correct calculation methods and accurate results of the indicators"),
-    ("年度工作报告内容、数据与验收申请材料的一致性",
-     "Consistency of the annual reports' contents and data with the acceptance application materials"),
+from scheduling.rules.messages import N_, NP_, Text
+
+#: Art. 17 (1)-(7) in our English (msgids; the Chinese, in the Measures' words, is in the catalog).
+CHECKLIST_ITEMS: tuple[str, ...] = (
+    N_("Serious environmental pollution incidents, or major or especially major environmental emergencies, "
+       "since approval (except those following force majeure such as natural disasters)"),
+    N_("Attainment of the Standard"),
+    N_("Implementation of the construction plan and attainment of its targets"),
+    N_("Authenticity and effective operation of the key supporting projects"),
+    N_("Whether the supporting data of the indicators is comprehensive, complete and true"),
+    N_("Correct calculation methods and accurate results of the indicators"),
+    N_("Consistency of the annual reports' contents and data with the acceptance application materials"),
 )
 CHECKLIST_KEYS = tuple(str(n) for n in range(1, len(CHECKLIST_ITEMS) + 1))
-FINDINGS: Mapping[str, tuple[str, str]] = {
-    "met": ("符合", "met"),
-    "rectify": ("存在问题，需整改", "problems to rectify"),
-    "not_met": ("不符合", "not met"),
+FINDINGS: Mapping[str, str] = {
+    "met": NP_("checklist finding", "met"),
+    "rectify": NP_("checklist finding", "problems to rectify"),
+    "not_met": NP_("checklist finding", "not met"),
 }
 SCORE_TOTAL = 100
 SCORE_SHEET_TEMPLATE: tuple[tuple[str, int], ...] = (
@@ -54,18 +53,18 @@ def items_not_met(checklist: Mapping[str, Any] | None) -> list[str]:
     return [key for key, entry in (checklist or {}).items() if (entry or {}).get("finding") == "not_met"]
 
 
-def score_sheet_problems(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
-    """What is wrong with a score sheet (zh, en); empty when its weights make 100 and every score fits."""
-    problems: list[tuple[str, str]] = []
+def score_sheet_problems(rows: Sequence[Mapping[str, Any]]) -> list[Text]:
+    """What is wrong with a score sheet (messages); empty when its weights make 100 and every score fits."""
+    problems: list[Text] = []
     weights = sum(int(r["max"]) for r in rows)
     if weights != SCORE_TOTAL:
-        problems.append((f"各项分值合计应为 {SCORE_TOTAL} 分，现为 {weights} 分。",
-                         f"The items' weights must add up to {SCORE_TOTAL}; they add up to {weights}."))
+        problems.append(Text(N_("The items' weights must add up to {total}; they add up to {weights}."),
+                             {"total": SCORE_TOTAL, "weights": weights}))
     for number, row in enumerate(rows, start=1):
         score = row.get("score")
         if score is not None and not 0 <= score <= row["max"]:
-            problems.append((f"第 {number} 项得分须在 0 至 {row['max']} 之间。",
-                             f"Row {number}: the score must lie between 0 and {row['max']}."))
+            problems.append(Text(N_("Row {number}: the score must lie between 0 and {max}."),
+                                 {"number": number, "max": row["max"]}))
     return problems
 
 

@@ -15,18 +15,15 @@ from ground.accounts import User
 from ground.clock import SHANGHAI, shanghai_date
 from ground.errors import InvalidInput
 from ground.extensions import db
-from ground.i18n import _l
+from ground.i18n import _l, bilingual
 from notifications import ical
 from notifications.models import OutboxMessage
 from notifications.outbox import MailAttachment, queue_mail
+from notifications.rendering import local_date
 from panels.models import Invitation, Panel
 from panels.seats.links import page_url
 from scheduling.models import Park
-from scheduling.rules.lifecycle import PANEL_KIND_NAMES
-
-KIND_NAMES: dict[str, tuple[str, str]] = {kind.value: names for kind, names in PANEL_KIND_NAMES.items()}
-WEEKDAYS = (("星期一", "Monday"), ("星期二", "Tuesday"), ("星期三", "Wednesday"), ("星期四", "Thursday"),
-            ("星期五", "Friday"), ("星期六", "Saturday"), ("星期日", "Sunday"))
+from scheduling.wording import panel_kind_name
 
 # The pledge an expert ticks to accept (Art. 37: independent, objective, impartial; Art. 39: confidential).
 # A changed wording is a new version; each acceptance stores the version it was given.
@@ -64,8 +61,11 @@ def reminder_time(respond_by: datetime, now: datetime) -> datetime | None:
 
 
 def beijing_time(instant: datetime, lang: str) -> str:
+    """An instant as people read it, in ``lang``: ``2027年2月20日 23:59（北京时间）``, ``February 20, 2027, 23:59
+    (Beijing time)``."""
     shown = instant.astimezone(SHANGHAI)
-    return f"{shown:%Y-%m-%d %H:%M}" + ("（北京时间）" if lang == "zh" else " (Beijing time)")
+    return _l("{day} {time} (Beijing time)").format(day=local_date(shown.date(), language=lang),
+                                                     time=f"{shown:%H:%M}").get(lang)
 
 
 def deadline_text(deadline: datetime, lang: str) -> str:
@@ -85,10 +85,12 @@ def contact_for(panel: Panel) -> dict[str, str]:
     key = panel.convened_by
     configured = dict(current_app.config.get("INVITATION_CONTACTS", {}).get(key) or {})
     if key == "office":
-        zh, en = "生态工业园区建设领导小组办公室", "Office of the eco-industrial park leading group"
+        name = _l("Office of the eco-industrial park leading group")
     else:
         province = PROVINCES.get(key, (key, key))
-        zh, en = f"{province[0]}生态环境厅", f"Department of Ecology and Environment of {province[1]}"
+        name = _l("Department of Ecology and Environment of {province}").format(
+            province=bilingual(*province))  # a province's name is data, in both languages
+    zh, en = name.get("zh"), name.get("en")
     email = configured.get("email")
     if not email and panel.created_by:
         creator = db.session.get(User, panel.created_by)
@@ -99,14 +101,14 @@ def contact_for(panel: Panel) -> dict[str, str]:
 
 def panel_facts(panel: Panel, lang: str) -> dict[str, Any]:
     park = db.session.get(Park, panel.park_id)
-    kind = KIND_NAMES.get(panel.kind, (panel.kind, panel.kind))
     province = PROVINCES.get(park.province, (park.province, park.province))
     start, end = meeting_hours()
     contact = contact_for(panel)
     i = 0 if lang == "zh" else 1
     return {
-        "panel_id": panel.id, "panel_kind": kind[i], "park_name": park.name, "park_province": province[i],
-        "meeting_date": panel.meeting_date.isoformat(), "meeting_weekday": WEEKDAYS[panel.meeting_date.weekday()][i],
+        "panel_id": panel.id, "panel_kind": panel_kind_name(panel.kind).get(lang), "park_name": park.name,
+        "park_province": province[i],
+        "meeting_date": panel.meeting_date.isoformat(),  # the mail writes it in the reader's words
         "meeting_hours": f"{start:%H:%M}–{end:%H:%M}", "location": panel.location or "",
         "contact_name": contact["name_zh"] if lang == "zh" else contact["name_en"],
         "contact_phone": contact["phone"], "contact_email": contact["email"],
@@ -131,20 +133,18 @@ def meeting_invite(invitation: Invitation, panel: Panel, expert: Expert, method:
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     sender = sender if isinstance(sender, str) else sender[1]
     domain = parseaddr(sender)[1].rpartition("@")[2] or "ecopanel.invalid"
-    if lang == "zh":
-        summary = f"【{facts['panel_kind']}】{facts['park_name']}"
-        description = (f"{facts['park_name']}（{facts['park_province']}）{facts['panel_kind']}。\n"
-                       f"请于 {deadline_text(invitation.respond_by, lang)} 前通过以下页面答复：{page_url(invitation)}\n"
-                       f"联系：{facts['contact_name']} {facts['contact_phone']} {facts['contact_email']}")
-        if method == "CANCEL":
-            description = f"{facts['park_name']}{facts['panel_kind']}已取消。"
+    kind, park = facts["panel_kind"], facts["park_name"]
+    summary = _l("{kind}: {park}").format(kind=kind.capitalize(), park=park).get(lang)
+    if method == "CANCEL":
+        description = _l("The {kind} of {park} has been cancelled.").format(kind=kind, park=park).get(lang)
     else:
-        summary = f"{facts['panel_kind'].capitalize()}: {facts['park_name']}"
-        description = (f"{facts['panel_kind'].capitalize()} of {facts['park_name']} ({facts['park_province']}).\n"
-                       f"Please answer by {deadline_text(invitation.respond_by, lang)} on: {page_url(invitation)}\n"
-                       f"Contact: {facts['contact_name']} {facts['contact_phone']} {facts['contact_email']}")
-        if method == "CANCEL":
-            description = f"The {facts['panel_kind']} of {facts['park_name']} has been cancelled."
+        description = "\n".join(message.get(lang) for message in (
+            _l("{kind} of {park} ({province}).").format(kind=kind.capitalize(), park=park,
+                                                        province=facts["park_province"]),
+            _l("Please answer by {deadline} on: {url}").format(deadline=deadline_text(invitation.respond_by, lang),
+                                                               url=page_url(invitation)),
+            _l("Contact: {name} {phone} {email}").format(name=facts["contact_name"], phone=facts["contact_phone"],
+                                                         email=facts["contact_email"])))
     return ical.MeetingInvite(
         uid=ical.meeting_uid(panel.id, expert.id, domain), sequence=invitation.ical_sequence, method=method,
         day=panel.meeting_date, start=start, end=end, summary=summary, description=description,

@@ -19,11 +19,11 @@ from expert_pool.rules.regions import PROVINCES
 from ground.actor import Actor
 from ground.audit import record
 from ground.extensions import db
-from ground.i18n import Msg, _l, _lp, bilingual
+from ground.i18n import Msg, _l, _lp, as_is, bilingual
 from panels.models import Panel, PanelMember
 from panels.services.access import in_panel_remit
 from scheduling.models import Park
-from scheduling.rules.lifecycle import PANEL_KIND_NAMES
+from scheduling.wording import panel_kind_name
 
 SEAT_STATUSES: dict[str, Msg] = {
     "drawn": _l("Drawn"),
@@ -40,7 +40,6 @@ PANEL_STATUSES: dict[str, Msg] = {
     "held": _l("Held"),
     "cancelled": _l("Cancelled"),
 }
-KIND_NAMES = {kind.value: names for kind, names in PANEL_KIND_NAMES.items()}
 CHAIR = _l("Chair")
 MEMBER = _l("Member")
 ALTERNATE = _l("Alternate")
@@ -55,8 +54,7 @@ def _convener(code: str) -> Msg:
 
 
 def _kind(kind: str) -> Msg:
-    zh, en = KIND_NAMES.get(kind, (kind, kind))
-    return bilingual(zh, en)
+    return panel_kind_name(kind)
 
 
 def panels_of_expert(actor: Actor, expert_id: int) -> list[tuple[PanelMember, Panel, str]]:
@@ -79,8 +77,8 @@ def expert_panels_section(actor: Actor, expert: Expert, today: date) -> Section 
     for seat, panel, park_name in panels_of_expert(actor, expert.id):
         role = CHAIR if seat.is_chair else (MEMBER if seat.role == "member" else ALTERNATE)
         rows.append([panel.meeting_date.isoformat(), park_name, _kind(panel.kind), _convener(panel.convened_by),
-                     role, SEAT_STATUSES.get(seat.status, bilingual(seat.status, seat.status)),
-                     PANEL_STATUSES.get(panel.status, bilingual(panel.status, panel.status))])
+                     role, SEAT_STATUSES.get(seat.status, as_is(seat.status)),
+                     PANEL_STATUSES.get(panel.status, as_is(panel.status))])
     mine_only = _l("Only the panels your province convened are listed.")
     return Section(
         key="panels", title=_l("Panels sat on"),

@@ -12,7 +12,7 @@ from typing import Any
 
 from ground import clock
 from ground.errors import InvalidInput
-from ground.i18n import _l, _ln, bilingual
+from ground.i18n import _l, _ln, _lp, bilingual
 from panels.lottery_cache import LOTTERIES
 from panels.models import Panel, RuleSet
 from panels.rules import recusal
@@ -45,18 +45,17 @@ def infeasible(exc: InfeasibleDraw, inputs: dict[str, Any], facts, panel: Panel,
     names = group_names([b.group for b in info.conflict] + [r.group for r in info.relaxations])
     for b in info.conflict:
         zh, en = describe_group(b.group, names)
-        word = ("至少", "at least") if b.side == "min" else ("至多", "at most")
+        word = _lp("quota", "at least") if b.side == "min" else _lp("quota", "at most")
         conflict.append(_l(
             "{word} {bound} {value}").format(
-            word=bilingual(word[0], word[1]), bound=b.bound, value=bilingual(zh, en)))
+            word=word, bound=b.bound, value=bilingual(zh, en)))  # a group's name is data in both languages
     relaxations = []
     for r in info.relaxations:
         zh, en = describe_group(r.group, names)
-        side_zh = "下限" if r.side == "min" else "上限"
         relaxations.append({"group": r.group, "side": r.side, "current": r.current, "proposed": r.proposed,
                             "message": _l(
                                 "change the {side} for {value} from {current} to {proposed}").format(
-                                side=bilingual(side_zh, r.side),
+                                side=_lp("quota", "minimum") if r.side == "min" else _lp("quota", "maximum"),
                                 value=bilingual(zh, en),
                                 current=r.current,
                                 proposed=r.proposed)})

@@ -16,11 +16,12 @@ from typing import Any
 from ground.actor import Actor
 from ground.audit import record
 from ground.errors import Conflict, Forbidden
-from ground.i18n import Msg, _l, bilingual
+from ground.i18n import Msg, _l, listing
 from ground.refusals import AuditedRefusal, record_refusal
 from scheduling.facts import build_facts, lifecycle_rules
 from scheduling.models import Park
-from scheduling.rules.lifecycle import PANEL_KIND_NAMES, STATE_NAMES, PanelKind, State, panel_kinds_called_for
+from scheduling.rules.lifecycle import PanelKind, State, panel_kinds_called_for
+from scheduling.wording import panel_kind_name, state_name
 
 __all__ = ["OverrideOfficeOnly", "PanelKindNotAllowed", "check_stage", "record_refusal"]
 
@@ -36,8 +37,7 @@ class OverrideOfficeOnly(AuditedRefusal, Forbidden):
 def _kinds_in_words(kinds: tuple[PanelKind, ...]) -> Msg:
     if not kinds:
         return _l("none")
-    return bilingual(
-            "、".join(PANEL_KIND_NAMES[k][0] for k in kinds), ", ".join(PANEL_KIND_NAMES[k][1] for k in kinds))
+    return listing(panel_kind_name(k) for k in kinds)
 
 
 def check_stage(actor: Actor, park: Park, kind: str, override_reason: str | None, today: date,
@@ -60,12 +60,10 @@ def check_stage(actor: Actor, park: Park, kind: str, override_reason: str | None
                     "by": actor.label}
         record(actor, "panel.stage_override", "park", park.id, {**facts, "reason": override_reason})
         return override
-    zh_state, en_state = STATE_NAMES[state]
-    zh_kind, en_kind = PANEL_KIND_NAMES[PanelKind(kind)]
     words = _kinds_in_words(allowed)
     error = PanelKindNotAllowed("panel_kind_not_allowed", _l(
         "The park is {state}; that stage calls for no {kind} panel. Allowed now: {words}.").format(
-        state=bilingual(zh_state, en_state), kind=bilingual(zh_kind, en_kind), words=bilingual(words.zh, words.en)),
+        state=state_name(state), kind=panel_kind_name(kind), words=words),
         extra={"current_state": state.value, "allowed_kinds": facts["allowed_kinds"]})
     error.audit = ("panel.stage_refused", "park", park.id, facts)
     raise error

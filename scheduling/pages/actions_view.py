@@ -56,11 +56,11 @@ def _leads_to(action: Action, state: str) -> str:
     if target is None:
         return say(_l(
             "The park stays {state_name}").format(
-            state_name=bilingual(state_name(state).zh, state_name(state).en)))
+            state_name=state_name(state)))
     return say(_l(
         "The park goes from {state_name} to {state_name2}").format(
-        state_name=bilingual(state_name(state).zh, state_name(state).en),
-        state_name2=bilingual(state_name(target).zh, state_name(target).en)))
+        state_name=state_name(state),
+        state_name2=state_name(target)))
 
 
 def _latest_of_kinds(materials: list[Material], kinds: tuple[str, ...]) -> set[int]:
@@ -83,7 +83,7 @@ def action_forms(options: list[dict[str, Any]], park: Park, materials: list[Mate
             message, number = b["message"], b["article"]
             reason = say(_l(
                 "{message} (Art. {number})").format(
-                message=bilingual(message.zh, message.en), number=number))
+                message=message, number=number))
             blocked.append(BlockedAction(say(action_name(action)), article(option["article"]),
                                          say(party_name(party)), reason))
             continue

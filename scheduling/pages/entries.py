@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ground.i18n import _l, _ln, bilingual
+from ground.i18n import _l, _ln, _lp
 from scheduling.pages.common import article, colon, convener_name, day, join, say
-from scheduling.rules.lifecycle import PANEL_CALLS, PANEL_KIND_NAMES, PHASE_OF, PanelKind, State
+from scheduling.rules.lifecycle import PANEL_CALLS, PHASE_OF, State
 from scheduling.wording import (
     CHANGE_SUBJECT_NAMES,
     DEADLINE_NAMES,
@@ -23,6 +23,7 @@ from scheduling.wording import (
     action_name,
     material_kind_name,
     named,
+    panel_kind_name,
     party_name,
     reason_name,
     state_name,
@@ -46,11 +47,7 @@ class Entry:
 
 
 def _panel_kind(kind: str | None) -> str:
-    try:
-        zh, en = PANEL_KIND_NAMES[PanelKind(kind)]
-    except ValueError:
-        return kind or ""
-    return say(bilingual(zh, en))
+    return say(panel_kind_name(kind)) if kind else ""
 
 
 def _transition(e: dict[str, Any]) -> Entry:
@@ -58,8 +55,8 @@ def _transition(e: dict[str, Any]) -> Entry:
     detail = f"{who} · {e['actor_label']}" if e.get("actor_label") else who
     notes = [say(_l(
         "State: {state_name} → {state_name2}").format(
-        state_name=bilingual(state_name(e['from_state']).zh, state_name(e['from_state']).en),
-        state_name2=bilingual(state_name(e['to_state']).zh, state_name(e['to_state']).en)))]
+        state_name=state_name(e['from_state']),
+        state_name2=state_name(e['to_state'])))]
     if e.get("reason"):
         notes.append(say(reason_name(e["action"], e["reason"])))
     if e.get("comment"):
@@ -82,9 +79,8 @@ def _event(e: dict[str, Any]) -> Entry | None:
         resolved = (say(_l("under investigation")) if e.get("resolved_on") is None else
                     say(_l(
                         "found {value} on {resolved_on}").format(
-                        value=bilingual(
-                            '属实' if e.get('upheld') else '不属实',
-                            'true' if e.get('upheld') else 'untrue'),
+                        value=_lp("objection finding", "true") if e.get("upheld")
+                        else _lp("objection finding", "untrue"),
                         resolved_on=day(e['resolved_on']))))
         notice = e.get("notice")
         return Entry(e["on"], f"{name} · {say(named(NOTICE_NAMES, notice))}", resolved,
@@ -141,7 +137,7 @@ def _due(d: dict[str, Any], today: date) -> Entry:
     notes = []
     if d.get("consequence"):
         then = action_name(d["consequence"])
-        notes.append(say(_l("then: {then}").format(then=bilingual(then.zh, then.en))))
+        notes.append(say(_l("then: {then}").format(then=then)))
     if d.get("provisional"):
         notes.append(say(_l(
             "Provisional: the official holidays of that year are not published yet; counted Monday to Friday and "

@@ -7,7 +7,7 @@ from flask import request
 
 from ground.errors import InvalidInput, not_found
 from ground.extensions import db
-from ground.i18n import _l, bilingual
+from ground.i18n import _l
 from scheduling import materials, reports, schemas, services
 from scheduling.models import WarningProposalRecord
 from scheduling.pages.blueprint import bp
@@ -28,7 +28,7 @@ def take_action(park_id: int):
         lambda actor, data, now: services.transition_park(actor, park_id, data, now),
         lambda t: _l(
             "Done: {action_name} ({on})").format(
-            action_name=bilingual(action_name(t.action).zh, action_name(t.action).en), on=t.on),
+            action_name=action_name(t.action), on=t.on),
         "timeline")
 
 

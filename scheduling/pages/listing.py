@@ -15,7 +15,7 @@ from flask import render_template, request
 
 from ground.actor import Role
 from ground.guard import current_actor
-from ground.i18n import _l, bilingual
+from ground.i18n import _l, as_is
 from scheduling import schemas, services
 from scheduling.models import PARK_TYPES, PROGRAMMES
 from scheduling.pages.blueprint import bp
@@ -38,7 +38,7 @@ def load_filters(schema: ma.Schema, names: tuple[str, ...]) -> tuple[dict[str, A
     except ma.ValidationError as exc:
         errors = field_errors(exc.messages if isinstance(exc.messages, dict) else {})
         for name, messages in errors.items():
-            problems.append(f"{say(FIELD_NAMES.get(name, bilingual(name, name)))}：{'；'.join(messages)}")
+            problems.append(f"{say(FIELD_NAMES.get(name, as_is(name)))}：{'；'.join(messages)}")
             raw.pop(name, None)
         return schema.load(raw), problems
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from scheduling.rules.calendar import DayOverride
+from scheduling.rules.messages import N_, Text
 
 __all__ = ["MAX_YEAR_FILE_BYTES", "CalendarFileError", "parse_year_file"]
 
@@ -44,12 +45,15 @@ class CalendarFileError(ValueError):
     dataclass would refuse.
     """
 
-    def __init__(self, code: str, message_zh: str, message_en: str, line: int | None = None) -> None:
-        super().__init__(code, message_zh, message_en, line)
+    def __init__(self, code: str, text: Text, line: int | None = None) -> None:
+        super().__init__(code, str(text), line)
         self.code = code
-        self.message_zh = message_zh
-        self.message_en = message_en
+        self.text = text  # for people: an English msgid and its values, translated where it is shown
         self.line = line
+
+    @property
+    def message_en(self) -> str:
+        return str(self.text)
 
     def __str__(self) -> str:
         where = f" (line {self.line})" if self.line is not None else ""
@@ -62,8 +66,7 @@ class _Entry:
     is_workday: bool
     name: str
     line: int | None
-    where_zh: str
-    where_en: str
+    where: Text | str  # "line 3" (a message), or a JSON path as it is
 
 
 def parse_year_file(data: bytes, filename: str, *, year: int | None = None) -> list[DayOverride]:
@@ -84,32 +87,23 @@ def parse_year_file(data: bytes, filename: str, *, year: int | None = None) -> l
     :class:`CalendarFileError` on the first problem.
     """
     if len(data) > MAX_YEAR_FILE_BYTES:
-        raise CalendarFileError(
-            "file_too_large",
-            f"文件过大（上限 {MAX_YEAR_FILE_BYTES} 字节）。",
-            f"The file is too large (limit {MAX_YEAR_FILE_BYTES} bytes).",
-        )
+        raise CalendarFileError("file_too_large", Text(N_("The file is too large (limit {limit} bytes)."),
+                                                       {"limit": MAX_YEAR_FILE_BYTES}))
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix not in ("csv", "json"):
-        raise CalendarFileError(
-            "unsupported_format",
-            "仅支持 CSV 或 JSON 文件（.csv / .json）。",
-            f"Only CSV or JSON files (.csv / .json) are supported, got {filename!r}.",
-        )
+        raise CalendarFileError("unsupported_format", Text(N_(
+            "Only CSV or JSON files (.csv / .json) are supported, got “{filename}”."), {"filename": filename}))
     text = _decode(data)
     if not text.strip():
-        raise CalendarFileError("empty_file", "文件为空。", "The file is empty.")
+        raise CalendarFileError("empty_file", Text(N_("The file is empty.")))
     if suffix == "csv":
         entries = _csv_entries(text)
         stated_year = year if year is not None else (entries[0].day.year if entries else None)
     else:
         file_year, entries = _json_entries(text)
         if year is not None and year != file_year:
-            raise CalendarFileError(
-                "year_mismatch",
-                f"文件中的年份 {file_year} 与所选年份 {year} 不一致。",
-                f"The file is for {file_year}, but {year} was selected.",
-            )
+            raise CalendarFileError("year_mismatch", Text(N_("The file is for {file_year}, but {year} was selected."),
+                                                          {"file_year": file_year, "year": year}))
         stated_year = file_year
     return _validate(entries, stated_year)
 
@@ -120,26 +114,18 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise CalendarFileError(
-        "bad_encoding",
-        "无法识别文件编码，请保存为 UTF-8。",
-        "Cannot decode the file; please save it as UTF-8.",
-    )
+    raise CalendarFileError("bad_encoding", Text(N_("Cannot decode the file; please save it as UTF-8.")))
 
 
-def _parse_date(raw: object, line: int | None, where_zh: str, where_en: str) -> date:
+def _parse_date(raw: object, line: int | None, where: Text | str) -> date:
     match = _DATE_RE.match(raw) if isinstance(raw, str) else None
     if match:
         try:
             return date(*(int(g) for g in match.groups()))
         except ValueError:
             pass
-    raise CalendarFileError(
-        "bad_date",
-        f"{where_zh}日期“{raw}”无效，应为 YYYY-MM-DD。",
-        f"{where_en}: invalid date {raw!r}, expected YYYY-MM-DD.",
-        line,
-    )
+    raise CalendarFileError("bad_date", Text(N_("{where}: invalid date “{raw}”, expected YYYY-MM-DD."),
+                                             {"where": where, "raw": raw}), line)
 
 
 def _csv_entries(text: str) -> list[_Entry]:
@@ -155,31 +141,24 @@ def _csv_entries(text: str) -> list[_Entry]:
             columns = _csv_header(cells, line)
             continue
         if len(cells) > len(columns) and any(cells[len(columns) :]):
-            raise CalendarFileError(
-                "bad_row",
-                f"第 {line} 行的列数多于表头。",
-                f"Line {line} has more cells than the header.",
-                line,
-            )
+            raise CalendarFileError("bad_row", Text(N_("Line {line} has more cells than the header."),
+                                                    {"line": line}), line)
         cells += [""] * (len(columns) - len(cells))
-        where_zh, where_en = f"第 {line} 行", f"line {line}"
-        day = _parse_date(cells[columns["date"]], line, where_zh, where_en)
+        where = Text(N_("line {line}"), {"line": line})
+        day = _parse_date(cells[columns["date"]], line, where)
         kind = cells[columns["type"]].lower()
         if kind in _HOLIDAY_WORDS:
             is_workday = False
         elif kind in _WORKDAY_WORDS:
             is_workday = True
         else:
-            raise CalendarFileError(
-                "bad_type",
-                f"第 {line} 行的类型“{kind}”无效，应为 休/班（holiday/workday）。",
-                f"Line {line}: invalid type {kind!r}, expected holiday or workday (休/班).",
-                line,
-            )
+            raise CalendarFileError("bad_type", Text(N_(
+                "Line {line}: invalid type “{kind}”, expected holiday or workday (休/班)."),
+                {"line": line, "kind": kind}), line)
         name = cells[columns["name"]] if "name" in columns else ""
-        entries.append(_Entry(day, is_workday, name, line, where_zh, where_en))
+        entries.append(_Entry(day, is_workday, name, line, where))
     if columns is None:
-        raise CalendarFileError("empty_file", "文件为空。", "The file is empty.")
+        raise CalendarFileError("empty_file", Text(N_("The file is empty.")))
     return entries
 
 
@@ -188,23 +167,16 @@ def _csv_header(cells: list[str], line: int) -> dict[str, int]:
     for index, cell in enumerate(cells):
         key = _CSV_COLUMNS.get(cell.lower())
         if key is None:
-            raise CalendarFileError(
-                "unknown_column",
-                f"未知的列“{cell}”；可用列：日期,类型,名称（date,type,name）。",
-                f"Unknown column {cell!r}; expected date,type,name (日期,类型,名称).",
-                line,
-            )
+            raise CalendarFileError("unknown_column", Text(N_(
+                "Unknown column “{cell}”; expected date,type,name (日期,类型,名称)."), {"cell": cell}), line)
         if key in columns:
-            raise CalendarFileError("duplicate_column", f"列“{cell}”重复。", f"Column {cell!r} appears twice.", line)
+            raise CalendarFileError("duplicate_column", Text(N_("Column “{cell}” appears twice."), {"cell": cell}),
+                                    line)
         columns[key] = index
     for required in ("date", "type"):
         if required not in columns:
-            raise CalendarFileError(
-                "missing_column",
-                f"缺少列“{required}”（表头应为 日期,类型,名称）。",
-                f"Missing column {required!r} (header should be date,type,name).",
-                line,
-            )
+            raise CalendarFileError("missing_column", Text(N_(
+                "Missing column “{column}” (header should be date,type,name)."), {"column": required}), line)
     return columns
 
 
@@ -212,92 +184,67 @@ def _json_entries(text: str) -> tuple[int, list[_Entry]]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise CalendarFileError(
-            "bad_json", f"JSON 格式错误：{exc.msg}。", f"Invalid JSON: {exc.msg}.", exc.lineno
-        ) from None
+        raise CalendarFileError("bad_json", Text(N_("Invalid JSON: {error}."), {"error": exc.msg}),
+                                exc.lineno) from None
 
-    def structure(zh: str, en: str) -> CalendarFileError:
-        return CalendarFileError("bad_structure", zh, en)
+    def structure(message: str, **values: object) -> CalendarFileError:
+        return CalendarFileError("bad_structure", Text(message, values))
 
     if not isinstance(doc, dict):
-        raise structure("JSON 顶层应为对象。", "The JSON document must be an object.")
+        raise structure(N_("The JSON document must be an object."))
     unknown = sorted(set(doc) - _JSON_TOP_KEYS)
     if unknown:
-        raise structure(f"未知字段：{', '.join(unknown)}。", f"Unknown fields: {', '.join(unknown)}.")
+        raise structure(N_("Unknown fields: {fields}."), fields=tuple(unknown))
     file_year = doc.get("year")
     if isinstance(file_year, bool) or not isinstance(file_year, int) or not 1949 < file_year < 10000:
-        raise CalendarFileError(
-            "bad_year",
-            '缺少年份或年份无效（"year": 2027）。',
-            'Missing or invalid "year" (e.g. "year": 2027).',
-        )
+        raise CalendarFileError("bad_year", Text(N_('Missing or invalid "year" (e.g. "year": 2027).')))
     if "holidays" not in doc:
-        raise structure('缺少 "holidays" 列表。', 'Missing the "holidays" list.')
+        raise structure(N_('Missing the "holidays" list.'))
     entries: list[_Entry] = []
     for key, is_workday in (("holidays", False), ("workdays", True)):
         items = doc.get(key, [])
         if not isinstance(items, list):
-            raise structure(f'"{key}" 应为列表。', f'"{key}" must be a list.')
+            raise structure(N_('"{key}" must be a list.'), key=key)
         for index, item in enumerate(items):
-            where_zh = where_en = f"{key}[{index}]"
+            where = f"{key}[{index}]"
             if isinstance(item, str):
                 raw, name = item, ""
             elif isinstance(item, dict):
                 extra = sorted(set(item) - _JSON_ENTRY_KEYS)
                 if extra:
-                    raise structure(
-                        f"{where_zh} 含未知字段：{', '.join(extra)}。",
-                        f"{where_en} has unknown fields: {', '.join(extra)}.",
-                    )
+                    raise structure(N_("{where} has unknown fields: {fields}."), where=where, fields=tuple(extra))
                 raw, name = item.get("date"), item.get("name", "")
                 if not isinstance(name, str):
-                    raise structure(f"{where_zh} 的名称应为字符串。", f"{where_en}: name must be a string.")
+                    raise structure(N_("{where}: name must be a string."), where=where)
             else:
-                raise structure(f"{where_zh} 应为对象或日期字符串。", f"{where_en} must be an object or a date string.")
-            day = _parse_date(raw, None, where_zh, where_en)
-            entries.append(_Entry(day, is_workday, name.strip(), None, where_zh, where_en))
+                raise structure(N_("{where} must be an object or a date string."), where=where)
+            day = _parse_date(raw, None, where)
+            entries.append(_Entry(day, is_workday, name.strip(), None, where))
     return file_year, entries
 
 
 def _validate(entries: list[_Entry], stated_year: int | None) -> list[DayOverride]:
     if not entries:
-        raise CalendarFileError("empty_file", "文件中没有任何日期。", "The file lists no days.")
+        raise CalendarFileError("empty_file", Text(N_("The file lists no days.")))
     seen: dict[date, _Entry] = {}
     for e in entries:
         if e.day.year != stated_year:
-            raise CalendarFileError(
-                "date_outside_year",
-                f"{e.where_zh}的日期 {e.day} 不在 {stated_year} 年内。",
-                f"{e.where_en}: {e.day} is outside the year {stated_year}.",
-                e.line,
-            )
+            raise CalendarFileError("date_outside_year", Text(N_("{where}: {day} is outside the year {year}."),
+                                                              {"where": e.where, "day": e.day, "year": stated_year}),
+                                    e.line)
         previous = seen.get(e.day)
         if previous is not None:
             if previous.is_workday != e.is_workday:
-                raise CalendarFileError(
-                    "holiday_and_workday",
-                    f"{e.where_zh}：{e.day} 同时被列为假日和调休上班日。",
-                    f"{e.where_en}: {e.day} is listed both as a holiday and as a workday.",
-                    e.line,
-                )
-            raise CalendarFileError(
-                "duplicate_date",
-                f"{e.where_zh}：{e.day} 重复列出。",
-                f"{e.where_en}: {e.day} is listed twice.",
-                e.line,
-            )
+                raise CalendarFileError("holiday_and_workday", Text(N_(
+                    "{where}: {day} is listed both as a holiday and as a workday."), {"where": e.where, "day": e.day}),
+                    e.line)
+            raise CalendarFileError("duplicate_date", Text(N_("{where}: {day} is listed twice."),
+                                                           {"where": e.where, "day": e.day}), e.line)
         if e.is_workday and e.day.weekday() < _SATURDAY:
-            raise CalendarFileError(
-                "workday_on_weekday",
-                f"{e.where_zh}：{e.day} 是工作日（周一至周五），不能列为调休上班日。",
-                f"{e.where_en}: {e.day} is a weekday (Mon-Fri); only a Saturday or Sunday can be an adjusted workday.",
-                e.line,
-            )
+            raise CalendarFileError("workday_on_weekday", Text(N_(
+                "{where}: {day} is a weekday (Mon-Fri); only a Saturday or Sunday can be an adjusted workday."),
+                {"where": e.where, "day": e.day}), e.line)
         seen[e.day] = e
     if not any(not e.is_workday for e in entries):
-        raise CalendarFileError(
-            "no_holidays",
-            f"文件未列出 {stated_year} 年的任何假日。",
-            f"The file lists no holiday for {stated_year}.",
-        )
+        raise CalendarFileError("no_holidays", Text(N_("The file lists no holiday for {year}."), {"year": stated_year}))
     return [DayOverride(e.day, e.is_workday, e.name) for e in sorted(entries, key=lambda e: e.day)]

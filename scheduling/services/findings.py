@@ -11,7 +11,7 @@ from ground.audit import record
 from ground.clock import shanghai_date
 from ground.errors import Conflict, Forbidden, not_found
 from ground.extensions import db
-from ground.i18n import _l, bilingual
+from ground.i18n import _l
 from scheduling import policy
 from scheduling.deadlines import refresh_proposals, sync_deadlines
 from scheduling.models import MajorChangeRecord, NoticeObjection
@@ -29,9 +29,8 @@ def record_objection(actor: Actor, park_id: int, data: dict[str, Any], now: date
     expected = State.IN_PUBLIC_NOTICE if notice == "public_notice" else State.IN_NAMING_NOTICE
     published = park.public_notice_published_on if notice == "public_notice" else park.naming_notice_published_on
     if park.state != expected.value:
-        raise Conflict("not_in_notice", _l(
-            "The park is not in its {replace}.").format(
-            replace=bilingual('创建' if notice == 'public_notice' else '命名', notice.replace('_', ' '))),
+        raise Conflict("not_in_notice", _l("The park is not in its public notice.") if notice == "public_notice"
+                       else _l("The park is not in its naming notice."),
                        extra={"current_state": park.state})
     if data["received_on"] > shanghai_date(now) or (published and data["received_on"] < published):
         raise invalid("received_on", _l("The date must lie between the start of the notice and today."))

@@ -14,13 +14,14 @@ from ground.audit import record
 from ground.clock import shanghai_date
 from ground.errors import Conflict, Forbidden, not_found
 from ground.extensions import db
-from ground.i18n import _l, bilingual
+from ground.i18n import _l
 from scheduling import policy
 from scheduling.facts import build_facts, lifecycle_rules
 from scheduling.models import DeadlineRecord, Park
 from scheduling.rules.lifecycle import PHASE_OF, Party, State, action_options, is_publicly_listed, may_use_title
 from scheduling.services.action_effects import CYCLE_FACTS
 from scheduling.services.messages import FORBIDDEN, invalid
+from scheduling.wording import rule_text
 
 _PARK_LOADS = (selectinload(Park.major_changes), selectinload(Park.evaluations), selectinload(Park.annual_reports),
                selectinload(Park.objections), selectinload(Park.proposals), selectinload(Park.deadlines))
@@ -125,7 +126,7 @@ def options_for(actor: Actor, park: Park, today: date) -> list[dict[str, Any]]:
                 "action": option.action.value, "article": option.article, "as": role.value,
                 "blocked": None if blocked is None else {
                     "code": blocked.code, "article": blocked.article,
-                    "message": bilingual(blocked.message_zh, blocked.message_en)},
+                    "message": rule_text(blocked.text)},
             })
     return out
 

@@ -20,7 +20,7 @@ from ground.audit import record
 from ground.clock import shanghai_date
 from ground.errors import Conflict, Forbidden, InvalidInput
 from ground.extensions import db
-from ground.i18n import _l, bilingual
+from ground.i18n import _l, listing
 from ground.refusals import AuditedRefusal, refused
 from scheduling import policy
 from scheduling.deadlines import refresh_proposals, sync_deadlines
@@ -42,7 +42,7 @@ from scheduling.rules.periods import add_years
 from scheduling.services.action_effects import record_action_effects
 from scheduling.services.messages import INVALID, invalid
 from scheduling.services.parks import get_park
-from scheduling.wording import action_name, material_kind_name, party_name, state_name
+from scheduling.wording import action_name, material_kind_name, party_name, rule_text, state_name
 
 # Materials an action must cite (``documents``) [rule]: the application materials of Art. 9 and the
 # acceptance materials of Art. 15. A deployment may change them with ``SCHEDULING_REQUIRED_MATERIALS``.
@@ -81,28 +81,22 @@ def _lifecycle_error(exc: Exception, park: Park) -> Exception:
     if isinstance(exc, IllegalTransition):
         allowed = [a.value for a in exc.allowed_actions]
         state, action = state_name(exc.current_state), action_name(exc.action)
-        zh_list = "、".join(action_name(a).zh for a in exc.allowed_actions) or "无"
-        en_list = ", ".join(action_name(a).en for a in exc.allowed_actions) or "none"
+        possible = listing(action_name(a) for a in exc.allowed_actions) if exc.allowed_actions else _l("none")
         return Conflict("illegal_transition", _l(
             "The park is {state}: “{action}” is not possible now. Possible now: {list}.").format(
-            state=bilingual(state.zh, state.en),
-            action=bilingual(action.zh, action.en),
-            list=bilingual(zh_list, en_list)),
+            state=state, action=action, list=possible),
             extra={"current_state": exc.current_state.value, "allowed_actions": allowed})
     if isinstance(exc, PartyNotAllowed):
         action = action_name(exc.action)
         parties = sorted(exc.allowed_parties)
         return Forbidden("actor_not_allowed", _l(
             "“{action}” may be taken only by {party_name}.").format(
-            action=bilingual(action.zh, action.en),
-            party_name=bilingual(
-                '、'.join(party_name(p).zh for p in parties) or '—',
-                ', '.join(party_name(p).en for p in parties) or '-')),
+            action=action, party_name=listing(party_name(p) for p in parties) if parties else "—"),
             extra={"current_state": park.state, "allowed_actors": parties})
     assert isinstance(exc, GuardFailed)
     message = _l(
         "{message} (Art. {article})").format(
-        message=bilingual(exc.message_zh, exc.message_en), article=exc.article)
+        message=rule_text(exc.text), article=exc.article)
     extra = {"article": exc.article, "current_state": park.state, "guard": exc.code}
     if exc.code in ("reason_required", "bad_reason", "reason_not_applicable"):
         return InvalidInput(exc.code, message, {"reason": [message]}, extra)
@@ -139,12 +133,10 @@ def _check_materials(action: Action, on: date, documents: list[Material]) -> Non
     kinds = {m.kind for m in documents}
     missing = [k for k in required if k not in kinds]
     if missing:
-        zh_names = "、".join(material_kind_name(k).zh for k in missing)
-        en_names = ", ".join(material_kind_name(k).en for k in missing)
         message = _l(
             "Materials required by Art. {article} are missing: {names} (upload them and cite them in "
             "documents).").format(
-            article=article, names=bilingual(zh_names, en_names))
+            article=article, names=listing(material_kind_name(k) for k in missing))
         raise InvalidInput("materials_missing", message, {"documents": [message]}, {"article": article})
     if "compliance_commitment" in required:
         # Art. 9 (3): the commitment covers the three years before the application date.

@@ -14,8 +14,8 @@ from scheduling.wording.actions import (
     party_name,
     phase_name,
     reason_name,
-    state_name,
 )
+from scheduling.wording.rules import conclusion_name, panel_kind_name, rule_text, state_name, term
 from scheduling.wording.things import (
     CHANGE_SUBJECT_NAMES,
     DEADLINE_NAMES,
@@ -30,7 +30,29 @@ from scheduling.wording.things import (
     named,
 )
 
-__all__ = ["ACTION_EFFECTS", "ACTION_NAMES", "CHANGE_SUBJECT_NAMES", "DEADLINE_NAMES", "EVENT_NAMES",
-           "MATERIAL_KIND_NAMES", "NOTICE_NAMES", "PARK_TYPE_NAMES", "PARTY_NAMES", "PROGRAMME_NAMES",
-           "PROPOSAL_STATUS_NAMES", "REASON_NAMES", "REPORT_STATUS_NAMES", "action_name", "material_kind_name",
-           "named", "party_name", "phase_name", "reason_name", "state_name"]
+__all__ = [
+    "ACTION_EFFECTS",
+    "ACTION_NAMES",
+    "CHANGE_SUBJECT_NAMES",
+    "DEADLINE_NAMES",
+    "EVENT_NAMES",
+    "MATERIAL_KIND_NAMES",
+    "NOTICE_NAMES",
+    "PARK_TYPE_NAMES",
+    "PARTY_NAMES",
+    "PROGRAMME_NAMES",
+    "PROPOSAL_STATUS_NAMES",
+    "REASON_NAMES",
+    "REPORT_STATUS_NAMES",
+    "action_name",
+    "conclusion_name",
+    "material_kind_name",
+    "named",
+    "panel_kind_name",
+    "party_name",
+    "phase_name",
+    "reason_name",
+    "rule_text",
+    "state_name",
+    "term",
+]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ground.i18n import Msg, _l, _lp, bilingual
-from scheduling.rules.lifecycle import STATE_NAMES, Action, Party, Phase, State
+from ground.i18n import Msg, _l, _lp, as_is
+from scheduling.rules.lifecycle import Action, Party, Phase
 
 A = Action
 
@@ -151,11 +151,6 @@ REASON_NAMES: dict[str, dict[str, Msg]] = {
 }
 
 
-def state_name(state: State | str) -> Msg:
-    zh, en = STATE_NAMES[State(state)]
-    return bilingual(zh, en)
-
-
 def action_name(action: Action | str) -> Msg:
     return ACTION_NAMES[Action(action)]
 
@@ -171,4 +166,4 @@ def phase_name(phase: Phase | str) -> Msg:
 def reason_name(action: Action | str, reason: str) -> Msg:
     """A ground in words; a reason recorded with another action (never expected) reads as itself."""
     return REASON_NAMES.get(Action(action).value, {}).get(reason) or next(
-        (names[reason] for names in REASON_NAMES.values() if reason in names), bilingual(reason, reason))
+        (names[reason] for names in REASON_NAMES.values() if reason in names), as_is(reason))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ground.i18n import Msg, _l, bilingual
+from ground.i18n import Msg, _l, as_is
 
 MATERIAL_KIND_NAMES: dict[str, Msg] = {
     "application_letter": _l("application letter"),
@@ -92,7 +92,7 @@ def named(names: Mapping[str, Msg], code: str | None) -> Msg:
     """The name of ``code`` in ``names``; an unknown code (never expected) reads as itself, not as a crash."""
     if code is None:
         return _l("—")
-    return names.get(code) or bilingual(code, code)
+    return names.get(code) or as_is(code)
 
 
 def material_kind_name(kind: str) -> Msg:

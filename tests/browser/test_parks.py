@@ -89,7 +89,7 @@ def test_a_park_goes_from_application_through_notice_to_approval(browser, park_s
 
     # approving is refused while the notice runs: the lifecycle's reason, in words, with its article
     blocked = page.get_by_test_id("blocked").inner_text()
-    assert "批准开展创建" in blocked and "公示期至 2026-03-06 结束" in blocked and "第10条" in blocked
+    assert "批准开展创建" in blocked and "公示期至 2026年3月6日 结束" in blocked and "第10条" in blocked
     assert page.get_by_test_id("action-approve_construction").count() == 0
     _shot(page, "park-in-notice-province-1280-zh")
 

@@ -182,7 +182,7 @@ def test_an_outbox_sweep_whose_connection_dies_delivers_every_mail_once(app, db,
         for i in range(30):
             queue_mail([f"to{i}@example.cn"], "deadline_reminder", {
                 "park_id": 1, "park_name": "苏州工业园区", "province": "32", "kind": "annual_report",
-                "kind_zh": "年度工作报告", "kind_en": "annual report", "due": "2027-06-30", "article": 23,
+                "kind_name": "annual report", "due": "2027-06-30", "article": 23,
                 "provisional": False, "days_left": 7, "reminder": True, "recomputed": False, "previous_due": None})
         db.session.commit()
         db.session.remove()

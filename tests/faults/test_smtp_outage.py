@@ -26,7 +26,7 @@ pytestmark = pytest.mark.postgres_only
 
 MAILS = 20
 CONTEXT = {"park_id": 1, "park_name": "苏州工业园区", "province": "32", "kind": "annual_report",
-           "kind_zh": "年度工作报告", "kind_en": "annual report", "due": "2027-06-30", "article": 23,
+           "kind_name": "annual report", "due": "2027-06-30", "article": 23,
            "provisional": False, "days_left": 7, "reminder": True, "recomputed": False, "previous_due": None}
 
 

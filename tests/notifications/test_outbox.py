@@ -19,7 +19,7 @@ from tests.notifications.conftest import html_part, text_part
 
 def deadline_context(**over):
     context = {"park_id": 1, "park_name": "苏州工业园区", "province": "32", "kind": "annual_report",
-               "kind_zh": "年度工作报告", "kind_en": "annual report", "due": "2027-06-30", "article": 23,
+               "kind_name": "annual report", "due": "2027-06-30", "article": 23,
                "provisional": False, "days_left": 7, "reminder": True, "recomputed": False, "previous_due": None}
     context.update(over)
     return context
@@ -48,7 +48,7 @@ def test_a_queued_mail_is_delivered_once_with_its_stable_message_id(db, smtp):
     assert sorted(arrived.rcpt_tos) == ["li@example.cn", "zhang@example.cn"]
     message = arrived.message
     assert message["Message-ID"] == message_id
-    assert message["Subject"] == "【生态工业园区】苏州工业园区：年度工作报告将于 2027-06-30 到期"
+    assert message["Subject"] == "【生态工业园区】苏州工业园区：年度工作报告将于 2027年6月30日 到期"
     assert message["Auto-Submitted"] == "auto-generated"
     assert "距今还有 7 天" in text_part(message)
     [attachment] = list(message.iter_attachments())
@@ -61,12 +61,28 @@ def test_a_queued_mail_is_delivered_once_with_its_stable_message_id(db, smtp):
     assert len(smtp.arrived) == 1
 
 
+def test_one_template_speaks_each_recipients_language(db, smtp):
+    """The same template and context, queued for a Chinese and an English reader: each mail in its reader's
+    words, dates and plural forms by locale."""
+    queue_mail(["zhang@example.cn"], "deadline_reminder", deadline_context(days_left=1), language="zh")
+    queue_mail(["smith@example.cn"], "deadline_reminder", deadline_context(days_left=1), language="en")
+    db.session.commit()
+    send_due(wall_now())
+    mails = {m["To"]: m for m in smtp.messages()}
+    chinese, english = mails["zhang@example.cn"], mails["smith@example.cn"]
+    assert chinese["Subject"] == "【生态工业园区】苏州工业园区：年度工作报告将于 2027年6月30日 到期"
+    assert "（《管理办法》第23条）将于 2027年6月30日 到期。距今还有 1 天。" in text_part(chinese)
+    assert english["Subject"] == "[Eco-industrial parks] 苏州工业园区: annual report due June 30, 2027"
+    assert "is due on June 30, 2027. 1 day left." in text_part(english)
+    assert "本邮件由系统自动发送" in text_part(chinese) and "please do not reply" in text_part(english)
+
+
 def test_html_and_plain_text_alternatives(db, smtp):
     from notifications.rendering import render_mail
 
     rendered = render_mail("invitation_reminder", "en", {
         "expert_name": "Dr Wang", "panel_kind": "acceptance meeting", "park_name": "Suzhou Industrial Park",
-        "park_province": "Jiangsu", "meeting_date": "2027-03-10", "meeting_weekday": "Wednesday",
+        "park_province": "Jiangsu", "meeting_date": "2027-03-10",
         "meeting_hours": "09:00–17:00", "location": "", "respond_by": "2027-03-01 23:59 (Beijing time)",
         "page_url": "http://testserver/invitations/abc", "contact_name": "Office", "contact_phone": "",
         "contact_email": "office@example.cn"})
@@ -74,7 +90,7 @@ def test_html_and_plain_text_alternatives(db, smtp):
     assert "<script" not in rendered.html and 'href="http://testserver/invitations/abc"' in rendered.html
     queue_mail(["wang@example.cn"], "invitation_reminder", {
         "expert_name": "<b>王</b>", "panel_kind": "验收会", "park_name": "苏州工业园区", "park_province": "江苏省",
-        "meeting_date": "2027-03-10", "meeting_weekday": "星期三", "meeting_hours": "09:00–17:00", "location": "",
+        "meeting_date": "2027-03-10", "meeting_hours": "09:00–17:00", "location": "",
         "respond_by": "2027-03-01 23:59（北京时间）", "page_url": "http://testserver/invitations/abc",
         "contact_name": "办公室", "contact_phone": "010-00000000", "contact_email": "office@example.cn"})
     db.session.commit()

@@ -238,7 +238,7 @@ def test_refusals_change_nothing_and_the_rules_refusals_are_audited(park, pool, 
     # Before the meeting: no attendance, no conclusion (409, both languages, audited, nothing stored).
     clock.set(date(2027, 3, 9))
     early = j.office.post(f"{url}/attendance", json={"entries": [{"expert_id": members[0], "status": "present"}]})
-    assert (early.status_code, early.json["code"]) == (409, "meeting_not_held") and "2027-03-10" in early.json["message"]
+    assert (early.status_code, early.json["code"]) == (409, "meeting_not_held") and "2027年3月10日" in early.json["message"]
     before = j.office_en.post(f"{url}/conclusion", json={"conclusion": "pass"})
     assert (before.status_code, before.json["code"]) == (409, "meeting_not_held")
     assert "cannot conclude before" in before.json["message"]

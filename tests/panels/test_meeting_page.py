@@ -67,7 +67,7 @@ def test_the_office_records_and_concludes_a_verification_in_its_forms(park, pool
     # before the meeting day: the attendance is refused in words, not a 500
     at(date(2027, 3, 9))
     early = _post(client, f"{url}/attendance", {"expert_id": str(members[0]), f"status_{members[0]}": "present"})
-    assert early.status_code == 409 and "2027-03-10" in early.text
+    assert early.status_code == 409 and "2027年3月10日" in early.text
 
     at(date(2027, 3, 10), 9)
     record = {"place": "北京市生态环境部会议室", "start_time": "09:00", "opinion": "材料齐全，同意通过。",

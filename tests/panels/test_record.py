@@ -118,7 +118,7 @@ def test_ratings_within_the_window_for_members_who_attended_once_by_the_convener
     clock.set(date(2027, 1, 25), 9)  # Monday: closed
     late = _rate(province_en, panel["id"], members[1])
     assert (late.status_code, late.json["code"]) == (409, "rating_window_closed")
-    assert "2027-01-22" in late.json["message"]
+    assert "January 22, 2027" in late.json["message"]  # in the caller's language, its way
 
     db.session.expire_all()
     ratings = list(db.session.scalars(select(ExpertRating)))
@@ -150,7 +150,7 @@ def test_the_reminder_goes_to_the_convener_once_when_ratings_are_missing(db, jou
     names = dict(db.session.execute(select(Expert.id, Expert.name).where(Expert.id.in_(members))).all())
     assert all(names[e] in mails[0].body_text for e in members[1:])
     assert names[members[0]] not in mails[0].body_text
-    assert "2027-01-22" in mails[0].subject
+    assert "2027年1月22日" in mails[0].subject
 
 
 def test_conduct_records_come_from_attendance_and_invitations(db, journey, clock):

@@ -20,7 +20,7 @@ def _count(db, model) -> int:
 
 def _audits(db, action: str) -> list[AuditEntry]:
     db.session.expire_all()
-    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.seq)))
 
 
 def test_a_kind_the_state_does_not_call_for_is_refused_and_audited(db, office_api, park, pool):

@@ -375,7 +375,10 @@ def test_year_file_errors(filename, data, code, line):
     with pytest.raises(CalendarFileError) as info:
         parse_year_file(data, filename)
     assert (info.value.code, info.value.line) == (code, line)
-    assert info.value.message_zh and info.value.message_en
+    from scheduling.wording import rule_text
+
+    message = rule_text(info.value.text)
+    assert message.zh != message.en and info.value.message_en
     assert code in str(info.value)
 
 

@@ -79,7 +79,7 @@ def test_a_refused_action_and_bad_input_come_back_in_words(clock, make_park, pag
                      {"action": "submit_application", "date": "2027-01-01", "as_leading_group": "0"}, lang="en")
     body = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "The date cannot be after today (2026-03-02)." in body
+    assert "The date cannot be after today (March 2, 2026)." in body
     # without the materials of Art. 9: named in words
     response = _post(client, f"/parks/{park.id}/actions", {"action": "submit_application", "date": "2026-03-02"})
     assert response.status_code == 422

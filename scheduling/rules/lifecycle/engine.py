@@ -10,6 +10,7 @@ from scheduling.rules.lifecycle.facts import DEFAULT_RULES, LifecycleRules, Park
 from scheduling.rules.lifecycle.guards import GUARDS, Blocked, GuardContext
 from scheduling.rules.lifecycle.table import TRANSITIONS, TransitionRule, parties_for, rule_for
 from scheduling.rules.lifecycle.vocabulary import Action, Party, State
+from scheduling.rules.messages import N_, Text
 
 
 @dataclass(frozen=True)
@@ -64,16 +65,19 @@ class PartyNotAllowed(LifecycleError):
 class GuardFailed(LifecycleError):
     """A guard refused the action (HTTP 409 with the code): the rule that blocks it and its article."""
 
-    def __init__(self, code: str, article: int, message_zh: str, message_en: str) -> None:
-        super().__init__(code, article, message_zh, message_en)
+    def __init__(self, code: str, article: int, text: Text) -> None:
+        super().__init__(code, article, str(text))
         self.code = code
         self.article = article
-        self.message_zh = message_zh
-        self.message_en = message_en
+        self.text = text  # for people: an English msgid and its values, translated where it is shown
+
+    @property
+    def message_en(self) -> str:
+        return str(self.text)
 
     @classmethod
     def from_blocked(cls, blocked: Blocked) -> GuardFailed:
-        return cls(blocked.code, blocked.article, blocked.message_zh, blocked.message_en)
+        return cls(blocked.code, blocked.article, blocked.text)
 
     def __str__(self) -> str:
         return f"{self.code} (Art. {self.article}): {self.message_en}"
@@ -92,30 +96,17 @@ def _first_block(rule: TransitionRule, ctx: GuardContext) -> Blocked | None:
 def _check_reason(rule: TransitionRule, reason: StrEnum | str | None) -> StrEnum | None:
     if rule.reason is None:
         if reason is not None:
-            raise GuardFailed(
-                "reason_not_applicable",
-                rule.article,
-                "此操作不需要理由类别。",
-                f"{rule.action} takes no reason.",
-            )
+            raise GuardFailed("reason_not_applicable", rule.article, Text(N_("This action takes no reason.")))
         return None
     if reason is None:
-        choices = ", ".join(rule.reason)
-        raise GuardFailed(
-            "reason_required",
-            rule.article,
-            f"请选择第{rule.article}条规定的情形。",
-            f"{rule.action} needs a reason under Art. {rule.article}: one of {choices}.",
-        )
+        raise GuardFailed("reason_required", rule.article, Text(N_(
+            "Choose one of the cases of Art. {article}."), {"article": rule.article}))
     try:
         return rule.reason(reason)
     except ValueError:
-        raise GuardFailed(
-            "bad_reason",
-            rule.article,
-            f"理由“{reason}”不是第{rule.article}条规定的情形。",
-            f"{reason!r} is not a reason under Art. {rule.article}; one of {', '.join(rule.reason)}.",
-        ) from None
+        raise GuardFailed("bad_reason", rule.article, Text(N_(
+            "The reason “{reason}” is not one of the cases of Art. {article}."),
+            {"reason": str(reason), "article": rule.article})) from None
 
 
 def _blocked_for_any_reason(rule: TransitionRule, ctx: GuardContext) -> Blocked | None:

@@ -26,17 +26,26 @@ from scheduling.rules.lifecycle.vocabulary import (
     StopReason,
     WarningReason,
 )
+from scheduling.rules.messages import N_, Text
 from scheduling.rules.periods import construction_deadline, reapplication_ban_end, rectification_deadline
 
 
 @dataclass(frozen=True)
 class Blocked:
-    """Why a guard refuses an action: a stable code, the article, and messages for people."""
+    """Why a guard refuses an action: a stable code, the article, and the message for people (an English msgid
+    and its values, translated where it is shown)."""
 
     code: str
     article: int
-    message_zh: str
-    message_en: str
+    text: Text
+
+    @property
+    def message_en(self) -> str:
+        return str(self.text)
+
+
+def _blocked(code: str, article: int, message: str, **values: object) -> Blocked:
+    return Blocked(code, article, Text(message, values))
 
 
 @dataclass(frozen=True)
@@ -70,12 +79,9 @@ def reapplication_ban_over(ctx: GuardContext) -> Blocked | None:
     end = reapplication_ban_end(f.revoked_on, ctx.rules.time)
     if f.today <= end:
         item = REVOCATION_REASON_ITEM[f.revocation_reason]
-        return Blocked(
-            "reapplication_banned",
-            28,
-            f"园区因第二十八条第（{item}）项被撤销称号，{end} 前不得再次申请创建。",
-            f"The park's title was revoked under Art. 28 ({item}); no new application until after {end}.",
-        )
+        return _blocked("reapplication_banned", 28, N_(
+            "The park's title was revoked under Art. 28 ({item}); no new application until after {end}."),
+            item=item, end=end)
     return None
 
 
@@ -84,14 +90,10 @@ def public_notice_over(ctx: GuardContext) -> Blocked | None:
     """Art. 10: approval only after the 5-working-day public notice has ended."""
     last = ctx.facts.public_notice_last_day
     if last is None:
-        return Blocked("public_notice_missing", 10, "尚未记录公示期。", "No public notice period is recorded.")
+        return _blocked("public_notice_missing", 10, N_("No public notice period is recorded."))
     if ctx.facts.today <= last:
-        return Blocked(
-            "public_notice_running",
-            10,
-            f"公示期至 {last} 结束，之后方可批准。",
-            f"The public notice runs until {last}; approval is possible from the next day.",
-        )
+        return _blocked("public_notice_running", 10, N_(
+            "The public notice runs until {last}; approval is possible from the next day."), last=last)
     return None
 
 
@@ -99,12 +101,8 @@ def public_notice_over(ctx: GuardContext) -> Blocked | None:
 def no_open_objections(ctx: GuardContext) -> Blocked | None:
     """Art. 10: objections must be investigated (and found untrue) before approval."""
     if ctx.facts.open_objections > 0:
-        return Blocked(
-            "objections_open",
-            10,
-            f"尚有 {ctx.facts.open_objections} 项公示异议未调查核实。",
-            f"{ctx.facts.open_objections} objection(s) to the public notice are still under investigation.",
-        )
+        return _blocked("objections_open", 10, N_(
+            "{n} objection(s) to the public notice are still under investigation."), n=ctx.facts.open_objections)
     return None
 
 
@@ -112,12 +110,8 @@ def no_open_objections(ctx: GuardContext) -> Blocked | None:
 def extension_not_requested_before(ctx: GuardContext) -> Blocked | None:
     """Art. 11: one extension, of at most 1 year."""
     if ctx.facts.extension_requested_on is not None:
-        return Blocked(
-            "extension_already_requested",
-            11,
-            "已申请过延期，建设期只能延期一次。",
-            "An extension has already been requested; the construction period can be extended once.",
-        )
+        return _blocked("extension_already_requested", 11, N_(
+            "An extension has already been requested; the construction period can be extended once."))
     return None
 
 
@@ -126,15 +120,11 @@ def within_base_construction_period(ctx: GuardContext) -> Blocked | None:
     """Art. 11: the extension is requested within the 3 years (3年内无法完成建设任务可申请延期)."""
     f = ctx.facts
     if f.approved_on is None:
-        return Blocked("not_approved", 11, "园区尚未获批建设。", "The park has not been approved for construction.")
+        return _blocked("not_approved", 11, N_("The park has not been approved for construction."))
     end = construction_deadline(f.approved_on, False, ctx.rules.time)
     if f.today > end:
-        return Blocked(
-            "construction_period_over",
-            11,
-            f"3年建设期已于 {end} 届满，不能再申请延期。",
-            f"The 3-year construction period ended on {end}; an extension can no longer be requested.",
-        )
+        return _blocked("construction_period_over", 11, N_(
+            "The 3-year construction period ended on {end}; an extension can no longer be requested."), end=end)
     return None
 
 
@@ -142,7 +132,7 @@ def within_base_construction_period(ctx: GuardContext) -> Blocked | None:
 def extension_awaiting_decision(ctx: GuardContext) -> Blocked | None:
     """Art. 11: the province decides a pending extension request."""
     if not extension_pending(ctx.facts):
-        return Blocked("no_pending_extension", 11, "没有待决定的延期申请。", "There is no pending extension request.")
+        return _blocked("no_pending_extension", 11, N_("There is no pending extension request."))
     return None
 
 
@@ -152,12 +142,8 @@ def no_late_major_change(ctx: GuardContext) -> Blocked | None:
     late = late_major_changes(ctx.facts, ctx.rules)
     if late:
         day = late[0].changed_on
-        return Blocked(
-            "major_change_not_reported_in_time",
-            12,
-            f"{day} 发生的重大调整未在6个月内书面报告，不予开展验收工作。",
-            f"The major change of {day} was not reported within 6 months; no acceptance can take place.",
-        )
+        return _blocked("major_change_not_reported_in_time", 12, N_(
+            "The major change of {day} was not reported within 6 months; no acceptance can take place."), day=day)
     return None
 
 
@@ -165,12 +151,8 @@ def no_late_major_change(ctx: GuardContext) -> Blocked | None:
 def no_pending_plan_revision(ctx: GuardContext) -> Blocked | None:
     """Art. 12, 24: a plan revision the province required is argued and filed before acceptance [rule]."""
     if ctx.facts.plan_revision_pending:
-        return Blocked(
-            "plan_revision_pending",
-            12,
-            "省级部门要求的《建设规划》修编尚未论证备案。",
-            "The plan revision required by the provincial departments has not been argued and filed yet.",
-        )
+        return _blocked("plan_revision_pending", 12, N_(
+            "The plan revision required by the provincial departments has not been argued and filed yet."))
     return None
 
 
@@ -180,14 +162,10 @@ def acceptance_within_construction_period(ctx: GuardContext) -> Blocked | None:
     f = ctx.facts
     end = construction_end(f, ctx.rules)
     if end is None:
-        return Blocked("not_approved", 11, "园区尚未获批建设。", "The park has not been approved for construction.")
+        return _blocked("not_approved", 11, N_("The park has not been approved for construction."))
     if f.today > end and not extension_pending(f):
-        return Blocked(
-            "construction_period_over",
-            21,
-            f"建设期已于 {end} 届满，视为创建未完成，需重新申请创建。",
-            f"The construction period ended on {end}; creation is deemed incomplete and must start anew.",
-        )
+        return _blocked("construction_period_over", 21, N_(
+            "The construction period ended on {end}; creation is deemed incomplete and must start anew."), end=end)
     return None
 
 
@@ -198,21 +176,11 @@ def construction_period_expired(ctx: GuardContext) -> Blocked | None:
     f = ctx.facts
     end = construction_end(f, ctx.rules)
     if end is None:
-        return Blocked("not_approved", 11, "园区尚未获批建设。", "The park has not been approved for construction.")
+        return _blocked("not_approved", 11, N_("The park has not been approved for construction."))
     if f.today <= end:
-        return Blocked(
-            "construction_period_running",
-            21,
-            f"建设期至 {end} 届满。",
-            f"The construction period runs until {end}.",
-        )
+        return _blocked("construction_period_running", 21, N_("The construction period runs until {end}."), end=end)
     if extension_pending(f):
-        return Blocked(
-            "extension_pending",
-            11,
-            "延期申请待省级部门决定。",
-            "An extension request awaits the province's decision.",
-        )
+        return _blocked("extension_pending", 11, N_("An extension request awaits the province's decision."))
     return None
 
 
@@ -221,15 +189,10 @@ def within_verification_rectification_period(ctx: GuardContext) -> Blocked | Non
     """Art. 18: rectified acceptance materials are resubmitted within 1 month of the feedback."""
     feedback = ctx.facts.verification_feedback_on
     if feedback is None:
-        return Blocked("no_feedback", 18, "没有核查整改意见记录。", "No verification feedback is recorded.")
+        return _blocked("no_feedback", 18, N_("No verification feedback is recorded."))
     end = rectification_deadline(feedback, ctx.rules.time)
     if ctx.facts.today > end:
-        return Blocked(
-            "rectification_period_over",
-            18,
-            f"整改材料应于 {end} 前提交，已逾期。",
-            f"Rectified materials were due by {end}.",
-        )
+        return _blocked("rectification_period_over", 18, N_("Rectified materials were due by {end}."), end=end)
     return None
 
 
@@ -238,15 +201,10 @@ def verification_rectification_period_over(ctx: GuardContext) -> Blocked | None:
     """Art. 18: only once the 1-month rectification period has lapsed."""
     feedback = ctx.facts.verification_feedback_on
     if feedback is None:
-        return Blocked("no_feedback", 18, "没有核查整改意见记录。", "No verification feedback is recorded.")
+        return _blocked("no_feedback", 18, N_("No verification feedback is recorded."))
     end = rectification_deadline(feedback, ctx.rules.time)
     if ctx.facts.today <= end:
-        return Blocked(
-            "rectification_period_running",
-            18,
-            f"整改期至 {end}。",
-            f"The rectification period runs until {end}.",
-        )
+        return _blocked("rectification_period_running", 18, N_("The rectification period runs until {end}."), end=end)
     return None
 
 
@@ -255,14 +213,10 @@ def naming_notice_over(ctx: GuardContext) -> Blocked | None:
     """Art. 19-20: naming only after the 5-working-day naming notice."""
     last = ctx.facts.naming_notice_last_day
     if last is None:
-        return Blocked("naming_notice_missing", 19, "尚未记录命名公示期。", "No naming notice period is recorded.")
+        return _blocked("naming_notice_missing", 19, N_("No naming notice period is recorded."))
     if ctx.facts.today <= last:
-        return Blocked(
-            "naming_notice_running",
-            19,
-            f"命名公示期至 {last} 结束。",
-            f"The naming notice runs until {last}; naming is possible from the next day.",
-        )
+        return _blocked("naming_notice_running", 19, N_(
+            "The naming notice runs until {last}; naming is possible from the next day."), last=last)
     return None
 
 
@@ -270,12 +224,8 @@ def naming_notice_over(ctx: GuardContext) -> Blocked | None:
 def no_open_complaints(ctx: GuardContext) -> Blocked | None:
     """Art. 19: complaints received during the naming notice are investigated first."""
     if ctx.facts.open_complaints > 0:
-        return Blocked(
-            "complaints_open",
-            19,
-            f"尚有 {ctx.facts.open_complaints} 项举报未调查核实。",
-            f"{ctx.facts.open_complaints} complaint(s) are still under investigation.",
-        )
+        return _blocked("complaints_open", 19, N_("{n} complaint(s) are still under investigation."),
+                        n=ctx.facts.open_complaints)
     return None
 
 
@@ -284,12 +234,7 @@ def latest_evaluation_excellent(ctx: GuardContext) -> Blocked | None:
     """Art. 26: commendation follows an excellent evaluation."""
     evaluations = ctx.facts.evaluations
     if not evaluations or not evaluations[-1].excellent:
-        return Blocked(
-            "evaluation_not_excellent",
-            26,
-            "最近一次绩效评价结果不是优秀。",
-            "The latest performance evaluation is not rated excellent.",
-        )
+        return _blocked("evaluation_not_excellent", 26, N_("The latest performance evaluation is not rated excellent."))
     return None
 
 
@@ -298,14 +243,9 @@ def rectification_period_over(ctx: GuardContext) -> Blocked | None:
     """Art. 26: the warning's rectification period (at most 1 year) has lapsed."""
     end = ctx.facts.rectification_deadline
     if end is None:
-        return Blocked("no_rectification_deadline", 26, "没有整改期限记录。", "No rectification deadline is recorded.")
+        return _blocked("no_rectification_deadline", 26, N_("No rectification deadline is recorded."))
     if ctx.facts.today <= end:
-        return Blocked(
-            "rectification_period_running",
-            26,
-            f"整改期至 {end}。",
-            f"The rectification period runs until {end}.",
-        )
+        return _blocked("rectification_period_running", 26, N_("The rectification period runs until {end}."), end=end)
     return None
 
 
@@ -313,7 +253,7 @@ def rectification_period_over(ctx: GuardContext) -> Blocked | None:
 def has_reported_major_change(ctx: GuardContext) -> Blocked | None:
     """Art. 12: change argumentation is about a reported change."""
     if not any(c.reported_on is not None for c in ctx.facts.major_changes):
-        return Blocked("no_reported_major_change", 12, "没有已报告的重大调整。", "No major change has been reported.")
+        return _blocked("no_reported_major_change", 12, N_("No major change has been reported."))
     return None
 
 
@@ -321,12 +261,12 @@ def has_reported_major_change(ctx: GuardContext) -> Blocked | None:
 def plan_revision_required(ctx: GuardContext) -> Blocked | None:
     """Art. 24: filing a plan revision presupposes that one was required."""
     if not ctx.facts.plan_revision_pending:
-        return Blocked("no_plan_revision_pending", 24, "没有待修编的《建设规划》。", "No plan revision is pending.")
+        return _blocked("no_plan_revision_pending", 24, N_("No plan revision is pending."))
     return None
 
 
-def _unsupported(article: int, zh: str, en: str) -> Blocked:
-    return Blocked("reason_not_supported_by_facts", article, zh, en)
+def _unsupported(article: int, message: str, **values: object) -> Blocked:
+    return _blocked("reason_not_supported_by_facts", article, message, **values)
 
 
 @_guard
@@ -335,9 +275,9 @@ def stop_reason_supported(ctx: GuardContext) -> Blocked | None:
     if not ctx.rules.check_stated_reasons:
         return None
     if ctx.reason is StopReason.UNREPORTED_MAJOR_CHANGE and not late_major_changes(ctx.facts, ctx.rules):
-        return _unsupported(14, "没有逾期未报告的重大调整记录。", "No major change on record was reported late.")
+        return _unsupported(14, N_("No major change on record was reported late."))
     if ctx.reason is StopReason.MAJOR_CHANGE_IMPACT and not ctx.facts.major_changes:
-        return _unsupported(12, "没有重大调整记录。", "No major change is on record.")
+        return _unsupported(12, N_("No major change is on record."))
     return None
 
 
@@ -348,13 +288,11 @@ def warning_reason_supported(ctx: GuardContext) -> Blocked | None:
         return None
     f, reason = ctx.facts, ctx.reason
     if reason is WarningReason.UNREPORTED_MAJOR_CHANGE and not late_major_changes(f, ctx.rules):
-        return _unsupported(27, "没有逾期未报告的重大调整记录。", "No major change on record was reported late.")
+        return _unsupported(27, N_("No major change on record was reported late."))
     if reason is WarningReason.FAILED_EVALUATION and not (f.evaluations and not f.evaluations[-1].passed):
-        return _unsupported(27, "最近一次绩效评价并非未达要求。", "The latest performance evaluation did not fail.")
+        return _unsupported(27, N_("The latest performance evaluation did not fail."))
     if reason is WarningReason.ANNUAL_REPORT and not annual_report_problems(f, ctx.rules):
-        return _unsupported(
-            27, "没有逾期或不符合要求的年度工作报告。", "No annual report on record is late or non-compliant."
-        )
+        return _unsupported(27, N_("No annual report on record is late or non-compliant."))
     return None
 
 
@@ -367,25 +305,16 @@ def revocation_reason_supported(ctx: GuardContext) -> Blocked | None:
     if reason is RevocationReason.FAILED_AFTER_RECTIFICATION and not (
         ctx.state is State.RECTIFICATION_FAILED and f.evaluations and not f.evaluations[-1].passed
     ):
-        return _unsupported(
-            28,
-            "须为绩效评价未通过且整改后仍未达到要求（整改失败）的园区。",
-            "Requires a failed evaluation whose rectification has failed.",
-        )
+        return _unsupported(28, N_("Requires a failed evaluation whose rectification has failed."))
     if reason is RevocationReason.TWO_FAILED_EVALUATIONS and not (
         len(f.evaluations) >= 2 and not f.evaluations[-1].passed and not f.evaluations[-2].passed
     ):
-        return _unsupported(
-            28, "最近两次绩效评价并非均未达要求。", "The last two performance evaluations did not both fail."
-        )
+        return _unsupported(28, N_("The last two performance evaluations did not both fail."))
     if reason is RevocationReason.REPEATED_WARNINGS and f.failed_rectifications < ctx.rules.repeated_warnings_threshold:
-        return _unsupported(
-            28,
-            f"警告整改不到位的次数少于 {ctx.rules.repeated_warnings_threshold} 次。",
-            f"Fewer than {ctx.rules.repeated_warnings_threshold} warnings ended with a failed rectification.",
-        )
+        return _unsupported(28, N_("Fewer than {n} warnings ended with a failed rectification."),
+                            n=ctx.rules.repeated_warnings_threshold)
     if reason is RevocationReason.VOLUNTARY and f.revocation_requested_on is None:
-        return _unsupported(28, "园区管理机构未提出撤销申请。", "The management agency has not requested revocation.")
+        return _unsupported(28, N_("The management agency has not requested revocation."))
     return None
 
 

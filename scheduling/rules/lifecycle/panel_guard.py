@@ -6,6 +6,7 @@ from __future__ import annotations
 from scheduling.rules.lifecycle.guards import Blocked, GuardContext, register_guard
 from scheduling.rules.lifecycle.panel_outcomes import PANEL_DECIDED, outcome_for
 from scheduling.rules.lifecycle.vocabulary import PANEL_KIND_NAMES
+from scheduling.rules.messages import N_, Term, Text
 
 NAME = "panel_concluded"
 
@@ -17,11 +18,7 @@ def panel_concluded(ctx: GuardContext) -> Blocked | None:
         return None
     if outcome_for(ctx.action, ctx.facts.panel_outcomes) is not None:
         return None
-    zh, en = PANEL_KIND_NAMES[PANEL_DECIDED[ctx.action]]
-    return Blocked(
-        "panel_conclusion_required",
-        37,
-        f"此操作须依据{zh}评审组的会议结论：请在该评审组的会议记录中录入结论（办公室可说明理由越过）。",
-        f"This action follows the conclusion of a {en} panel: record the conclusion on that panel's meeting "
-        "(the Office may override with a stated reason).",
-    )
+    return Blocked("panel_conclusion_required", 37, Text(N_(
+        "This action follows the conclusion of a {kind} panel: record the conclusion on that panel's meeting "
+        "(the Office may override with a stated reason)."),
+        {"kind": Term(PANEL_KIND_NAMES[PANEL_DECIDED[ctx.action]])}))

@@ -31,6 +31,7 @@ from scheduling.rules.lifecycle.vocabulary import (
     StopReason,
     WarningReason,
 )
+from scheduling.rules.messages import NP_
 
 
 class Conclusion(StrEnum):
@@ -41,10 +42,11 @@ class Conclusion(StrEnum):
     FAIL = "fail"
 
 
-CONCLUSION_NAMES: Mapping[Conclusion, tuple[str, str]] = MappingProxyType({
-    Conclusion.PASS: ("通过", "pass"),
-    Conclusion.PASS_AFTER_RECTIFICATION: ("整改后通过", "pass after rectification"),
-    Conclusion.FAIL: ("不通过", "fail"),
+#: Each conclusion in words for people: English msgids (``scheduling.wording.conclusion_name`` translates them).
+CONCLUSION_NAMES: Mapping[Conclusion, str] = MappingProxyType({
+    Conclusion.PASS: NP_("panel conclusion", "pass"),
+    Conclusion.PASS_AFTER_RECTIFICATION: NP_("panel conclusion", "pass after rectification"),
+    Conclusion.FAIL: NP_("panel conclusion", "fail"),
 })
 
 

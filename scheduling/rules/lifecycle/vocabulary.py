@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
 
+from scheduling.rules.messages import N_, NP_
+
 
 class State(StrEnum):
     """Where a park stands. Values are stored in ``parks.state`` (String(40))."""
@@ -222,34 +224,36 @@ def is_publicly_listed(state: State | str) -> bool:
     return PHASE_OF[State(state)] in (Phase.CREATION, Phase.NAMED)
 
 
-#: Each state in words, for messages to people (zh, en).
-STATE_NAMES: Mapping[State, tuple[str, str]] = MappingProxyType(
+#: Each state in words for people: English msgids in their own context (``scheduling.wording.state_name``
+#: translates them).
+STATE_CONTEXT = "park state"
+STATE_NAMES: Mapping[State, str] = MappingProxyType(
     {
-        State.NEW: ("尚未申请", "not yet applied"),
-        State.APPLIED: ("已提交创建申请", "application submitted"),
-        State.MATERIALS_RETURNED: ("申请材料退回补正", "application materials returned"),
-        State.UNDER_PROVINCIAL_REVIEW: ("省级审核中", "under provincial review"),
-        State.PLAN_ARGUED: ("建设规划已论证", "construction plan argued"),
-        State.IN_PUBLIC_NOTICE: ("公示中", "in public notice"),
-        State.UNDER_CONSTRUCTION: ("建设中", "under construction"),
-        State.ACCEPTANCE_APPLIED: ("已申请验收", "acceptance applied for"),
-        State.AWAITING_VERIFICATION: ("待现场技术核查", "awaiting technical verification"),
-        State.UNDER_VERIFICATION: ("现场技术核查中", "under technical verification"),
-        State.RECTIFYING_VERIFICATION: ("核查问题整改中", "rectifying after verification"),
-        State.VERIFICATION_PASSED: ("技术核查已通过", "technical verification passed"),
-        State.ACCEPTANCE_PASSED: ("验收已通过", "acceptance passed"),
-        State.IN_NAMING_NOTICE: ("命名公示中", "in naming notice"),
-        State.ACCEPTANCE_FAILED: ("验收未通过", "acceptance failed"),
-        State.NOT_NAMED: ("未予命名", "not named"),
-        State.NAMED: ("已命名", "named"),
-        State.WARNED: ("警告整改中", "warned, rectifying"),
-        State.UNDER_RECHECK: ("整改待复核", "rectification awaiting recheck"),
-        State.RECTIFICATION_FAILED: ("整改未通过", "rectification failed"),
-        State.APPLICATION_REJECTED: ("申请未获批准", "application rejected"),
-        State.WITHDRAWN: ("已撤回", "withdrawn"),
-        State.CREATION_STOPPED: ("已终止创建", "creation stopped"),
-        State.CREATION_INCOMPLETE: ("创建未完成", "creation incomplete"),
-        State.REVOKED: ("已撤销称号", "title revoked"),
+        State.NEW: NP_("park state", "not yet applied"),
+        State.APPLIED: NP_("park state", "application submitted"),
+        State.MATERIALS_RETURNED: NP_("park state", "application materials returned"),
+        State.UNDER_PROVINCIAL_REVIEW: NP_("park state", "under provincial review"),
+        State.PLAN_ARGUED: NP_("park state", "construction plan argued"),
+        State.IN_PUBLIC_NOTICE: NP_("park state", "in public notice"),
+        State.UNDER_CONSTRUCTION: NP_("park state", "under construction"),
+        State.ACCEPTANCE_APPLIED: NP_("park state", "acceptance applied for"),
+        State.AWAITING_VERIFICATION: NP_("park state", "awaiting technical verification"),
+        State.UNDER_VERIFICATION: NP_("park state", "under technical verification"),
+        State.RECTIFYING_VERIFICATION: NP_("park state", "rectifying after verification"),
+        State.VERIFICATION_PASSED: NP_("park state", "technical verification passed"),
+        State.ACCEPTANCE_PASSED: NP_("park state", "acceptance passed"),
+        State.IN_NAMING_NOTICE: NP_("park state", "in naming notice"),
+        State.ACCEPTANCE_FAILED: NP_("park state", "acceptance failed"),
+        State.NOT_NAMED: NP_("park state", "not named"),
+        State.NAMED: NP_("park state", "named"),
+        State.WARNED: NP_("park state", "warned, rectifying"),
+        State.UNDER_RECHECK: NP_("park state", "rectification awaiting recheck"),
+        State.RECTIFICATION_FAILED: NP_("park state", "rectification failed"),
+        State.APPLICATION_REJECTED: NP_("park state", "application rejected"),
+        State.WITHDRAWN: NP_("park state", "withdrawn"),
+        State.CREATION_STOPPED: NP_("park state", "creation stopped"),
+        State.CREATION_INCOMPLETE: NP_("park state", "creation incomplete"),
+        State.REVOKED: NP_("park state", "title revoked"),
     }
 )
 
@@ -266,14 +270,15 @@ class PanelKind(StrEnum):
     RECHECK = "recheck"  # Art. 26
 
 
-PANEL_KIND_NAMES: Mapping[PanelKind, tuple[str, str]] = MappingProxyType(
+#: Each panel in words for people: English msgids (``scheduling.wording.panel_kind_name`` translates them).
+PANEL_KIND_NAMES: Mapping[PanelKind, str] = MappingProxyType(
     {
-        PanelKind.PLAN_ARGUMENTATION: ("建设规划论证", "plan argumentation"),
-        PanelKind.CHANGE_ARGUMENTATION: ("调整论证", "change argumentation"),
-        PanelKind.PLAN_REVISION: ("规划修编论证", "plan revision argumentation"),
-        PanelKind.TECHNICAL_VERIFICATION: ("现场技术核查", "on-site technical verification"),
-        PanelKind.ACCEPTANCE_MEETING: ("验收会", "acceptance meeting"),
-        PanelKind.PERFORMANCE_EVALUATION: ("绩效评价", "performance evaluation"),
-        PanelKind.RECHECK: ("复核", "recheck"),
+        PanelKind.PLAN_ARGUMENTATION: N_("plan argumentation"),
+        PanelKind.CHANGE_ARGUMENTATION: N_("change argumentation"),
+        PanelKind.PLAN_REVISION: N_("plan revision argumentation"),
+        PanelKind.TECHNICAL_VERIFICATION: N_("on-site technical verification"),
+        PanelKind.ACCEPTANCE_MEETING: N_("acceptance meeting"),
+        PanelKind.PERFORMANCE_EVALUATION: N_("performance evaluation"),
+        PanelKind.RECHECK: N_("recheck"),
     }
 )
