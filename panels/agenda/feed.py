@@ -19,19 +19,26 @@ from ground.actor import Actor
 from ground.clock import shanghai_date
 from ground.errors import Forbidden, NotFound
 from ground.extensions import db
-from ground.i18n import _l, bilingual, localize
+from ground.i18n import _l, as_is, localize
 from notifications import ical
 from panels.agenda.services import Meeting, may_use_calendar, visible_meetings
 from panels.models import CalendarFeed
 from panels.seats import feeds
 from panels.seats.mail import meeting_hours
-from panels.services.expert_panels import KIND_NAMES, PANEL_STATUSES
+from panels.services.expert_panels import PANEL_STATUSES
+from scheduling.wording import panel_kind_name
 
 ONLY_STAFF = _l("Only Office and provincial staff keep a calendar of meetings.")
-FEED_NAMES = ("评审会议日历（生态工业园区）", "Review meetings calendar (eco-industrial parks)")
+FEED_NAME = _l("Review meetings calendar (eco-industrial parks)")
 #: How far back the feed reaches: a calendar client needs the recent past, not the archive.
 PAST_DAYS = 180
 HORIZON_DAYS = 3 * 366
+
+
+#: What a staff member's calendar shows of a meeting (their language, chosen when the feed was made).
+SUMMARY = _l("{kind}: {park}")
+FULL = _l("{kind} of {park} ({province}); status: {status}.")
+DAY_OVER = _l("{kind} of {park} ({province}); the meeting day is over.")
 
 
 def _owner(actor: Actor) -> feeds.FeedOwner:
@@ -54,19 +61,15 @@ def revoke_feed(actor: Actor, now: datetime) -> bool:
 
 
 def _entry(meeting: Meeting, lang: str, domain: str, now: datetime) -> ical.MeetingInvite:
-    i = 0 if lang == "zh" else 1
-    kind = KIND_NAMES.get(meeting.kind, (meeting.kind, meeting.kind))[i]
-    where = PROVINCES.get(meeting.province, (meeting.province, meeting.province))[i]
-    status = localize(PANEL_STATUSES.get(meeting.status, bilingual(meeting.status, meeting.status)), lang)
+    kind = panel_kind_name(meeting.kind)
+    where = PROVINCES.get(meeting.province, (meeting.province, meeting.province))[0 if lang == "zh" else 1]
+    status = PANEL_STATUSES.get(meeting.status, as_is(meeting.status))
+    values = {"kind": kind, "park": meeting.park_name, "province": where, "status": status}
+    summary = localize(SUMMARY.format(**values), lang)
+    description = localize((FULL if meeting.full else DAY_OVER).format(**values), lang)
+    if lang == "en":  # a kind's name is lower case within a sentence; here it opens one
+        summary, description = summary[:1].upper() + summary[1:], description[:1].upper() + description[1:]
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    if lang == "zh":
-        summary = f"【{kind}】{meeting.park_name}"
-        description = f"{meeting.park_name}（{where}）{kind}，状态：{status}。" if meeting.full else \
-            f"{meeting.park_name}（{where}）{kind}，会议日已过。"
-    else:
-        summary = f"{kind.capitalize()}: {meeting.park_name}"
-        description = (f"{kind.capitalize()} of {meeting.park_name} ({where}); status: {status}." if meeting.full
-                       else f"{kind.capitalize()} of {meeting.park_name} ({where}); the meeting day is over.")
     start, end = meeting_hours()
     return ical.MeetingInvite(
         uid=f"ecopanel-panel-{meeting.panel_id}-staff@{domain}", sequence=0,
@@ -90,5 +93,5 @@ def staff_calendar(feed: CalendarFeed, now: datetime) -> bytes:
     sender = sender if isinstance(sender, str) else sender[1]
     domain = parseaddr(sender)[1].rpartition("@")[2] or "ecopanel.invalid"
     meetings = visible_meetings(actor, today - timedelta(days=PAST_DAYS), today + timedelta(days=HORIZON_DAYS), today)
-    return ical.build_feed(FEED_NAMES[0] if lang == "zh" else FEED_NAMES[1],
+    return ical.build_feed(localize(FEED_NAME, lang),
                            [_entry(m, lang, domain, now) for m in meetings])

@@ -24,14 +24,14 @@ from ground.actor import Actor, Role
 from ground.audit import record
 from ground.errors import Forbidden, NotFound
 from ground.extensions import db
-from ground.i18n import _l
+from ground.i18n import _l, localize
 from notifications import ical
 from panels.models import CalendarFeed, Invitation, Panel, PanelMember
 from panels.seats.mail import meeting_invite, panel_facts
 
 ONLY_EXPERTS = _l("Only an expert manages their own calendar feed.")
 UNKNOWN_FEED = _l("This calendar feed address is unknown or was revoked.")
-FEED_NAMES = ("评审会议（生态工业园区）", "Review meetings (eco-industrial parks)")
+FEED_NAME = _l("Review meetings (eco-industrial parks)")
 
 
 @dataclass(frozen=True)
@@ -148,4 +148,4 @@ def expert_calendar(feed: CalendarFeed, now: datetime) -> bytes:
         entry = meeting_invite(invitation, panel, expert, "REQUEST", invitation.responded_at or now)
         facts = panel_facts(panel, invitation.language)
         invites.append(dataclasses.replace(entry, description=_description(facts, invitation.language), url=None))
-    return ical.build_feed(FEED_NAMES[0] if lang == "zh" else FEED_NAMES[1], invites)
+    return ical.build_feed(localize(FEED_NAME, lang), invites)
