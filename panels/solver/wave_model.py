@@ -45,7 +45,8 @@ class WavePark:
 class WaveRequest:
     """A wave to plan. ``per_expert_cap``: panels one expert may sit in the wave; ``rest_days``: two
     panels of one expert must be at least this many days apart (0 or 1: only never twice a day);
-    ``replays``: independent draws of the same distribution used to estimate its fairness."""
+    ``replays``: independent draws of the same distribution used to estimate its fairness; ``taken``: meetings
+    already held on a day (a re-plan's kept meetings), which count against ``max_per_day``."""
 
     experts: tuple[WaveExpert, ...]
     parks: tuple[WavePark, ...]
@@ -56,6 +57,7 @@ class WaveRequest:
     seed: int = 0
     time_limit_s: float = 30.0
     replays: int = 16
+    taken: tuple[tuple[date, int], ...] = ()
 
     def __post_init__(self) -> None:
         if self.size < 1 or self.max_per_day < 1 or self.per_expert_cap < 1:

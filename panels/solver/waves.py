@@ -153,13 +153,14 @@ class _Planner:
         self.supply = {pid: group_supply(ids, self.experts, self.parks[pid].quotas)
                        for pid, ids in self.eligible.items()}
         self.cpsat_calls = 0
+        self.taken: dict[date, int] = dict(request.taken)
 
     # --- one draw ----------------------------------------------------------------------------------------
     def draw(self, seed: int, offsets: Sequence[float] | None = None
              ) -> tuple[list[WaveMeeting], list[str], dict[str, int]]:
         rng = random.Random(seed)
         day_of = self._assign_days(rng)
-        used_per_day: dict[date, int] = defaultdict(int)
+        used_per_day: dict[date, int] = defaultdict(int, self.taken)
         for d in day_of.values():
             used_per_day[d] += 1
         state = _State(len(self.quota_of))
@@ -225,7 +226,8 @@ class _Planner:
                 arcs[flow.add_arc_with_capacity_and_unit_cost(park_node[p.id], day_node[d], 1,
                                                               rng.randrange(1000))] = (p.id, d)
         for d in self.days:
-            flow.add_arc_with_capacity_and_unit_cost(day_node[d], sink, self.req.max_per_day, 0)
+            flow.add_arc_with_capacity_and_unit_cost(day_node[d], sink,
+                                                     max(0, self.req.max_per_day - self.taken.get(d, 0)), 0)
         flow.set_node_supply(source, len(parks))
         flow.set_node_supply(sink, -len(parks))
         if flow.solve_max_flow_with_min_cost() != flow.OPTIMAL:
