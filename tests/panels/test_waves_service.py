@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 
 from expert_pool.models import Organization, Unavailability
 from ground.actor import Actor, Role
+from tests.panels.conftest import PINNED_START
+from tests.panels.test_record import signed_in
 
 WINDOW = {"from": "2027-03-08", "to": "2027-03-19"}  # two working weeks
 MONDAY = "2027-03-08"
@@ -87,7 +89,7 @@ def test_propose_plans_every_park_and_replays(db, office_api, wave_parks, open_r
     assert verify_wave(wave) == ["meetings differ"]
 
 
-def test_commit_books_draws_and_queues_invitations(db, office_api, wave_parks, open_rules):
+def test_commit_books_draws_and_queues_invitations(app, db, office_api, make_user, wave_parks, open_rules):
     from notifications.models import OutboxMessage
     from panels.models import Booking, Draw, Invitation, Panel
 
@@ -109,9 +111,15 @@ def test_commit_books_draws_and_queues_invitations(db, office_api, wave_parks, o
         assert booked == set(members)
     assert _count(db, Draw) == 3 and _count(db, Booking) == 15 and _count(db, Invitation) == 15
     assert _count(db, OutboxMessage) >= 15
-    # the panel reads as any other (the convening authority's view)
+    # the panel reads as any other: its API, its page, a replacement drawn from its committed inputs
     panel_id = next(iter(body["panels"].values()))
     assert office_api.get(f"/panels/{panel_id}").status_code == 200
+    page = signed_in(app, make_user("office")[0], PINNED_START).get(f"/panels/{panel_id}")
+    assert page.status_code == 200 and "随批次抽取" in page.get_data(as_text=True)
+    leaving = db.session.get(Panel, panel_id).members[0].expert_id
+    replaced = office_api.post(f"/panels/{panel_id}/replacements", json={"expert_id": leaving, "reason": "时间冲突"})
+    assert replaced.status_code == 200, replaced.json
+    assert leaving not in [m["expert_id"] for m in replaced.json["members"]]
     again = office_api.post(f"/waves/{proposal['id']}/commit")
     assert again.status_code == 409 and again.json["code"] == "wave_not_proposed"
 
@@ -255,3 +263,23 @@ def test_a_province_plans_its_parks_only_and_reads_no_other_authority(db, api_as
     assert {c["expert_id"] for c in response.json["conflicts"]} == overlap
     assert all(c["reasons"] == ["not_free"] for c in response.json["conflicts"])
     assert str(panel.id) not in response.get_data(as_text=True)
+
+
+def test_a_park_due_in_the_window_is_planned_by_its_due_date(db, park):
+    """The timeline's pending evaluation deadline bounds the park's days; overdue or later: the whole window."""
+    from datetime import UTC, datetime
+
+    from panels.waves.inputs import allowed_days, due_dates
+    from scheduling.models import DeadlineRecord
+
+    db.session.add(DeadlineRecord(park_id=park.id, kind="performance_evaluation", key="evaluation:test:1",
+                                  due=date(2027, 3, 10), fire_at=datetime(2027, 3, 10, 16, tzinfo=UTC), article=25,
+                                  state="pending"))
+    db.session.commit()
+    window = [date(2027, 3, d) for d in (8, 9, 10, 11, 12)]
+    due = due_dates([park], "performance_evaluation")
+    assert due == {park.id: date(2027, 3, 10)}
+    assert allowed_days([park], window, due, {})[park.id] == window[:3]
+    assert allowed_days([park], window, {park.id: date(2027, 3, 1)}, {})[park.id] == window  # overdue
+    assert allowed_days([park], window, due, {park.id: [window[4]]})[park.id] == [window[4]]  # given by hand
+    assert due_dates([park], "acceptance_meeting") == {}
