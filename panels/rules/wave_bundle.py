@@ -21,8 +21,9 @@ from panels.solver import Candidate
 from panels.solver.wave_model import WAVE_ENGINE_VERSION, WaveExpert, WavePark, WavePlan, WaveRequest
 from panels.solver.waves import plan_wave
 
-#: Replays that estimate the plan's fairness (the plan itself does not depend on them).
-REPLAYS = 16
+#: Replays that estimate the plan's fairness (the plan itself does not depend on them): 8 resolve the least
+#: class mean to a few per cent on a season of 100 parks (benchmarks/bench_waves.py) in half the time of 16.
+REPLAYS = 8
 
 
 def request_from_inputs(inputs: Mapping[str, Any], seed: int, time_limit_s: float = 30.0,
@@ -48,14 +49,17 @@ def request_from_inputs(inputs: Mapping[str, Any], seed: int, time_limit_s: floa
         experts.append(WaveExpert(eid, frozenset(groups), frozenset(busy_days), left))
     parks = []
     everyone = [e.id for e in experts]
-    by_id = {e.id: e for e in experts}
+    pool = [Candidate(e.id, e.groups) for e in experts]
     rules, convened_by = inputs["rule_set"]["rules"], inputs["convened_by"]
+    # The caps per organisation and province are made over the whole pool, once per park province: a cap on a
+    # value no eligible expert holds cannot bind (the engine discards it), so the parks of one province share them.
+    by_province: dict[str, tuple] = {}
     for pid, province, ds, excluded in inputs["parks"]:
         out = set(excluded)
         eligible = frozenset(e for e in everyone if e not in out)
-        cands = [Candidate(e, by_id[e].groups) for e in sorted(eligible)]
-        parks.append(WavePark(pid, tuple(date.fromisoformat(d) for d in ds), eligible,
-                              quotas(rules, cands, province, convened_by)))
+        if province not in by_province:
+            by_province[province] = quotas(rules, pool, province, convened_by)
+        parks.append(WavePark(pid, tuple(date.fromisoformat(d) for d in ds), eligible, by_province[province]))
     taken: dict[date, int] = {}
     for _park, day, _members, _chair in inputs["kept"]:
         taken[date.fromisoformat(day)] = taken.get(date.fromisoformat(day), 0) + 1

@@ -78,6 +78,11 @@ def _stripped(f: recusal.ExpertFacts) -> recusal.ExpertFacts:
 
 
 def _busy(f: recusal.ExpertFacts, days: Sequence[date], rest: int) -> list[str]:
+    if not days:
+        return []
+    if not (f.unavailable or f.booked_days) and (f.term_start is None or f.term_start <= days[0]) \
+            and (f.term_end is None or f.term_end >= days[-1]):
+        return []  # most of the pool: free on every day of the wave
     out = []
     for d in days:
         if (f.term_start and d < f.term_start) or (f.term_end and d > f.term_end) \
@@ -104,18 +109,10 @@ def load_inputs(parks: Sequence[Park], days: Mapping[int, list[date]], *, kind: 
     facts = pool_facts(parks[0], first, rrules, until=last, park_ids=[p.id for p in parks])
     active = [f for f in facts if f.status == "active"]
     bare = [_stripped(f) for f in active]
-    conflicted = [i for i, f in enumerate(bare) if f.conflicts]
     excluded: dict[int, set[int]] = {}
     for park in parks:
-        ds = days[park.id]
-        out: set[int] = set()
-        for d in {ds[0], ds[-1]} if ds else {first}:
-            ctx = park_context(park, d)
-            out.update(a.expert_id for a in recusal.assess_all(bare, ctx, rrules, d) if not a.eligible)
-            for i in conflicted:
-                if bare[i].id not in out and any(not recusal.assess(bare[i], ctx, rrules, k).eligible for k in ds):
-                    out.add(bare[i].id)
-        excluded[park.id] = out
+        ds = days[park.id] or [first]
+        excluded[park.id] = recusal.recused_ids(bare, park_context(park, ds[0]), rrules, ds)
     anywhere = set.intersection(*excluded.values()) if excluded else set()
     spec = quota_specialties(rules)
     rest = effective_rules(rules)["min_rest_days"]
