@@ -114,8 +114,8 @@ def run(backend: str, parks: int, experts: int, days: int) -> None:
     token, park_ids = setup(app, parks)
     random.Random(3).shuffle(park_ids)
     with app.app_context():
-        from panels.waves.inputs import working_days
         from ground import clock
+        from panels.waves.inputs import working_days
         window = working_days(date(2027, 3, 1), date(2027, 3, 1) + timedelta(days=120), clock.now())[:days]
     load, plan = Timer(services, "load_inputs"), Timer(services, "plan_wave")
     recheck = Timer(committing, "stale_members")

@@ -104,6 +104,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from panels.seats.routes import blp as seats_blp
     from panels.services.expert_panels import expert_panels_section
     from panels.services.timeline import panel_timeline_events
+    from panels.waves import pages as wave_pages
     from panels.waves.routes import blp as waves_blp
     from scheduling import pages as park_pages
     from scheduling.facts import register_panel_outcome_source
@@ -124,6 +125,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     app.register_blueprint(park_pages.bp)
     app.register_blueprint(meeting_pages.bp)
     app.register_blueprint(record_pages.bp)
+    app.register_blueprint(wave_pages.bp)
     # The experts' invitation pages: its two POST views replace the session CSRF check with a link-bound
     # per-page token (see panels.seats.pages); the blueprint as a whole is not exempted.
     app.register_blueprint(invitation_pages.bp)

@@ -260,6 +260,12 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("waves.read_wave", "GET"): _p(STAFF, Scope.CONVENING, _WAVE),
     ("waves.replan_wave", "POST"): _p(STAFF, Scope.CONVENING, _WAVE),
     ("waves.commit_wave", "POST"): _p(STAFF, Scope.CONVENING, _WAVE),
+    ("wave_pages.new_wave", "GET"): _p(STAFF, Scope.FILTERED, "panels.waves.pages._parks (the caller's parks)"),
+    # a park the caller may not see is a field error of the form (as a missing id), not a refusal
+    ("wave_pages.create_wave", "POST"): _p(STAFF, Scope.NONE, "panels.waves.services.wave_parks; " + _CONVENE),
+    ("wave_pages.wave", "GET"): _p(STAFF, Scope.CONVENING, _WAVE),
+    ("wave_pages.commit", "POST"): _p(STAFF, Scope.CONVENING, _WAVE),
+    ("wave_pages.replan", "POST"): _p(STAFF, Scope.CONVENING, _WAVE),
     # --- invitations, meetings and the outbox ----------------------------------------------------------------
     ("seats.invite", "POST"): _p(STAFF, Scope.CONVENING, _PANEL),
     ("seats.list_invitations", "GET"): _p(STAFF, Scope.CONVENING, _PANEL),

@@ -15,8 +15,7 @@ MAX_PARKS = 200
 
 class WaveCreateSchema(StrictSchema):
     kind = ma.fields.String(required=True, validate=validate.OneOf(PANEL_KINDS))
-    park_ids = ma.fields.List(Integer(validate=ID_RANGE), required=True,
-                              validate=validate.Length(min=1, max=MAX_PARKS))
+    park_ids = ma.fields.List(Integer(validate=ID_RANGE), required=True, validate=validate.Length(max=MAX_PARKS))
     from_ = ma.fields.Date(required=True, data_key="from")
     to = ma.fields.Date(required=True)
     size = Integer(required=True, validate=validate.Range(min=1, max=31))
@@ -33,7 +32,10 @@ class WaveCreateSchema(StrictSchema):
 
     @validates_schema
     def _parks(self, data, **kwargs):
-        ids = data.get("park_ids") or []
+        ids = data.get("park_ids")
+        if ids is not None and not ids:
+            raise ValidationError({"park_ids": [_l("Choose at least one park.")]})
+        ids = ids or []
         if len(set(ids)) != len(ids):
             raise ValidationError({"park_ids": [_l("A park is listed twice.")]})
 

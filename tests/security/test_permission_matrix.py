@@ -702,6 +702,16 @@ BUILDERS: dict[tuple[str, str], Any] = {
                                                       target=_panel_target(w)),
     ("waves.commit_wave", "POST"): lambda w, who: Req("POST", f"/api/v1/waves/{w.wave.id}/commit",
                                                       target=_panel_target(w)),
+    ("wave_pages.new_wave", "GET"): lambda w, who: Req("GET", "/waves/new"),
+    ("wave_pages.create_wave", "POST"): lambda w, who: Req(
+        "POST", "/waves/new", data={"kind": "plan_revision", "park_ids": str(w.park_p.id), "from": "2027-03-08",
+                                    "to": "2027-03-12", "size": "3", "max_per_day": "1",
+                                    "per_expert_cap": str(len(w.pool) // 12)}, csrf=True, target=_park_target(w)),
+    ("wave_pages.wave", "GET"): lambda w, who: Req("GET", f"/waves/{w.wave.id}", target=_panel_target(w)),
+    ("wave_pages.commit", "POST"): lambda w, who: Req("POST", f"/waves/{w.wave.id}/commit", data={}, csrf=True,
+                                                      target=_panel_target(w)),
+    ("wave_pages.replan", "POST"): lambda w, who: Req("POST", f"/waves/{w.wave.id}/replan", data={}, csrf=True,
+                                                      target=_panel_target(w)),
     ("panels.RuleSets", "GET"): lambda w, who: Req("GET", "/api/v1/rule-sets"),
     ("panels.RuleSets", "POST"): lambda w, who: Req(
         "POST", "/api/v1/rule-sets", json={"name": f"matrix-{who}", "rules": {"max_per_organization": 1}}),
