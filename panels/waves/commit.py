@@ -25,10 +25,12 @@ from ground.extensions import db
 from ground.i18n import _ln
 from panels.models import Draw, Panel, PanelMember, RuleSet
 from panels.rules import bundle as bundles
+from panels.rules.rulesets import candidates, quota_specialties
 from panels.seats.invite import invite_members
 from panels.services.convener import draw_record
 from panels.services.draws import _inputs, book, lock_meeting_day
 from panels.services.present import remember_payload
+from panels.solver import Candidate
 from panels.solver.wave_model import WAVE_ENGINE_VERSION
 from panels.waves.models import Wave
 from panels.waves.services import check_stages, ensure_proposed, get_wave
@@ -57,12 +59,13 @@ def commit_wave(actor: Actor, wave_id: int) -> Wave:
             "The plan went stale: {n} members can no longer sit. Re-plan the wave.", len(conflicts),
             n=len(conflicts)), extra={"conflicts": conflicts})
     rule_set = db.session.get(RuleSet, wave.rule_set_id)
+    candidate_of = dict(zip((f.id for f in facts), candidates(facts, quota_specialties(rule_set.rules)), strict=True))
     now = clock.now()
     created: dict[str, int] = {}
     entries = []
     for m in meetings:
         park = parks[int(m["park_id"])]
-        panel = _panel(actor, wave, park, rule_set, m, facts)
+        panel = _panel(actor, wave, park, rule_set, m, facts, candidate_of)
         created[str(park.id)] = panel.id
         entries.append(("panel.draw", "panel", panel.id, {
             "purpose": "wave", "wave_id": wave.id, "commitment": wave.commitment, "seed": wave.seed,
@@ -74,7 +77,8 @@ def commit_wave(actor: Actor, wave_id: int) -> Wave:
     return wave
 
 
-def _panel(actor: Actor, wave: Wave, park: Park, rule_set: RuleSet, meeting: dict[str, Any], facts) -> Panel:
+def _panel(actor: Actor, wave: Wave, park: Park, rule_set: RuleSet, meeting: dict[str, Any], facts,
+           candidate_of: dict[int, Candidate]) -> Panel:
     day = date.fromisoformat(meeting["date"])
     members = [int(e) for e in meeting["members"]]
     size = wave.request["size"]
@@ -82,7 +86,8 @@ def _panel(actor: Actor, wave: Wave, park: Park, rule_set: RuleSet, meeting: dic
                   alternates=0, rule_set=rule_set, location="", created_by=actor.user_id, status="drawn")
     db.session.add(panel)
     db.session.flush()
-    inputs, assessments, view = _inputs(panel, rule_set, facts, park, fixed=[], excluded=[], alternates=0)
+    inputs, assessments, view = _inputs(panel, rule_set, facts, park, fixed=[], excluded=[], alternates=0,
+                                        candidate_of=candidate_of)
     inputs["wave"] = {"id": wave.id, "commitment": wave.commitment, "engine_version": WAVE_ENGINE_VERSION,
                       "seed": wave.seed}
     result = {"members": [str(e) for e in sorted(members)], "drawn": [str(e) for e in sorted(members)],
