@@ -4,8 +4,8 @@ The inputs are what the commitment is over (:mod:`panels.rules.bundle`: SHA-256 
 fixed before the server entropy exists; the seed derived from both). They hold the pool as the planner sees
 it, compactly: each expert once (groups, busy days, yearly capacity left), each park with its days and the
 experts its recusal excludes, the rule set (the quotas follow from it, :func:`panels.rules.rulesets.quotas`),
-and the meetings a re-plan keeps. :func:`replay` re-runs the planner on them: the same inputs and seed give
-the same meetings, members and chairs.
+the meetings a re-plan keeps and the members it locks. :func:`replay` re-runs the planner on them: the same
+inputs and seed give the same meetings, members and chairs.
 """
 
 from __future__ import annotations
@@ -54,12 +54,14 @@ def request_from_inputs(inputs: Mapping[str, Any], seed: int, time_limit_s: floa
     # The caps per organisation and province are made over the whole pool, once per park province: a cap on a
     # value no eligible expert holds cannot bind (the engine discards it), so the parks of one province share them.
     by_province: dict[str, tuple] = {}
+    locks = inputs.get("locks", {})
     for pid, province, ds, excluded in inputs["parks"]:
         out = set(excluded)
         eligible = frozenset(e for e in everyone if e not in out)
         if province not in by_province:
             by_province[province] = quotas(rules, pool, province, convened_by)
-        parks.append(WavePark(pid, tuple(date.fromisoformat(d) for d in ds), eligible, by_province[province]))
+        parks.append(WavePark(pid, tuple(date.fromisoformat(d) for d in ds), eligible, by_province[province],
+                              tuple(sorted(locks.get(pid, ())))))
     taken: dict[date, int] = {}
     for _park, day, _members, _chair in inputs["kept"]:
         taken[date.fromisoformat(day)] = taken.get(date.fromisoformat(day), 0) + 1

@@ -32,13 +32,15 @@ class WavePark:
     """A park of the wave: the days its meeting may be held, who may sit for it, and the panel's quotas.
 
     ``eligible`` are the experts that pass every park-specific rule (recusal); day-specific rules are the
-    experts' ``busy`` days and the wave's own bookings.
+    experts' ``busy`` days and the wave's own bookings. ``fixed``: members the staff locked (a re-plan): the
+    panel holds them, on a day they are free.
     """
 
     id: str
     days: tuple[date, ...]
     eligible: frozenset[str]
     quotas: tuple[Quota, ...] = ()
+    fixed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@
 every panel keeps its quotas (as the single draw's ``panel_violations`` checks them) and recusal (``eligible``);
 no expert sits twice on one day, nor on days closer than ``rest_days``, nor on a ``busy`` day, nor more than
 ``per_expert_cap`` times in the wave (nor over their remaining yearly ``capacity``); at most ``max_per_day``
-meetings a day.
+meetings a day; a park's locked members (``WavePark.fixed``, a re-plan's) sit on its panel and on no other.
 
 The draw (deterministic in ``seed``), and the approximation it makes:
 
@@ -154,6 +154,9 @@ class _Planner:
                        for pid, ids in self.eligible.items()}
         self.cpsat_calls = 0
         self.taken: dict[date, int] = dict(request.taken)
+        # a member locked on one park's panel is kept for it: no other panel of the wave takes them
+        self.reserved = {p.id: frozenset(e for q in request.parks if q.id != p.id for e in q.fixed)
+                         for p in request.parks} if any(p.fixed for p in request.parks) else {}
 
     # --- one draw ----------------------------------------------------------------------------------------
     def draw(self, seed: int, offsets: Sequence[float] | None = None
@@ -238,8 +241,12 @@ class _Planner:
         busy, blocked, full = self.busy_on.get(d, set()), state.blocked[d], state.full
         eligible = park.eligible
         pool = [e for e in state.order if e in eligible and e not in busy and e not in blocked and e not in full]
+        if self.reserved.get(park.id):
+            pool = [e for e in pool if e not in self.reserved[park.id]]
         if len(pool) < self.req.size:
             return None
+        if park.fixed and not set(park.fixed) <= set(pool):
+            return None  # a locked member is not free that day
         # Least loaded first; among equals, by when the expert's seat comes due in a randomised apportionment
         # of the LP solution: the j-th expert of class t (in this draw's random order) is due at
         # (seats class t holds + j + U_t) / share_t, U_t uniform per draw and class, so that each class gets its
@@ -257,10 +264,10 @@ class _Planner:
             keys[e] = (load.get(e, 0), (served[t] + j + offset[t]) / share[t], rank[e])
             seen[t] = j + 1
         pool.sort(key=keys.__getitem__)
-        members = greedy_panel(pool, self.experts, park.quotas, self.req.size, self.supply[park.id])
+        members = greedy_panel(pool, self.experts, park.quotas, self.req.size, self.supply[park.id], park.fixed)
         if members is None:
             self.cpsat_calls += 1
-            members = cpsat_panel(pool, self.experts, park.quotas, self.req.size)
+            members = cpsat_panel(pool, self.experts, park.quotas, self.req.size, park.fixed)
         return members
 
     # --- why a park is unplaced --------------------------------------------------------------------------
@@ -307,8 +314,10 @@ def group_supply(ids: Sequence[str], experts: Mapping[str, WaveExpert], quotas: 
 
 
 def greedy_panel(order: Sequence[str], experts: Mapping[str, WaveExpert], quotas: Sequence[Quota],
-                 size: int, supply: Mapping[str, int] | None = None) -> list[str] | None:
-    """The panel of the first experts in ``order`` that keeps the quotas, or None if greedy finds none."""
+                 size: int, supply: Mapping[str, int] | None = None,
+                 fixed: Sequence[str] = ()) -> list[str] | None:
+    """The panel of the ``fixed`` members and the first experts in ``order`` that keeps the quotas, or None if
+    greedy finds none."""
     lo: dict[str, int] = {}
     hi: dict[str, int] = {}
     for q in quotas:
@@ -327,6 +336,10 @@ def greedy_panel(order: Sequence[str], experts: Mapping[str, WaveExpert], quotas
         for g in experts[e].groups:
             counts[g] += 1
 
+    for e in fixed:
+        if e in taken or not fits(e):
+            return None
+        take(e)
     needs = [g for g, n in lo.items() if n > 0]
     supply = supply if supply is not None else group_supply(order, experts, quotas)
     for g in sorted(needs, key=lambda g: (supply.get(g, 0), g)):
@@ -362,12 +375,18 @@ class _State:
 
 
 def cpsat_panel(order: Sequence[str], experts: Mapping[str, WaveExpert], quotas: Sequence[Quota],
-                size: int) -> list[str] | None:
-    """A valid panel that prefers the experts early in ``order`` (CP-SAT, deterministic), or None."""
+                size: int, fixed: Sequence[str] = ()) -> list[str] | None:
+    """A valid panel with the ``fixed`` members that prefers the experts early in ``order`` (CP-SAT,
+    deterministic), or None."""
     model = cp_model.CpModel()
     n = len(order)
     x = [model.new_bool_var(f"x{i}") for i in range(n)]
     model.add(sum(x) == size)
+    position = {e: i for i, e in enumerate(order)}
+    for e in fixed:
+        if e not in position:
+            return None
+        model.add(x[position[e]] == 1)
     members_of: dict[str, list[int]] = defaultdict(list)
     for i, e in enumerate(order):
         for g in experts[e].groups:

@@ -100,7 +100,7 @@ def _capacity(f: recusal.ExpertFacts, years: set[int], cap: int | None) -> int |
 
 def load_inputs(parks: Sequence[Park], days: Mapping[int, list[date]], *, kind: str, convened_by: str,
                 rule_set: RuleSet, size: int, max_per_day: int, per_expert_cap: int, window: Sequence[date],
-                kept: Sequence[Sequence[Any]] = ()) -> Loaded:
+                kept: Sequence[Sequence[Any]] = (), locks: Mapping[int, Sequence[int]] | None = None) -> Loaded:
     """The wave's canonical inputs: one load of the pool for every park and day."""
     rules = rule_set.rules
     rrules = recusal_rules(rules, convened_by)
@@ -129,5 +129,6 @@ def load_inputs(parks: Sequence[Park], days: Mapping[int, list[date]], *, kind: 
         "parks": [[str(p.id), p.province, [d.isoformat() for d in days[p.id]],
                    sorted(str(e) for e in excluded[p.id] - anywhere)] for p in parks],
         "kept": [list(k) for k in kept],
+        "locks": {str(pid): sorted(str(e) for e in ids) for pid, ids in sorted((locks or {}).items())},
     }
     return Loaded(inputs, facts)

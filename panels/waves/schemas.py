@@ -49,6 +49,10 @@ class WaveReplanSchema(StrictSchema):
     moves = ma.fields.Dict(keys=ma.fields.String(validate=validate.Regexp(r"^[1-9][0-9]{0,9}$")),
                            values=ma.fields.Date(),
                            metadata={"description": "Parks moved to another day (park id -> date)"})
+    locks = ma.fields.Dict(keys=ma.fields.String(validate=validate.Regexp(r"^[1-9][0-9]{0,9}$")),
+                           values=ma.fields.List(Integer(validate=ID_RANGE), validate=validate.Length(min=1, max=31)),
+                           metadata={"description": "Members kept on a park's panel while the rest of it is drawn "
+                                                    "again (park id -> expert ids)"})
     release = ma.fields.List(Integer(validate=ID_RANGE), validate=validate.Length(max=MAX_PARKS),
                              metadata={"description": "Parks whose meeting is drawn again (others still valid "
                                                       "are kept)"})

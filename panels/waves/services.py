@@ -134,7 +134,7 @@ def given_days(data: Mapping[str, Any], park_ids: Sequence[int], window: Sequenc
 
 
 def propose(actor: Actor, data: Mapping[str, Any], *, kept: Sequence[Sequence[Any]] = (),
-            replans: Wave | None = None) -> Wave:
+            replans: Wave | None = None, locks: Mapping[int, Sequence[int]] | None = None) -> Wave:
     """Plan a wave and store it as a proposal (nothing booked)."""
     kind, park_ids = data["kind"], list(data["park_ids"])
     window = window_days(data["from"], data["to"])
@@ -150,7 +150,7 @@ def propose(actor: Actor, data: Mapping[str, Any], *, kept: Sequence[Sequence[An
     loaded = load_inputs(todo or parks[:1], days if todo else {parks[0].id: []}, kind=kind,
                          convened_by=convened_by, rule_set=rule_set, size=data["size"],
                          max_per_day=data["max_per_day"], per_expert_cap=data["per_expert_cap"], window=window,
-                         kept=kept)
+                         kept=kept, locks=locks)
     inputs = loaded.inputs
     if not todo:
         inputs["parks"] = []
@@ -188,30 +188,39 @@ def verify_wave(wave: Wave) -> list[str]:
 
 
 def replan(actor: Actor, wave_id: int, data: Mapping[str, Any]) -> Wave:
-    """A new proposal: the meetings still valid and not moved or released are kept as they are; the rest
-    (stale, moved to another allowed day, released, unplaced) is planned again. The old proposal is
-    discarded."""
+    """A new proposal: the meetings still valid and not moved, released or with locked members are kept as
+    they are; the rest (stale, moved to another allowed day, released, unplaced) is planned again, a park's
+    locked members staying on its panel. The old proposal is discarded."""
     wave = get_wave(actor, wave_id, lock=True)
     ensure_proposed(wave)
     moves = {int(k): v for k, v in (data.get("moves") or {}).items()}
-    release = set(data.get("release") or [])
+    locks = {int(k): sorted(set(v)) for k, v in (data.get("locks") or {}).items()}
+    release = set(data.get("release") or []) | set(locks)
     request = wave.request
     park_ids = request["park_ids"]
     outside = sorted((set(moves) | release) - set(park_ids))
     if outside:
         raise InvalidInput("invalid_moves", _l("Not parks of this wave: {ids}.").format(
             ids=", ".join(map(str, outside))), {"moves": [_l("Not a park of this wave.")]})
+    members = {int(m["park_id"]): {int(e) for e in m["members"]} for m in wave.plan["meetings"]}
+    strangers = {str(pid): [_l("Only members of the park's planned panel can be locked.")]
+                 for pid, ids in locks.items() if not set(ids) <= members.get(pid, set())}
+    if strangers:
+        raise InvalidInput("invalid_locks", _l("Only members of a park's planned panel can be locked."),
+                           {"locks": strangers})
     stale = {c["park_id"] for c in stale_members(actor, wave)}
     kept = [[m["park_id"], m["date"], m["members"], m["chair"]] for m in wave.plan["meetings"]
             if int(m["park_id"]) not in moves and int(m["park_id"]) not in release and int(m["park_id"]) not in stale]
     days = {int(k): [date.fromisoformat(d) for d in v] for k, v in request.get("days", {}).items()}
     days.update({pid: [day] for pid, day in moves.items()})
     new = propose(actor, {**request, "from": date.fromisoformat(request["from"]),
-                          "to": date.fromisoformat(request["to"]), "days": days}, kept=kept, replans=wave)
+                          "to": date.fromisoformat(request["to"]), "days": days}, kept=kept, replans=wave,
+                  locks=locks)
     wave.status = "discarded"
     record(actor, "wave.replanned", "wave", wave.id, {"by": new.id, "moves": {str(k): v.isoformat() for k, v
                                                                            in moves.items()},
-                                                      "release": sorted(release), "stale": sorted(stale)})
+                                                      "release": sorted(release), "stale": sorted(stale),
+                                                      "locks": {str(k): v for k, v in locks.items()}})
     return new
 
 

@@ -283,3 +283,24 @@ def test_a_park_due_in_the_window_is_planned_by_its_due_date(db, park):
     assert allowed_days([park], window, {park.id: date(2027, 3, 1)}, {})[park.id] == window  # overdue
     assert allowed_days([park], window, due, {park.id: [window[4]]})[park.id] == [window[4]]  # given by hand
     assert due_dates([park], "acceptance_meeting") == {}
+
+
+def test_replan_keeps_locked_members_and_draws_the_rest(db, office_api, wave_parks, open_rules):
+    from panels.waves.models import Wave
+    from panels.waves.services import verify_wave
+
+    proposal = office_api.post("/waves", json=_request(wave_parks, open_rules)).json
+    meeting = proposal["meetings"][1]
+    locked = sorted(x["expert_id"] for x in meeting["members"])[:2]
+    response = office_api.post(f"/waves/{proposal['id']}/replan",
+                               json={"locks": {str(meeting["park_id"]): locked}})
+    assert response.status_code == 201, response.json
+    new = response.json
+    redrawn = next(m for m in new["meetings"] if m["park_id"] == meeting["park_id"])
+    assert not redrawn["kept"] and set(locked) <= {x["expert_id"] for x in redrawn["members"]}
+    assert len(redrawn["members"]) == 5
+    assert sum(m["kept"] for m in new["meetings"]) == 2  # the other two meetings stand as they were
+    assert verify_wave(db.session.get(Wave, new["id"])) == []  # the locks are part of the committed inputs
+    stranger = next(x["expert_id"] for x in proposal["meetings"][0]["members"])
+    bad = office_api.post(f"/waves/{new['id']}/replan", json={"locks": {str(meeting["park_id"]): [stranger]}})
+    assert bad.status_code == 422 and bad.json["code"] == "invalid_locks"
