@@ -304,3 +304,50 @@ def test_replan_keeps_locked_members_and_draws_the_rest(db, office_api, wave_par
     stranger = next(x["expert_id"] for x in proposal["meetings"][0]["members"])
     bad = office_api.post(f"/waves/{new['id']}/replan", json={"locks": {str(meeting["park_id"]): [stranger]}})
     assert bad.status_code == 422 and bad.json["code"] == "invalid_locks"
+
+
+@pytest.mark.postgres_only
+def test_a_commit_racing_single_draws_never_double_books(app, db, make_user, wave_parks, open_rules, park):
+    """The wave's commit and three single draws on its day, at the same moment: they queue on the day's lock;
+    the commit either books its 15 members or refuses (409, nothing stored), and nobody sits twice that day."""
+    import threading
+    from collections import Counter
+
+    from panels.models import Booking, Panel
+
+    _, token = make_user("office")
+    headers = {"Authorization": f"Bearer {token}"}
+    proposal = app.test_client().post("/api/v1/waves", headers=headers, json=_request(
+        wave_parks, open_rules, **{"from": MONDAY, "to": MONDAY}, max_per_day=3)).json
+    outcomes: Counter[tuple[str, int]] = Counter()
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def call(what: str, path: str, body: dict | None) -> None:
+        try:
+            client = app.test_client()
+            start.wait()
+            response = client.post(path, headers=headers, json=body)
+            outcomes[(what, response.status_code)] += 1
+        except BaseException as exc:
+            errors.append(exc)
+
+    single = {"park_id": park.id, "kind": "acceptance_meeting", "meeting_date": MONDAY, "size": 10,
+              "alternates": 0, "rule_set": open_rules}
+    threads = [threading.Thread(target=call, args=("commit", f"/api/v1/waves/{proposal['id']}/commit", None))]
+    threads += [threading.Thread(target=call, args=("single", "/api/v1/panels", single)) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    print(dict(outcomes))
+    assert set(outcomes) <= {("commit", 200), ("commit", 409), ("single", 201), ("single", 422)}, outcomes
+    db.session.expire_all()
+    twice = db.session.execute(select(Booking.expert_id).where(Booking.day == date.fromisoformat(MONDAY))
+                               .group_by(Booking.expert_id).having(func.count() > 1)).all()
+    assert twice == []
+    wave_panels = db.session.scalar(select(func.count()).select_from(Panel).where(Panel.park_id.in_(
+        [p.id for p in wave_parks])))
+    assert wave_panels == (3 if outcomes[("commit", 200)] else 0)
+    assert _count(db, Booking) == 15 * (wave_panels // 3) + 10 * outcomes[("single", 201)]
