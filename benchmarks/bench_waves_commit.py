@@ -18,6 +18,7 @@ within the rest days, a panel breaking its quotas).
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import time
 from collections import defaultdict
@@ -121,6 +122,8 @@ def run(backend: str, parks: int, experts: int, days: int) -> None:
     recheck = Timer(committing, "stale_members")
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
+    load_before = os.getloadavg()[0]
+    cpu = time.process_time()
     started = time.perf_counter()
     response = client.post("/api/v1/waves", headers=headers, json={
         "kind": "acceptance_meeting", "park_ids": park_ids, "from": window[0].isoformat(),
@@ -131,6 +134,7 @@ def run(backend: str, parks: int, experts: int, days: int) -> None:
     started = time.perf_counter()
     committed = client.post(f"/api/v1/waves/{wave['id']}/commit", headers=headers)
     commit_s = time.perf_counter() - started
+    cpu = time.process_time() - cpu
     assert committed.status_code == 200, committed.json
     panel_ids = list(committed.json["panels"].values())
     twice, close, broken = conflicts(app, panel_ids, RULES["min_rest_days"])
@@ -139,7 +143,8 @@ def run(backend: str, parks: int, experts: int, days: int) -> None:
           f"placed {len(wave['meetings'])}/{parks}, unplaced {len(wave['unplaced'])}; "
           f"propose {proposed:.1f} s (load {load.spent:.1f} s, plan {plan.spent:.1f} s, rest "
           f"{proposed - load.spent - plan.spent:.1f} s: commitment, storing, presenting); commit {commit_s:.1f} s "
-          f"(re-check {recheck.spent:.1f} s); total {proposed + commit_s:.1f} s; conflicts: twice a day {twice}, "
+          f"(re-check {recheck.spent:.1f} s); total {proposed + commit_s:.1f} s wall, {cpu:.1f} s CPU of this process "
+          f"(load {load_before:.1f} -> {os.getloadavg()[0]:.1f}); conflicts: twice a day {twice}, "
           f"rest days {close}, quotas broken {broken}; fairness: least expected {f['estimated_min']:.4f} "
           f"/ bound {f['bound']:.4f} = {f['ratio']:.3f}")
 
