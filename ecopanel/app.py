@@ -71,7 +71,8 @@ def _import_models() -> None:
     import panels.models
     import panels.models.invitations
     import panels.outcomes.models
-    import panels.record.models  # noqa: F401
+    import panels.record.models
+    import panels.waves.models  # noqa: F401
     import scheduling.models  # noqa: F401
 
 
@@ -104,6 +105,8 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from panels.seats.routes import blp as seats_blp
     from panels.services.expert_panels import expert_panels_section
     from panels.services.timeline import panel_timeline_events
+    from panels.waves import pages as wave_pages
+    from panels.waves.routes import blp as waves_blp
     from scheduling import pages as park_pages
     from scheduling.facts import register_panel_outcome_source
     from scheduling.pages import register_panel_section
@@ -111,7 +114,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     from scheduling.services import list_parks, register_timeline_source
 
     for blp in (health_blp, experts_blp, held_rows_blp, parks_blp, panels_blp, seats_blp, outcomes_blp, record_blp,
-                notifications_blp,
+                waves_blp, notifications_blp,
                 tokens_blp):
         api.register_blueprint(blp)
         csrf.exempt(blp)  # bearer-token API; session callers are checked in the auth guard instead
@@ -123,6 +126,7 @@ def _register_blueprints(app: Flask, api: EcoApi) -> None:
     app.register_blueprint(park_pages.bp)
     app.register_blueprint(meeting_pages.bp)
     app.register_blueprint(record_pages.bp)
+    app.register_blueprint(wave_pages.bp)
     # The experts' invitation pages: its two POST views replace the session CSRF check with a link-bound
     # per-page token (see panels.seats.pages); the blueprint as a whole is not exempted.
     app.register_blueprint(invitation_pages.bp)

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from ground.clock import SHANGHAI
 
@@ -81,6 +82,25 @@ def _event(invite: MeetingInvite) -> Event:
     return event
 
 
+@lru_cache(maxsize=4)
+def _vtimezone(tzid: str) -> Timezone | None:
+    """The VTIMEZONE of ``tzid``, as ``add_missing_timezones`` makes it (None for a zone it does not know). Making
+    it walks the zone's transitions over its default span (~30 ms), the same for every mail, and a wave's commit
+    queues hundreds of invitations. Calendars only serialise it, never change it, so they share one."""
+    try:
+        return Timezone.from_tzid(tzid)
+    except ValueError:
+        return None
+
+
+def _with_timezones(cal: Calendar) -> None:
+    """``cal.add_missing_timezones()``, each VTIMEZONE made once per process (the bytes are the same)."""
+    for tzid in sorted(cal.get_missing_tzids()):
+        zone = _vtimezone(tzid)
+        if zone is not None:
+            cal.subcomponents.insert(len(cal.timezones), zone)
+
+
 def build_calendar(invite: MeetingInvite) -> bytes:
     if invite.method not in METHODS:
         raise ValueError(f"unsupported iTIP method {invite.method}")
@@ -90,7 +110,7 @@ def build_calendar(invite: MeetingInvite) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("method", invite.method)
     cal.add_component(_event(invite))
-    cal.add_missing_timezones()
+    _with_timezones(cal)
     return cal.to_ical()
 
 
@@ -107,5 +127,5 @@ def build_feed(name: str, invites: list[MeetingInvite], refresh_hours: int = 6) 
     cal.add("x-published-ttl", timedelta(hours=refresh_hours))
     for invite in invites:
         cal.add_component(_event(invite))
-    cal.add_missing_timezones()
+    _with_timezones(cal)
     return cal.to_ical()

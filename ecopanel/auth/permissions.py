@@ -101,6 +101,7 @@ _EXPERT = "expert_pool.services.get_expert (policy.may_read_expert)"
 _EDIT = "expert_pool.policy.may_edit_expert"
 _PARK = "scheduling.services.get_park (policy.may_see_park)"
 _PANEL = "panels.services.get_panel (panels.rules.authority.in_remit)"
+_WAVE = "panels.waves.services.get_wave (panels.rules.authority.in_remit)"
 _CONVENE = "panels.services.convening_authority (panels.rules.authority.convener_for: a province, its parks)"
 
 #: (endpoint, method) -> who may call it. HEAD is checked as GET; OPTIONS carries no data and is not checked.
@@ -258,6 +259,18 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("panels.date_suggestions", "GET"): _p(STAFF, Scope.PARK, _CONVENE),
     ("panels.RuleSets", "GET"): _p(STAFF),
     ("panels.RuleSets", "POST"): _p(OFFICE),
+    # --- waves: many parks planned together (issue 15) -------------------------------------------------------
+    ("waves.create_wave", "POST"): _p(STAFF, Scope.PARK, f"panels.waves.services.wave_parks (policy.may_see_park); "
+                                                         f"{_CONVENE}"),
+    ("waves.read_wave", "GET"): _p(STAFF, Scope.CONVENING, _WAVE),
+    ("waves.replan_wave", "POST"): _p(STAFF, Scope.CONVENING, _WAVE),
+    ("waves.commit_wave", "POST"): _p(STAFF, Scope.CONVENING, _WAVE),
+    ("wave_pages.new_wave", "GET"): _p(STAFF, Scope.FILTERED, "panels.waves.pages._parks (the caller's parks)"),
+    # a park the caller may not see is a field error of the form (as a missing id), not a refusal
+    ("wave_pages.create_wave", "POST"): _p(STAFF, Scope.NONE, "panels.waves.services.wave_parks; " + _CONVENE),
+    ("wave_pages.wave", "GET"): _p(STAFF, Scope.CONVENING, _WAVE),
+    ("wave_pages.commit", "POST"): _p(STAFF, Scope.CONVENING, _WAVE),
+    ("wave_pages.replan", "POST"): _p(STAFF, Scope.CONVENING, _WAVE),
     # --- invitations, meetings and the outbox ----------------------------------------------------------------
     ("seats.invite", "POST"): _p(STAFF, Scope.CONVENING, _PANEL),
     ("seats.list_invitations", "GET"): _p(STAFF, Scope.CONVENING, _PANEL),

@@ -63,7 +63,8 @@ def panels():
     if raw.isdigit():
         park = get_park(actor, int(raw))
     rows = panel_rows(visible_panels(actor, park.id if park else None))
-    return render_template("panels/panels.html", rows=rows, park=park)
+    return render_template("panels/panels.html", rows=rows, park=park,
+                           plan_wave=actor.is_office or actor.role == Role.PROVINCE)
 
 
 def park_panels(actor: Actor, park: Park, today) -> dict[str, Any] | None:

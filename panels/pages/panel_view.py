@@ -78,8 +78,8 @@ def _number(key: str, value: float | bool) -> str:
 def _round(d: dict[str, Any]) -> dict[str, Any]:
     """A draw round; the numbers a province may not get (null in its view) are simply not shown."""
     return {**d, "funnel_rows": funnel_rows(d.get("funnel")),
-            "purpose_words": say(_l("first draw") if d["purpose"] == "initial"
-                                 else _l("replacement draw")),
+            "purpose_words": say({"initial": _l("first draw"), "wave": _l("drawn with its wave")}.get(
+                d["purpose"], _l("replacement draw"))),
             "numbers": [(say(label), _number(key, d[key])) for key, label in (
                 ("unavailable_elsewhere", _l("unavailable through other authorities")),
                 ("min_probability", _l("lowest chance")),

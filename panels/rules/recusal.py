@@ -235,6 +235,38 @@ def assess_all(experts: Sequence[ExpertFacts], park: ParkContext, rules: Recusal
     return out
 
 
+def recused_ids(experts: Sequence[ExpertFacts], park: ParkContext, rules: RecusalRules,
+                days: Sequence[date]) -> set[int]:
+    """The ids of ``experts`` that the specialty or the recusal stage excludes from ``park`` on some of ``days``
+    (sorted), for a wave: the experts come without their day-bound facts (status, term, absences, bookings),
+    which the wave keeps as busy days, so only these two stages can fail.
+
+    As in :func:`assess_all`, an expert with nothing but an employer and a province (most of the pool) is
+    decided once per (employer, own province) pair, and that does not depend on the day; an expert with jobs
+    on record is assessed on the first and the last day (a job that overlaps the look-back window of a day
+    in between overlaps one of theirs), one with declared conflicts on every day (a declaration's validity
+    may start or end in between)."""
+    relevant = rules.relevant_specialties
+    by_place: dict[tuple[int, bool], bool] = {}
+    out: set[int] = set()
+    ends = sorted({days[0], days[-1]})
+    for e in experts:
+        if e.employments or e.conflicts or e.past_panels:
+            if any(not assess(e, park, rules, d).eligible for d in (days if e.conflicts else ends)):
+                out.add(e.id)
+            continue
+        if relevant and not (e.specialties & relevant):
+            out.add(e.id)
+            continue
+        place = (e.organization_id, e.province == park.province)
+        recused = by_place.get(place)
+        if recused is None:
+            recused = by_place[place] = bool(_recusal(_bare(e), park, rules, days[0]))
+        if recused:
+            out.add(e.id)
+    return out
+
+
 def _bare(e: ExpertFacts) -> ExpertFacts:
     """An expert with only an employer and a province (``assess_all``'s per-place reasons)."""
     return ExpertFacts(0, "active", None, None, e.province, e.organization_id, "", frozenset())

@@ -38,13 +38,17 @@ from panels.services.pool import park_context, pool_facts, recusal_rules_for
 from panels.services.present import remember_payload
 from panels.services.rule_sets import rule_set_for
 from panels.services.stage import check_stage
-from panels.solver import ENGINE_VERSION, InfeasibleDraw
+from panels.solver import ENGINE_VERSION, Candidate, InfeasibleDraw
 from scheduling.models import Park
 
 
 def _inputs(panel: Panel, rule_set: RuleSet, facts: list[recusal.ExpertFacts], park: Park, *,
-            fixed: list[str], excluded: list[str], alternates: int) -> tuple[dict[str, Any], list, ConvenerView]:
-    """The canonical inputs of a draw, the per-expert assessments, and how the convener may see them."""
+            fixed: list[str], excluded: list[str], alternates: int,
+            candidate_of: dict[int, Candidate] | None = None) -> tuple[dict[str, Any], list, ConvenerView]:
+    """The canonical inputs of a draw, the per-expert assessments, and how the convener may see them.
+
+    ``candidate_of``: every expert's candidate, made once for many draws on the same facts (a wave's commit);
+    an expert's groups do not depend on the park or the day."""
     rules = rule_set.rules
     ctx = park_context(park, panel.meeting_date)
     rrules = recusal_rules_for(rule_set, panel)
@@ -54,7 +58,8 @@ def _inputs(panel: Panel, rule_set: RuleSet, facts: list[recusal.ExpertFacts], p
         assessments = [recusal.Assessment(f.id, True) if f.id in fixed_ids else a
                        for f, a in zip(facts, assessments, strict=True)]
     spec = quota_specialties(rules)
-    cands = candidates([f for f, a in zip(facts, assessments, strict=True) if a.eligible], spec)
+    eligible = [f for f, a in zip(facts, assessments, strict=True) if a.eligible]
+    cands = candidates(eligible, spec) if candidate_of is None else [candidate_of[f.id] for f in eligible]
     inputs = {
         "engine_version": ENGINE_VERSION,
         "panel": {"park_id": panel.park_id, "kind": panel.kind, "convened_by": panel.convened_by,

@@ -34,14 +34,18 @@ def park_context(park: Park, day: date) -> recusal.ParkContext:
 
 
 def pool_facts(park: Park, day: date, rules: recusal.RecusalRules, until: date | None = None,
-               experts: Collection[int] | None = None, *, authority: str | None = None) -> list[recusal.ExpertFacts]:
+               experts: Collection[int] | None = None, *, authority: str | None = None,
+               park_ids: Collection[int] | None = None) -> list[recusal.ExpertFacts]:
     """Every expert of the pool (or only ``experts``) with what the rules need, in a handful of set-based
     queries.
 
     With ``until``, the facts serve every day from ``day`` to ``until`` (absences and bookings of the whole
     span; the rules compare them with the day they assess). ``authority`` is the convening authority the
     facts serve: bookings, earlier panels and invitation conflicts of any other authority's panels are
-    marked as theirs (``foreign_*``, ``confidential``), so what they exclude stays anonymous to it."""
+    marked as theirs (``foreign_*``, ``confidential``), so what they exclude stays anonymous to it.
+
+    ``park_ids``: the earlier panels of all these parks (a wave's), not only ``park``'s: the recusal rule
+    compares each with the park it assesses, so one load serves every park of the wave."""
     until = until or day
     since = recusal.lookback_start(day, rules.employment_lookback_years)
 
@@ -95,13 +99,15 @@ def pool_facts(park: Park, day: date, rules: recusal.RecusalRules, until: date |
             foreign_days[expert_id].add(booked_day)
     sat: dict[int, list[tuple[int, str]]] = defaultdict(list)
     foreign_sat: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for expert_id, kind, convened_by in run(
-            select(PanelMember.expert_id, Panel.kind, Panel.convened_by).join(Panel, Panel.id == PanelMember.panel_id)
-            .where(Panel.park_id == park.id, PanelMember.role == "member", PanelMember.status.in_(ACTIVE_MEMBER),
+    for expert_id, past_park, kind, convened_by in run(
+            select(PanelMember.expert_id, Panel.park_id, Panel.kind, Panel.convened_by)
+            .join(Panel, Panel.id == PanelMember.panel_id)
+            .where(Panel.park_id.in_(list(park_ids or [park.id])), PanelMember.role == "member",
+                   PanelMember.status.in_(ACTIVE_MEMBER),
                    Panel.status != "cancelled", wanted(PanelMember.expert_id))).all():
-        sat[expert_id].append((park.id, kind))
+        sat[expert_id].append((past_park, kind))
         if authority is not None and convened_by != authority:
-            foreign_sat[expert_id].append((park.id, kind))
+            foreign_sat[expert_id].append((past_park, kind))
     rows = run(select(Expert.id, Expert.status, Expert.term_start, Expert.term_end, Expert.province,
                                      Expert.organization_id, Expert.title_rank).where(wanted(Expert.id)).order_by(
         Expert.id)).all()

@@ -32,20 +32,23 @@ class WavePark:
     """A park of the wave: the days its meeting may be held, who may sit for it, and the panel's quotas.
 
     ``eligible`` are the experts that pass every park-specific rule (recusal); day-specific rules are the
-    experts' ``busy`` days and the wave's own bookings.
+    experts' ``busy`` days and the wave's own bookings. ``fixed``: members the staff locked (a re-plan): the
+    panel holds them, on a day they are free.
     """
 
     id: str
     days: tuple[date, ...]
     eligible: frozenset[str]
     quotas: tuple[Quota, ...] = ()
+    fixed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class WaveRequest:
     """A wave to plan. ``per_expert_cap``: panels one expert may sit in the wave; ``rest_days``: two
     panels of one expert must be at least this many days apart (0 or 1: only never twice a day);
-    ``replays``: independent draws of the same distribution used to estimate its fairness."""
+    ``replays``: independent draws of the same distribution used to estimate its fairness; ``taken``: meetings
+    already held on a day (a re-plan's kept meetings), which count against ``max_per_day``."""
 
     experts: tuple[WaveExpert, ...]
     parks: tuple[WavePark, ...]
@@ -56,6 +59,7 @@ class WaveRequest:
     seed: int = 0
     time_limit_s: float = 30.0
     replays: int = 16
+    taken: tuple[tuple[date, int], ...] = ()
 
     def __post_init__(self) -> None:
         if self.size < 1 or self.max_per_day < 1 or self.per_expert_cap < 1:

@@ -4,7 +4,7 @@
 every panel keeps its quotas (as the single draw's ``panel_violations`` checks them) and recusal (``eligible``);
 no expert sits twice on one day, nor on days closer than ``rest_days``, nor on a ``busy`` day, nor more than
 ``per_expert_cap`` times in the wave (nor over their remaining yearly ``capacity``); at most ``max_per_day``
-meetings a day.
+meetings a day; a park's locked members (``WavePark.fixed``, a re-plan's) sit on its panel and on no other.
 
 The draw (deterministic in ``seed``), and the approximation it makes:
 
@@ -43,11 +43,9 @@ from datetime import date
 from statistics import pstdev
 
 from ortools.graph.python import min_cost_flow
-from ortools.sat.python import cp_model
 
-from .cpsat import make_solver
 from .lottery import build_lottery
-from .model import Candidate, InfeasibleDraw, Quota
+from .model import Candidate, InfeasibleDraw
 from .wave_bound import ExpertClass, class_means, expert_classes, fairness_bound, park_classes
 from .wave_model import (
     WAVE_ENGINE_VERSION,
@@ -59,6 +57,7 @@ from .wave_model import (
     WavePlan,
     WaveRequest,
 )
+from .wave_panels import cpsat_panel, greedy_panel, group_supply
 
 #: Enough feasible days to show that a park was crowded out (each one is a feasibility check).
 SHOWN_DAYS = 5
@@ -153,13 +152,17 @@ class _Planner:
         self.supply = {pid: group_supply(ids, self.experts, self.parks[pid].quotas)
                        for pid, ids in self.eligible.items()}
         self.cpsat_calls = 0
+        self.taken: dict[date, int] = dict(request.taken)
+        # a member locked on one park's panel is kept for it: no other panel of the wave takes them
+        self.reserved = {p.id: frozenset(e for q in request.parks if q.id != p.id for e in q.fixed)
+                         for p in request.parks} if any(p.fixed for p in request.parks) else {}
 
     # --- one draw ----------------------------------------------------------------------------------------
     def draw(self, seed: int, offsets: Sequence[float] | None = None
              ) -> tuple[list[WaveMeeting], list[str], dict[str, int]]:
         rng = random.Random(seed)
         day_of = self._assign_days(rng)
-        used_per_day: dict[date, int] = defaultdict(int)
+        used_per_day: dict[date, int] = defaultdict(int, self.taken)
         for d in day_of.values():
             used_per_day[d] += 1
         state = _State(len(self.quota_of))
@@ -225,7 +228,8 @@ class _Planner:
                 arcs[flow.add_arc_with_capacity_and_unit_cost(park_node[p.id], day_node[d], 1,
                                                               rng.randrange(1000))] = (p.id, d)
         for d in self.days:
-            flow.add_arc_with_capacity_and_unit_cost(day_node[d], sink, self.req.max_per_day, 0)
+            flow.add_arc_with_capacity_and_unit_cost(day_node[d], sink,
+                                                     max(0, self.req.max_per_day - self.taken.get(d, 0)), 0)
         flow.set_node_supply(source, len(parks))
         flow.set_node_supply(sink, -len(parks))
         if flow.solve_max_flow_with_min_cost() != flow.OPTIMAL:
@@ -236,8 +240,12 @@ class _Planner:
         busy, blocked, full = self.busy_on.get(d, set()), state.blocked[d], state.full
         eligible = park.eligible
         pool = [e for e in state.order if e in eligible and e not in busy and e not in blocked and e not in full]
+        if self.reserved.get(park.id):
+            pool = [e for e in pool if e not in self.reserved[park.id]]
         if len(pool) < self.req.size:
             return None
+        if park.fixed and not set(park.fixed) <= set(pool):
+            return None  # a locked member is not free that day
         # Least loaded first; among equals, by when the expert's seat comes due in a randomised apportionment
         # of the LP solution: the j-th expert of class t (in this draw's random order) is due at
         # (seats class t holds + j + U_t) / share_t, U_t uniform per draw and class, so that each class gets its
@@ -255,10 +263,10 @@ class _Planner:
             keys[e] = (load.get(e, 0), (served[t] + j + offset[t]) / share[t], rank[e])
             seen[t] = j + 1
         pool.sort(key=keys.__getitem__)
-        members = greedy_panel(pool, self.experts, park.quotas, self.req.size, self.supply[park.id])
+        members = greedy_panel(pool, self.experts, park.quotas, self.req.size, self.supply[park.id], park.fixed)
         if members is None:
             self.cpsat_calls += 1
-            members = cpsat_panel(pool, self.experts, park.quotas, self.req.size)
+            members = cpsat_panel(pool, self.experts, park.quotas, self.req.size, park.fixed)
         return members
 
     # --- why a park is unplaced --------------------------------------------------------------------------
@@ -294,58 +302,6 @@ class _Planner:
         return ()
 
 
-def group_supply(ids: Sequence[str], experts: Mapping[str, WaveExpert], quotas: Sequence[Quota]) -> dict[str, int]:
-    """How many of ``ids`` belong to each group a quota asks a minimum of (the scarcest is filled first)."""
-    supply = {q.group: 0 for q in quotas if q.min > 0}
-    for e in ids:
-        for g in experts[e].groups:
-            if g in supply:
-                supply[g] += 1
-    return supply
-
-
-def greedy_panel(order: Sequence[str], experts: Mapping[str, WaveExpert], quotas: Sequence[Quota],
-                 size: int, supply: Mapping[str, int] | None = None) -> list[str] | None:
-    """The panel of the first experts in ``order`` that keeps the quotas, or None if greedy finds none."""
-    lo: dict[str, int] = {}
-    hi: dict[str, int] = {}
-    for q in quotas:
-        lo[q.group] = max(lo.get(q.group, 0), q.min)
-        hi[q.group] = min(hi.get(q.group, q.max), q.max)
-    counts: dict[str, int] = defaultdict(int)
-    chosen: list[str] = []
-    taken: set[str] = set()
-
-    def fits(e: str) -> bool:
-        return all(counts[g] < hi[g] for g in experts[e].groups if g in hi)
-
-    def take(e: str) -> None:
-        chosen.append(e)
-        taken.add(e)
-        for g in experts[e].groups:
-            counts[g] += 1
-
-    needs = [g for g, n in lo.items() if n > 0]
-    supply = supply if supply is not None else group_supply(order, experts, quotas)
-    for g in sorted(needs, key=lambda g: (supply.get(g, 0), g)):
-        for e in order:
-            if counts[g] >= lo[g] or len(chosen) >= size:
-                break
-            if e not in taken and g in experts[e].groups and fits(e):
-                take(e)
-        if counts[g] < lo[g]:
-            return None
-    for e in order:
-        if len(chosen) >= size:
-            break
-        if e not in taken and fits(e):
-            take(e)
-    if len(chosen) != size:
-        return None
-    # the maxima held at every step (``fits``); the minima are checked here, once more
-    return chosen if all(counts[g] >= n for g, n in lo.items()) else None
-
-
 class _State:
     """What one draw has booked so far."""
 
@@ -357,31 +313,3 @@ class _State:
         self.offset = [0.0] * classes
         self.rank: dict[str, int] = {}  # a random order of the experts, one per draw
         self.order: list[str] = []  # the experts in that order
-
-
-def cpsat_panel(order: Sequence[str], experts: Mapping[str, WaveExpert], quotas: Sequence[Quota],
-                size: int) -> list[str] | None:
-    """A valid panel that prefers the experts early in ``order`` (CP-SAT, deterministic), or None."""
-    model = cp_model.CpModel()
-    n = len(order)
-    x = [model.new_bool_var(f"x{i}") for i in range(n)]
-    model.add(sum(x) == size)
-    members_of: dict[str, list[int]] = defaultdict(list)
-    for i, e in enumerate(order):
-        for g in experts[e].groups:
-            members_of[g].append(i)
-    for q in quotas:
-        inside = members_of.get(q.group, [])
-        if q.min > len(inside):
-            return None
-        expr = sum(x[i] for i in inside)
-        if q.min > 0:
-            model.add(expr >= q.min)
-        if q.max < min(size, len(inside)):
-            model.add(expr <= q.max)
-    model.maximize(sum((n - i) * x[i] for i in range(n)))
-    solver = make_solver(1, deterministic_limit=5.0)
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return [e for i, e in enumerate(order) if solver.value(x[i])]

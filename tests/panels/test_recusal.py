@@ -189,3 +189,33 @@ def test_assess_all_agrees_with_assess_expert_by_expert():
         assert assess_all(pool, PARK, rules, DAY) == [assess(e, PARK, rules, DAY) for e in pool]
     fast = expert_facts(*(getattr(pool[0], f) for f in ExpertFacts.__dataclass_fields__))
     assert fast == pool[0] and hash(fast) == hash(pool[0]) and repr(fast) == repr(pool[0])
+
+
+def test_recused_ids_agree_with_assess_on_every_day():
+    """A wave's park-bound exclusions: those ``assess`` finds on some day of the span (the facts without their
+    day-bound parts), including a job that ends and a declared conflict that starts within the span."""
+    import random
+    from datetime import timedelta
+
+    from panels.rules.recusal import recused_ids
+
+    rng = random.Random(7)
+    orgs, provinces = [1, 2, 100, 200, 300, 400], ["11", "32"]
+    days = [DAY + timedelta(days=i) for i in range(0, 40, 3)]
+    pool = []
+    for i in range(2000):
+        rare = rng.random() < 0.3
+        pool.append(expert(
+            id=i, organization_id=rng.choice(orgs), province=rng.choice(provinces),
+            specialties=frozenset(rng.sample(["eia", "low_carbon", "water"], 1)),
+            employments=(Employment(rng.choice(orgs), date(2022, 1, 1), rng.choice([None, days[5]])),)
+            if rare and rng.random() < .3 else (),
+            conflicts=(Conflict(rng.choice([7, 8]), rng.choice(orgs), rng.choice([date(2020, 1, 1), days[7]]),
+                                rng.choice([None, days[2]])),) if rare and rng.random() < .3 else (),
+            past_panels=((7, "acceptance_meeting"),) if rare and rng.random() < .2 else ()))
+    for rules in (RecusalRules(), RecusalRules(relevant_specialties=frozenset({"eia", "water"}),
+                                               exclude_own_province=True,
+                                               repeat_kinds_forbidden=frozenset({"acceptance_meeting"}))):
+        slow = {e.id for e in pool if any(not assess(e, PARK, rules, d).eligible for d in days)}
+        assert recused_ids(pool, PARK, rules, days) == slow
+        assert slow and len(slow) < len(pool)

@@ -203,3 +203,16 @@ def test_yearly_capacity_and_busy_days_are_kept_when_they_bind():
     # at most 8 seats for 10 experts, so no lottery gives everyone more than 0.8; the relaxation holds 2.5
     # parks (10 seats) and says 1.0: an upper bound, loose where whole parks are the bottleneck
     assert plan.fairness.bound == pytest.approx(1.0)
+
+
+def test_locked_members_stay_on_their_panel():
+    request = _wave(seed=3, replays=0)
+    first = plan_wave(request)
+    park = request.parks[0]
+    kept = next(m for m in first.meetings if m.park_id == park.id).members[:2]
+    parks = (WavePark(park.id, park.days, park.eligible, park.quotas, fixed=kept), *request.parks[1:])
+    again = WaveRequest(request.experts, parks, request.size, request.max_per_day, request.per_expert_cap,
+                        request.rest_days, seed=8, replays=0)
+    plan = plan_wave(again)
+    check_rules(again, plan)
+    assert set(kept) <= set(next(m for m in plan.meetings if m.park_id == park.id).members)

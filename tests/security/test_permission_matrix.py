@@ -319,6 +319,18 @@ class World:
         return panel
 
     @cached_property
+    def wave(self):
+        """A wave of province A: park P's plan revision, proposed (nothing booked)."""
+        from panels.waves.services import propose
+
+        assert self.pool and self.rule_set
+        actor = Actor(user_id=None, label=f"province-{PROVINCE_A}", role=Role.PROVINCE, province=PROVINCE_A)
+        wave = propose(actor, {"kind": "plan_revision", "park_ids": [self.park_p.id], "from": date(2027, 3, 8),
+                               "to": date(2027, 3, 12), "size": 3, "max_per_day": 1, "per_expert_cap": 1})
+        self.db.session.commit()
+        return wave
+
+    @cached_property
     def panel(self):
         """A panel for park P, convened by province A."""
         return self.draw(self.park_p, PROVINCE_A)
@@ -683,6 +695,26 @@ BUILDERS: dict[tuple[str, str], Any] = {
     ("seats.replace", "POST"): lambda w, who: Req(
         "POST", f"/api/v1/panels/{w.panel.id}/replacements",
         json={"expert_id": _member_for(w, who), "reason": "时间冲突"}, target=_panel_target(w)),
+    ("waves.create_wave", "POST"): lambda w, who: Req(
+        "POST", "/api/v1/waves", json={"kind": "plan_revision", "park_ids": [w.park_p.id], "from": "2027-03-08",
+                                       "to": "2027-03-12", "size": 3, "max_per_day": 1,
+                                       "rule_set": w.rule_set, "per_expert_cap": len(w.pool) // 12},
+        target=_park_target(w)),
+    ("waves.read_wave", "GET"): lambda w, who: Req("GET", f"/api/v1/waves/{w.wave.id}", target=_panel_target(w)),
+    ("waves.replan_wave", "POST"): lambda w, who: Req("POST", f"/api/v1/waves/{w.wave.id}/replan", json={},
+                                                      target=_panel_target(w)),
+    ("waves.commit_wave", "POST"): lambda w, who: Req("POST", f"/api/v1/waves/{w.wave.id}/commit",
+                                                      target=_panel_target(w)),
+    ("wave_pages.new_wave", "GET"): lambda w, who: Req("GET", "/waves/new"),
+    ("wave_pages.create_wave", "POST"): lambda w, who: Req(
+        "POST", "/waves/new", data={"kind": "plan_revision", "park_ids": str(w.park_p.id), "from": "2027-03-08",
+                                    "to": "2027-03-12", "size": "3", "max_per_day": "1",
+                                    "per_expert_cap": str(len(w.pool) // 12)}, csrf=True, target=_park_target(w)),
+    ("wave_pages.wave", "GET"): lambda w, who: Req("GET", f"/waves/{w.wave.id}", target=_panel_target(w)),
+    ("wave_pages.commit", "POST"): lambda w, who: Req("POST", f"/waves/{w.wave.id}/commit", data={}, csrf=True,
+                                                      target=_panel_target(w)),
+    ("wave_pages.replan", "POST"): lambda w, who: Req("POST", f"/waves/{w.wave.id}/replan", data={}, csrf=True,
+                                                      target=_panel_target(w)),
     ("panels.RuleSets", "GET"): lambda w, who: Req("GET", "/api/v1/rule-sets"),
     ("panels.RuleSets", "POST"): lambda w, who: Req(
         "POST", "/api/v1/rule-sets", json={"name": f"matrix-{who}", "rules": {"max_per_organization": 1}}),

@@ -33,6 +33,7 @@ READ_BY: dict[str, tuple[str, str]] = {
     "proposal_id": ("parks.park", "GET"),
     "material_id": ("parks.park", "GET"),
     "panel_id": ("panels.read_panel", "GET"),
+    "wave_id": ("waves.read_wave", "GET"),
     "message_id": ("notifications.read_outbox", "GET"),
     "row_id": ("held_rows.held_row", "GET"),
     "credit_proposal_id": ("record.credit_proposals", "GET"),
