@@ -32,6 +32,8 @@ REASONS: dict[str, tuple[Msg, Msg]] = {
                     _l("Raise the meetings per day, widen the window, or allow each expert more panels in the "
                        "wave.")),
 }
+AT_LEAST = _l("at least {bound} {value}")
+AT_MOST = _l("at most {bound} {value}")
 NOT_PLACED = (_l("No meeting could be placed for it in the window."),
               _l("Widen the window, raise the meetings per day, or lower the panel size."))
 
@@ -47,8 +49,8 @@ def _conflict_words(conflict: list[str]) -> list[Msg]:
             continue
         group, side, bound = c.rsplit(":", 2)
         zh, en = describe_group(group, names)
-        word = ("至少", "at least") if side == "min" else ("至多", "at most")
-        out.append(_l("{word} {bound} {value}").format(word=bilingual(*word), bound=bound, value=bilingual(zh, en)))
+        words = AT_LEAST if side == "min" else AT_MOST
+        out.append(words.format(bound=bound, value=bilingual(zh, en)))  # a group's name is data in both languages
     return out
 
 

@@ -20,7 +20,7 @@ from ground.actor import Actor, Role
 from ground.audit import record
 from ground.errors import Conflict, Forbidden, InvalidInput, not_found
 from ground.extensions import db
-from ground.i18n import _l, bilingual
+from ground.i18n import _l, joined
 from panels.models import RuleSet
 from panels.rules import bundle as bundles
 from panels.rules.authority import convener_for, in_remit
@@ -35,7 +35,7 @@ from panels.waves.models import Wave
 from panels.waves.stale import stale_members
 from scheduling import policy as park_policy
 from scheduling.models import Park
-from scheduling.rules.lifecycle import PANEL_KIND_NAMES, STATE_NAMES, PanelKind, State
+from scheduling.wording import panel_kind_name, state_name
 
 #: The longest window one wave may span (a season).
 MAX_WINDOW_DAYS = 184
@@ -77,6 +77,9 @@ def wave_convener(actor: Actor, kind: str, parks: Sequence[Park]) -> str:
     return conveners.pop()
 
 
+PARK_AT_STAGE = _l("{park} ({state})")
+
+
 def check_stages(actor: Actor, parks: Sequence[Park], kind: str, today: date) -> None:
     """Every park's lifecycle state must call for the kind: one refusal naming every park that does not."""
     refused = []
@@ -87,12 +90,11 @@ def check_stages(actor: Actor, parks: Sequence[Park], kind: str, today: date) ->
             refused.append((park, error))
     if not refused:
         return
-    zh_kind, en_kind = PANEL_KIND_NAMES[PanelKind(kind)]
-    zh = "；".join(f"{p.name}（{STATE_NAMES[State(p.state)][0]}）" for p, _ in refused)
-    en = "; ".join(f"{p.name} ({STATE_NAMES[State(p.state)][1]})" for p, _ in refused)
+    parks_named = joined((PARK_AT_STAGE.format(park=p.name, state=state_name(p.state)) for p, _ in refused),
+                         _l("; "))
     error = PanelKindNotAllowed("panel_kind_not_allowed", _l(
         "Not at a stage that calls for a {kind} panel: {parks}.").format(
-        kind=bilingual(zh_kind, en_kind), parks=bilingual(zh, en)),
+        kind=panel_kind_name(kind), parks=parks_named),
         {"park_ids": {str(p.id): [e.message] for p, e in refused}},
         extra={"parks": [p.id for p, _ in refused]})
     error.audit = ("wave.stage_refused", "park", refused[0][0].id,
