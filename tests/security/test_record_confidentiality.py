@@ -1,0 +1,97 @@
+"""Red-team findings 7 and 8 (SQLite and PostgreSQL): what the experts' record (ratings, conduct, credit) and the
+staff calendar feed must not tell a province about other authorities' panels.
+
+7. ``GET /experts/{id}/history`` listed every audit entry filed under the expert, and the record files its
+   entries there: the Office's ratings of its panel's members (panel id, scores, comment, who rated), the
+   conduct derived from a confidential panel's invitations (an unexcused decline, before the meeting), no-shows
+   and credit proposals. A province reads the whole pool, so it learnt who sat on (or was invited to) the
+   Office's and other provinces' panels, and the credit that only the Office and the expert may see.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from ground.clock import SHANGHAI
+from panels.models import Invitation
+from panels.record.credit import sweep_credit
+from panels.seats.answers import accept_invitation
+from panels.seats.sweep import sweep_invitations
+from tests.panels.conftest import park, park_state, pinned_clock, pool  # noqa: F401 - fixtures
+from tests.panels.test_conclusions import Clock, Journey
+
+MEETING = date(2027, 1, 20)
+RECORD_ACTIONS = ("panel.", "conduct.", "credit.")
+
+
+@pytest.fixture
+def clock(app, monkeypatch):
+    c = Clock()
+    monkeypatch.setitem(app.config, "CLOCK", c)
+    return c
+
+
+def _history(api, expert_id: int) -> list[dict]:
+    response = api.get(f"/experts/{expert_id}/history")
+    assert response.status_code == 200, response.json
+    return response.json["changes"]
+
+
+def test_only_the_office_reads_the_record_in_an_experts_history(db, park, pool, api_as, clock):  # noqa: F811
+    j = Journey(park, db, api_as, clock)
+    # Silence once counts (so that a short test shows a record derived before the meeting).
+    assert j.office.post("/credit-rules", json={"rules": {"unexcused_declines": {"count": 1}}}).status_code == 201
+    panel = j.draw(j.office, "acceptance_meeting", date(2027, 1, 4), MEETING)  # the Office's, confidential
+    members = [m["expert_id"] for m in panel["members"]]
+    clock.set(date(2027, 1, 5))
+    assert j.office.post(f"/panels/{panel['id']}/invitations", json={}).status_code == 201
+    db.session.expire_all()
+    silent = members[-1]
+    invitations = {i.expert_id: i for i in db.session.scalars(select(Invitation))}
+    for expert_id in members[:-1]:
+        accept_invitation(invitations[expert_id], pledge=True, now=clock.set(date(2027, 1, 6)))
+    db.session.commit()
+    invitation = invitations[silent]
+    sweep_invitations(clock.set(invitation.respond_by.astimezone(SHANGHAI).date(), 23))
+    db.session.commit()
+    sweep_credit(clock.now)
+    db.session.commit()
+    assert clock.now.astimezone(SHANGHAI).date() < MEETING
+
+    guangdong = api_as("province", province="44", password=None)  # reads the whole pool, masked
+    jiangsu = api_as("province", province=park.province, password=None)  # the park's own province
+    office_sees = [c["action"] for c in _history(j.office, silent)]
+    assert "conduct.derived" in office_sees  # the silence, derived before the meeting
+    for province in (guangdong, jiangsu):
+        before = _history(province, silent)
+        assert [c["action"] for c in before if c["action"].startswith(RECORD_ACTIONS)] == []
+        assert str(panel["id"]) not in json.dumps(before)
+
+    # After the meeting: a no-show, the Office's rating of a member who came.
+    meeting = j.meet(j.office, panel, absent=1)
+    absent = meeting["members"][-1]["expert_id"]
+    came = meeting["members"][0]["expert_id"]
+    clock.set(MEETING, 17)
+    rated = j.office.post(f"/panels/{panel['id']}/ratings", json={
+        "expert_id": came, "competence": 10, "discipline": 10, "integrity": 10, "comment": "准备不足，敷衍了事"})
+    assert rated.status_code == 201, rated.json
+    sweep_credit(clock.set(MEETING, 18))
+    db.session.commit()
+    assert {"panel.rating", "credit.proposed"} <= {c["action"] for c in _history(j.office, came)}
+    assert "conduct.derived" in {c["action"] for c in _history(j.office, absent)}
+    for province in (guangdong, jiangsu):
+        for expert_id in (came, absent, silent):
+            seen = _history(province, expert_id)
+            assert [c["action"] for c in seen if c["action"].startswith(RECORD_ACTIONS)] == []
+            body = json.dumps(seen, ensure_ascii=False)
+            assert str(panel["id"]) not in body and "敷衍了事" not in body
+
+    # The expert reads their own credit without panel ids or who rated (GET /experts/{id}/credit): their
+    # history does not give them back either.
+    own = api_as("expert", expert_id=came, password=None)
+    mine = json.dumps(_history(own, came), ensure_ascii=False)
+    assert str(panel["id"]) not in mine and "panel.rating" not in mine and "credit.proposed" not in mine
