@@ -11,9 +11,11 @@ staff calendar feed must not tell a province about other authorities' panels.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pytest
+from icalendar import Calendar
 from sqlalchemy import select
 
 from ground.clock import SHANGHAI
@@ -22,6 +24,7 @@ from panels.record.credit import sweep_credit
 from panels.seats.answers import accept_invitation
 from panels.seats.sweep import sweep_invitations
 from tests.panels.conftest import park, park_state, pinned_clock, pool  # noqa: F401 - fixtures
+from tests.panels.test_agenda import _feed_url, _post, staff_client, world  # noqa: F401 - fixtures
 from tests.panels.test_conclusions import Clock, Journey
 
 MEETING = date(2027, 1, 20)
@@ -50,9 +53,9 @@ def test_only_the_office_reads_the_record_in_an_experts_history(db, park, pool, 
     clock.set(date(2027, 1, 5))
     assert j.office.post(f"/panels/{panel['id']}/invitations", json={}).status_code == 201
     db.session.expire_all()
-    silent = members[-1]
+    silent = next(m["expert_id"] for m in reversed(panel["members"]) if not m["is_chair"])
     invitations = {i.expert_id: i for i in db.session.scalars(select(Invitation))}
-    for expert_id in members[:-1]:
+    for expert_id in (m for m in members if m != silent):
         accept_invitation(invitations[expert_id], pledge=True, now=clock.set(date(2027, 1, 6)))
     db.session.commit()
     invitation = invitations[silent]
@@ -95,3 +98,20 @@ def test_only_the_office_reads_the_record_in_an_experts_history(db, park, pool, 
     own = api_as("expert", expert_id=came, password=None)
     mine = json.dumps(_history(own, came), ensure_ascii=False)
     assert str(panel["id"]) not in mine and "panel.rating" not in mine and "credit.proposed" not in mine
+
+
+def test_the_staff_feed_names_no_panel_of_another_authority(world, staff_client, client):  # noqa: F811
+    parks, p = world
+    jiangsu, _ = staff_client("province", province="32")
+    url = _feed_url(_post(jiangsu, "/calendar/feed").text)
+    body = client.get(url).data
+    events = {str(e["UID"]): e for e in Calendar.from_ical(body).walk("VEVENT")}
+    assert f"ecopanel-panel-{p['a'].id}-staff@localhost" in events  # its own panel, by its id
+    [after] = [e for uid, e in events.items() if parks["P"].name in str(e["SUMMARY"]) and "会议日已过" in
+               str(e["DESCRIPTION"])]  # the Office's meeting of its park, after the day
+    assert not re.search(rf"\b{p['d'].id}\b", body.decode())  # its id nowhere in the feed
+    again = {str(e["UID"]) for e in Calendar.from_ical(client.get(url).data).walk("VEVENT")}
+    assert str(after["UID"]) in again  # the entry's UID is stable, so calendar clients keep one entry
+    office, _ = staff_client("office")
+    office_feed = client.get(_feed_url(_post(office, "/calendar/feed").text)).data.decode()
+    assert f"ecopanel-panel-{p['d'].id}-staff@localhost" in office_feed  # the Office's own panel, by its id
