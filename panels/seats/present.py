@@ -3,6 +3,7 @@ preview of the invitation mail."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
@@ -10,18 +11,20 @@ from typing import Any
 from sqlalchemy import func, select
 
 from expert_pool.models import Expert
+from expert_pool.services import present as present_expert
 from ground.actor import Actor, Role
 from ground.clock import shanghai_date
 from ground.errors import Forbidden, not_found
 from ground.extensions import db
 from ground.i18n import _l
+from notifications import ical
 from notifications.models import OutboxMessage
 from notifications.rendering import json_ready, render_mail
 from panels.models import ACTIVE_MEMBER, Invitation, Panel, PanelMember
 from panels.seats.links import page_url
 from panels.seats.mail import (
-    calendar_attachment,
     mail_context,
+    meeting_invite,
     panel_facts,
     response_deadline,
 )
@@ -123,8 +126,10 @@ def my_invitations(actor: Actor, page: int, page_size: int, now: datetime,
     return {"items": items, "total": total, "page": page, "page_size": page_size}
 
 
-def invitation_preview(panel: Panel, expert_id: int | None, language: str, now: datetime) -> dict[str, Any]:
-    """The invitation mail as a member would get it (sample links; nothing is stored)."""
+def invitation_preview(actor: Actor, panel: Panel, expert_id: int | None, language: str, now: datetime
+                       ) -> dict[str, Any]:
+    """The invitation mail as a member would get it (sample links; nothing is stored). The address is shown as
+    the pool shows it to the reader: a mobile inside it masked for all but the Office (red-team finding 9)."""
     members = [m for m in panel.members if m.role == "member" and m.status in ACTIVE_MEMBER]
     member = next((m for m in members if expert_id is None or m.expert_id == expert_id), None)
     if member is None:
@@ -136,6 +141,7 @@ def invitation_preview(panel: Panel, expert_id: int | None, language: str, now: 
                         ical_sequence=0)
     context = json_ready(mail_context(sample, panel, expert, lang))
     rendered = render_mail("invitation", lang, context)
-    attachment = calendar_attachment(sample, panel, expert, "REQUEST", now)
-    return {"template": "invitation", "language": lang, "to": [expert.email], "subject": rendered.subject,
-            "text": rendered.text, "html": rendered.html, "calendar": attachment.data.decode()}
+    address = present_expert(actor, expert).email
+    entry = dataclasses.replace(meeting_invite(sample, panel, expert, "REQUEST", now), attendee_email=address)
+    return {"template": "invitation", "language": lang, "to": [address], "subject": rendered.subject,
+            "text": rendered.text, "html": rendered.html, "calendar": ical.build_calendar(entry).decode()}

@@ -26,6 +26,7 @@ from panels.seats.sweep import sweep_invitations
 from tests.panels.conftest import park, park_state, pinned_clock, pool  # noqa: F401 - fixtures
 from tests.panels.test_agenda import _feed_url, _post, staff_client, world  # noqa: F401 - fixtures
 from tests.panels.test_conclusions import Clock, Journey
+from tests.panels.test_record import signed_in
 
 MEETING = date(2027, 1, 20)
 RECORD_ACTIONS = ("panel.", "conduct.", "credit.")
@@ -115,3 +116,28 @@ def test_the_staff_feed_names_no_panel_of_another_authority(world, staff_client,
     office, _ = staff_client("office")
     office_feed = client.get(_feed_url(_post(office, "/calendar/feed").text)).data.decode()
     assert f"ecopanel-panel-{p['d'].id}-staff@localhost" in office_feed  # the Office's own panel, by its id
+
+
+@pytest.mark.parametrize("park_state", ["under_provincial_review"])  # calls for the province's own panel
+def test_a_provinces_invitation_preview_masks_a_mobile_inside_an_address(db, app, park, pool, api_as, clock,  # noqa: F811
+                                                                         make_user):
+    from expert_pool.models import Expert
+
+    for expert in db.session.scalars(select(Expert)):
+        expert.email = f"{expert.mobile}@139.com"  # China Mobile's mail: the address is the mobile
+    db.session.commit()
+    j = Journey(park, db, api_as, clock)
+    panel = j.draw(j.province, "plan_argumentation", date(2027, 1, 4), MEETING)
+    mobiles = {e.mobile for e in db.session.scalars(select(Expert))}
+    member = panel["members"][0]["expert_id"]
+    preview = j.province.get(f"/panels/{panel['id']}/invitations/preview?expert_id={member}")
+    assert preview.status_code == 200, preview.json
+    assert preview.json["to"][0].endswith("@139.com") and "****" in preview.json["to"][0]
+    assert "ATTENDEE" in preview.json["calendar"]
+    page = signed_in(app, make_user("province", province=park.province)[0], clock.now).get(
+        f"/panels/{panel['id']}/invite")
+    assert page.status_code == 200
+    for body in (json.dumps(preview.json), preview.json["calendar"].replace("\r\n ", ""), page.text):
+        assert not [m for m in mobiles if m in body]
+    office = j.office.get(f"/panels/{panel['id']}/invitations/preview?expert_id={member}").json
+    assert office["to"][0] in {f"{m}@139.com" for m in mobiles}  # the Office sees the pool unmasked
