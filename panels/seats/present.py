@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from expert_pool.models import Expert
+from expert_pool.rules.normalize import mask_embedded_identifiers
 from expert_pool.services import present as present_expert
 from ground.actor import Actor, Role
 from ground.clock import shanghai_date
@@ -40,6 +41,9 @@ def _mail_history(invitation_ids: list[int], *, office: bool) -> dict[int, list[
     rows = db.session.scalars(select(OutboxMessage).where(
         OutboxMessage.related_type == "invitation",
         OutboxMessage.related_id.in_([str(i) for i in invitation_ids])).order_by(OutboxMessage.id))
+    # A server's words name the address ("<13810000012@139.com>: Recipient address rejected"): masked as the
+    # pool masks an address for all but the Office (red-team finding 10).
+    said = (lambda text: text) if office else mask_embedded_identifiers
     for m in rows:
         history = out[int(m.related_id)]
         base = {"outbox_id": m.id, "template": m.template} if office else {"template": m.template}
@@ -49,13 +53,13 @@ def _mail_history(invitation_ids: list[int], *, office: bool) -> dict[int, list[
                             "detail": {**base, "attempts": m.attempts}})
         if m.state == "queued" and m.last_error:
             history.append({"at": m.last_attempt_at, "event": "mail_deferred",
-                            "detail": {**base, "error": m.last_error, "next_attempt_at": m.next_attempt_at}})
+                            "detail": {**base, "error": said(m.last_error), "next_attempt_at": m.next_attempt_at}})
         if m.sent_at:
             history.append({"at": m.sent_at, "event": "mail_delivered_to_server",
-                            "detail": {**base, "server_reply": m.server_reply, "attempts": m.attempts}})
+                            "detail": {**base, "server_reply": said(m.server_reply), "attempts": m.attempts}})
         if m.dead_at:
             history.append({"at": m.dead_at, "event": "mail_dead",
-                            "detail": {**base, "error": m.last_error, "attempts": m.attempts}})
+                            "detail": {**base, "error": said(m.last_error), "attempts": m.attempts}})
     return out
 
 

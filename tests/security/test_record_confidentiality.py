@@ -23,6 +23,7 @@ from panels.models import Invitation
 from panels.record.credit import sweep_credit
 from panels.seats.answers import accept_invitation
 from panels.seats.sweep import sweep_invitations
+from tests.notifications.conftest import smtp  # noqa: F401 - fixture
 from tests.panels.conftest import park, park_state, pinned_clock, pool  # noqa: F401 - fixtures
 from tests.panels.test_agenda import _feed_url, _post, staff_client, world  # noqa: F401 - fixtures
 from tests.panels.test_conclusions import Clock, Journey
@@ -141,3 +142,32 @@ def test_a_provinces_invitation_preview_masks_a_mobile_inside_an_address(db, app
         assert not [m for m in mobiles if m in body]
     office = j.office.get(f"/panels/{panel['id']}/invitations/preview?expert_id={member}").json
     assert office["to"][0] in {f"{m}@139.com" for m in mobiles}  # the Office sees the pool unmasked
+
+
+@pytest.mark.parametrize("park_state", ["under_provincial_review"])
+def test_a_refused_address_in_the_mail_history_is_masked_for_a_province(db, park, pool, api_as, clock,  # noqa: F811
+                                                                        smtp):  # noqa: F811
+    from expert_pool.models import Expert
+    from notifications.delivery import send_due
+
+    for expert in db.session.scalars(select(Expert)):
+        expert.email = f"{expert.mobile}@139.com"
+    db.session.commit()
+
+    async def refuse(server, session, envelope, address, rcpt_options):  # as a mail server refuses a mailbox
+        return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+
+    smtp.sink.handle_RCPT = refuse
+    j = Journey(park, db, api_as, clock)
+    panel = j.draw(j.province, "plan_argumentation", date(2027, 1, 4), MEETING)
+    clock.set(date(2027, 1, 5))
+    assert j.province.post(f"/panels/{panel['id']}/invitations", json={}).status_code == 201
+    assert send_due(clock.now) == 5
+    mobiles = {e.mobile for e in db.session.scalars(select(Expert))}
+    office = j.office.get(f"/panels/{panel['id']}/invitations").json
+    dead = [h for i in office["items"] for h in i["history"] if h["event"] == "mail_dead"]
+    assert len(dead) == 5 and any(m in dead[0]["detail"]["error"] for m in mobiles)  # the Office: as it came
+    seen = j.province.get(f"/panels/{panel['id']}/invitations").json
+    errors = [h["detail"]["error"] for i in seen["items"] for h in i["history"] if h["event"] == "mail_dead"]
+    assert len(errors) == 5 and all("Recipient address rejected" in e and "****" in e for e in errors)
+    assert not [m for m in mobiles if m in json.dumps(seen)]
