@@ -171,3 +171,30 @@ def test_a_refused_address_in_the_mail_history_is_masked_for_a_province(db, park
     errors = [h["detail"]["error"] for i in seen["items"] for h in i["history"] if h["event"] == "mail_dead"]
     assert len(errors) == 5 and all("Recipient address rejected" in e and "****" in e for e in errors)
     assert not [m for m in mobiles if m in json.dumps(seen)]
+
+
+@pytest.mark.parametrize("park_state", ["under_provincial_review"])
+def test_a_province_lists_only_the_rule_sets_it_draws_with_or_its_panels_used(db, park, pool, api_as,  # noqa: F811
+                                                                             clock):
+    j = Journey(park, db, api_as, clock)
+    relaxed = j.office.post("/rule-sets", json={  # as the Office's relaxation of an infeasible draw makes one
+        "name": "default-technical_verification.relaxed", "kind": "technical_verification",
+        "description": "default-technical_verification v1: specialty:soil_remediation min 1", "rules": {}})
+    assert relaxed.status_code == 201, relaxed.json
+    strict = j.office.post("/rule-sets", json={"name": "strict-plan", "kind": "plan_argumentation",
+                                               "rules": {"max_per_organization": 1}})
+    assert strict.status_code == 201, strict.json
+    clock.set(date(2027, 1, 4))
+    # The Office convenes the province's plan argumentation in its name, under a set of its choosing.
+    panel = j.office.post("/panels", json={"park_id": park.id, "kind": "plan_argumentation", "size": 5,
+                                           "meeting_date": MEETING.isoformat(), "alternates": 1,
+                                           "rule_set": "strict-plan"})
+    assert panel.status_code == 201 and panel.json["convened_by"] == park.province, panel.json
+    names = {s["name"] for s in j.office.get("/rule-sets").json}
+    assert {"default-technical_verification.relaxed", "strict-plan"} <= names
+    jiangsu = {s["name"] for s in j.province.get("/rule-sets").json}
+    guangdong = {s["name"] for s in api_as("province", province="44", password=None).get("/rule-sets").json}
+    defaults = {s["name"] for s in j.office.get("/rule-sets").json if s["is_default"]}
+    assert defaults <= jiangsu and defaults <= guangdong  # the sets a province draws with
+    assert "strict-plan" in jiangsu and "strict-plan" not in guangdong  # its own panel's set, not another's
+    assert "default-technical_verification.relaxed" not in jiangsu | guangdong
