@@ -10,10 +10,12 @@ staff calendar feed must not tell a province about other authorities' panels.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from datetime import date
 
+import openpyxl
 import pytest
 from icalendar import Calendar
 from sqlalchemy import select
@@ -198,3 +200,28 @@ def test_a_province_lists_only_the_rule_sets_it_draws_with_or_its_panels_used(db
     assert defaults <= jiangsu and defaults <= guangdong  # the sets a province draws with
     assert "strict-plan" in jiangsu and "strict-plan" not in guangdong  # its own panel's set, not another's
     assert "default-technical_verification.relaxed" not in jiangsu | guangdong
+
+
+@pytest.mark.parametrize("park_state", ["under_provincial_review"])
+def test_the_fee_sheet_masks_a_number_inside_a_city_for_a_province(db, park, pool, api_as, clock):  # noqa: F811
+    from expert_pool.models import Expert
+
+    for expert in db.session.scalars(select(Expert)):
+        expert.city = f"南京 {expert.mobile}"  # a mobile written beside the city
+    db.session.commit()
+    j = Journey(park, db, api_as, clock)
+    panel = j.draw(j.province, "plan_argumentation", date(2027, 1, 4), MEETING)
+    j.meet(j.province, panel)
+    mobiles = {e.mobile for e in db.session.scalars(select(Expert))}
+
+    def cities(api) -> list[str]:
+        response = api.get(f"/panels/{panel['id']}/fee-sheet.xlsx")
+        assert response.status_code == 200
+        rows = list(openpyxl.load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+        column = rows[0].index("所在城市")
+        return [r[column] for r in rows[1:-1]]
+
+    seen = cities(j.province)
+    assert len(seen) == 5 and all(c.startswith("南京 ") and "****" in c for c in seen)
+    assert not [m for m in mobiles if any(m in c for c in seen)]
+    assert all(c.split()[1] in mobiles for c in cities(j.office))  # the Office reads the pool unmasked
