@@ -92,7 +92,7 @@ def confirm(expert_id):
 @blp.route("/experts/<int:expert_id>/history")
 @blp.response(200, schemas.ExpertHistorySchema)
 def history(expert_id):
-    """Status history and every audited change"""
+    """Status history and every audited change (the Office also reads the ratings, conduct and credit entries)"""
     actor = current_actor()
     return services.expert_history(actor, services.get_expert(actor, expert_id))
 

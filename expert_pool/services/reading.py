@@ -25,6 +25,8 @@ from ground.extensions import db
 from ground.i18n import _l
 
 FORBIDDEN = _l("You are not allowed to do this.")
+#: The pool's own audit actions on an expert: all of the history anyone but the Office reads.
+POOL_ACTIONS = "expert."
 
 
 class _MaskedText:
@@ -212,11 +214,18 @@ def experts_due_for_review(actor: Actor, today: date, *, unconfirmed_months: int
 def expert_history(actor: Actor, expert: Expert) -> dict[str, Any]:
     """The expert's status history and every audited change. Only the Office sees the entries' place in the
     global audit chain (``seq``): to anyone else its gaps would count what happened elsewhere, confidential
-    panels included. A caller who sees the expert masked gets every audited value masked as the expert is."""
+    panels included. A caller who sees the expert masked gets every audited value masked as the expert is.
+
+    Only the Office sees the entries other packages file under the expert (the record's ``panel.rating``,
+    ``conduct.*``, ``credit.*``): they name panels and carry the conveners' judgements, so a province would
+    learn who sat on another authority's panel (red-team finding 7) and the expert who rated them; everyone
+    else sees the pool's own changes (``expert.*``)."""
     if not policy.may_read_expert(actor, expert.id):
         raise not_found(_l("Expert"), expert.id)
-    entries = db.session.scalars(select(AuditEntry).where(
-        AuditEntry.object_type == "expert", AuditEntry.object_id == str(expert.id)).order_by(AuditEntry.seq)).all()
+    query = select(AuditEntry).where(AuditEntry.object_type == "expert", AuditEntry.object_id == str(expert.id))
+    if not actor.is_office:
+        query = query.where(AuditEntry.action.startswith(POOL_ACTIONS, autoescape=True))
+    entries = db.session.scalars(query.order_by(AuditEntry.seq)).all()
     masked = not policy.may_see_personal_data(actor, expert.id)
     changes = []
     for e in entries:

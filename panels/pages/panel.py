@@ -83,7 +83,7 @@ def invite_preview(panel_id: int):
     actor, now = current_actor(), clock.now()
     panel = services.get_panel(actor, panel_id, purpose="invitation_preview")
     context = panel_context(actor, panel, now)
-    previews = [{"member": m, **present.invitation_preview(panel, m["expert_id"], None, now)}
+    previews = [{"member": m, **present.invitation_preview(actor, panel, m["expert_id"], None, now)}
                 for m in context["waiting"]]
     return render_template("panels/invite.html", previews=previews, **context)
 

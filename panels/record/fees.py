@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from expert_pool.models import Expert
 from expert_pool.rules.tabular.writing import write_xlsx
+from expert_pool.services import present as present_expert
 from ground.actor import Actor
 from ground.audit import record
 from ground.clock import shanghai_date
@@ -55,7 +56,11 @@ def fee_sheet(actor: Actor, panel: Panel, days: int, lang: str, now: datetime) -
     table = current_fee_table()
     lines = fee_lines(members, days, park.city or "", table.rates)
     i = 0 if lang == "zh" else 1
-    rows = [{**line, "title": TITLES.get(line["title_rank"], (line["title_rank"],) * 2)[i],
+    # The city as the pool shows it to the reader: a number written inside masked for all but the Office
+    # (red-team finding 12); the travel allowance above was judged on the city as stored.
+    cities = {e.id: present_expert(actor, e).city or "" for e in experts.values()}
+    rows = [{**line, "city": cities[line["expert_id"]],
+             "title": TITLES.get(line["title_rank"], (line["title_rank"],) * 2)[i],
              "role": ("组长", "Chair")[i] if line["is_chair"] else ("成员", "Member")[i],
              "attendance": ATTENDANCE.get(line["attendance"], ATTENDANCE[None])[i]} for line in lines]
     total = sum(line["amount"] for line in lines)

@@ -49,8 +49,9 @@ def list_invitations(args, panel_id):
 @blp.response(200, schemas.MailPreviewSchema)
 def preview_invitation(args, panel_id):
     """The invitation mail and calendar entry as a member would get them (nothing is sent)"""
-    panel = get_panel(current_actor(), panel_id, purpose="invitation_preview")
-    return present.invitation_preview(panel, args.get("expert_id"), args.get("language"), clock.now())
+    actor = current_actor()
+    panel = get_panel(actor, panel_id, purpose="invitation_preview")
+    return present.invitation_preview(actor, panel, args.get("expert_id"), args.get("language"), clock.now())
 
 
 @blp.route("/panels/<int:panel_id>/replacements", methods=["POST"])

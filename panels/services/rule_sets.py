@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from expert_pool.services import resolve_specialties
 from ground.actor import Actor, Role
@@ -12,7 +12,7 @@ from ground.audit import record
 from ground.errors import Forbidden, InvalidInput
 from ground.extensions import db
 from ground.i18n import _l, _lp
-from panels.models import RuleSet
+from panels.models import Panel, RuleSet
 from panels.rules.rulesets import effective_rules
 from panels.services.access import FORBIDDEN
 
@@ -43,9 +43,18 @@ def rule_set_for(actor: Actor, name: str | None, kind: str) -> RuleSet:
 
 
 def list_rule_sets(actor: Actor) -> list[RuleSet]:
+    """Every rule set for the Office. A province draws with the defaults only (:func:`rule_set_for`): it reads
+    those (every version) and the sets its own panels used, not the others the Office made, among them the
+    relaxations of the Office's own infeasible draws, which would tell what kind of expert a confidential panel
+    lacked (red-team finding 11)."""
     if not (actor.is_office or actor.role == Role.PROVINCE):
         raise Forbidden(None, FORBIDDEN)
-    return list(db.session.scalars(select(RuleSet).order_by(RuleSet.name, RuleSet.version)))
+    query = select(RuleSet)
+    if not actor.is_office:
+        defaults = select(RuleSet.name).where(RuleSet.is_default)
+        used = select(Panel.rule_set_id).where(Panel.convened_by == actor.province)
+        query = query.where(or_(RuleSet.name.in_(defaults), RuleSet.id.in_(used)))
+    return list(db.session.scalars(query.order_by(RuleSet.name, RuleSet.version)))
 
 
 def create_rule_set(actor: Actor, data: dict[str, Any]) -> RuleSet:
