@@ -34,7 +34,7 @@ from .model import (
     Quota,
 )
 from .prepare import TypeModel, build_type_model, prepare, relaxable_family
-from .relaxation import exact_bound, via_relaxation
+from .relaxation import exact_bound, lp_bound, via_relaxation
 from .rules import QuotaIndex
 
 #: The lottery's probabilities are integers out of this total (about 1.1e12): fine enough that rounding
@@ -225,6 +225,10 @@ def build_lottery(
         # Every drawn seat goes to a live candidate, so no lottery's minimum exceeds the average seats/live:
         # a bound for free that is tighter than the dual one when the work bound stopped a build early.
         gap = min(gap, max(0.0, prep.seats / len(prep.live) - min_p))
+        if gap > REL_GAP * max(min_p, 1e-12) and (relaxed_bound := lp_bound(prep)) is not None:
+            # Not proven by column generation (a build stopped by its budget, or the aggregated model fell
+            # short): the LP relaxation of the exact problem usually bounds far tighter than early duals.
+            gap = min(gap, max(0.0, relaxed_bound - min_p))
     # what the result is identical to
     version = ENGINE_1_1 if work_limit is None else ENGINE_1_2 if work_unit == "terms" else ENGINE_VERSION
     digest = _digest(version, prep.seats, prep.fixed, tm, panels, weights)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ortools.linear_solver import pywraplp
+
 from .cpsat import Column, TypePricer
 from .leximin import REL_GAP, solve_leximin, type_values
 from .prepare import Prepared, TypeModel, build_type_model
@@ -142,3 +144,43 @@ def exact_bound(
     if not cols:
         return 0.0
     return min(cheap, sum(weights[t] * n for t, n in cols[-1]) + slack)
+
+
+def lp_bound(prep: Prepared) -> float | None:
+    """Upper bound on the maximin probability from the LP relaxation of the exact problem, or None.
+
+    A lottery's selection probabilities ``p`` satisfy every rule in expectation: ``sum p = seats``, each
+    group's expected count within its quota, ``0 <= p <= 1``. So ``max z`` subject to those and ``p >= z``
+    bounds every lottery's minimum. The LP is symmetric within the exact types (people with the same
+    binding groups, organisations included), so it runs over their counts. Unlike the dual bounds of column
+    generation it needs no converged duals: a build stopped early by its work budget still gets a sharp
+    certificate (n10,000: 0.00044 against the 0.0025 of seats / eligible). One GLOP solve, deterministic;
+    ~0.05 s at 2,000 eligible, ~0.3 s at 10,000. The lottery does not depend on it.
+    """
+    exact = build_type_model(prep, prep.live, allow_family=False)
+    if not exact.members:
+        return None
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    # Dual simplex: the LP has few rows per column; ~2x faster than the primal on 3,000 types.
+    lp.SetSolverSpecificParametersAsString("use_dual_simplex: true")
+    inf = lp.infinity()
+    z = lp.NumVar(0.0, inf, "z")
+    count = [lp.NumVar(0.0, float(u), f"x{t}") for t, u in enumerate(exact.ub)]
+    seats = lp.Constraint(float(exact.seats), float(exact.seats))
+    for t, size in enumerate(exact.sizes):
+        seats.SetCoefficient(count[t], 1.0)
+        row = lp.Constraint(0.0, inf)  # count[t] >= size[t] * z: every member at least z
+        row.SetCoefficient(count[t], 1.0)
+        row.SetCoefficient(z, -float(size))
+    for r in exact.rows:
+        row = lp.Constraint(float(r.lo), float(r.hi))
+        for t in r.types:
+            row.SetCoefficient(count[t], 1.0)
+    objective = lp.Objective()
+    objective.SetCoefficient(z, 1.0)
+    objective.SetMaximization()
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        return None
+    # GLOP accepts a row violated by its primal tolerance (1e-8 absolute): with a type of one member that
+    # lets ``z`` exceed the true optimum by as much, so the bound is padded by it.
+    return z.solution_value() * (1.0 + 1e-7) + 1e-8
