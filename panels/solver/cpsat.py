@@ -64,14 +64,26 @@ class WorkBudget:
     left (``max_deterministic_time``), so the budget is a bound on the whole build that follows wall time
     closely and is still reproducible: the same inputs stop at the same point on every machine and under any
     load, and the draw stays verifiable.
+
+    Engine 1.4 (``unit="dtime-1.4"``) counts the same, and splits it on the relaxation path (``split``).
     """
 
     def __init__(self, limit: float, unit: str = "terms") -> None:
-        if unit not in ("terms", "dtime"):
+        if unit not in ("terms", "dtime", "dtime-1.4"):
             raise ValueError(f"unknown work unit {unit!r}")
         self.limit = limit
         self.unit = unit
         self.spent: float = 0
+
+    @property
+    def timed(self) -> bool:
+        """Counted in CP-SAT deterministic time (engines 1.3 and 1.4)."""
+        return self.unit != "terms"
+
+    @property
+    def split(self) -> bool:
+        """Engine 1.4: the relaxation's coarse leximin gets a share of the budget, not all of it."""
+        return self.unit == "dtime-1.4"
 
     def charge(self, work: float) -> None:
         self.spent += work
@@ -101,7 +113,7 @@ class TypePricer:
         sizes = tm.sizes
         self.exact = True
         # Engine 1.3 adds the fractional rows lazily: they make a call ~7x slower, and few of them ever bind.
-        self.lazy = budget is not None and budget.unit == "dtime"
+        self.lazy = budget is not None and budget.timed
         self._pending: dict[int, tuple[list[tuple[int, int]], int]] = {}  # rows not in the model yet
         self._rows_of: list[list[tuple[int, int]]] = [[] for _ in tm.ub]  # type -> (pending row, coefficient)
         for i, frow in enumerate(tm.fractional):
@@ -119,7 +131,7 @@ class TypePricer:
 
     @property
     def _timed(self) -> bool:
-        return self.budget is not None and self.budget.unit == "dtime"
+        return self.budget is not None and self.budget.timed
 
     def _solve(self, callback=None, cap: float | None = None):
         """One CP-SAT call; under a deterministic-time budget it may not run past what is left of it, or
