@@ -65,7 +65,8 @@ class WorkBudget:
     closely and is still reproducible: the same inputs stop at the same point on every machine and under any
     load, and the draw stays verifiable.
 
-    Engine 1.4 (``unit="dtime-1.4"``) counts the same, and splits it on the relaxation path (``split``).
+    Engine 1.4 (``unit="dtime-1.4"``) counts the same; the unit also switches on what engine 1.4 changed
+    (``engine_1_4``: random panels to start from, the budget shared out on the relaxation path).
     """
 
     def __init__(self, limit: float, unit: str = "terms") -> None:
@@ -81,8 +82,8 @@ class WorkBudget:
         return self.unit != "terms"
 
     @property
-    def split(self) -> bool:
-        """Engine 1.4: the relaxation's coarse leximin gets a share of the budget, not all of it."""
+    def engine_1_4(self) -> bool:
+        """Engine 1.4's changes apply (older engines re-run without them, to verify their draws)."""
         return self.unit == "dtime-1.4"
 
     def charge(self, work: float) -> None:

@@ -73,7 +73,7 @@ def via_relaxation(
         return None  # the fine types do not nest in the coarse ones
     budget = pricer.budget
     share = None
-    if budget is not None and budget.split:
+    if budget is not None and budget.engine_1_4:
         share = WorkBudget(budget.left * COARSE_SHARE, budget.unit)
     coarse_pricer = TypePricer(coarse, workers, share if share is not None else budget)
     coarse_first = coarse_pricer.feasible_column()
@@ -100,10 +100,13 @@ def via_relaxation(
         target=target,
         upper=1.0,
         rel_gap=PROFILE_GAP,
+        sample=False,  # it starts from the refined panels; random ones made each of its LPs ~2x dearer
     )
     ratio = out.maximin
     # Engine 1.4 hands the full leximin the fine panels found as well: valid panels it need not price again.
-    fallback = tuple(dict.fromkeys([*starts, *out.columns])) if budget is not None and budget.split else tuple(starts)
+    fallback = tuple(starts)
+    if budget is not None and budget.engine_1_4:
+        fallback = tuple(dict.fromkeys([*starts, *out.columns]))
     accepted = ratio >= PROFILE_ACCEPT and not out.time_limited
     fine_values = type_values((list(out.columns), list(out.probabilities)), tm.sizes)
     minimum = min(fine_values) if fine_values else 0.0

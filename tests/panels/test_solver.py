@@ -372,10 +372,15 @@ def test_draw_does_not_depend_on_hash_seed() -> None:
 
 def test_time_limit_is_flagged_and_still_valid() -> None:
     candidates, quotas = _medium()
-    lottery = build_lottery(candidates, quotas, 7, time_limit_s=0.0)
-    assert lottery.time_limited and not lottery.optimal
     by_id = {c.id: c for c in candidates}
+    # engine 1.3 (re-run for its bundles) needs pricing rounds here, and the clock cuts the first one
+    lottery = build_lottery(candidates, quotas, 7, time_limit_s=0.0, work_unit="dtime")
+    assert lottery.time_limited and not lottery.optimal
     assert not panel_violations(lottery.draw(1).members, by_id, quotas, 7)
+    # engine 1.4 starts from random valid panels: whatever the clock cut, it is flagged or proven optimal
+    current = build_lottery(candidates, quotas, 7, time_limit_s=0.0)
+    assert current.time_limited != current.optimal
+    assert not panel_violations(current.draw(1).members, by_id, quotas, 7)
 
 
 # --- replacement draws, alternates, promote -----------------------------------------------------------------
