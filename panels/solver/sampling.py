@@ -47,8 +47,13 @@ def sample_panels(tm: TypeModel, count: int, seed: int = SAMPLE_SEED) -> list[Co
     flat = np.concatenate(rows_of)
     flat_coef = np.concatenate([np.append(matrix[:, t], 0)[r] for t, r in enumerate(rows_of)])
     room = np.append(hi, np.iinfo(np.int64).max // 4)[flat] - flat_coef  # a row's sum up to which t fits
-    index = [np.asarray(r) for r in rows_of]
-    coef = [np.append(matrix[:, t], 0)[r] for t, r in enumerate(rows_of)]
+    # ... and as a padded table (to the pad row, coefficient 0) for adding a picked type to the row sums.
+    width = max(len(r) for r in rows_of)
+    index = np.full((n_types, width), n_rows, dtype=np.int64)
+    coef = np.zeros((n_types, width), dtype=np.int64)
+    for t, rows in enumerate(rows_of):
+        index[t, : len(rows)] = rows
+        coef[t, : len(rows)] = np.append(matrix[:, t], 0)[rows]
     short_rows = np.flatnonzero(lo > 0)
     in_short = (matrix[short_rows, :] > 0).astype(np.int64)  # S x T
     sizes = np.asarray(tm.sizes, dtype=np.float64)
@@ -71,10 +76,9 @@ def sample_panels(tm: TypeModel, count: int, seed: int = SAMPLE_SEED) -> list[Co
         points = _uniforms(rng, count) * total
         pick = np.minimum((cumulative <= points[:, None]).sum(axis=1), n_types - 1)
         live = np.flatnonzero(alive)
-        counts[live, pick[live]] += 1
-        for t in np.unique(pick[live]):
-            panels = live[pick[live] == t]
-            sums[np.ix_(panels, index[t])] += coef[t][None, :]
+        chosen = pick[live]
+        counts[live, chosen] += 1
+        sums[live[:, None], index[chosen]] += coef[chosen]  # a type's rows are distinct (the pad adds 0)
     valid = alive & np.all((sums[:, :n_rows] >= lo[None]) & (sums[:, :n_rows] <= hi[None]), axis=1)
     valid &= np.all(counts <= ub[None, :], axis=1)
     out: list[Column] = []
