@@ -67,7 +67,7 @@ def test_bundles_name_the_bound_of_their_engine() -> None:
     old = request_from_inputs({**inputs, "engine_version": "ecopanel-leximin/1.2"}, 1)
     assert (old.work_limit, old.work_unit) == (300_000, "terms")
     last = request_from_inputs({**inputs, "engine_version": "ecopanel-leximin/1.3"}, 1)
-    assert (last.work_limit, last.work_unit) == (WORK_LIMIT, "dtime")
+    assert (last.work_limit, last.work_unit) == (0.2, "dtime")
     now = request_from_inputs({**inputs, "engine_version": ENGINE_VERSION}, 1)
     assert (now.work_limit, now.work_unit) == (WORK_LIMIT, "dtime-1.4")
     assert set(WORK_LIMITS) == {"ecopanel-leximin/1.1", "ecopanel-leximin/1.2", "ecopanel-leximin/1.3",
