@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/fairness_shapes.py --only n300_k7_rare --anchor-timeout 600 --json out.json
     .venv/bin/python benchmarks/fairness_shapes.py --skip-anchor --repeat 1
     .venv/bin/python benchmarks/fairness_shapes.py --compare-1-2 --anchor-max-eligible 300 --anchor-timeout 120
+    .venv/bin/python benchmarks/fairness_shapes.py --compare-1-3 --anchor-max-eligible 300 --repeat 3
 
 Shapes come from ``pool_shapes.py`` (seeded: a shape's name and seed give the same pool anywhere). For each
 shape it measures, in the same run:
@@ -52,15 +53,21 @@ def load() -> str:
     return f"{os.getloadavg()[0]:.1f}"  # 1-minute load average
 
 
-def engine_1_2(shape, time_limit: float) -> dict:
-    """The previous engine (1.2: the work bound in term-solves), still in the code to verify its draws."""
+#: Earlier engines still in the code (to verify their draws): version -> (work limit, unit).
+EARLIER = {"1.2": (300_000, "terms"), "1.3": (0.2, "dtime")}
+
+
+def earlier_engine(shape, time_limit: float, version: str = "1.2") -> dict:
+    """An earlier engine (1.2: the work bound in term-solves; 1.3: in deterministic time, the coarse leximin
+    free to spend it all), run on the same shape just before ours."""
     candidates, quotas = engine_inputs(generate(shape))
-    started = time.perf_counter()
-    lottery = build_lottery(candidates, quotas, shape.k, time_limit_s=time_limit, work_limit=300_000,
-                            work_unit="terms")
+    limit, unit = EARLIER[version]
+    started, cpu_started = time.perf_counter(), time.process_time()
+    lottery = build_lottery(candidates, quotas, shape.k, time_limit_s=time_limit, work_limit=limit, work_unit=unit)
     lottery.draw(0)
     limited = "time" if lottery.time_limited else ("work" if lottery.stats.get("iteration_limited") else "no")
-    return {"s": time.perf_counter() - started, "min": lottery.min_probability, "limited": limited}
+    return {"s": time.perf_counter() - started, "cpu_s": time.process_time() - cpu_started,
+            "min": lottery.min_probability, "limited": limited, "version": version}
 
 
 def ours(shape, repeat: int, time_limit: float) -> dict:
@@ -116,21 +123,25 @@ def fmt(value, spec: str, missing: str = "—") -> str:
 
 def table(rows: list[dict], cpu: str) -> str:
     head = ["shape", "eligible", "k", "anchor s (CPU s)", "ours s (CPU s)", "speed ratio", "fairness ratio",
-            "cert ratio", "gap", "limited", "engine 1.2 s (limited)", "min / 1.2 min", "CPU", "load before/after"]
+            "cert ratio", "gap", "limited", "earlier engine s (CPU s, limited)", "min / earlier min", "CPU",
+            "load before/after"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         a = r.get("anchor") or {}
         anchor_s = a.get("wall_s")
         speed = anchor_s / r["ours_s"] if anchor_s else None
+        speed_cpu = a["cpu_s"] / r["ours_cpu_s"] if anchor_s and "cpu_s" in a else None
         fair = r["min"] / a["maximin_found"] if a.get("maximin_found") else None
         anchor_cell = (f"{anchor_s:.1f} ({a['cpu_s']:.1f})" if "cpu_s" in a else f"{anchor_s:.1f}") if anchor_s else (
             f"> {a['timeout_s']:.0f}" if "timeout_s" in a else "—")
         limited = "time" if r["time_limited"] else ("work" if r["iteration_limited"] else "no")
         lines.append("| " + " | ".join([
             r["shape"], f"{r['eligible']:,}", str(r["k"]), anchor_cell, f"{r['ours_s']:.2f} ({r['ours_cpu_s']:.2f})",
-            fmt(speed, ".0f") + ("x" if speed else ""), fmt(fair, ".3f"), f"{r['cert_ratio']:.3f}",
+            fmt(speed, ".0f") + ("x" if speed else "") + (f" ({speed_cpu:.0f}x)" if speed_cpu else ""),
+            fmt(fair, ".3f"), f"{r['cert_ratio']:.3f}",
             f"{r['gap']:.2e}", limited,
-            f"{r['v12']['s']:.2f} ({r['v12']['limited']})" if "v12" in r else "—",
+            (f"{r['v12']['version']}: {r['v12']['s']:.2f} ({r['v12'].get('cpu_s', 0):.2f}, {r['v12']['limited']})"
+             if "v12" in r else "—"),
             f"{r['min'] / r['v12']['min']:.3f}" if r.get("v12", {}).get("min") else "—",
             cpu, f"{r['load_before']}/{r['load_after']}"]) + " |")
     worst = [r for r in rows if r.get("anchor", {}) and r["anchor"].get("wall_s")]
@@ -154,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--anchor-cache", type=Path, help="reuse / store anchor results here (same session!)")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--compare-1-2", action="store_true", help="also run engine 1.2, just before ours")
+    parser.add_argument("--compare-1-3", action="store_true", help="also run engine 1.3, just before ours")
     args = parser.parse_args(argv)
     if args.list:
         for s in SHAPES:
@@ -167,8 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="ecopanel-shapes-") as tmp:
         for shape in shapes:
             row = {"shape": shape.name, "k": shape.k, "load_before": load()}
-            if args.compare_1_2:
-                row["v12"] = engine_1_2(shape, args.time_limit)  # the same run, just before ours
+            if args.compare_1_2 or args.compare_1_3:  # the same run, just before ours
+                row["v12"] = earlier_engine(shape, args.time_limit, "1.3" if args.compare_1_3 else "1.2")
             row.update(ours(shape, args.repeat, args.time_limit))
             if not args.skip_anchor and row["eligible"] <= args.anchor_max_eligible:
                 row["anchor"] = anchor(shape, args.anchor_timeout, Path(tmp), args.anchor_cache)

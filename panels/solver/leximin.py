@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from ortools.linear_solver import pywraplp
 
 from .cpsat import Column, TypePricer
+from .sampling import sample_panels
 from .swaps import SwapNeighbourhood, as_array
 
 #: A stage stops when the optimum is provably within this relative distance of the LP value.
@@ -37,6 +38,11 @@ def _fixed_floor(value: float) -> float:
 DUAL_TOL = 1e-9
 SMOOTHING = 0.8
 SWAP_COLUMNS = 10
+#: Engine 1.4 starts a column generation that has fewer panels than types from about this many random valid
+#: panels per type (at most ``MAX_SAMPLES``): the master LP then holds most of a support from the start
+#: (``sampling.py``).
+SAMPLES_PER_TYPE = 6
+MAX_SAMPLES = 1_000
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,7 @@ def solve_leximin(
     target: Sequence[float] | None = None,
     upper: float | None = None,
     rel_gap: float = REL_GAP,
+    sample: bool = True,
 ) -> LeximinOutcome:
     """Column generation for the leximin (or only the maximin) distribution over type panels.
 
@@ -153,12 +160,17 @@ def solve_leximin(
     least ``z * target[t]`` (a profile to follow instead of a plain minimum). ``upper`` is a known upper
     bound on the first stage's value (the stage stops once it is reached within ``rel_gap``); every stage
     stops when its proven gap is within ``rel_gap``, and ``optimal`` refers to ``REL_GAP`` regardless.
+    ``sample``: engine 1.4 adds random valid panels to a start of fewer panels than types.
     """
     sizes = pricer.tm.sizes
     swaps = SwapNeighbourhood(pricer.tm)
     master = _Master(sizes, target)
     for col in initial:
         master.add(col)
+    if sample and pricer.budget is not None and pricer.budget.engine_1_4 and len(master.columns) < len(sizes):
+        # (a start of as many panels as types, such as the relaxation's refined ones, needs none)
+        for col in sample_panels(pricer.tm, min(MAX_SAMPLES, SAMPLES_PER_TYPE * len(sizes))):
+            master.add(col)
     rounds = _cover(master, pricer)
     free = [True] * len(sizes)
     stages = 0

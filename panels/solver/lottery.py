@@ -24,6 +24,7 @@ from .leximin import REL_GAP, solve_leximin
 from .model import (
     ENGINE_1_1,
     ENGINE_1_2,
+    ENGINE_1_3,
     ENGINE_VERSION,
     WORK_LIMIT,
     WORK_UNIT,
@@ -34,7 +35,7 @@ from .model import (
     Quota,
 )
 from .prepare import TypeModel, build_type_model, prepare, relaxable_family
-from .relaxation import exact_bound, via_relaxation
+from .relaxation import exact_bound, lp_bound, via_relaxation
 from .rules import QuotaIndex
 
 #: The lottery's probabilities are integers out of this total (about 1.1e12): fine enough that rounding
@@ -162,8 +163,9 @@ def build_lottery(
     Raises ``InfeasibleDraw`` (with a minimal conflicting set of quota bounds and verified relaxations)
     when no panel satisfies the rules. ``maximin_only`` stops after maximising the minimum probability.
     ``work_limit`` bounds the pricing work (``cpsat.WorkBudget``), so that a build that cannot finish stops
-    at the same point on every run, with its certificate (``gap``), in ``work_unit``: ``"dtime"`` (engine
-    1.3, CP-SAT's deterministic time) or ``"terms"`` (engine 1.2, term-solves); ``None`` is engine 1.1
+    at the same point on every run, with its certificate (``gap``), in ``work_unit``: ``"dtime-1.4"`` (engine
+    1.4, CP-SAT's deterministic time, shared out on the relaxation path), ``"dtime"`` (engine 1.3) or
+    ``"terms"`` (engine 1.2, term-solves); ``None`` is engine 1.1
     (unbounded but for ``MAX_ROUNDS`` per stage and the wall clock). The older ones verify their draws.
     """
     started = time.monotonic()
@@ -174,7 +176,7 @@ def build_lottery(
 
     budget = WorkBudget(work_limit, work_unit) if work_limit is not None else None
     tm = build_type_model(prep, prep.live)
-    if budget is not None and work_unit == "dtime":
+    if budget is not None and budget.timed:
         # Column generation needs about one round per type: engine 1.3's budget grows with the types.
         budget.limit = work_limit * (1.0 + len(tm.members) / TYPES_PER_LIMIT)
     pricer = TypePricer(tm, workers, budget)
@@ -225,8 +227,13 @@ def build_lottery(
         # Every drawn seat goes to a live candidate, so no lottery's minimum exceeds the average seats/live:
         # a bound for free that is tighter than the dual one when the work bound stopped a build early.
         gap = min(gap, max(0.0, prep.seats / len(prep.live) - min_p))
+        if gap > REL_GAP * max(min_p, 1e-12) and (relaxed_bound := lp_bound(prep)) is not None:
+            # Not proven by column generation (a build stopped by its budget, or the aggregated model fell
+            # short): the LP relaxation of the exact problem usually bounds far tighter than early duals.
+            gap = min(gap, max(0.0, relaxed_bound - min_p))
     # what the result is identical to
-    version = ENGINE_1_1 if work_limit is None else ENGINE_1_2 if work_unit == "terms" else ENGINE_VERSION
+    version = (ENGINE_1_1 if work_limit is None else ENGINE_1_2 if work_unit == "terms"
+               else ENGINE_1_3 if work_unit == "dtime" else ENGINE_VERSION)
     digest = _digest(version, prep.seats, prep.fixed, tm, panels, weights)
     stats = {
         "types": len(tm.members),

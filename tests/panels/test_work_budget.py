@@ -1,5 +1,5 @@
-"""Engines 1.2 and 1.3: a deterministic work bound instead of the wall clock (1.2 in term-solves, 1.3 in CP-SAT
-deterministic time), and bundles of engines 1.1 and 1.2 still verify."""
+"""Engines 1.2-1.4: a deterministic work bound instead of the wall clock (1.2 in term-solves, 1.3 and 1.4 in
+CP-SAT deterministic time), and bundles of engines 1.1, 1.2 and 1.3 still verify."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ def _one_per_province(n: int = 160, k: int = 8, seed: int = 3):
 
 
 @pytest.mark.parametrize(("limit", "unit", "version"), [(3_000, "terms", "ecopanel-leximin/1.2"),
-                                                         (0.004, "dtime", ENGINE_VERSION)])
+                                                         (0.004, "dtime", "ecopanel-leximin/1.3"),
+                                                         (0.004, WORK_UNIT, ENGINE_VERSION)])
 def test_work_bound_stops_deterministically_with_a_valid_certificate(limit, unit, version) -> None:
     cands, quotas, k = _one_per_province()
     full = build_lottery(cands, quotas, k, work_limit=None, time_limit_s=300)
@@ -51,9 +52,9 @@ def test_default_bound_leaves_finishing_builds_unchanged() -> None:
     assert (bounded.panels, bounded.weights) == (unbounded.panels, unbounded.weights)
     assert bounded.digest != unbounded.digest and unbounded.engine_version == "ecopanel-leximin/1.1"
     assert bounded.engine_version == "ecopanel-leximin/1.2"
-    # engine 1.3 (lazy organisation rows, quick covering panels) finishes too, at the same optimum
+    # engine 1.4 (lazy organisation rows, quick covering panels) finishes too, at the same optimum
     current = build_lottery(cands, quotas, k)
-    assert current.engine_version == ENGINE_VERSION and WORK_UNIT == "dtime"
+    assert current.engine_version == ENGINE_VERSION and WORK_UNIT == "dtime-1.4"
     assert not current.stats["iteration_limited"] and current.optimal
     assert current.stats["work"] < WORK_LIMIT
     assert abs(current.min_probability - unbounded.min_probability) <= 1e-9
@@ -65,9 +66,12 @@ def test_bundles_name_the_bound_of_their_engine() -> None:
     assert request_from_inputs(inputs, 1).work_limit is None
     old = request_from_inputs({**inputs, "engine_version": "ecopanel-leximin/1.2"}, 1)
     assert (old.work_limit, old.work_unit) == (300_000, "terms")
+    last = request_from_inputs({**inputs, "engine_version": "ecopanel-leximin/1.3"}, 1)
+    assert (last.work_limit, last.work_unit) == (0.2, "dtime")
     now = request_from_inputs({**inputs, "engine_version": ENGINE_VERSION}, 1)
-    assert (now.work_limit, now.work_unit) == (WORK_LIMIT, "dtime")
-    assert set(WORK_LIMITS) == {"ecopanel-leximin/1.1", "ecopanel-leximin/1.2", ENGINE_VERSION}
+    assert (now.work_limit, now.work_unit) == (WORK_LIMIT, "dtime-1.4")
+    assert set(WORK_LIMITS) == {"ecopanel-leximin/1.1", "ecopanel-leximin/1.2", "ecopanel-leximin/1.3",
+                                ENGINE_VERSION}
 
 
 def test_a_bundle_drawn_by_engine_1_1_still_verifies() -> None:
@@ -94,3 +98,35 @@ def test_a_bundle_drawn_by_engine_1_2_still_verifies() -> None:
     assert verify_bundle(text).ok, verify_bundle(text).problems
     assert not verify_bundle(text.replace('"engine_version":"ecopanel-leximin/1.2"',
                                           '"engine_version":"ecopanel-leximin/1.0"')).ok
+
+
+def test_a_bundle_drawn_by_engine_1_3_still_verifies() -> None:
+    """``bundle_engine_1_3.json`` was made by the engine 1.3 code (this branch before engine 1.4) from the 1.2
+    bundle's pool, with its inputs naming engine 1.3 (so a new commitment and derived seed)."""
+    from pathlib import Path
+
+    from panels.rules.bundle import verify_bundle
+
+    text = (Path(__file__).parent / "bundle_engine_1_3.json").read_text(encoding="utf-8")
+    assert '"engine_version":"ecopanel-leximin/1.3"' in text
+    assert verify_bundle(text).ok, verify_bundle(text).problems
+    assert not verify_bundle(text.replace('"members":["19","2"', '"members":["19","3"', 1)).ok
+
+
+def test_engine_1_4_shares_the_budget_on_the_relaxation_path_and_1_3_re_runs_as_it_was(monkeypatch) -> None:
+    """A pool where the relaxation falls short within the budget: engine 1.4 (the coarse leximin held to a
+    share of the budget, the fine panels kept) draws another lottery than 1.3, here a fairer one (0.0121
+    against 0.0071; not so on every budget), and engine 1.3 still re-runs to its own."""
+    import panels.solver.prepare as prepare_module
+
+    cands, quotas, k = _one_per_province(n=600, k=10, seed=5)
+    monkeypatch.setattr(prepare_module, "RELAX_TYPE_LIMIT", 20)  # the relaxation path on a small pool
+    old = [build_lottery(cands, quotas, k, work_unit="dtime", work_limit=0.03) for _ in range(2)]
+    new = build_lottery(cands, quotas, k, work_limit=0.03)
+    assert old[0].engine_version == "ecopanel-leximin/1.3" and old[0].digest == old[1].digest
+    assert new.engine_version == ENGINE_VERSION
+    assert (new.panels, new.weights) != (old[0].panels, old[0].weights)
+    assert new.min_probability > 1.5 * old[0].min_probability
+    # each certificate bounds the other engine's minimum too: both bound the same optimum
+    assert old[0].min_probability <= new.min_probability + new.gap + 1e-9
+    assert new.min_probability <= old[0].min_probability + old[0].gap + 1e-9
