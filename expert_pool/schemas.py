@@ -11,7 +11,7 @@ from expert_pool.rules import normalize
 from expert_pool.rules.regions import PROVINCES
 from ground import clock
 from ground.api import PageArgs, page_schema
-from ground.i18n import _l, bilingual
+from ground.i18n import _l, text_message
 from ground.schemas import ID_RANGE, Integer, StrictSchema, text
 
 PROVINCE_CODES = tuple(sorted(PROVINCES))
@@ -21,7 +21,7 @@ SORT_KEYS = ("name", "-name", "id", "-id", "birth_year", "-birth_year", "updated
 
 
 def _field_error(exc: normalize.FieldError) -> ValidationError:
-    return ValidationError(bilingual(exc.message_zh, exc.message_en))
+    return ValidationError(text_message(exc.text))
 
 
 class NormalizedString(ma.fields.String):
@@ -88,7 +88,7 @@ class ExpertWriteSchema(StrictSchema):
         if term is not None:
             problems = {"term_end": term, **problems}
         if problems:
-            raise ValidationError({field: [bilingual(e.message_zh, e.message_en)] for field, e in problems.items()})
+            raise ValidationError({field: [text_message(e.text)] for field, e in problems.items()})
 
 
 class ContactSchema(StrictSchema):

@@ -17,10 +17,10 @@ The catalogs are compiled from the ``.po`` files in memory at first use in each 
 never be older than its source.
 
 ``Msg(zh, en)`` with two texts remains only for wording that is data rather than a catalog message (what is
-stored in both languages, a province's names, the column headers of the import file, texts the pure rules not
-yet converted to msgids carry in both languages); :func:`bilingual` is its name. A literal pair in the source
-is refused by ``tests/test_i18n_catalog.py``. The pure rules mark English msgids with
-``scheduling.rules.messages.N_``; they are translated where shown (``scheduling.wording``).
+stored in both languages, a province's names, the column headers of the import file); :func:`bilingual` is
+its name. A literal pair in the source is refused by ``tests/test_i18n_catalog.py``. The pure rules mark
+English msgids with ``expert_pool.rules.messages.N_`` and hold a message with values as a ``Text``; it is
+translated where shown, by :func:`text_message`.
 """
 
 from __future__ import annotations
@@ -196,6 +196,34 @@ def joined(items: Iterable[Any], separator: Msg) -> Msg:
         return separator.get(lang).join(str(_in(item, lang)) for item in items)
 
     return Msg._lazy(render("en"), render)
+
+
+def text_message(text: Any) -> Msg:
+    """A pure rule's message (``expert_pool.rules.messages``) in the reader's language, lazily.
+
+    Duck-typed, as the ground imports nothing of ours: a ``Text`` has a ``message`` (an English msgid with
+    ``{placeholders}``) and its ``values``; a ``Term`` has a ``message`` and a ``context`` (a msgid among the
+    values). Among the values a ``Text`` or ``Term`` is translated too, a ``Bilingual`` (``zh``, ``en``: data)
+    shown in the reader's language, a date written the reader's way, a tuple listed in the reader's words;
+    anything else is filled in as it is.
+    """
+    if hasattr(text, "values"):
+        return _l(text.message).format(**{k: _rule_value(v) for k, v in text.values.items()})
+    return _lp(text.context, text.message) if text.context else _l(text.message)
+
+
+def _rule_value(value: Any) -> Any:
+    if isinstance(value, Msg):
+        return value
+    if hasattr(value, "zh") and hasattr(value, "en"):  # a ``Bilingual``: data in both languages
+        return bilingual(value.zh, value.en)
+    if hasattr(value, "message") and (hasattr(value, "values") or hasattr(value, "context")):
+        return text_message(value)
+    if isinstance(value, date):
+        return day(value)
+    if isinstance(value, tuple):
+        return listing(_rule_value(v) for v in value)
+    return value
 
 
 def N_(message: str) -> str:

@@ -16,13 +16,17 @@ from sqlalchemy import insert, select
 from expert_pool import policy
 from expert_pool.models import Employment, Expert, Organization, Specialty, StatusChange, expert_specialties
 from expert_pool.rules import normalize, tabular
+from expert_pool.rules.messages import N_, Text
 from expert_pool.services import FORBIDDEN, duplicates, held
 from ground.actor import Actor, Role
 from ground.audit import record_many
 from ground.clock import wall_now
 from ground.errors import Forbidden, InvalidInput
 from ground.extensions import db
-from ground.i18n import Msg, _l, _ln, bilingual, listing
+
+# bilingual: an issue's column is named by the import file's own header, which is data in both languages (a
+# file may hold either; tabular.COLUMNS), not a catalog message; every message is one (text_message, _l).
+from ground.i18n import Msg, _l, _ln, bilingual, listing, text_message
 
 REQUIRED_MSG = _l("This column is required.")
 
@@ -66,15 +70,15 @@ class _RowReader:
             return default
 
     def issue(self, key: str, problem: normalize.FieldError) -> None:
-        self._issue(key, bilingual(problem.message_zh, problem.message_en), problem.code)
+        self._issue(key, text_message(problem.text), problem.code)
 
 
 def _bounded(max_length: int) -> Callable[[Any], str]:
     def convert(value: Any) -> str:
         text = normalize.normalize_text(str(value))
         if len(text) > max_length:
-            raise normalize.FieldError("too_long", f"不能超过 {max_length} 个字符。",
-                                       f"At most {max_length} characters.")
+            raise normalize.FieldError("too_long", Text(N_("At most {max_length} characters."),
+                                                        {"max_length": max_length}))
         return text
     return convert
 
@@ -183,7 +187,7 @@ def import_file(actor: Actor, data: bytes, filename: str, dry_run: bool, today: 
         table = tabular.read_table(data, filename, max_rows=max_rows)
     except tabular.TableError as exc:
         raise duplicates.keep_audit(InvalidInput(
-            exc.code, bilingual(exc.message_zh, exc.message_en), {"file": [bilingual(exc.message_zh, exc.message_en)]},
+            exc.code, text_message(exc.text), {"file": [text_message(exc.text)]},
             extra={"details": exc.details}), [_attempt_entry(attempt, refused=exc.code)]) from None
     if not table.rows:
         raise duplicates.keep_audit(InvalidInput(

@@ -20,7 +20,7 @@ from expert_pool.pages.wording import PAGE_SIZES, SORTS
 from expert_pool.rules.normalize import FieldError, normalize_province
 from expert_pool.rules.regions import PROVINCES
 from ground.guard import current_actor
-from ground.i18n import _l, bilingual
+from ground.i18n import _l, text_message
 
 QUERY_KEYS = ("q", "province", "specialty", "title_rank", "status", "organization_id", "contributed_by", "sort",
               "page", "page_size")
@@ -44,7 +44,7 @@ def read_query(args: MultiDict) -> tuple[dict[str, Any], dict[str, Any], FormErr
         try:
             raw["province"] = normalize_province(raw["province"])
         except FieldError as exc:
-            unreadable["province"] = [bilingual(exc.message_zh, exc.message_en)]
+            unreadable["province"] = [text_message(exc.text)]
     try:
         return schemas.ExpertQuerySchema().load(raw), raw, FormErrors()
     except ValidationError as exc:

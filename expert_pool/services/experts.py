@@ -16,7 +16,7 @@ from ground.actor import Actor, Role
 from ground.audit import diff, record
 from ground.errors import Conflict, Forbidden, InvalidInput, PreconditionFailed
 from ground.extensions import db
-from ground.i18n import _l, _lp, bilingual, listing
+from ground.i18n import _l, _lp, listing, text_message
 
 
 def _check_contributor(actor: Actor, contributed_by: str | None) -> str | None:
@@ -80,7 +80,7 @@ def update_expert(actor: Actor, expert: Expert, data: dict[str, Any], expected_v
     term = term_order_error(data.get("term_start", expert.term_start), data.get("term_end", expert.term_end))
     if term is not None:
         problems["term_end"] = term
-    errors = {field: [bilingual(e.message_zh, e.message_en)] for field, e in problems.items()}
+    errors = {field: [text_message(e.text)] for field, e in problems.items()}
     if errors:
         raise InvalidInput(None, _l("The input is invalid; see the errors per field."),
                            errors)

@@ -29,7 +29,7 @@ from ground.audit import record
 from ground.clock import shanghai_date
 from ground.errors import Conflict, Forbidden, InvalidInput, not_found
 from ground.extensions import db
-from ground.i18n import _l, bilingual
+from ground.i18n import _l, text_message
 
 RESOLUTIONS = ("create", "duplicate", "dismiss")
 _STATUS_OF = {"create": "created", "duplicate": "duplicate", "dismiss": "dismissed"}
@@ -140,13 +140,13 @@ def _expert_data(row: HeldImportRow, changes: dict[str, Any], today: date) -> di
     try:
         info = normalize.validate_id_number(data["id_number"], today=today)
     except normalize.FieldError as exc:
-        raise InvalidInput(None, INVALID, {"values.id_number": [bilingual(exc.message_zh, exc.message_en)]}) from None
+        raise InvalidInput(None, INVALID, {"values.id_number": [text_message(exc.text)]}) from None
     problems = normalize.identity_mismatches(info, birth_year=data["birth_year"], gender=data["gender"])
     term = normalize.term_order_error(data["term_start"], data["term_end"])
     if term is not None:
         problems["term_end"] = term
     if problems:
-        raise InvalidInput(None, INVALID, {f"values.{field}": [bilingual(e.message_zh, e.message_en)]
+        raise InvalidInput(None, INVALID, {f"values.{field}": [text_message(e.text)]
                                            for field, e in problems.items()})
     return data
 

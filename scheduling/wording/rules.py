@@ -1,13 +1,11 @@
 """The pure rules' words, translated where people read them: a rule's message (:class:`Text`), a park's state,
 a panel's kind. The rules hold English msgids only (``scheduling.rules.messages``); the Chinese is in the
-catalog. Dates among a message's values are written the reader's way, lists in the reader's words."""
+catalog. Dates among a message's values are written the reader's way, lists in the reader's words
+(``ground.i18n.text_message``, which the expert pool's rules use too)."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
-
-from ground.i18n import Msg, _l, _lp, day, listing
+from ground.i18n import Msg, _l, _lp, text_message
 from scheduling.rules.lifecycle import (
     CONCLUSION_NAMES,
     PANEL_KIND_NAMES,
@@ -21,24 +19,12 @@ from scheduling.rules.messages import Term, Text
 
 
 def term(value: Term) -> Msg:
-    return _lp(value.context, value.message) if value.context else _l(value.message)
-
-
-def _value(value: Any) -> Any:
-    if isinstance(value, Text):
-        return rule_text(value)
-    if isinstance(value, Term):
-        return term(value)
-    if isinstance(value, date):
-        return day(value)
-    if isinstance(value, tuple):
-        return listing(_value(v) for v in value)
-    return value
+    return text_message(value)
 
 
 def rule_text(text: Text) -> Msg:
     """A rule's message in the reader's language."""
-    return _l(text.message).format(**{k: _value(v) for k, v in text.values.items()})
+    return text_message(text)
 
 
 def state_name(state: State | str) -> Msg:

@@ -139,6 +139,25 @@ def test_unreadable_files(office_api, db, data, filename, code):
     assert expert_count(db) == 0
 
 
+def test_a_files_and_a_rows_problems_read_in_the_callers_language(api_as, db):
+    """The rules' messages (English msgids) reach the caller in their language; codes and details as always."""
+    for lang, empty, mobile in (
+            ("zh", "上传的文件是空的。", "手机号应为 11 位中国大陆手机号码，如 13800138000。"),
+            ("en", "The uploaded file is empty.", "Enter an 11-digit mainland China mobile number, e.g. 13800138000.")):
+        api = api_as("office", lang=lang)
+        refused = upload(api, b"", "experts.csv")
+        assert refused.status_code == 422
+        assert (refused.json["code"], refused.json["message"], refused.json["errors"]) == (
+            "file_empty", empty, {"file": [empty]})
+        headers = upload(api, csv_bytes([{"姓名": "x", "籍贯": "y"}], header=["姓名", "籍贯"]), "x.csv")
+        assert headers.json["code"] == "unknown_column" and headers.json["details"]["unknown"] == ["籍贯"]
+        bad = upload(api, csv_bytes([zh_row(1, 手机="12345")]), "x.csv", dry_run=True)
+        issue = bad.json["issues"][0]
+        assert (issue["code"], issue["message"]) == ("mobile_invalid", mobile)
+        assert issue["column"] == ("手机" if lang == "zh" else "Mobile")  # the template's header, data
+    assert expert_count(db) == 0
+
+
 def test_missing_file_field(office_api):
     response = office_api.post("/experts/import", data={"dry_run": "true"}, content_type="multipart/form-data")
     assert response.status_code == 422

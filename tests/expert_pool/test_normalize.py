@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date, datetime
 
@@ -12,8 +13,10 @@ from hypothesis import strategies as st
 from expert_pool.rules import normalize as n
 from expert_pool.rules.normalize import FieldError
 from expert_pool.rules.regions import ID_NUMBER_PROVINCE_PREFIXES, PROVINCE_SHORT_ZH, PROVINCES
+from ground.i18n import text_message
 
 TODAY = date(2025, 6, 30)
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def make_id(first17: str) -> str:
@@ -24,8 +27,9 @@ def code_of(fn, *args, **kwargs) -> str:
     with pytest.raises(FieldError) as info:
         fn(*args, **kwargs)
     err = info.value
-    assert err.message_zh and err.message_en and err.message("zh") == err.message_zh
-    assert err.message("en") == err.message_en
+    message = text_message(err.text)  # as the API, the pages and the import show it
+    assert CJK.search(message.zh), f"no Chinese for {err.text.message!r}"  # the catalog has it
+    assert message.en and not CJK.search(err.text.message)  # an English msgid
     return err.code
 
 
@@ -386,3 +390,23 @@ def test_invalid_years(raw):
 ])
 def test_split_list(raw, items):
     assert n.split_list(raw) == items
+
+
+def test_a_value_not_recognised_is_named_with_what_may_be_written_in_the_readers_language():
+    with pytest.raises(FieldError) as info:
+        n.normalize_gender("火星")
+    message = text_message(info.value.text)
+    assert (message.zh, message.en) == ("性别“火星”无法识别，可填写：男、女。",
+                                        "Gender '火星' is not recognised; use one of: M, F, male, female.")
+    assert info.value.params == {"value": "火星"}
+
+
+@pytest.mark.parametrize(("allowed", "table"), [
+    (n.vocabularies.ORGANIZATION_TYPES_ALLOWED, n.ORGANIZATION_TYPES),
+    (n.vocabularies.STATUSES_ALLOWED, n.STATUSES),
+])
+def test_the_values_suggested_are_the_vocabularys(allowed, table):
+    """The msgid lists the codes and its Chinese the labels, as they were built from the table before."""
+    words = text_message(allowed)
+    assert words.en == ", ".join(table)
+    assert words.zh == "、".join(zh for zh, _ in table.values())

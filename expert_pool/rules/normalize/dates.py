@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 
 from expert_pool.rules.errors import FieldError
+from expert_pool.rules.messages import N_, Text
 from expert_pool.rules.normalize.text import normalize_text
 
 # ---------------------------------------------------------------------------------------------------------
@@ -45,8 +46,7 @@ def parse_date(value: str | date | None) -> date:
         shown = text[:50]
         raise FieldError(
             "date_invalid",
-            f"日期“{shown}”无效，请按 2024-01-31 或 2024年1月31日 的格式填写。",
-            f"'{shown}' is not a valid date; write it as 2024-01-31.",
+            Text(N_("'{value}' is not a valid date; write it as 2024-01-31."), {"value": shown}),
             {"value": shown},
         ) from None
 
@@ -64,8 +64,8 @@ def parse_year(value: str | int | None, *, min_year: int = 1900, max_year: int |
         upper = max_year if max_year is not None else "…"
         raise FieldError(
             "year_invalid",
-            f"年份“{shown}”无效，应为 {min_year}-{upper} 之间的四位数字。",
-            f"'{shown}' is not a valid year; use four digits between {min_year} and {upper}.",
+            Text(N_("'{value}' is not a valid year; use four digits between {min_year} and {max_year}."),
+                 {"value": shown, "min_year": min_year, "max_year": upper}),
             {"value": shown},
         )
     return year
@@ -94,5 +94,5 @@ def split_list(s: str | None) -> list[str]:
 def term_order_error(term_start: date | None, term_end: date | None) -> FieldError | None:
     """The error of a term that ends before it starts, if it does (one rule for the API, import and edits)."""
     if term_start and term_end and term_end < term_start:
-        return FieldError("term_order", "聘期结束日期早于开始日期。", "The term ends before it starts.")
+        return FieldError("term_order", N_("The term ends before it starts."))
     return None

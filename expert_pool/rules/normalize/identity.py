@@ -11,7 +11,7 @@ Libraries where they are at least as good as hand-written code, ours where they 
 - the mobile is checked with ``phonenumbers`` (libphonenumber's metadata): it knows which 1xx prefixes are
   allocated to mobile networks (140-144 and 148/149 are data-only, 154 and 194 unallocated ...), which our old
   pattern ``1[3-9]\d{9}`` did not. We keep our own clean-up before it (dashes of every width, NFKC, +86/0086)
-  and our bilingual message.
+  and our message.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import phonenumbers
 from stdnum.cn import ric
 
 from expert_pool.rules.errors import FieldError
+from expert_pool.rules.messages import N_, Text
 from expert_pool.rules.normalize.text import DASHES, normalize_text, strip_number_noise
 from expert_pool.rules.regions import ID_NUMBER_PROVINCE_PREFIXES
 
@@ -33,9 +34,8 @@ from expert_pool.rules.regions import ID_NUMBER_PROVINCE_PREFIXES
 _ID_RE = re.compile(r"[0-9]{17}[0-9X]")
 # Advice shown with length and check-digit errors: Excel turns a typed 18-digit number into 1.1E+17 and
 # silently zeroes the last three digits, which is by far the most common cause of a bad ID in an import.
-_EXCEL_HINT_ZH = "如从 Excel 导入，请将该列设置为“文本”格式后重新输入，否则 Excel 会把后几位变成 0。"
-_EXCEL_HINT_EN = ("If this comes from Excel, format the column as Text and re-enter the number; "
-                  "otherwise Excel replaces the last digits with 0.")
+_EXCEL_HINT = Text(N_("If this comes from Excel, format the column as Text and re-enter the number; "
+                      "otherwise Excel replaces the last digits with 0."))
 
 
 @dataclass(frozen=True)
@@ -72,32 +72,30 @@ def validate_id_number(s: str | None, *, today: date) -> IdNumberInfo:
     """
     number = strip_number_noise(s).upper()
     if not number:
-        raise FieldError("id_number_required", "请填写身份证号。", "The ID number is required.")
+        raise FieldError("id_number_required", N_("The ID number is required."))
     if len(number) == 15 and number.isdigit():
         raise FieldError(
             "id_number_length",
-            "这是旧的 15 位身份证号，请填写现行的 18 位身份证号。",
-            "This is an old 15-digit ID number; enter the current 18-character number.",
+            N_("This is an old 15-digit ID number; enter the current 18-character number."),
             {"length": 15},
         )
     if len(number) != 18:
         raise FieldError(
             "id_number_length",
-            f"身份证号应为 18 位，实际为 {len(number)} 位。{_EXCEL_HINT_ZH}",
-            f"An ID number has 18 characters, this one has {len(number)}. {_EXCEL_HINT_EN}",
+            Text(N_("An ID number has 18 characters, this one has {length}. {hint}"),
+                 {"length": len(number), "hint": _EXCEL_HINT}),
             {"length": len(number)},
         )
     if not _ID_RE.fullmatch(number):
         raise FieldError(
             "id_number_format",
-            "身份证号前 17 位应为数字，最后一位为数字或 X。",
-            "The first 17 characters of an ID number are digits; the last is a digit or X.",
+            N_("The first 17 characters of an ID number are digits; the last is a digit or X."),
         )
     if number[:2] not in ID_NUMBER_PROVINCE_PREFIXES:
         raise FieldError(
             "id_number_region",
-            f"身份证号开头的地区代码 {number[:2]} 不存在，请核对。",
-            f"The ID number starts with {number[:2]}, which is not a valid region code; please check it.",
+            Text(N_("The ID number starts with {prefix}, which is not a valid region code; please check it."),
+                 {"prefix": number[:2]}),
             {"prefix": number[:2]},
         )
     try:
@@ -107,15 +105,14 @@ def validate_id_number(s: str | None, *, today: date) -> IdNumberInfo:
     if birth is None or birth.year < 1900 or birth > today:
         raise FieldError(
             "id_number_birth_date",
-            f"身份证号中的出生日期 {number[6:14]} 无效，请核对第 7-14 位。",
-            f"The birth date {number[6:14]} in the ID number is not valid; check characters 7-14.",
+            Text(N_("The birth date {birth_date} in the ID number is not valid; check characters 7-14."),
+                 {"birth_date": number[6:14]}),
             {"birth_date": number[6:14]},
         )
     if id_number_check_digit(number[:17]) != number[17]:
         raise FieldError(
             "id_number_checksum",
-            f"身份证号校验位不正确，请逐位核对。{_EXCEL_HINT_ZH}",
-            f"The ID number's check digit does not match; check each digit. {_EXCEL_HINT_EN}",
+            Text(N_("The ID number's check digit does not match; check each digit. {hint}"), {"hint": _EXCEL_HINT}),
         )
     return IdNumberInfo(
         birth_date=birth,
@@ -159,8 +156,7 @@ def normalize_mobile(s: str | None) -> str:
     if not (_MOBILE_SHAPE_RE.fullmatch(number) and _is_mainland_mobile(number)):
         raise FieldError(
             "mobile_invalid",
-            "手机号应为 11 位中国大陆手机号码，如 13800138000。",
-            "Enter an 11-digit mainland China mobile number, e.g. 13800138000.",
+            N_("Enter an 11-digit mainland China mobile number, e.g. 13800138000."),
         )
     return number
 
@@ -204,8 +200,7 @@ def normalize_email(s: str | None) -> str:
     ):
         raise FieldError(
             "email_invalid",
-            "电子邮箱格式不正确，如 zhangsan@example.com。",
-            "The email address is not valid, e.g. zhangsan@example.com.",
+            N_("The email address is not valid, e.g. zhangsan@example.com."),
         )
     return address
 
@@ -217,9 +212,7 @@ def identity_mismatches(info: IdNumberInfo, *, birth_year: int | None, gender: s
     spreadsheet import and an edit all ask."""
     errors: dict[str, FieldError] = {}
     if birth_year is not None and birth_year != info.birth_date.year:
-        errors["birth_year"] = FieldError("birth_year_mismatch", "出生年份与身份证号不一致。",
-                                          "The birth year does not match the ID number.")
+        errors["birth_year"] = FieldError("birth_year_mismatch", N_("The birth year does not match the ID number."))
     if gender and gender != info.gender:
-        errors["gender"] = FieldError("gender_mismatch", "性别与身份证号不一致。",
-                                      "The gender does not match the ID number.")
+        errors["gender"] = FieldError("gender_mismatch", N_("The gender does not match the ID number."))
     return errors

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Mapping
 
 from expert_pool.rules.errors import FieldError
+from expert_pool.rules.messages import N_, Term, Text
 
 # ---------------------------------------------------------------------------------------------------------
 # Text
@@ -50,15 +51,16 @@ def lookup_key(s: str | None) -> str:
     return re.sub(r"[\s\-_.·]+", "", normalize_text(s).casefold())
 
 
-def lookup(table: Mapping[str, str], s: str | None, code: str, what_zh: str, what_en: str,
-           allowed_zh: str, allowed_en: str) -> str:
+def lookup(table: Mapping[str, str], s: str | None, code: str, what: Term, allowed: Term) -> str:
+    """The canonical code of ``s`` in ``table``; else an error naming the field (``what``) and what may be
+    written (``allowed``, the spellings to suggest in the reader's language)."""
     value = table.get(lookup_key(s))
     if value is None:
         shown = normalize_text(s)[:50]
         raise FieldError(
             code,
-            f"{what_zh}“{shown}”无法识别，可填写：{allowed_zh}。",
-            f"{what_en} '{shown}' is not recognised; use one of: {allowed_en}.",
+            Text(N_("{what} '{value}' is not recognised; use one of: {allowed}."),
+                 {"what": what, "value": shown, "allowed": allowed}),
             {"value": shown},
         )
     return value

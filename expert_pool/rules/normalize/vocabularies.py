@@ -7,8 +7,21 @@ from __future__ import annotations
 import re
 
 from expert_pool.rules.errors import FieldError
+from expert_pool.rules.messages import N_, NP_, Term, Text
 from expert_pool.rules.normalize.text import alias_table, lookup, lookup_key, normalize_text
 from expert_pool.rules.regions import PROVINCE_EN_ALIASES, PROVINCE_SHORT_ZH, PROVINCES
+
+# The words of the "not recognised" messages: the field's name and the spellings to suggest. In English the
+# codes, in Chinese the labels (both accepted, see the alias tables); the lists of organisation types and
+# statuses are their tables' (tests/expert_pool/test_normalize.py holds them to it).
+
+def _field(name: str) -> Term:
+    return Term(name, "expert field")
+
+
+def _allowed(words: str) -> Term:
+    return Term(words, "accepted values")
+
 
 GENDERS: dict[str, tuple[str, str]] = {"M": ("男", "Male"), "F": ("女", "Female")}
 _GENDER_TABLE = alias_table({"M": ("男", "男性", "male", "man"), "F": ("女", "女性", "female", "woman")})
@@ -16,7 +29,8 @@ _GENDER_TABLE = alias_table({"M": ("男", "男性", "male", "man"), "F": ("女",
 
 def normalize_gender(s: str | None) -> str:
     """"M" or "F" from 男/女, 男性/女性, M/F, male/female (any case or width)."""
-    return lookup(_GENDER_TABLE, s, "gender_invalid", "性别", "Gender", "男、女", "M, F, male, female")
+    return lookup(_GENDER_TABLE, s, "gender_invalid", _field(NP_("expert field", "Gender")),
+                  _allowed(NP_("accepted values", "M, F, male, female")))
 
 
 TITLE_RANKS: dict[str, tuple[str, str]] = {
@@ -54,9 +68,8 @@ def normalize_title_rank(s: str | None) -> str:
     Accepts the rank itself (正高级/副高级/中级/初级, the English codes) or a common title (教授, 高级工程师,
     讲师 ...). Unknown titles are rejected rather than guessed: a wrong rank would skew panel composition.
     """
-    return lookup(_TITLE_TABLE, s, "title_invalid", "职称", "Title",
-                   "正高级、副高级、中级、初级（或教授、高级工程师等）",
-                   "senior, deputy_senior, intermediate, junior (or a title such as professor)")
+    return lookup(_TITLE_TABLE, s, "title_invalid", _field(NP_("expert field", "Title")), _allowed(NP_(
+        "accepted values", "senior, deputy_senior, intermediate, junior (or a title such as professor)")))
 
 
 ORGANIZATION_TYPES: dict[str, tuple[str, str]] = {
@@ -83,11 +96,15 @@ _ORG_TYPE_TABLE = alias_table({
     "other": ("其他", "Other"),
 })
 
+ORGANIZATION_TYPES_ALLOWED = _allowed(NP_(
+    "accepted values", "university, institute, enterprise, government, third_party, park_agency, design_institute, "
+    "association, other"))
+
 
 def normalize_organization_type(s: str | None) -> str:
     """The organisation type code (see ``ORGANIZATION_TYPES``) from its code or a Chinese/English name."""
-    return lookup(_ORG_TYPE_TABLE, s, "organization_type_invalid", "单位类型", "Organization type",
-                   "、".join(zh for zh, _ in ORGANIZATION_TYPES.values()), ", ".join(ORGANIZATION_TYPES))
+    return lookup(_ORG_TYPE_TABLE, s, "organization_type_invalid",
+                  _field(NP_("expert field", "Organization type")), ORGANIZATION_TYPES_ALLOWED)
 
 
 STATUSES: dict[str, tuple[str, str]] = {
@@ -105,11 +122,12 @@ _STATUS_TABLE = alias_table({
     "removed": ("除名", "移出", "清退", "Removed"),
 })
 
+STATUSES_ALLOWED = _allowed(NP_("accepted values", "applicant, active, suspended, retired, removed"))
+
 
 def normalize_status(s: str | None) -> str:
     """The status code (applicant, active, suspended, retired, removed) from its code or a label."""
-    return lookup(_STATUS_TABLE, s, "status_invalid", "状态", "Status",
-                   "、".join(zh for zh, _ in STATUSES.values()), ", ".join(STATUSES))
+    return lookup(_STATUS_TABLE, s, "status_invalid", _field(NP_("expert field", "Status")), STATUSES_ALLOWED)
 
 
 LANGUAGES: dict[str, tuple[str, str]] = {"zh": ("中文", "Chinese"), "en": ("英文", "English")}
@@ -121,7 +139,8 @@ _LANGUAGE_TABLE = alias_table({
 
 def normalize_language(s: str | None) -> str:
     """The expert's language for messages, "zh" or "en"."""
-    return lookup(_LANGUAGE_TABLE, s, "language_invalid", "语言", "Language", "中文、英文", "zh, en")
+    return lookup(_LANGUAGE_TABLE, s, "language_invalid", _field(NP_("expert field", "Language")),
+                  _allowed(NP_("accepted values", "zh, en")))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -161,9 +180,8 @@ def normalize_province(s: str | None) -> str:
         shown = normalize_text(s)[:50]
         raise FieldError(
             "province_invalid",
-            f"省份“{shown}”无法识别，请填写省级行政区名称（如“江苏”或“江苏省”）或代码（如 32）。",
-            f"Province '{shown}' is not recognised; enter a provincial-level region's name (e.g. Jiangsu) "
-            "or its code (e.g. 32).",
+            Text(N_("Province '{value}' is not recognised; enter a provincial-level region's name (e.g. Jiangsu) "
+                    "or its code (e.g. 32)."), {"value": shown}),
             {"value": shown},
         )
     return code
@@ -209,8 +227,8 @@ def normalize_recommended_by(s: str | None) -> str:
         shown = text[:50]
         raise FieldError(
             "recommended_by_invalid",
-            f"推荐单位“{shown}”无法识别，请填写生态环境部、商务部、科技部或省份名称。",
-            f"Recommending body '{shown}' is not recognised; enter MEE, MOFCOM, MOST or a province.",
+            Text(N_("Recommending body '{value}' is not recognised; enter MEE, MOFCOM, MOST or a province."),
+                 {"value": shown}),
             {"value": shown},
         ) from None
 

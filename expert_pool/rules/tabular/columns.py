@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from expert_pool.rules.errors import TableError
+from expert_pool.rules.messages import N_, Bilingual, Text
 from expert_pool.rules.normalize import GENDERS, LANGUAGES, ORGANIZATION_TYPES, STATUSES, TITLE_RANKS, normalize_text
 from expert_pool.rules.regions import PROVINCE_SHORT_ZH, PROVINCES
 
@@ -186,26 +187,24 @@ def match_header(header: Sequence[CellValue]) -> list[str | None]:
     if not (unknown or duplicate or missing):
         return positions
 
-    def names(keys: Iterable[str], lang: str) -> list[str]:
-        return [COLUMNS_BY_KEY[k].zh if lang == "zh" else COLUMNS_BY_KEY[k].en for k in keys]
-
-    parts_zh, parts_en = [], []
+    parts = []
     if unknown:
-        parts_zh.append(f"无法识别的列：{'、'.join(unknown)}")
-        parts_en.append(f"unknown columns: {', '.join(unknown)}")
+        parts.append(Text(N_("unknown columns: {columns}"), {"columns": tuple(unknown)}))
     if duplicate:
-        parts_zh.append(f"重复的列：{'、'.join(duplicate)}")
-        parts_en.append(f"duplicated columns: {', '.join(duplicate)}")
+        parts.append(Text(N_("duplicated columns: {columns}"), {"columns": tuple(duplicate)}))
     if missing:
-        parts_zh.append(f"缺少必填列：{'、'.join(names(missing, 'zh'))}")
-        parts_en.append(f"missing required columns: {', '.join(names(missing, 'en'))}")
+        # the template's headers in the reader's language: the import file's words, data in both languages
+        parts.append(Text(N_("missing required columns: {columns}"),
+                          {"columns": tuple(Bilingual(COLUMNS_BY_KEY[k].zh, COLUMNS_BY_KEY[k].en) for k in missing)}))
+    problems = parts[0]
+    for part in parts[1:]:  # one after the other, in the reader's punctuation
+        problems = Text(N_("{first}; {then}"), {"first": problems, "then": part})
     code = "unknown_column" if unknown else "duplicate_column" if duplicate else "missing_column"
     primary = unknown or duplicate or missing
     raise TableError(
         code,
-        "表头有误（第一行应为表头，请使用导入模板）：" + "；".join(parts_zh) + "。",
-        "The header row is wrong (row 1 must hold the headers; use the import template): "
-        + "; ".join(parts_en) + ".",
+        Text(N_("The header row is wrong (row 1 must hold the headers; use the import template): {problems}."),
+             {"problems": problems}),
         {"columns": primary, "unknown": unknown, "duplicate": duplicate, "missing": missing},
     )
 

@@ -9,6 +9,7 @@ from collections.abc import Generator, Sequence
 from typing import Any
 
 from expert_pool.rules.errors import TableError
+from expert_pool.rules.messages import N_, Text
 from expert_pool.rules.tabular.columns import HEADERS, header_key
 
 _UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
@@ -32,10 +33,8 @@ def decode(data: bytes) -> tuple[str, str]:
                 return text, encoding
     raise TableError(
         "encoding_unsupported",
-        "无法识别文件的字符编码。请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”，或保存为 GB18030（GBK）编码的 "
-        "CSV，或直接上传 .xlsx 文件。",
-        "The file's character encoding is not supported. In Excel use Save As > \"CSV UTF-8 (Comma "
-        "delimited)\", or save the CSV as GB18030 (GBK), or upload the .xlsx file instead.",
+        N_("The file's character encoding is not supported. In Excel use Save As > \"CSV UTF-8 (Comma "
+           "delimited)\", or save the CSV as GB18030 (GBK), or upload the .xlsx file instead."),
     )
 
 
@@ -88,9 +87,9 @@ def csv_rows(text: str) -> Generator[tuple[int, Sequence[Any]], None, None]:
     except csv.Error as exc:
         raise TableError(
             "csv_malformed",
-            f"CSV 文件第 {number + 1} 行附近无法解析，请检查引号是否成对、单元格是否过长。",
-            f"The CSV file cannot be parsed near row {number + 1} ({exc}); check for unbalanced quotes "
-            "or an overlong cell.",
+            # the csv module's own words (exc, chained) are for the log: people read where to look and why
+            Text(N_("The CSV file cannot be parsed near row {row}; check for unbalanced quotes or an overlong "
+                    "cell."), {"row": number + 1}),
             {"row": number + 1},
         ) from exc
 

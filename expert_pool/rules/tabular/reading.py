@@ -14,6 +14,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from expert_pool.rules.errors import TableError
+from expert_pool.rules.messages import N_, Text
 from expert_pool.rules.tabular.columns import (
     DATE_COLUMNS,
     DEFAULT_MAX_ROWS,
@@ -47,7 +48,7 @@ def read_table(data: bytes, filename: str, *, max_rows: int = DEFAULT_MAX_ROWS) 
     ``duplicate_column``, ``missing_column``, ``unnamed_column``, ``too_many_rows`` or ``file_too_large``.
     """
     if not data or not data.strip():
-        raise TableError("file_empty", "上传的文件是空的。", "The uploaded file is empty.")
+        raise TableError("file_empty", N_("The uploaded file is empty."))
     epoch = None
     if _detect_kind(data, filename) == "xlsx":
         sheet, raw, epoch = xlsx_rows(data, max_rows)
@@ -73,8 +74,7 @@ def _detect_kind(data: bytes, filename: str) -> str:
         if "EncryptionInfo".encode("utf-16-le") in data:
             raise TableError(
                 "file_encrypted",
-                "文件设置了密码保护，请在 Excel 中取消密码后重新上传。",
-                "The file is password-protected; remove the password in Excel and upload it again.",
+                N_("The file is password-protected; remove the password in Excel and upload it again."),
             )
         raise xls_error()
     if ext == "xls":
@@ -122,7 +122,7 @@ def _build_table(raw: Iterator[tuple[int, Sequence[Any]]], max_rows: int, epoch:
             header_number, header = number, [_cell_in(c) for c in cells]
             break
     if header is None:
-        raise TableError("file_empty", "文件中没有任何数据。", "The file contains no data.")
+        raise TableError("file_empty", N_("The file contains no data."))
     positions = match_header(header)
     columns = [key for key in positions if key is not None]
     template_values: dict[str, CellValue] = dict.fromkeys(columns)
@@ -162,22 +162,21 @@ def _build_table(raw: Iterator[tuple[int, Sequence[Any]]], max_rows: int, epoch:
     if stray:
         raise TableError(
             "unnamed_column",
-            f"以下单元格有数据但所在列没有表头：{'、'.join(stray[:10])}{' 等' if stray_count > 10 else ''}。"
-            "请补上表头或删除这些数据。",
-            f"These cells hold data in a column without a header: {', '.join(stray[:10])}"
-            f"{' ...' if stray_count > 10 else ''}. Add a header or delete the data.",
+            Text(N_("These cells hold data in a column without a header: {cells}. Add a header or delete the data.")
+                 if stray_count <= 10 else
+                 N_("These cells hold data in a column without a header: {cells} and more. Add a header or delete "
+                    "the data."), {"cells": tuple(stray[:10])}),
             {"cells": stray, "count": stray_count},
         )
     return Table(columns=columns, rows=rows, header_row=header_number)
 
 
 def _too_many_rows(max_rows: int, physical: bool = False) -> TableError:
-    extra_zh = "（含空白行，请删除表格末尾的空白行）" if physical else ""
-    extra_en = " (counting blank rows; delete the blank rows at the end of the sheet)" if physical else ""
     return TableError(
         "too_many_rows",
-        f"文件超过 {max_rows} 行{extra_zh}，请分批导入。",
-        f"The file has more than {max_rows} rows{extra_en}; import it in parts.",
+        Text(N_("The file has more than {max_rows} rows (counting blank rows; delete the blank rows at the end "
+                "of the sheet); import it in parts.") if physical else
+             N_("The file has more than {max_rows} rows; import it in parts."), {"max_rows": max_rows}),
         {"max_rows": max_rows},
     )
 

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
 from expert_pool.rules.errors import TableError
+from expert_pool.rules.messages import N_, Text
 from expert_pool.rules.normalize import normalize_text
 from expert_pool.rules.tabular.columns import SHEET_NAMES
 
@@ -21,17 +22,15 @@ from expert_pool.rules.tabular.columns import SHEET_NAMES
 def xls_error() -> TableError:
     return TableError(
         "file_xls_unsupported",
-        "不支持旧版 Excel（.xls）文件，请在 Excel 中“另存为” Excel 工作簿（.xlsx）或 CSV 后重新上传。",
-        "Old Excel (.xls) files are not supported; in Excel use Save As > Excel Workbook (.xlsx) or CSV "
-        "and upload that.",
+        N_("Old Excel (.xls) files are not supported; in Excel use Save As > Excel Workbook (.xlsx) or CSV "
+           "and upload that."),
     )
 
 
 def not_xlsx_error() -> TableError:
     return TableError(
         "file_not_xlsx",
-        "文件不是有效的 Excel 工作簿（.xlsx），请在 Excel 中另存为 .xlsx 或 CSV 后重新上传。",
-        "The file is not a valid Excel workbook (.xlsx); save it as .xlsx or CSV in Excel and upload that.",
+        N_("The file is not a valid Excel workbook (.xlsx); save it as .xlsx or CSV in Excel and upload that."),
     )
 
 
@@ -63,18 +62,16 @@ _STRICT_OOXML_NS = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 def _too_large() -> TableError:
     return TableError(
         "file_too_large",
-        "Excel 文件解压后过大，请删除多余的工作表、格式或空白行后重新上传，或分批导入。",
-        "The Excel file is too large once unpacked; delete extra sheets, formatting or blank rows, "
-        "or import it in parts.",
+        N_("The Excel file is too large once unpacked; delete extra sheets, formatting or blank rows, "
+           "or import it in parts."),
     )
 
 
 def _too_many_columns(found: int) -> TableError:
     return TableError(
         "too_many_columns",
-        f"工作表的一行中有 {found} 个以上的单元格，最多允许 {XLSX_MAX_COLUMNS} 列。请删除多余的列后重新上传。",
-        f"A row of the sheet has more than {found - 1} cells; at most {XLSX_MAX_COLUMNS} columns are allowed. "
-        "Delete the extra columns and upload again.",
+        Text(N_("A row of the sheet has {found} or more cells; at most {max_columns} columns are allowed. "
+                "Delete the extra columns and upload again."), {"found": found, "max_columns": XLSX_MAX_COLUMNS}),
         {"max_columns": XLSX_MAX_COLUMNS},
     )
 
@@ -82,9 +79,8 @@ def _too_many_columns(found: int) -> TableError:
 def _too_many_cells(max_cells: int) -> TableError:
     return TableError(
         "too_many_cells",
-        f"工作簿中的单元格超过 {max_cells} 个（含带格式的空白单元格），请删除多余的工作表、行或列，或分批导入。",
-        f"The workbook has more than {max_cells} cells (counting formatted empty ones); delete extra sheets, "
-        "rows or columns, or import it in parts.",
+        Text(N_("The workbook has more than {max_cells} cells (counting formatted empty ones); delete extra "
+                "sheets, rows or columns, or import it in parts."), {"max_cells": max_cells}),
         {"max_cells": max_cells},
     )
 
