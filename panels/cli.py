@@ -1,4 +1,5 @@
-"""``ecopanel draws verify`` and ``ecopanel draws simulate``: work offline, need no database."""
+"""``ecopanel draws verify`` (a draw's or a wave's bundle) and ``ecopanel draws simulate``: work offline, need
+no database."""
 
 from __future__ import annotations
 
@@ -17,15 +18,16 @@ def draws_group() -> None:
 @draws_group.command("verify")
 @click.argument("bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def verify_command(bundle: Path) -> None:
-    """Replay a draw from its audit bundle: print 'verified' (exit 0) or what differs (exit 1)."""
-    from panels.rules.bundle import verify_document
+    """Replay a draw from its audit bundle, or a wave from its bundle: print 'verified' (exit 0) or what
+    differs (exit 1)."""
+    from panels.rules.wave_bundle import verify_any
 
     try:
         text = bundle.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         click.echo("错误: 文件不是 UTF-8 文本 / error: the file is not UTF-8 text", err=True)
         sys.exit(1)
-    results = verify_document(text)
+    results = verify_any(text)
     if all(v.ok for _, v in results):
         click.echo("verified")
         return

@@ -265,6 +265,7 @@ PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("waves.read_wave", "GET"): _p(STAFF, Scope.CONVENING, _WAVE),
     ("waves.replan_wave", "POST"): _p(STAFF, Scope.CONVENING, _WAVE),
     ("waves.commit_wave", "POST"): _p(STAFF, Scope.CONVENING, _WAVE),
+    ("waves.wave_bundle", "GET"): _p(OFFICE, Scope.CONVENING, _WAVE),
     ("wave_pages.new_wave", "GET"): _p(STAFF, Scope.FILTERED, "panels.waves.pages._parks (the caller's parks)"),
     # a park the caller may not see is a field error of the form (as a missing id), not a refusal
     ("wave_pages.create_wave", "POST"): _p(STAFF, Scope.NONE, "panels.waves.services.wave_parks; " + _CONVENE),

@@ -192,6 +192,11 @@ def verify_bundle(text: str) -> Verification:
             seed = derive_seed(bundle["commitment"], bundle["entropy"]["server"], bundle["entropy"]["witness"])
             if seed != bundle["seed"]:
                 problems.append(f"seed {bundle['seed']} is not the one derived from commitment and entropy ({seed})")
+        elif bundle["seed_source"] == "wave":
+            # its members come from the wave's plan, not from a lottery of its own: the wave's bundle proves them
+            wave = inputs.get("wave") or {}
+            return Verification(False, (f"drawn in wave {wave.get('id')}: its members come from the wave's plan; "
+                                         f"verify the wave's bundle (GET /api/v1/waves/{wave.get('id')}/bundle)",))
         elif bundle["seed_source"] != "caller":
             problems.append(f"unknown seed source {bundle['seed_source']!r}")
         if inputs.get("engine_version") not in WORK_LIMITS:

@@ -11,11 +11,19 @@ inputs and seed give the same meetings, members and chairs.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from panels.rules.bundle import choose_chair
+from panels.rules.bundle import (
+    Verification,
+    canonical_json,
+    choose_chair,
+    commitment_of,
+    derive_seed,
+    verify_document,
+)
 from panels.rules.rulesets import quotas
 from panels.solver import Candidate
 from panels.solver.wave_model import WAVE_ENGINE_VERSION, WaveExpert, WavePark, WavePlan, WaveRequest
@@ -113,3 +121,69 @@ def same_plan(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
     if [u["park_id"] for u in a["unplaced"]] != [u["park_id"] for u in b["unplaced"]]:
         problems.append("unplaced parks differ")
     return problems
+
+
+# --- the wave's audit bundle: everything needed to check the proposal offline --------------------------------
+
+WAVE_BUNDLE_FORMAT = "ecopanel-wave-bundle/1"
+
+
+def make_wave_bundle(*, wave_id: int, kind: str, convened_by: str, inputs: Mapping[str, Any], commitment: str,
+                     server_entropy: str, seed: int, plan: Mapping[str, Any], created_at: str,
+                     created_by: str) -> str:
+    """The wave's bundle as canonical JSON text (``GET /api/v1/waves/{id}/bundle``; ``ecopanel draws verify``
+    reads it): the committed inputs, the entropy and the seed, and the meetings, members and chairs drawn."""
+    drawn = {"meetings": plan["meetings"], "unplaced": [{"park_id": u["park_id"], "reason": u["reason"]}
+                                                        for u in plan["unplaced"]]}
+    return canonical_json({
+        "format": WAVE_BUNDLE_FORMAT, "wave_id": wave_id, "kind": kind, "convened_by": convened_by,
+        "inputs": inputs, "commitment": commitment, "entropy": {"server": server_entropy},
+        "seed_source": "derived", "seed": seed, "plan": drawn, "created_at": created_at,
+        "created_by": created_by,
+    })
+
+
+def wave_problems(inputs: Mapping[str, Any], commitment: str, server_entropy: str, seed: int,
+                  plan: Mapping[str, Any]) -> list[str]:
+    """What does not hold: the commitment over the inputs, the seed derived from it and the entropy, and a
+    re-run of the planner giving the same meetings, members, chairs and unplaced parks."""
+    problems = []
+    if commitment_of(inputs) != commitment:
+        problems.append("commitment does not match the inputs (inputs or commitment altered)")
+    derived = derive_seed(commitment, server_entropy, None)
+    if derived != seed:
+        problems.append(f"seed {seed} is not the one derived from commitment and entropy ({derived})")
+    if inputs.get("engine_version") != WAVE_ENGINE_VERSION:
+        problems.append(f"planned with {inputs.get('engine_version')}, this is {WAVE_ENGINE_VERSION}: "
+                        "verify with that version")
+    return problems + same_plan(plan, replay(inputs, seed))
+
+
+def verify_wave_bundle(text: str) -> Verification:
+    """Check a wave's bundle offline: canonical bytes, commitment, seed derivation, and a re-run of the plan."""
+    try:
+        bundle = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return Verification(False, (f"not valid JSON: {exc}",))
+    if not isinstance(bundle, dict) or bundle.get("format") != WAVE_BUNDLE_FORMAT:
+        return Verification(False, (f"not an {WAVE_BUNDLE_FORMAT} bundle",))
+    problems = []
+    if canonical_json(bundle) != text.rstrip("\n"):
+        problems.append("the file is not in canonical form: its bytes were changed after export")
+    try:
+        problems += wave_problems(bundle["inputs"], bundle["commitment"], bundle["entropy"]["server"],
+                                  bundle["seed"], bundle["plan"])
+    except (KeyError, TypeError, ValueError) as exc:
+        problems.append(f"malformed bundle: {exc!r}")
+    return Verification(not problems, tuple(problems))
+
+
+def verify_any(text: str) -> list[tuple[str, Verification]]:
+    """``ecopanel draws verify``: a wave's bundle, or a draw's bundle or the audit endpoint's list of them."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError:
+        doc = None
+    if isinstance(doc, dict) and doc.get("format") == WAVE_BUNDLE_FORMAT:
+        return [(f"wave {doc.get('wave_id')}", verify_wave_bundle(text))]
+    return verify_document(text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import Response
+
 from ground.api import Blueprint
 from ground.guard import current_actor
 from ground.refusals import refusals_on_record
@@ -52,3 +54,11 @@ def commit_wave(wave_id):
     with refusals_on_record(actor):
         wave = retrying(lambda: commit.commit_wave(actor, wave_id), what="wave commit")
     return present_wave(actor, wave)
+
+
+@blp.route("/waves/<int:wave_id>/bundle")
+@blp.response(200, description="The wave's audit bundle (canonical JSON); verify with `ecopanel draws verify`")
+def wave_bundle(wave_id):
+    """The wave's audit bundle: committed inputs, entropy, seed and the plan drawn (Office only)"""
+    body = services.wave_bundle(current_actor(), wave_id)
+    return Response(body, mimetype="application/json", headers={"Cache-Control": "no-store"})

@@ -24,7 +24,7 @@ from ground.i18n import _l, joined
 from panels.models import RuleSet
 from panels.rules import bundle as bundles
 from panels.rules.authority import convener_for, in_remit
-from panels.rules.wave_bundle import plan_record, replay, request_from_inputs, same_plan
+from panels.rules.wave_bundle import make_wave_bundle, plan_record, request_from_inputs, wave_problems
 from panels.services.access import UNKNOWN_PARK
 from panels.services.rule_sets import rule_set_for
 from panels.services.stage import PanelKindNotAllowed, check_stage
@@ -181,12 +181,17 @@ def propose(actor: Actor, data: Mapping[str, Any], *, kept: Sequence[Sequence[An
 
 def verify_wave(wave: Wave) -> list[str]:
     """Re-derive the commitment and the seed and re-run the planner on the stored inputs: what differs."""
-    problems = []
-    if bundles.commitment_of(wave.inputs) != wave.commitment:
-        problems.append("commitment does not match the inputs")
-    if bundles.derive_seed(wave.commitment, wave.server_entropy, None) != wave.seed:
-        problems.append("seed is not the one derived from commitment and entropy")
-    return problems + same_plan(wave.plan, replay(wave.inputs, wave.seed))
+    return wave_problems(wave.inputs, wave.commitment, wave.server_entropy, wave.seed, wave.plan)
+
+
+def wave_bundle(actor: Actor, wave_id: int) -> str:
+    """The wave's audit bundle (the Office's: its inputs hold the whole pool as the planner saw it)."""
+    if not actor.is_office:
+        raise Forbidden(None, _l("Audit bundles are for the Office only."))
+    wave = get_wave(actor, wave_id)
+    return make_wave_bundle(wave_id=wave.id, kind=wave.kind, convened_by=wave.convened_by, inputs=wave.inputs,
+                            commitment=wave.commitment, server_entropy=wave.server_entropy, seed=wave.seed,
+                            plan=wave.plan, created_at=wave.created_at.isoformat(), created_by=wave.created_by)
 
 
 def replan(actor: Actor, wave_id: int, data: Mapping[str, Any]) -> Wave:

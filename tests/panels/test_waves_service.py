@@ -351,3 +351,41 @@ def test_a_commit_racing_single_draws_never_double_books(app, db, make_user, wav
         [p.id for p in wave_parks])))
     assert wave_panels == (3 if outcomes[("commit", 200)] else 0)
     assert _count(db, Booking) == 15 * (wave_panels // 3) + 10 * outcomes[("single", 201)]
+
+
+def test_the_wave_bundle_verifies_offline_and_a_changed_one_does_not(app, db, api_as, office_api, wave_parks,
+                                                                   open_rules, tmp_path):
+    """The Office downloads the wave's bundle and anyone re-runs it with ``ecopanel draws verify`` (no database):
+    the committed inputs, the derived seed and the plan hold; a member swapped in the file is caught; a panel
+    the wave committed points to the wave's bundle; a province may not download it."""
+    import json
+
+    from panels.cli import draws_group
+
+    proposal = office_api.post("/waves", json=_request(wave_parks, open_rules)).json
+    response = office_api.get(f"/waves/{proposal['id']}/bundle")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    path = tmp_path / "wave.json"
+    path.write_bytes(response.data)
+    runner = app.test_cli_runner()
+    verified = runner.invoke(draws_group, ["verify", str(path)])
+    assert verified.exit_code == 0 and verified.output.strip() == "verified", verified.output
+
+    bundle = json.loads(response.data)
+    meeting = bundle["plan"]["meetings"][0]
+    outsider = next(e for e, *_ in bundle["inputs"]["experts"] if e not in meeting["members"])
+    meeting["members"] = sorted([*meeting["members"][1:], outsider])
+    from panels.rules.bundle import canonical_json
+    path.write_text(canonical_json(bundle), encoding="utf-8")
+    changed = runner.invoke(draws_group, ["verify", str(path)])
+    assert changed.exit_code == 1 and "meetings differ" in changed.output
+
+    assert api_as("province", province="32").get(f"/waves/{proposal['id']}/bundle").status_code in (403, 404)
+
+    committed = office_api.post(f"/waves/{proposal['id']}/commit").json
+    panel_id = next(iter(committed["panels"].values()))
+    audit = office_api.get(f"/panels/{panel_id}/audit")
+    path.write_bytes(audit.data)
+    draw_bundle = runner.invoke(draws_group, ["verify", str(path)])
+    assert draw_bundle.exit_code == 1
+    assert f"drawn in wave {proposal['id']}" in draw_bundle.output and "/bundle" in draw_bundle.output

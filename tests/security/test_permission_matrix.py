@@ -705,6 +705,8 @@ BUILDERS: dict[tuple[str, str], Any] = {
                                                       target=_panel_target(w)),
     ("waves.commit_wave", "POST"): lambda w, who: Req("POST", f"/api/v1/waves/{w.wave.id}/commit",
                                                       target=_panel_target(w)),
+    ("waves.wave_bundle", "GET"): lambda w, who: Req("GET", f"/api/v1/waves/{w.wave.id}/bundle",
+                                                     target=_panel_target(w)),
     ("wave_pages.new_wave", "GET"): lambda w, who: Req("GET", "/waves/new"),
     ("wave_pages.create_wave", "POST"): lambda w, who: Req(
         "POST", "/waves/new", data={"kind": "plan_revision", "park_ids": str(w.park_p.id), "from": "2027-03-08",
