@@ -151,6 +151,14 @@ def replan(wave_id: int):
     data: dict[str, Any] = {}
     if park and day:
         data["moves"] = {park: day}
+    locks: dict[str, list[str]] = {}
+    for value in request.form.getlist("lock"):  # "park:expert", ticked in the meetings table
+        park_id, _, expert_id = value.partition(":")
+        locks.setdefault(park_id, []).append(expert_id)
+    if locks:
+        data["locks"] = locks
+    if request.form.getlist("release"):
+        data["release"] = request.form.getlist("release")
     try:
         loaded = schemas.WaveReplanSchema().load(data)
         with refusals_on_record(actor):
