@@ -23,6 +23,8 @@ from ground.refusals import refusals_on_record
 from ground.uow import retrying
 from panels.pages.wording import authority_name, kind_name
 from panels.rules.rulesets import DELEGABLE_KINDS, PROVINCE_KINDS
+from panels.services.convening import kinds_open_to
+from panels.services.stage import PanelKindNotAllowed
 from panels.waves import commit as committing
 from panels.waves import schemas, services
 from panels.waves.picture import FONT, calendar_picture
@@ -43,6 +45,8 @@ REASONS = {
 }
 FIELDS = ("kind", "from", "to", "size", "max_per_day", "per_expert_cap")
 
+
+UNTICK = _l("Untick the parks named above, or choose the kind their stage calls for (shown by each park).")
 
 def _staff() -> Actor:
     actor = current_actor()
@@ -66,7 +70,9 @@ def _parks(actor: Actor, today: date) -> list[dict[str, Any]]:
     due = dict(db.session.execute(select(DeadlineRecord.park_id, DeadlineRecord.due).where(
         DeadlineRecord.kind == "performance_evaluation", DeadlineRecord.state == "pending",
         DeadlineRecord.park_id.in_([p.id for p in parks]))).all())
-    rows = [{"id": p.id, "name": p.name, "due": due.get(p.id)} for p in parks]
+    # what each park's stage calls for now, so that staff tick parks the chosen kind can be planned for
+    rows = [{"id": p.id, "name": p.name, "due": due.get(p.id),
+             "open": [kind_name(k) for k in kinds_open_to(actor, p, today)]} for p in parks]
     rows.sort(key=lambda r: (r["due"] is None, r["due"] or today, r["name"]))
     return rows
 
@@ -98,7 +104,10 @@ def create_wave():
         with refusals_on_record(actor):
             wave = retrying(lambda: services.propose(actor, loaded), what="wave proposal")
     except (ma.ValidationError, DomainError) as exc:
-        return _form(actor, failure_from("wave", exc, typed), getattr(exc, "status", 422))
+        failure = failure_from("wave", exc, typed)
+        if isinstance(exc, PanelKindNotAllowed):  # the message names every park; by the list, what to do
+            failure.errors["park_ids"] = [say(UNTICK)]
+        return _form(actor, failure, getattr(exc, "status", 422))
     return redirect(url_for("wave_pages.wave", wave_id=wave.id), 303)
 
 

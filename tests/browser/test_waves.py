@@ -39,6 +39,7 @@ def test_the_office_plans_and_commits_a_wave(browser, convene_server):  # noqa: 
     error.wait_for()
     assert "园区" in page.locator("[data-testid=wave-parks]").inner_text()
     assert page.locator(".field-error").count() >= 1
+    assert "当前可组建：现场技术核查" in page.get_by_test_id("wave-parks").inner_text()  # what each park's stage calls for
     _shot(page, "wave-form-refused-1280")
     for name in PARKS:
         page.get_by_label(name).check()
