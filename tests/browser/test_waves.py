@@ -53,6 +53,11 @@ def test_the_office_plans_and_commits_a_wave(browser, convene_server):  # noqa: 
     assert scroll_width(page) <= 1280
     _shot(page, "wave-proposal-1280")
     wave_url = page.url
+    page.goto(f"{wave_url}?lang=en")  # the English switch: the page's own words in English
+    assert page.get_by_test_id("commit").inner_text().startswith("Commit")
+    assert "optimum" in page.get_by_test_id("fairness").inner_text()
+    _shot(page, "wave-proposal-1280-en")
+    page.goto(f"{wave_url}?lang=zh")
 
     phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, device_scale_factor=2,
                                 is_mobile=True, has_touch=True)
