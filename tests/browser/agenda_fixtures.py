@@ -4,12 +4,12 @@ make-up workday), one account per role, and a clock set to Monday 12 October 202
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
+from tests.browser.serving import serving
 from tests.conftest import make_app, upgrade
 
 NOW = datetime(2026, 10, 12, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
@@ -40,20 +40,14 @@ class AgendaServer:
 
 @pytest.fixture(scope="session", name="agenda_server")
 def agenda_server_fixture(tmp_path_factory):
-    from werkzeug.serving import make_server
-
     app = make_app(f"sqlite:///{tmp_path_factory.mktemp('agenda') / 'agenda.db'}", tmp_path_factory,
                    WTF_CSRF_ENABLED=True, CLOCK=lambda: NOW)
     upgrade(app)
     with app.app_context():
         panels = _seed()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}"
-    app.config["PUBLIC_BASE_URL"] = url
     ARTIFACTS.mkdir(exist_ok=True)
-    yield AgendaServer(url, app, panels)
-    server.shutdown()
+    with serving(app, mailed_links=True) as url:
+        yield AgendaServer(url, app, panels)
 
 
 def _seed() -> list[int]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from datetime import date
 
 import pytest
 
+from tests.browser.serving import serving
 from tests.conftest import make_app, upgrade
 
 CHROMIUM = os.environ.get("ECOPANEL_CHROMIUM", "/usr/bin/chromium")
@@ -17,18 +17,13 @@ REQUIRE_BROWSER = os.environ.get("ECOPANEL_REQUIRE_BROWSER") == "1"
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    from werkzeug.serving import make_server
-
     app = make_app(f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}", tmp_path_factory,
                    WTF_CSRF_ENABLED=True)
     upgrade(app)
     with app.app_context():
         _seed(app)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serving(app) as url:
+        yield url
 
 
 def _seed(app) -> None:

@@ -7,12 +7,12 @@ make-up workdays of the official schedule."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 import pytest
 
+from tests.browser.serving import serving
 from tests.conftest import make_app, upgrade, valid_id_number
 from tests.notifications.conftest import SmtpServer
 
@@ -129,8 +129,6 @@ def _seed(server: ConveneServer) -> None:
 
 @pytest.fixture(scope="session")
 def convene_server(tmp_path_factory):
-    from werkzeug.serving import make_server
-
     clock = SetClock()
     smtp = SmtpServer()
     smtp.start()
@@ -142,12 +140,8 @@ def convene_server(tmp_path_factory):
     server = ConveneServer("", app, clock, smtp)
     with app.app_context():
         _seed(server)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    server.url = f"http://127.0.0.1:{http.server_port}"
-    app.config["PUBLIC_BASE_URL"] = server.url  # the mailed links lead to this server
-    yield server
-    http.shutdown()
+    with serving(app, mailed_links=True) as server.url:
+        yield server
     smtp.stop()
 
 

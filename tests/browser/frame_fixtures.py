@@ -5,12 +5,12 @@ Separate from ``conftest.live_server`` (the pool's journeys) so each team seeds 
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
+from tests.browser.serving import serving
 from tests.conftest import make_app, upgrade
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
@@ -38,19 +38,14 @@ class FrameServer:
 
 @pytest.fixture(scope="session", name="frame_server")
 def frame_server_fixture(tmp_path_factory):
-    from werkzeug.serving import make_server
-
     app = make_app(f"sqlite:///{tmp_path_factory.mktemp('frame') / 'frame.db'}", tmp_path_factory,
                    WTF_CSRF_ENABLED=True, CLOCK=lambda: NOW)
     upgrade(app)
     with app.app_context():
         park_id = _seed()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     ARTIFACTS.mkdir(exist_ok=True)
-    yield FrameServer(f"http://127.0.0.1:{server.server_port}", app, park_id)
-    server.shutdown()
+    with serving(app) as url:
+        yield FrameServer(url, app, park_id)
 
 
 def _seed() -> int:

@@ -8,13 +8,13 @@ Its own database, mail server and server, so these journeys never disturb the ot
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
 
 from tests.browser.park_fixtures import MovableClock
+from tests.browser.serving import serving
 from tests.conftest import make_app, upgrade, valid_id_number
 from tests.notifications.conftest import SmtpServer, text_part
 
@@ -121,26 +121,19 @@ def _seed(server: OwnServer) -> None:
 
 @pytest.fixture(scope="session")
 def own_server(tmp_path_factory):
-    from werkzeug.serving import make_server
-
     smtp = SmtpServer()
     smtp.start()
     clock = MovableClock(TODAY)
     app = make_app(f"sqlite:///{tmp_path_factory.mktemp('own') / 'own.db'}", tmp_path_factory,
                    WTF_CSRF_ENABLED=True, CLOCK=clock, MAIL_TIMEOUT=5, MAIL_LOCAL_HOSTNAME="ecopanel.test")
     upgrade(app)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    url = f"http://127.0.0.1:{http.server_port}"
-    app.config["PUBLIC_BASE_URL"] = url  # the links in the mails lead to this server
     mail = app.extensions["mail"]
     mail.server, mail.port, mail.suppress = "127.0.0.1", smtp.port, False
-    server = OwnServer(url, app, clock, smtp)
-    with app.app_context():
-        _seed(server)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    http.shutdown()
+    with serving(app, mailed_links=True) as url:  # the links in the mails lead to this server
+        server = OwnServer(url, app, clock, smtp)
+        with app.app_context():
+            _seed(server)
+        yield server
     smtp.stop()
 
 

@@ -6,12 +6,12 @@ Its own database and server, so the park journeys never disturb the pool's (``co
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 import pytest
 
+from tests.browser.serving import serving
 from tests.conftest import make_app, upgrade
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -145,8 +145,6 @@ def _seed(server: ParkServer) -> None:
 
 @pytest.fixture(scope="session")
 def park_server(tmp_path_factory):
-    from werkzeug.serving import make_server
-
     clock = MovableClock()
     app = make_app(f"sqlite:///{tmp_path_factory.mktemp('parks') / 'parks.db'}", tmp_path_factory,
                    WTF_CSRF_ENABLED=True, CLOCK=clock)
@@ -154,12 +152,8 @@ def park_server(tmp_path_factory):
     server = ParkServer("", app, clock)
     with app.app_context():
         _seed(server)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    server.url = f"http://127.0.0.1:{http.server_port}"
-    yield server
-    http.shutdown()
+    with serving(app) as server.url:
+        yield server
 
 
 def sign_in(page, server: ParkServer, who: str, next_path: str, lang: str = "zh") -> None:

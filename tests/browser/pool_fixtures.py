@@ -3,11 +3,11 @@ long organisation names that used to wrap one character per line on a phone."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 import pytest
 
+from tests.browser.serving import serving
 from tests.conftest import make_app, upgrade, valid_id_number
 
 OFFICE = ("pool-office@example.com", "pool-office-password-1")
@@ -24,18 +24,13 @@ LONG_NAME = "中国科学院生态环境研究中心城市与区域生态国家�
 
 @pytest.fixture(scope="session")
 def pool_server(tmp_path_factory):
-    from werkzeug.serving import make_server
-
     app = make_app(f"sqlite:///{tmp_path_factory.mktemp('pool-live') / 'pool.db'}", tmp_path_factory,
                    WTF_CSRF_ENABLED=True)
     upgrade(app)
     with app.app_context():
         _seed()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serving(app) as url:
+        yield url
 
 
 def _seed() -> None:
