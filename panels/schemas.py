@@ -96,13 +96,18 @@ class PanelCreateSchema(StrictSchema):
                        "(audited, kept with the panel)"})
 
 
-class MemberSchema(ma.Schema):
+class ExpertFactsSchema(ma.Schema):
+    """An expert as a panel's reader sees them (what the caller may see of the expert)."""
+
     expert_id = Integer()
     name = ma.fields.String()
     organization = ma.fields.String()
     province = ma.fields.String()
     title_rank = ma.fields.String()
     specialties = ma.fields.List(ma.fields.String())
+
+
+class MemberSchema(ExpertFactsSchema):
     role = ma.fields.String()
     rank = Integer()
     is_chair = ma.fields.Boolean()

@@ -8,6 +8,7 @@ from marshmallow import ValidationError, validate, validates_schema
 from ground.i18n import _l
 from ground.schemas import ID_RANGE, Integer, StrictSchema
 from panels.models import PANEL_KINDS
+from panels.schemas import ExpertFactsSchema
 
 #: A season's parks at most in one wave.
 MAX_PARKS = 200
@@ -58,13 +59,7 @@ class WaveReplanSchema(StrictSchema):
                                                       "are kept)"})
 
 
-class WaveMemberSchema(ma.Schema):
-    expert_id = Integer()
-    name = ma.fields.String()
-    organization = ma.fields.String()
-    province = ma.fields.String()
-    title_rank = ma.fields.String()
-    specialties = ma.fields.List(ma.fields.String())
+class WaveMemberSchema(ExpertFactsSchema):
     is_chair = ma.fields.Boolean()
 
 
