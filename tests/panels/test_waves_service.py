@@ -389,3 +389,25 @@ def test_the_wave_bundle_verifies_offline_and_a_changed_one_does_not(app, db, ap
     draw_bundle = runner.invoke(draws_group, ["verify", str(path)])
     assert draw_bundle.exit_code == 1
     assert f"drawn in wave {proposal['id']}" in draw_bundle.output and "/bundle" in draw_bundle.output
+
+
+def test_the_page_refuses_a_malformed_lock_and_keeps_the_proposal(app, db, make_user, office_api, wave_parks,
+                                                                 open_rules):
+    """The wave page's re-plan form with a tampered lock box: a 422 page with the message, no new proposal."""
+    import re
+
+    from panels.waves.models import Wave
+    from tests.ecopanel.test_frame_pages import sign_in
+
+    proposal = office_api.post("/waves", json=_request(wave_parks, open_rules)).json
+    client = app.test_client()
+    user, _ = make_user("office")
+    sign_in(client, user.email)
+    page = client.get(f"/waves/{proposal['id']}?lang=en").text
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    response = client.post(f"/waves/{proposal['id']}/replan",
+                           data={"csrf_token": token, "lock": f"{proposal['meetings'][0]['park_id']}:not-an-expert"})
+    assert response.status_code == 422
+    assert "Not a valid integer." in response.text  # the refusal by the form, in the reader's language
+    assert "Traceback" not in response.text and "not-an-expert" not in response.text.split("<form")[0]
+    assert _count(db, Wave) == 1 and db.session.get(Wave, proposal["id"]).status == "proposed"
