@@ -55,3 +55,22 @@ def test_sampled_panels_respect_the_organisation_rows_of_the_aggregated_model(mo
         counts = dict(col)
         for frow in tm.fractional:
             assert sum(n * counts.get(t, 0) / sizes[t] for t, n in frow.share) <= frow.hi + 1e-9, frow.group
+
+
+def test_sampled_panels_are_exactly_those_engine_1_4_drew(monkeypatch) -> None:
+    """The draw of the panels was made faster (0/1 rows checked by one matrix product, the organisation rows
+    alone entry by entry): the panels must stay exactly those engine 1.4 drew, or its bundles would no longer
+    verify. The digests were taken with the code as engine 1.4 shipped it (1c3e0a2)."""
+    import hashlib
+
+    import panels.solver.prepare as prepare_module
+
+    def digest(n: int, seed: int, k: int) -> str:
+        cands, quotas = _pool(n=n, seed=seed)
+        prep = prepare(cands, quotas, k)
+        return hashlib.sha256(repr(sample_panels(build_type_model(prep, prep.live), 300)).encode()).hexdigest()
+
+    assert digest(400, 3, 12) == "efcbc22b576ecae5b5a631994bb77dc1cd6369c8a9cc31e3999b3ea0dc938a58"  # org rows
+    monkeypatch.setattr(prepare_module, "EXACT_TYPE_LIMIT", 10**9)  # exact types: quota rows only
+    assert digest(400, 3, 12) == "e85f4f49587ddf21dab46ac83f4a756312189505d95fa946038f69db5fe0d5b3"
+    assert digest(240, 7, 9) == "30be892cafca6a2f62e03c9e84580b3007ed71f34109c16e4f51659725c6ce5d"
